@@ -1,0 +1,15 @@
+"""Entry point: `python -m desktop_app` and the `metodaktiv` console script."""
+
+from __future__ import annotations
+
+import sys
+
+from desktop_app.cli import main as cli_main
+
+
+def main() -> None:
+    sys.exit(cli_main())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""One argument parser for the whole program: the window, the command line, the self-test."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from desktop_app import __version__
+from desktop_app.commands import MODULES
+from desktop_app.commands.common import UserError
+from desktop_app.store.database import DatabaseRefused
+
+
+class RussianParser(argparse.ArgumentParser):
+    """argparse with its own words in Russian."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = RussianParser(
+        prog="metodaktiv",
+        description="Методактив — реестр методического актива, наставничества и показателей.",
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+    parser.add_argument("--version", action="version", version=f"Методактив {__version__}",
+                        help="показать версию и выйти")
+    parser.add_argument("--db", metavar="D",
+                        help="файл базы данных или URL SQLAlchemy (по умолчанию — в папке данных)")
+    parser.add_argument("--demo", action="store_true",
+                        help="открыть демонстрационную базу (создаётся при первом запуске)")
+    parser.add_argument("--read-only", action="store_true", help="открыть базу только для чтения")
+    sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=RussianParser)
+    for name in MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _configure_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; without a command, open the window."""
+    _configure_streams()
+    args = build_parser().parse_args(argv)
+    try:
+        if getattr(args, "func", None) is None:
+            from desktop_app.app import run_gui
+
+            return run_gui(args)
+        return int(args.func(args))
+    except (UserError, DatabaseRefused) as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return getattr(exc, "code", 1)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,12 @@
+"""Command-line subcommands: each module here has register(subparsers) setting func=handler.
+
+A handler takes the parsed arguments and returns the exit code (0 done, 1 refused input or
+damaged data); it raises UserError for a refusal with a Russian message.
+"""
+
+from __future__ import annotations
+
+# Modules are listed in the order their commands appear in --help.
+MODULES = [
+    "desktop_app.commands.core",
+]

@@ -1,0 +1,129 @@
+"""Organisations, people (every field of the candidate form of seed 004), their courses and jobs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desktop_app.model.base import Base
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(200), unique=True)
+    full_name: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(32), default="general")
+    is_low_results: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_difficult_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
+    mentoring_act_date: Mapped[date | None] = mapped_column(Date)
+    mentoring_act_number: Mapped[str] = mapped_column(String(64), default="")
+    mentoring_programme_date: Mapped[date | None] = mapped_column(Date)
+    curator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", use_alter=True, ondelete="SET NULL")
+    )
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_on: Mapped[date | None] = mapped_column(Date)
+
+    curator: Mapped[Person | None] = relationship(foreign_keys=[curator_id], post_update=True)
+
+
+class Person(Base):
+    """A pedagogical worker or manager; age and experience are computed from the dates."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("search_key", "birth_date", name="fio_birth"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    middle_name: Mapped[str] = mapped_column(String(100), default="")
+    search_key: Mapped[str] = mapped_column(String(320), index=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    education_level: Mapped[str] = mapped_column(String(32), default="higher")
+    education_year: Mapped[int | None] = mapped_column(Integer)
+    education_specialty: Mapped[str] = mapped_column(String(300), default="")
+    education_institution: Mapped[str] = mapped_column(String(300), default="")
+    education_pedagogical: Mapped[bool] = mapped_column(Boolean, default=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(32), default="none")
+    category_date: Mapped[date | None] = mapped_column(Date)
+    ped_experience_start: Mapped[date | None] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    methodical_experience: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    courses: Mapped[list[Course]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Course.end_date"
+    )
+    jobs: Mapped[list[Employment]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Employment.start_date"
+    )
+
+
+class Course(Base):
+    """Qualification course or retraining (the candidate form asks for the last three years)."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="qualification")
+    title: Mapped[str] = mapped_column(String(500))
+    provider: Mapped[str] = mapped_column(String(300), default="")
+    hours: Mapped[int | None] = mapped_column(Integer)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    in_federal_registry: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    person: Mapped[Person] = relationship(back_populates="courses")
+
+
+class Employment(Base):
+    """A period of work at one ОО: a move to another ОО closes one and opens the next."""
+
+    __tablename__ = "employments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="jobs")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Participation(Base):
+    """A participation in an event: sharing experience (indicator 2) or innovation (indicator 4)."""
+
+    __tablename__ = "participations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    level: Mapped[str] = mapped_column(String(32), default="municipal")
+    event_date: Mapped[date] = mapped_column(Date, index=True)
+    result: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,1 @@
+"""Use cases over the database: typed, no Qt; they hand back plain values."""

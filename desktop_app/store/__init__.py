@@ -1,0 +1,1 @@
+"""Engine, sessions, opening a database with its guards, migrations and backups."""

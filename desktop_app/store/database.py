@@ -1,0 +1,173 @@
+"""Opening a database: guards against foreign, damaged and newer files; backup, then migrate."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_app import paths
+from desktop_app.store.backup import BackupError, backup_file, stamped_name
+from desktop_app.store.engine import (
+    APPLICATION_ID,
+    make_engine,
+    make_sessionmaker,
+    sqlite_path,
+    url_for,
+)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseRefused(Exception):
+    """The file cannot be opened as our database; the message says why, in Russian."""
+
+
+@dataclass
+class Database:
+    """An open database: its URL, engine and session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    path: Path | None = None
+    read_only: bool = False
+    backups: list[Path] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.path) if self.path else self.url
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse what is not a SQLite file or not ours, before anything writes to it."""
+    if path.is_dir():
+        raise DatabaseRefused(f"«{path}» — это папка, а не файл базы данных.")
+    size = path.stat().st_size
+    if size == 0:
+        raise DatabaseRefused(f"Файл «{path}» пуст: это не база данных Методактива.")
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise DatabaseRefused(f"Файл «{path}» не является базой данных SQLite.")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise DatabaseRefused(
+            f"Файл «{path}» — база данных SQLite, но не Методактива: открыть её нельзя."
+        )
+
+
+def _backup_before_migration(path: Path, revision: str | None) -> Path:
+    dest = paths.backups_dir() / stamped_name(path, f"before-upgrade-{revision or 'none'}")
+    return backup_file(path, dest)
+
+
+def upgrade(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        if engine.dialect.name == "sqlite":
+            conn.execute(text(f"PRAGMA application_id={APPLICATION_ID}"))
+
+
+def open_database(target: str | Path, create: bool = True, read_only: bool = False) -> Database:
+    """Open (or create) the database at a path or URL, upgrading an older file after a backup.
+
+    Raises DatabaseRefused for a file that is not ours, damaged, or newer than the program;
+    such a file is left untouched.
+    """
+    url = url_for(target)
+    path = sqlite_path(url)
+    exists = path is not None and path.exists()
+    if path is not None:
+        if exists:
+            check_sqlite_file(path)
+        elif not create:
+            raise DatabaseRefused(f"Файл базы данных «{path}» не найден.")
+        elif read_only:
+            raise DatabaseRefused(f"Файл «{path}» не найден: открыть его только для чтения нельзя.")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url, read_only=read_only)
+    try:
+        backups = _bring_to_head(engine, path if exists else None, read_only)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(url, engine, make_sessionmaker(engine), path, read_only, backups)
+
+
+def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> list[Path]:
+    try:
+        revision = current_revision(engine)
+    except sqlite3.DatabaseError as exc:  # pragma: no cover - guarded by the header check
+        raise DatabaseRefused(f"База данных повреждена: {exc}") from exc
+    except Exception as exc:
+        raise DatabaseRefused(f"Не удалось прочитать базу данных: {exc}") from exc
+    head = head_revision()
+    if revision == head:
+        return []
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseRefused(
+            "База данных создана более новой версией программы (ревизия "
+            f"{revision}). Обновите Методактив; файл оставлен без изменений."
+        )
+    if revision is None and existing is None and _has_tables(engine):
+        raise DatabaseRefused("В базе данных есть чужие таблицы: это не база Методактива.")
+    if read_only:
+        raise DatabaseRefused(
+            "База данных требует обновления, а открыта только для чтения."
+        )
+    backups = []
+    if existing is not None:
+        try:
+            backups.append(_backup_before_migration(existing, revision))
+        except BackupError as exc:
+            raise DatabaseRefused(str(exc)) from exc
+    upgrade(engine)
+    _load_presets(engine)
+    return backups
+
+
+def _load_presets(engine: Engine) -> None:
+    from desktop_app.services.presets import load_all
+
+    with make_sessionmaker(engine).begin() as session:
+        load_all(session)
+
+
+def _has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())

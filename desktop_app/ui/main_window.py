@@ -1,0 +1,135 @@
+"""The main window: four tabs, the menu, the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.store.database import Database, DatabaseRefused, open_database
+from desktop_app.ui.tab_diagnostics import DiagnosticsTab
+from desktop_app.ui.tab_indicators import IndicatorsTab
+from desktop_app.ui.tab_pairs import PairsTab
+from desktop_app.ui.tab_registry import RegistryTab
+
+DB_FILTER = "База Методактива (*.sqlite *.db);;Все файлы (*)"
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own Russian words (buttons read «Отмена»)."""
+    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_ru", "qt_ru"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            app.setProperty(f"translator_{name}", translator)
+
+
+def show_refusal(message: str, parent: QWidget | None = None) -> None:
+    QMessageBox.critical(parent, APP_NAME, message)
+
+
+class MainWindow(QMainWindow):
+    """The window over one open database; File → Open swaps the database."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.tabs = QTabWidget(self)
+        self.setCentralWidget(self.tabs)
+        self._build_menu()
+        self._build_tabs()
+        self.resize(1200, 760)
+
+    # building ----------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&Файл")
+        self._action(file_menu, "Создать базу…", self.create_database, QKeySequence.StandardKey.New)
+        self._action(file_menu, "Открыть базу…", self.choose_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Демонстрационная база", self.open_demo)
+        file_menu.addSeparator()
+        self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("&Справка")
+        self._action(help_menu, "О программе", self.about)
+        self.file_menu, self.help_menu = file_menu, help_menu
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_tabs(self) -> None:
+        self.tabs.clear()
+        self.registry_tab = RegistryTab(self.db, self)
+        self.pairs_tab = PairsTab(self.db, self)
+        self.diagnostics_tab = DiagnosticsTab(self.db, self)
+        self.indicators_tab = IndicatorsTab(self.db, self)
+        self.tabs.addTab(self.registry_tab, "Реестр")
+        self.tabs.addTab(self.pairs_tab, "Пары")
+        self.tabs.addTab(self.diagnostics_tab, "Диагностика")
+        self.tabs.addTab(self.indicators_tab, "Показатели")
+        self._update_title()
+
+    def _update_title(self) -> None:
+        mode = " (только чтение)" if self.db.read_only else ""
+        self.setWindowTitle(f"{APP_NAME} — {self.db.title}{mode}")
+        people = self.registry_tab.people.model.total_count()
+        orgs = self.registry_tab.organisations.model.total_count()
+        self.statusBar().showMessage(f"Организаций: {orgs} · педагогов: {people}")
+
+    # actions -------------------------------------------------------------------------
+    def switch_to(self, target: str | Path) -> bool:
+        """Open another database in this window; a refused file leaves the current one open."""
+        try:
+            new_db = open_database(target, create=True)
+        except DatabaseRefused as exc:
+            show_refusal(str(exc), self)
+            return False
+        self.db.dispose()
+        self.db = new_db
+        self._build_tabs()
+        return True
+
+    def create_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Создать базу", "", DB_FILTER)
+        if path:
+            if Path(path).exists():
+                show_refusal(f"Файл «{path}» уже существует: выберите другое имя.", self)
+                return
+            self.switch_to(path)
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Открыть базу", "", DB_FILTER)
+        if path:
+            self.switch_to(path)
+
+    def open_demo(self) -> None:
+        from desktop_app.app import demo_database
+
+        self.switch_to(demo_database())
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "О программе",
+            f"<b>{APP_NAME}</b> {__version__}<br>Реестр муниципального методического актива, "
+            "наставнических пар, диагностики профессиональных дефицитов и показателей.<br>"
+            f"База данных: {self.db.title}",
+        )
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.db.dispose()
+        super().closeEvent(event)

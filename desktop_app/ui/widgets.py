@@ -1,0 +1,95 @@
+"""Small shared widgets: a searchable list panel over RowsTableModel, typed-text helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.textutil import fold
+from desktop_app.ui.table_model import Column, RowsTableModel
+
+
+class ListPanel(QWidget):
+    """A search field, a count and a sortable table; search folds case and ё."""
+
+    activated = Signal(object)  # the record id of a double-clicked row
+
+    def __init__(
+        self, columns: Sequence[Column], search_columns: Sequence[int] = (0,),
+        placeholder: str = "Поиск…", parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = RowsTableModel(columns, self)
+        self._search_columns = tuple(search_columns)
+        self._keys: dict[Any, str] = {}
+        self._extra: Callable[[tuple[Any, ...]], bool] | None = None
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply)
+        self.count = QLabel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda ix: self.activated.emit(self.model.row_id(ix.row())))
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        self.toolbar = top
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Show new rows (each: column values, then the record id)."""
+        self._keys = {
+            row[-1]: " ".join(fold(row[c]) for c in self._search_columns) for row in rows
+        }
+        self.model.set_rows(rows)
+        self._apply()
+
+    def set_extra_filter(self, predicate: Callable[[tuple[Any, ...]], bool] | None) -> None:
+        self._extra = predicate
+        self._apply()
+
+    def _apply(self) -> None:
+        needle = fold(self.search.text())
+        extra = self._extra
+        keys = self._keys
+        if not needle and extra is None:
+            self.model.set_filter(None)
+        else:
+            def predicate(row: tuple[Any, ...]) -> bool:
+                if needle and needle not in keys[row[-1]]:
+                    return False
+                return extra is None or extra(row)
+
+            self.model.set_filter(predicate)
+        shown, total = self.model.rowCount(), self.model.total_count()
+        self.count.setText(f"Показано: {shown} из {total}")
+
+    def selected_id(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_id(rows[0].row()) if rows else None
