@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:07:55.015313
 """
 
 from __future__ import annotations

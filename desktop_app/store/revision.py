@@ -1,4 +1,7 @@
-"""Developers' helper: write a new Alembic revision from the models (autogenerate)."""
+"""Developers' helper: write a new Alembic revision from the models (autogenerate).
+
+    python -m desktop_app.store.revision "what changed"
+"""
 
 from __future__ import annotations
 
