@@ -59,10 +59,18 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Открыть базу…", self.choose_database, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Демонстрационная база", self.open_demo)
         file_menu.addSeparator()
+        # [file menu: Excel — exchange]
+        file_menu.addSeparator()
         self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
+        docs_menu = self.menuBar().addMenu("&Документы")
+        # [documents menu — reports]
+        service_menu = self.menuBar().addMenu("С&ервис")
+        # [service menu: settings — registry]
+        # [service menu: backups — data safety]
         help_menu = self.menuBar().addMenu("&Справка")
         self._action(help_menu, "О программе", self.about)
-        self.file_menu, self.help_menu = file_menu, help_menu
+        self.file_menu, self.docs_menu, self.service_menu = file_menu, docs_menu, service_menu
+        self.help_menu = help_menu
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
