@@ -8,9 +8,58 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.model import Organisation, Person
+from desktop_app.model import Course, Organisation, Person
 from desktop_app.model.enums import Category, OrgKind
-from desktop_app.textutil import fio, years_between
+from desktop_app.services.validation import CourseInput, OrganisationInput, PersonInput
+from desktop_app.textutil import fio, fold, years_between
+
+# Person columns filled from PersonInput one to one (courses and ground numbers go elsewhere).
+PERSON_FIELDS = (
+    "last_name", "first_name", "middle_name", "birth_date", "education_level", "education_year",
+    "education_specialty", "education_institution", "education_pedagogical", "organisation_id",
+    "position", "category", "category_date", "ped_experience_start", "subject", "is_manager",
+    "methodical_experience", "phone", "email", "achievements", "consent_publish",
+    "consent_date", "notes",
+)
+ORG_FIELDS = (
+    "short_name", "full_name", "kind", "is_low_results", "is_difficult_conditions",
+    "mentoring_act_date", "mentoring_act_number", "mentoring_programme_date", "curator_id",
+    "head_name", "address", "phone", "email",
+)
+COURSE_FIELDS = ("kind", "title", "provider", "hours", "end_date", "in_federal_registry")
+
+
+def person_search_key(last: str, first: str, middle: str = "") -> str:
+    """The stored search key: folded ФИО (lower case, ё as е)."""
+    return fold(fio(last, first, middle))
+
+
+def apply_person_input(person: Person, data: PersonInput) -> None:
+    """Copy the form's values onto a Person (courses replaced), keeping search_key in sync."""
+    for name in PERSON_FIELDS:
+        setattr(person, name, getattr(data, name))
+    person.search_key = person_search_key(data.last_name, data.first_name, data.middle_name)
+    person.courses = [
+        Course(**{name: getattr(c, name) for name in COURSE_FIELDS}) for c in data.courses
+    ]
+
+
+def person_to_input(person: Person) -> PersonInput:
+    """A Person as the form's values (for editing)."""
+    courses = tuple(
+        CourseInput(**{name: getattr(c, name) for name in COURSE_FIELDS}) for c in person.courses
+    )
+    values = {name: getattr(person, name) for name in PERSON_FIELDS}
+    return PersonInput(courses=courses, **values)
+
+
+def apply_organisation_input(org: Organisation, data: OrganisationInput) -> None:
+    for name in ORG_FIELDS:
+        setattr(org, name, getattr(data, name))
+
+
+def organisation_to_input(org: Organisation) -> OrganisationInput:
+    return OrganisationInput(**{name: getattr(org, name) for name in ORG_FIELDS})
 
 
 @dataclass(frozen=True)
