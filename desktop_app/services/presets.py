@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app import paths
 from desktop_app.model import Ground, GroundPreset, IndicatorPlan, MentorshipForm, Setting
+from desktop_app.services.instruments import load_instruments
 
 
 def read_preset(name: str) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def load_plans(session: Session) -> None:
                 session.add(IndicatorPlan(code=indicator["code"], year=int(year), value=value))
 
 
-LOADERS = [load_settings, load_grounds, load_forms, load_plans]
+LOADERS = [load_settings, load_grounds, load_forms, load_plans, load_instruments]
 
 
 def load_all(session: Session) -> None:
