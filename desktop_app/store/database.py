@@ -165,7 +165,7 @@ def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> li
 def _load_presets(engine: Engine) -> None:
     from desktop_app.services.presets import load_all
 
-    with make_sessionmaker(engine).begin() as session:
+    with make_sessionmaker(engine, changelog=False).begin() as session:
         load_all(session)
 
 

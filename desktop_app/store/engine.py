@@ -57,5 +57,11 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, changelog: bool = True) -> sessionmaker[Session]:
+    """Sessions for the engine; their ORM changes go to change_log unless changelog=False."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    if changelog:
+        from desktop_app.services.changelog import attach
+
+        attach(factory)
+    return factory

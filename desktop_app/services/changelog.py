@@ -1,0 +1,393 @@
+"""The change log: every ORM insert, update and delete in a service session, and its history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, event, func, insert, inspect, or_, select
+from sqlalchemy.orm import Mapper, Session, sessionmaker
+
+from desktop_app.model import (
+    ActiveMember,
+    Base,
+    ChangeLog,
+    Course,
+    Employment,
+    Monitoring,
+    PairMentee,
+    Participation,
+    PlanItem,
+    Programme,
+    enums,
+)
+from desktop_app.textutil import fmt_date
+
+PENDING_KEY = "changelog_pending"
+ENABLED_KEY = "changelog"
+ACTIONS = {"insert": "Добавление", "update": "Изменение", "delete": "Удаление"}
+
+TABLE_LABELS = {
+    "organisations": "Организации", "people": "Педагоги", "courses": "Курсы",
+    "employments": "Места работы", "participations": "Участие в мероприятиях",
+    "active_members": "Методический актив", "active_member_grounds": "Основания включения",
+    "active_member_directions": "Направления деятельности", "meetings": "Заседания актива",
+    "meeting_attendees": "Участники заседаний", "pairs": "Наставнические пары",
+    "pair_mentees": "Наставляемые", "pair_directions": "Направления пары",
+    "programmes": "Программы наставничества", "plan_items": "План программы",
+    "monitorings": "Мониторинг", "settings": "Настройки", "indicator_plans": "Плановые показатели",
+    "roadmap_items": "Дорожная карта", "mentorship_forms": "Формы наставничества",
+    "diagnostic_sessions": "Диагностика", "deficits": "Дефициты", "routes": "Маршруты",
+    "report_texts": "Тексты отчётов",
+}
+
+COLUMN_LABELS = {
+    "last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
+    "birth_date": "Дата рождения", "education_level": "Образование",
+    "education_year": "Год окончания", "education_specialty": "Специальность",
+    "education_institution": "Учебное заведение", "education_pedagogical": "Педагогическое",
+    "organisation_id": "Организация", "position": "Должность", "category": "Категория",
+    "category_date": "Дата категории", "ped_experience_start": "Начало педстажа",
+    "subject": "Предмет", "is_manager": "Руководитель",
+    "methodical_experience": "Методический опыт",
+    "phone": "Телефон", "email": "Эл. почта", "achievements": "Достижения",
+    "consent_publish": "Согласие на публикацию", "consent_date": "Дата согласия",
+    "is_active": "Действует", "left_on": "Дата ухода", "notes": "Примечания",
+    "short_name": "Краткое наименование", "full_name": "Полное наименование", "kind": "Вид",
+    "is_low_results": "Низкие результаты", "is_difficult_conditions": "Сложные условия",
+    "head_name": "Руководитель", "address": "Адрес", "person_id": "Педагог",
+    "start_date": "Начало", "end_date": "Окончание", "status": "Статус", "role": "Роль",
+    "subject_area": "Предметная область", "request_date": "Дата заявки",
+    "submitted_on": "Дата представления", "diagnosed_on": "Дата диагностики",
+    "included_order_number": "Номер приказа о включении", "included_on": "Дата включения",
+    "excluded_on": "Дата исключения", "exclusion_reason": "Причина исключения",
+    "mentor_id": "Наставник", "form_id": "Форма наставничества", "model_element": "Элемент модели",
+    "mentee_category": "Категория наставляемых", "level": "Уровень", "end_reason": "Причина",
+    "ended_on": "Дата завершения", "order_number": "Номер приказа", "order_date": "Дата приказа",
+    "pair_id": "Пара", "direction": "Направление", "goal": "Цель", "tasks": "Задачи",
+    "activity": "Мероприятие", "deadline": "Срок", "responsible": "Ответственный",
+    "done": "Выполнено", "done_on": "Дата выполнения", "title": "Название", "hours": "Часы",
+    "key": "Параметр", "value": "Значение", "year": "Год", "code": "Код",
+    "event_date": "Дата", "result": "Результат", "monitoring_date": "Дата мониторинга",
+}
+
+HIDDEN_COLUMNS = {"search_key"}
+
+ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
+    ("organisations", "kind"): enums.OrgKind, ("people", "category"): enums.Category,
+    ("people", "education_level"): enums.EducationLevel,
+    ("active_members", "status"): enums.ActiveStatus, ("active_members", "role"): enums.ActiveRole,
+    ("active_member_directions", "direction"): enums.ActiveDirection,
+    ("pairs", "model_element"): enums.ModelElement,
+    ("pairs", "mentee_category"): enums.MenteeCategory, ("pairs", "level"): enums.PairLevel,
+    ("pairs", "status"): enums.PairStatus, ("pair_directions", "direction"): enums.PairDirection,
+    ("participations", "kind"): enums.ParticipationKind,
+    ("participations", "level"): enums.EventLevel, ("courses", "kind"): enums.CourseKind,
+    ("roadmap_items", "status"): enums.RoadmapStatus,
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    changed_at: datetime
+    table: str
+    table_label: str
+    record_id: int
+    action: str
+    action_label: str
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def summary(self) -> str:
+        """«Фамилия: Иванов → Петров; Телефон: … » for a one-line view."""
+        return "; ".join(_change_text(c, self.action) for c in self.changes)
+
+
+def _change_text(change: FieldChange, action: str) -> str:
+    if action == "insert":
+        return f"{change.label}: {change.new}"
+    if action == "delete":
+        return f"{change.label}: {change.old}"
+    return f"{change.label}: {change.old} → {change.new}"
+
+
+# recording ---------------------------------------------------------------------------------
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _record_id(mapper: Mapper[Any], target: Any) -> int:
+    """The integer key of the row (the first integer primary-key column), 0 when it has none."""
+    for column in mapper.primary_key:
+        value = getattr(target, mapper.get_property_by_column(column).key, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return 0
+
+
+def _key_values(mapper: Mapper[Any], target: Any) -> dict[str, Any]:
+    """Primary-key columns of tables without a plain «id», so their rows stay identifiable."""
+    keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+    if keys == ["id"]:
+        return {}
+    return {key: _jsonable(getattr(target, key, None)) for key in keys}
+
+
+def _all_values(mapper: Mapper[Any], target: Any) -> dict[str, Any]:
+    values = {}
+    for attr in mapper.column_attrs:
+        value = target.__dict__.get(attr.key)
+        if value not in (None, "") and attr.key != "id":
+            values[attr.key] = _jsonable(value)
+    return values
+
+
+def _changed_values(target: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    state = inspect(target)
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.added and not history.deleted:
+            continue
+        before = history.deleted[0] if history.deleted else None
+        after = history.added[0] if history.added else None
+        if before == after:
+            continue
+        old[attr.key] = _jsonable(before)
+        new[attr.key] = _jsonable(after)
+    return old, new
+
+
+def _queue(connection: Any, target: Any, entry: dict[str, Any]) -> None:
+    session = Session.object_session(target)
+    if session is None or not session.info.get(ENABLED_KEY):
+        return
+    session.info.setdefault(PENDING_KEY, []).append(entry)
+
+
+def _entry(mapper: Mapper[Any], target: Any, action: str, old: dict[str, Any],
+           new: dict[str, Any]) -> dict[str, Any]:
+    keys = _key_values(mapper, target)
+    if action != "insert":
+        old = {**keys, **old}
+    if action != "delete":
+        new = {**keys, **new}
+    return {
+        "changed_at": datetime.now().replace(microsecond=0),
+        "table_name": mapper.local_table.name,
+        "record_id": _record_id(mapper, target),
+        "action": action,
+        "old_values": json.dumps(old, ensure_ascii=False) if old else "",
+        "new_values": json.dumps(new, ensure_ascii=False) if new else "",
+    }
+
+
+def _after_insert(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    if isinstance(target, ChangeLog):
+        return
+    _queue(connection, target, _entry(mapper, target, "insert", {}, _all_values(mapper, target)))
+
+
+def _after_update(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    if isinstance(target, ChangeLog):
+        return
+    old, new = _changed_values(target)
+    if old or new:
+        _queue(connection, target, _entry(mapper, target, "update", old, new))
+
+
+def _after_delete(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    if isinstance(target, ChangeLog):
+        return
+    _queue(connection, target, _entry(mapper, target, "delete", _all_values(mapper, target), {}))
+
+
+def _write_pending(session: Session, _flush_context: Any) -> None:
+    """Write what this flush changed into change_log, in the same transaction."""
+    pending = session.info.pop(PENDING_KEY, None)
+    if pending:
+        session.connection().execute(insert(ChangeLog.__table__), pending)
+
+
+def _forget_pending(session: Session, *_args: Any) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+_mapper_events_installed = False
+
+
+def _install_mapper_events() -> None:
+    global _mapper_events_installed
+    if _mapper_events_installed:
+        return
+    event.listen(Base, "after_insert", _after_insert, propagate=True)
+    event.listen(Base, "after_update", _after_update, propagate=True)
+    event.listen(Base, "after_delete", _after_delete, propagate=True)
+    _mapper_events_installed = True
+
+
+def attach(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Make every session of this factory record its ORM changes in change_log."""
+    _install_mapper_events()
+    factory.kw.setdefault("info", {})[ENABLED_KEY] = True
+    event.listen(factory, "after_flush", _write_pending)
+    event.listen(factory, "after_rollback", _forget_pending)
+    return factory
+
+
+# reading -----------------------------------------------------------------------------------
+def _display(table: str, column: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    kind = ENUM_COLUMNS.get((table, column))
+    if kind is not None and isinstance(value, str):
+        member = kind.from_label(value)
+        return member.label if member is not None else value
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return fmt_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _to_entry(row: ChangeLog) -> HistoryEntry:
+    old, new = _loads(row.old_values), _loads(row.new_values)
+    columns = [c for c in dict.fromkeys([*old, *new]) if c not in HIDDEN_COLUMNS]
+    table = row.table_name
+    changes = tuple(
+        FieldChange(c, COLUMN_LABELS.get(c, c), _display(table, c, old.get(c)),
+                    _display(table, c, new.get(c)))
+        for c in columns
+    )
+    return HistoryEntry(
+        row.id, row.changed_at, row.table_name, TABLE_LABELS.get(row.table_name, row.table_name),
+        row.record_id, row.action, ACTIONS.get(row.action, row.action), changes,
+    )
+
+
+def history(session: Session, table: str, record_id: int) -> list[HistoryEntry]:
+    """Every change of one row, oldest first."""
+    stmt = (
+        select(ChangeLog)
+        .where(ChangeLog.table_name == table, ChangeLog.record_id == record_id)
+        .order_by(ChangeLog.id)
+    )
+    return [_to_entry(row) for row in session.scalars(stmt)]
+
+
+def latest(session: Session, limit: int = 500, table: str | None = None,
+           text: str = "") -> list[HistoryEntry]:
+    """The latest changes, newest first, optionally of one table or containing a text."""
+    stmt = select(ChangeLog).order_by(ChangeLog.id.desc()).limit(limit)
+    if table:
+        stmt = stmt.where(ChangeLog.table_name == table)
+    if text.strip():
+        needle = f"%{text.strip().lower().replace('ё', 'е')}%"
+        stmt = stmt.where(or_(func.fold(ChangeLog.old_values).like(needle),
+                              func.fold(ChangeLog.new_values).like(needle)))
+    return [_to_entry(row) for row in session.scalars(stmt)]
+
+
+def _mentions(column: str, value: int) -> ColumnElement[bool]:
+    """The logged old or new values hold column = value."""
+    path = f"$.{column}"
+    return or_(
+        func.json_extract(func.nullif(ChangeLog.new_values, ""), path) == value,
+        func.json_extract(func.nullif(ChangeLog.old_values, ""), path) == value,
+    )
+
+
+def _ids_by_column(session: Session, model: type[Base], column: str, value: int) -> set[int]:
+    """Ids of rows of a table that belong (now or once, by the log) to a person or a pair."""
+    table = model.__table__.name  # type: ignore[attr-defined]
+    ids = set(session.scalars(select(model.id).where(getattr(model, column) == value)))  # type: ignore[attr-defined]
+    logged = select(ChangeLog.record_id).where(
+        ChangeLog.table_name == table, _mentions(column, value)
+    )
+    ids.update(session.scalars(logged))
+    return ids
+
+
+def _link_entries(session: Session, table: str, column: str, value: int) -> list[ChangeLog]:
+    """Log rows of a link table (no own id) mentioning the person or pair in a column."""
+    stmt = select(ChangeLog).where(ChangeLog.table_name == table, _mentions(column, value))
+    return list(session.scalars(stmt))
+
+
+def _collect(session: Session, wanted: dict[str, set[int]], extra: list[ChangeLog]) -> list[
+        HistoryEntry]:
+    rows: dict[int, ChangeLog] = {row.id: row for row in extra}
+    for table, ids in wanted.items():
+        if not ids:
+            continue
+        stmt = select(ChangeLog).where(ChangeLog.table_name == table,
+                                       ChangeLog.record_id.in_(sorted(ids)))
+        rows.update({row.id: row for row in session.scalars(stmt)})
+    return [_to_entry(rows[key]) for key in sorted(rows)]
+
+
+def person_history(session: Session, person_id: int) -> list[HistoryEntry]:
+    """A person's changes with their jobs, courses, participations, active and mentee rows."""
+    wanted = {"people": {person_id}}
+    for model in (Employment, Course, Participation, ActiveMember):
+        wanted[model.__tablename__] = _ids_by_column(session, model, "person_id", person_id)
+    extra = _link_entries(session, PairMentee.__tablename__, "person_id", person_id)
+    return _collect(session, wanted, extra)
+
+
+def pair_history(session: Session, pair_id: int) -> list[HistoryEntry]:
+    """A pair's changes with its mentees, directions, programme, plan and monitoring."""
+    programmes = _ids_by_column(session, Programme, "pair_id", pair_id)
+    plan_ids: set[int] = set()
+    for programme_id in programmes:
+        plan_ids |= _ids_by_column(session, PlanItem, "programme_id", programme_id)
+    wanted = {
+        "pairs": {pair_id},
+        "programmes": programmes,
+        "plan_items": plan_ids,
+        "monitorings": _ids_by_column(session, Monitoring, "pair_id", pair_id),
+    }
+    extra = []
+    for table in ("pair_mentees", "pair_directions"):
+        stmt = select(ChangeLog).where(ChangeLog.table_name == table,
+                                       ChangeLog.record_id == pair_id)
+        extra.extend(session.scalars(stmt))
+    return _collect(session, wanted, extra)
+
+
+def entity_tables() -> dict[str, str]:
+    """Table name → Russian label, for a filter list."""
+    return dict(TABLE_LABELS)
+

@@ -1,0 +1,140 @@
+"""The change log records every ORM change of a service session, and shows a history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from desktop_app.model import (
+    ChangeLog,
+    Employment,
+    MentorshipForm,
+    Organisation,
+    Pair,
+    PairMentee,
+    Person,
+)
+from desktop_app.services import changelog
+
+
+def _log(session) -> list[ChangeLog]:  # type: ignore[no-untyped-def]
+    return list(session.scalars(select(ChangeLog).order_by(ChangeLog.id)))
+
+
+def _person(session, last: str = "Иванов", org: Organisation | None = None) -> Person:  # type: ignore[no-untyped-def]
+    person = Person(last_name=last, first_name="Иван", middle_name="Петрович",
+                    search_key=last.lower(), birth_date=date(1980, 1, 2), organisation=org)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def test_new_database_has_empty_log(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ChangeLog)) == 0
+
+
+def test_insert_update_delete_are_logged(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        person_id = _person(session).id
+    with db.sessions.begin() as session:
+        person = session.get(Person, person_id)
+        person.last_name = "Петров"
+        person.ped_experience_start = date(2005, 9, 1)
+        person.first_name = "Иван"  # the same value: not a change
+    with db.sessions.begin() as session:
+        session.delete(session.get(Person, person_id))
+    with db.sessions() as session:
+        rows = _log(session)
+    assert [(r.table_name, r.record_id, r.action) for r in rows] == [
+        ("people", person_id, "insert"), ("people", person_id, "update"),
+        ("people", person_id, "delete"),
+    ]
+    inserted = json.loads(rows[0].new_values)
+    assert inserted["last_name"] == "Иванов" and inserted["birth_date"] == "1980-01-02"
+    assert rows[0].old_values == ""
+    assert json.loads(rows[1].old_values) == {"last_name": "Иванов", "ped_experience_start": None}
+    assert json.loads(rows[1].new_values) == {"last_name": "Петров",
+                                               "ped_experience_start": "2005-09-01"}
+    assert json.loads(rows[2].old_values)["last_name"] == "Петров"
+
+
+def test_rollback_writes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError), db.sessions.begin() as session:
+        _person(session)
+        raise RuntimeError("отмена")
+    with db.sessions.begin() as session:
+        _person(session, "Сидоров")
+    with db.sessions() as session:
+        rows = _log(session)
+        assert session.scalar(select(func.count()).select_from(Person)) == 1
+    assert len(rows) == 1 and "Сидоров" in rows[0].new_values
+
+
+def test_bulk_core_insert_is_not_logged(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        session.execute(insert(Organisation), [{"short_name": f"ОО {i}"} for i in range(5)])
+    with db.sessions() as session:
+        assert _log(session) == []
+
+
+def test_person_history_includes_jobs_and_mentee_rows(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        org = Organisation(short_name="МБОУ СОШ № 1")
+        person = _person(session, "Фёдорова", org)
+        mentor = _person(session, "Алексеев")
+        session.add(Employment(person_id=person.id, organisation_id=org.id,
+                               start_date=date(2020, 9, 1)))
+        form = session.scalars(select(MentorshipForm)).first()
+        pair = Pair(mentor_id=mentor.id, form_id=form.id, start_date=date(2025, 9, 1),
+                    end_date=date(2026, 5, 31))
+        pair.mentees.append(PairMentee(person_id=person.id))
+        session.add(pair)
+        session.flush()
+        person_id, pair_id, mentor_id = person.id, pair.id, mentor.id
+    with db.sessions.begin() as session:
+        session.get(Pair, pair_id).status = "active"
+        job = session.scalars(select(Employment)).one()
+        job.position = "учитель математики"
+    with db.sessions() as session:
+        people = changelog.person_history(session, person_id)
+        pairs = changelog.pair_history(session, pair_id)
+        mentor_rows = changelog.person_history(session, mentor_id)
+    tables = [(e.table, e.action) for e in people]
+    assert ("people", "insert") in tables
+    assert ("employments", "insert") in tables and ("employments", "update") in tables
+    assert ("pair_mentees", "insert") in tables
+    job_update = next(e for e in people if e.table == "employments" and e.action == "update")
+    assert job_update.changes[0].label == "Должность"
+    assert job_update.changes[0].new == "учитель математики"
+    assert [(e.table, e.action) for e in pairs] == [
+        ("pairs", "insert"), ("pair_mentees", "insert"), ("pairs", "update")]
+    status = pairs[-1].changes[0]
+    assert (status.label, status.old, status.new) == ("Статус", "планируется", "действует")
+    assert all(e.table != "pair_mentees" for e in mentor_rows)
+
+
+def test_history_entries_show_russian_dates_and_labels(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        person_id = _person(session).id
+    with db.sessions() as session:
+        (entry,) = changelog.history(session, "people", person_id)
+    assert entry.action_label == "Добавление" and entry.table_label == "Педагоги"
+    labels = {c.label: c.new for c in entry.changes}
+    assert labels["Дата рождения"] == "02.01.1980"
+    assert "search_key" not in {c.column for c in entry.changes}
+    assert "Фамилия: Иванов" in entry.summary
+
+
+def test_latest_filters_by_table_and_text(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        _person(session, "Ёлкина")
+        session.add(Organisation(short_name="МАДОУ № 5"))
+    with db.sessions() as session:
+        assert [e.table for e in changelog.latest(session)] == ["organisations", "people"]
+        assert [e.table for e in changelog.latest(session, table="people")] == ["people"]
+        assert len(changelog.latest(session, text="елкина")) == 1
+        assert changelog.latest(session, text="никого") == []
