@@ -1,17 +1,973 @@
-"""Mentor pairs and groups."""
+"""Mentor pairs and groups, their personalised programmes, plans, monitoring and satisfaction."""
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop_app.model import MentorshipForm, Organisation, Pair, PairMentee, Person
-from desktop_app.model.enums import PairStatus
-from desktop_app.textutil import short_fio
+from desktop_app.model import (
+    Deficit,
+    MentorshipForm,
+    Monitoring,
+    Organisation,
+    Pair,
+    PairDirectionLink,
+    PairMentee,
+    Person,
+    PlanItem,
+    PlanTemplate,
+    PlanTemplateItem,
+    Programme,
+    ProgrammeDeficit,
+    Satisfaction,
+)
+from desktop_app.model.enums import (
+    CompetenceArea,
+    DeficitState,
+    MenteeCategory,
+    ModelElement,
+    PairDirection,
+    PairLevel,
+    PairStatus,
+    Respondent,
+)
+from desktop_app.services import settings
+from desktop_app.textutil import clean, fmt_date, fold, short_fio, years_between
+
+OPEN_STATUSES = (PairStatus.PLANNED.value, PairStatus.ACTIVE.value)
+FINAL_STATUSES = (PairStatus.COMPLETED.value, PairStatus.ENDED_EARLY.value)
+# The status path: планируется → действует → завершена; прекращена досрочно from either open one.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    PairStatus.PLANNED.value: (PairStatus.ACTIVE.value, PairStatus.ENDED_EARLY.value),
+    PairStatus.ACTIVE.value: (PairStatus.COMPLETED.value, PairStatus.ENDED_EARLY.value),
+    PairStatus.COMPLETED.value: (),
+    PairStatus.ENDED_EARLY.value: (),
+}
+MIN_MONTHS = 3
+MAX_MONTHS = 12
+ENDING_SOON_DAYS = 30
+STALE_MONTHS = 6
+YOUNG_AGE = 35
+YOUNG_EXPERIENCE = 3
+DEFAULT_MENTEE_LIMIT = 3
+ONE_TO_ONE_FORM = "Традиционное наставничество «один на один»"
+GROUP_FORM = "Групповое наставничество"
+
+
+class PairError(ValueError):
+    """A refusal with a Russian message; field names the input at fault (for the dialog)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanItemInput:
+    """One line of the plan: мероприятие, срок, ответственный, форма отчётности, отметка."""
+
+    activity: str
+    deadline: date | None = None
+    responsible: str = ""
+    report_form: str = ""
+    done: bool = False
+    done_on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairInput:
+    """Everything a pair (or group) and its personalised programme are made of.
+
+    Codes are those of the enums (ModelElement, MenteeCategory, PairDirection, PairLevel,
+    PairStatus). form_id None takes the shipped one-to-one form (the group form for several
+    mentees); level None is suggested: «муниципальный» when the mentor works in another ОО than
+    a mentee, else «внутри ОО». deficit_ids are rows of the deficits table of the mentees.
+    """
+
+    mentor_id: int
+    mentee_ids: tuple[int, ...]
+    start_date: date
+    end_date: date
+    form_id: int | None = None
+    model_element: str = ModelElement.ADAPTATION.value
+    mentee_category: str = MenteeCategory.YOUNG.value
+    directions: tuple[str, ...] = ()
+    level: str | None = None
+    status: str = PairStatus.PLANNED.value
+    end_reason: str = ""
+    order_number: str = ""
+    order_date: date | None = None
+    goal: str = ""
+    tasks: str = ""
+    difficulties: str = ""
+    expected_results: str = ""
+    deficit_ids: tuple[int, ...] = ()
+    plan: tuple[PlanItemInput, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    """What the dialog shows before saving: refusals, warnings, the suggested level, facts."""
+
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+    suggested_level: str
+    facts: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# the programme period ---------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day so many calendar months later; the 31st falls back to the month's end."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def duration_limits(start: date) -> tuple[date, date]:
+    """The earliest and the latest allowed end date of a programme starting on start.
+
+    Seed 002 §1.2: a personalised programme lasts «от 3 месяцев до 1 года». Both dates of a
+    programme are days of work (inclusive), so a programme of exactly three months starting on
+    01.09 ends on 30.11, and one of exactly a year ends on 31.08 of the next year:
+    end ≥ start + 3 months − 1 day and end ≤ start + 12 months − 1 day. One day shorter or one
+    day longer is refused.
+    """
+    one = timedelta(days=1)
+    return add_months(start, MIN_MONTHS) - one, add_months(start, MAX_MONTHS) - one
+
+
+def duration_error(start: date | None, end: date | None) -> str | None:
+    """The Russian reason why the period is refused, or None when it fits."""
+    if start is None or end is None:
+        return "Укажите даты начала и окончания программы."
+    if end < start:
+        return "Дата окончания программы раньше даты начала."
+    earliest, latest = duration_limits(start)
+    if end < earliest:
+        return (
+            "Программа короче 3 месяцев: при начале "
+            f"{fmt_date(start)} она должна длиться хотя бы до {fmt_date(earliest)} "
+            "(п. 1.2 Положения: от 3 месяцев до 1 года)."
+        )
+    if end > latest:
+        return (
+            "Программа длиннее 1 года: при начале "
+            f"{fmt_date(start)} она должна закончиться не позже {fmt_date(latest)} "
+            "(п. 1.2 Положения: от 3 месяцев до 1 года)."
+        )
+    return None
+
+
+# people -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    id: int
+    fio: str
+    organisation_id: int | None
+    organisation: str
+    position: str
+    subject: str
+    age: int
+    experience_years: int | None
+
+
+def list_person_choices(session: Session, on: date | None = None) -> list[PersonChoice]:
+    """Active people for the mentor and mentee pickers, with age and experience (shown only)."""
+    on = on or date.today()
+    stmt = (
+        select(
+            Person.id, Person.last_name, Person.first_name, Person.middle_name,
+            Person.organisation_id, Organisation.short_name, Person.position, Person.subject,
+            Person.birth_date, Person.ped_experience_start,
+        )
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.is_active.is_(True))
+        .order_by(Person.last_name, Person.first_name, Person.middle_name, Person.id)
+    )
+    return [
+        PersonChoice(
+            r.id, " ".join(p for p in (r.last_name, r.first_name, r.middle_name) if p),
+            r.organisation_id, r.short_name or "", r.position, r.subject,
+            years_between(r.birth_date, on),
+            years_between(r.ped_experience_start, on) if r.ped_experience_start else None,
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def _person_label(person: Person) -> str:
+    return short_fio(person.last_name, person.first_name, person.middle_name)
+
+
+def years_text(n: int) -> str:
+    """«1 год», «3 года», «11 лет»."""
+    if n % 10 == 1 and n % 100 != 11:
+        word = "год"
+    elif n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        word = "года"
+    else:
+        word = "лет"
+    return f"{n} {word}"
+
+
+def _experience_text(person: Person, on: date) -> str:
+    if person.ped_experience_start is None:
+        return "педагогический стаж не указан"
+    return f"педагогический стаж {years_text(years_between(person.ped_experience_start, on))}"
+
+
+# checking -------------------------------------------------------------------------------------
+
+
+def _enum_error(enum: type, value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        enum(value)
+    except ValueError:
+        return f"Поле «{name}»: неизвестное значение «{value}»."
+    return None
+
+
+def _field_errors(data: PairInput) -> list[str]:
+    errors = [
+        e for e in (
+            _enum_error(ModelElement, data.model_element, "Элемент модели"),
+            _enum_error(MenteeCategory, data.mentee_category, "Категория наставляемого"),
+            _enum_error(PairLevel, data.level, "Уровень"),
+            _enum_error(PairStatus, data.status, "Статус"),
+            *(_enum_error(PairDirection, d, "Направления") for d in data.directions),
+        ) if e
+    ]
+    if not data.mentee_ids:
+        errors.append("Поле «Наставляемые»: добавьте хотя бы одного наставляемого.")
+    if data.mentor_id in data.mentee_ids:
+        errors.append("Наставник не может быть наставляемым в своей же паре (группе).")
+    if len(set(data.mentee_ids)) != len(data.mentee_ids):
+        errors.append("Поле «Наставляемые»: один и тот же человек указан дважды.")
+    if data.status == PairStatus.ENDED_EARLY.value and not clean(data.end_reason):
+        errors.append("Для досрочного прекращения укажите причину.")
+    reason = duration_error(data.start_date, data.end_date)
+    if reason:
+        errors.append(reason)
+    for number, item in enumerate(data.plan, start=1):
+        if not clean(item.activity):
+            errors.append(f"План, строка {number}: не указано мероприятие.")
+    return errors
+
+
+def _people(session: Session, ids: Iterable[int]) -> dict[int, Person]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+
+
+def _reference_errors(
+    session: Session, data: PairInput, people: dict[int, Person]
+) -> list[str]:
+    errors = []
+    if data.mentor_id not in people:
+        errors.append("Поле «Наставник»: выберите наставника из реестра.")
+    missing = [i for i in data.mentee_ids if i not in people]
+    if missing:
+        errors.append("Поле «Наставляемые»: человек не найден в реестре.")
+    if data.form_id is not None and session.get(MentorshipForm, data.form_id) is None:
+        errors.append("Поле «Форма наставничества»: форма не найдена.")
+    if data.deficit_ids:
+        owners: dict[int, int] = {
+            d: p for d, p in session.execute(
+                select(Deficit.id, Deficit.person_id).where(Deficit.id.in_(data.deficit_ids))
+            )
+        }
+        if any(owners.get(d, 0) not in data.mentee_ids for d in data.deficit_ids):
+            errors.append("Поле «Адресные дефициты»: дефицит не относится к наставляемым пары.")
+    return errors
+
+
+def suggest_level(session: Session, mentor_id: int, mentee_ids: Sequence[int]) -> str:
+    """«муниципальный» when the mentor's ОО differs from a mentee's, else «внутри ОО»."""
+    orgs: dict[int, int | None] = {
+        p: o for p, o in session.execute(
+            select(Person.id, Person.organisation_id).where(
+                Person.id.in_([mentor_id, *mentee_ids])
+            )
+        )
+    }
+    mentor_org = orgs.get(mentor_id)
+    if any(orgs.get(m) != mentor_org for m in mentee_ids):
+        return PairLevel.MUNICIPAL.value
+    return PairLevel.ORGANISATION.value
+
+
+def mentor_load(session: Session, mentor_id: int, exclude_pair_id: int | None = None) -> int:
+    """Distinct mentees the mentor has in planned or active pairs (other than the one edited)."""
+    stmt = (
+        select(func.count(func.distinct(PairMentee.person_id)))
+        .join(Pair, Pair.id == PairMentee.pair_id)
+        .where(Pair.mentor_id == mentor_id, Pair.status.in_(OPEN_STATUSES))
+    )
+    if exclude_pair_id is not None:
+        stmt = stmt.where(Pair.id != exclude_pair_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def _load_warning(
+    session: Session, data: PairInput, people: dict[int, Person], pair_id: int | None
+) -> str | None:
+    if data.status not in OPEN_STATUSES or data.mentor_id not in people:
+        return None
+    limit = settings.get_int(session, "mentee_limit", DEFAULT_MENTEE_LIMIT)
+    others = set(
+        session.scalars(
+            select(PairMentee.person_id)
+            .join(Pair, Pair.id == PairMentee.pair_id)
+            .where(Pair.mentor_id == data.mentor_id, Pair.status.in_(OPEN_STATUSES))
+            .where(Pair.id != (pair_id or 0))
+        )
+    )
+    total = len(others | set(data.mentee_ids))
+    if total <= limit:
+        return None
+    return (
+        f"Нагрузка наставника {_person_label(people[data.mentor_id])}: {total} наставляемых "
+        f"при пределе {limit}, установленном муниципалитетом (настройка «Предел наставляемых "
+        "на одного наставника»)."
+    )
+
+
+def _direction_warnings(
+    session: Session, data: PairInput, people: dict[int, Person], pair_id: int | None
+) -> list[str]:
+    if not data.directions or data.status not in OPEN_STATUSES:
+        return []
+    mentor = aliased(Person)
+    stmt = (
+        select(PairMentee.person_id, Pair.id, PairDirectionLink.direction, mentor)
+        .join(Pair, Pair.id == PairMentee.pair_id)
+        .join(PairDirectionLink, PairDirectionLink.pair_id == Pair.id)
+        .join(mentor, mentor.id == Pair.mentor_id)
+        .where(
+            PairMentee.person_id.in_(data.mentee_ids),
+            Pair.status.in_(OPEN_STATUSES),
+            PairDirectionLink.direction.in_(data.directions),
+            Pair.id != (pair_id or 0),
+        )
+        .order_by(Pair.id)
+    )
+    warnings = []
+    for person_id, other_id, direction, other_mentor in session.execute(stmt):
+        who = _person_label(people[person_id]) if person_id in people else str(person_id)
+        warnings.append(
+            f"{who} уже наставляемый в действующей паре № {other_id} (наставник "
+            f"{_person_label(other_mentor)}) по тому же направлению "
+            f"«{PairDirection(direction).label}»."
+        )
+    return warnings
+
+
+def check_pair(session: Session, data: PairInput, pair_id: int | None = None) -> PairCheck:
+    """Refusals, warnings (load limit, the same direction twice) and facts, before saving.
+
+    Experience is shown as a fact, never required: reverse mentoring lets a younger colleague
+    mentor an experienced one.
+    """
+    people = _people(session, [data.mentor_id, *data.mentee_ids])
+    errors = _field_errors(data) + _reference_errors(session, data, people)
+    if pair_id is not None:
+        pair = session.get(Pair, pair_id)
+        if pair is None:
+            errors.append("Пара не найдена: возможно, её уже удалили.")
+        else:
+            errors += _transition_errors(pair.status, data.status)
+    warnings: list[str] = []
+    level = PairLevel.ORGANISATION.value
+    facts: list[str] = []
+    if data.mentor_id in people and all(m in people for m in data.mentee_ids):
+        warning = _load_warning(session, data, people, pair_id)
+        warnings += [warning] if warning else []
+        warnings += _direction_warnings(session, data, people, pair_id)
+        level = suggest_level(session, data.mentor_id, data.mentee_ids)
+        on = data.start_date or date.today()
+        facts = [
+            f"{role} {_person_label(people[pid])}: {_experience_text(people[pid], on)}"
+            for role, pid in [("Наставник", data.mentor_id)]
+            + [("Наставляемый", m) for m in data.mentee_ids]
+        ]
+        if data.level == PairLevel.ORGANISATION.value and level == PairLevel.MUNICIPAL.value:
+            warnings.append(
+                "Наставник работает в другой ОО, чем наставляемый: уровень пары — "
+                "«муниципальный»."
+            )
+    return PairCheck(tuple(errors), tuple(warnings), level, tuple(facts))
+
+
+def _transition_errors(old: str, new: str) -> list[str]:
+    if old == new or new in TRANSITIONS.get(old, ()):
+        return []
+    return [
+        f"Статус «{PairStatus(old).label}» нельзя сменить на «{PairStatus(new).label}»: "
+        "порядок — планируется → действует → завершена (или прекращена досрочно)."
+    ]
+
+
+# writing -------------------------------------------------------------------------------------
+
+
+def default_form_id(session: Session, mentee_count: int = 1) -> int:
+    """The shipped one-to-one form, or the group form for several mentees."""
+    name = GROUP_FORM if mentee_count > 1 else ONE_TO_ONE_FORM
+    form_id = session.scalar(select(MentorshipForm.id).where(MentorshipForm.name == name))
+    if form_id is None:
+        form_id = session.scalar(select(MentorshipForm.id).order_by(MentorshipForm.position))
+    if form_id is None:
+        raise PairError("В базе нет ни одной формы наставничества.", "form_id")
+    return int(form_id)
+
+
+def _raise_if_refused(check: PairCheck) -> None:
+    if check.errors:
+        raise PairError(" ".join(check.errors))
+
+
+def _plan_rows(items: Sequence[PlanItemInput]) -> list[PlanItem]:
+    return [
+        PlanItem(
+            position=i, activity=clean(it.activity), deadline=it.deadline,
+            responsible=clean(it.responsible), report_form=clean(it.report_form),
+            done=it.done, done_on=(it.done_on or date.today()) if it.done else None,
+        )
+        for i, it in enumerate(items, start=1)
+    ]
+
+
+def _apply(session: Session, pair: Pair, data: PairInput, level: str) -> None:
+    pair.mentor_id = data.mentor_id
+    pair.form_id = data.form_id or default_form_id(session, len(data.mentee_ids))
+    pair.model_element = data.model_element
+    pair.mentee_category = data.mentee_category
+    pair.level = data.level or level
+    pair.start_date, pair.end_date = data.start_date, data.end_date
+    pair.order_number, pair.order_date = clean(data.order_number), data.order_date
+    pair.notes = data.notes
+    pair.updated_at = datetime.now()
+    pair.mentees = [PairMentee(person_id=m) for m in data.mentee_ids]
+    pair.directions = [PairDirectionLink(direction=d) for d in dict.fromkeys(data.directions)]
+    _set_status_fields(pair, data.status, data.end_reason)
+    programme = pair.programme or Programme()
+    programme.goal, programme.tasks = data.goal.strip(), data.tasks.strip()
+    programme.difficulties = data.difficulties.strip()
+    programme.expected_results = data.expected_results.strip()
+    programme.deficits = [ProgrammeDeficit(deficit_id=d) for d in dict.fromkeys(data.deficit_ids)]
+    pair.programme = programme
+
+
+def _set_status_fields(pair: Pair, status: str, reason: str, on: date | None = None) -> None:
+    if pair.status != status or pair.id is None:
+        pair.ended_on = (on or date.today()) if status in FINAL_STATUSES else None
+    pair.status = status
+    pair.end_reason = clean(reason) if status == PairStatus.ENDED_EARLY.value else ""
+
+
+def create_pair(session: Session, data: PairInput) -> int:
+    """Create a pair or group with its programme, plan and targeted deficits; return its id.
+
+    Refused with PairError (Russian message, nothing added) on: no mentees, the mentor among
+    the mentees, a mentee twice, a period outside 3 months … 1 year (see duration_limits),
+    unknown people, form or codes, deficits of other people, an empty plan line, an early end
+    with no reason. Warnings (load limit, duplicate direction) are not refusals: ask
+    check_pair() first to show them. Flushes; the caller commits.
+    """
+    check = check_pair(session, data)
+    _raise_if_refused(check)
+    pair = Pair()
+    _apply(session, pair, data, check.suggested_level)
+    assert pair.programme is not None
+    pair.programme.plan = _plan_rows(data.plan)
+    session.add(pair)
+    session.flush()
+    _mark_deficits_in_work(session, data.deficit_ids)
+    return pair.id
+
+
+def update_pair(session: Session, pair_id: int, data: PairInput, keep_plan: bool = True) -> None:
+    """Change a pair; the status may only move along the path. The plan is kept unless
+    keep_plan is False (then data.plan replaces it). Flushes; the caller commits."""
+    check = check_pair(session, data, pair_id)
+    _raise_if_refused(check)
+    pair = session.get(Pair, pair_id)
+    assert pair is not None
+    _apply(session, pair, data, check.suggested_level)
+    if not keep_plan:
+        assert pair.programme is not None
+        pair.programme.plan = _plan_rows(data.plan)
+    session.flush()
+    _mark_deficits_in_work(session, data.deficit_ids)
+
+
+def _mark_deficits_in_work(session: Session, deficit_ids: Sequence[int]) -> None:
+    """A targeted deficit that was only found is now being worked on."""
+    for deficit in session.scalars(select(Deficit).where(Deficit.id.in_(deficit_ids))):
+        if deficit.state == DeficitState.FOUND.value:
+            deficit.state = DeficitState.IN_WORK.value
+
+
+def change_status(
+    session: Session, pair_id: int, status: str, reason: str = "", on: date | None = None
+) -> None:
+    """Move a pair along планируется → действует → завершена, or end it early with a reason."""
+    pair = _pair_or_error(session, pair_id)
+    error = _enum_error(PairStatus, status, "Статус")
+    if error:
+        raise PairError(error, "status")
+    errors = _transition_errors(pair.status, status)
+    if errors:
+        raise PairError(errors[0], "status")
+    if status == PairStatus.ENDED_EARLY.value and not clean(reason):
+        raise PairError("Для досрочного прекращения укажите причину.", "end_reason")
+    _set_status_fields(pair, status, reason, on)
+    pair.updated_at = datetime.now()
+    session.flush()
+
+
+def delete_pair(session: Session, pair_id: int) -> None:
+    """Remove a pair with its programme, plan, monitoring and questionnaires."""
+    session.delete(_pair_or_error(session, pair_id))
+    session.flush()
+
+
+def _pair_or_error(session: Session, pair_id: int) -> Pair:
+    pair = session.get(Pair, pair_id)
+    if pair is None:
+        raise PairError("Пара не найдена: возможно, её уже удалили.")
+    return pair
+
+
+def _touch(session: Session, pair_id: int) -> None:
+    _pair_or_error(session, pair_id).updated_at = datetime.now()
+
+
+# reading one pair -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanItemRow:
+    id: int
+    position: int
+    activity: str
+    deadline: date | None
+    responsible: str
+    report_form: str
+    done: bool
+    done_on: date | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+
+def pair_input(session: Session, pair_id: int) -> PairInput:
+    """The stored pair as an input for editing (plan included)."""
+    pair = _pair_or_error(session, pair_id)
+    programme = pair.programme or Programme()
+    return PairInput(
+        mentor_id=pair.mentor_id, mentee_ids=tuple(m.person_id for m in pair.mentees),
+        start_date=pair.start_date, end_date=pair.end_date, form_id=pair.form_id,
+        model_element=pair.model_element, mentee_category=pair.mentee_category,
+        directions=tuple(sorted(d.direction for d in pair.directions)), level=pair.level,
+        status=pair.status, end_reason=pair.end_reason, order_number=pair.order_number,
+        order_date=pair.order_date, goal=programme.goal, tasks=programme.tasks,
+        difficulties=programme.difficulties, expected_results=programme.expected_results,
+        deficit_ids=tuple(d.deficit_id for d in programme.deficits),
+        plan=tuple(
+            PlanItemInput(
+                activity=i.activity, deadline=i.deadline, responsible=i.responsible,
+                report_form=i.report_form, done=i.done, done_on=i.done_on,
+            )
+            for i in programme.plan
+        ),
+        notes=pair.notes,
+    )
+
+
+def plan_items(session: Session, pair_id: int) -> list[PlanItemRow]:
+    stmt = (
+        select(PlanItem)
+        .join(Programme, Programme.id == PlanItem.programme_id)
+        .where(Programme.pair_id == pair_id)
+        .order_by(PlanItem.position, PlanItem.id)
+    )
+    return [
+        PlanItemRow(i.id, i.position, i.activity, i.deadline, i.responsible, i.report_form,
+                    i.done, i.done_on)
+        for i in session.scalars(stmt)
+    ]
+
+
+def plan_progress(session: Session, pair_id: int) -> Progress:
+    """Done and total plan items of the pair's programme."""
+    row = session.execute(
+        select(func.count(PlanItem.id), func.coalesce(func.sum(PlanItem.done), 0))
+        .join(Programme, Programme.id == PlanItem.programme_id)
+        .where(Programme.pair_id == pair_id)
+    ).one()
+    return Progress(int(row[1]), int(row[0]))
+
+
+def set_item_done(
+    session: Session, item_id: int, done: bool, on: date | None = None
+) -> Progress:
+    """Mark a plan item done (or not) and return the programme's new progress."""
+    item = session.get(PlanItem, item_id)
+    if item is None:
+        raise PairError("Строка плана не найдена.")
+    item.done = done
+    item.done_on = (on or date.today()) if done else None
+    programme = session.get(Programme, item.programme_id)
+    assert programme is not None
+    _touch(session, programme.pair_id)
+    session.flush()
+    return plan_progress(session, programme.pair_id)
+
+
+def _programme(session: Session, pair_id: int) -> Programme:
+    pair = _pair_or_error(session, pair_id)
+    if pair.programme is None:
+        pair.programme = Programme()
+        session.flush()
+    assert pair.programme is not None
+    return pair.programme
+
+
+def set_plan(session: Session, pair_id: int, items: Sequence[PlanItemInput]) -> None:
+    """Replace the whole plan of the pair's programme."""
+    for number, item in enumerate(items, start=1):
+        if not clean(item.activity):
+            raise PairError(f"План, строка {number}: не указано мероприятие.", "plan")
+    programme = _programme(session, pair_id)
+    programme.plan = _plan_rows(items)
+    _touch(session, pair_id)
+    session.flush()
+
+
+def _extend_plan(session: Session, pair_id: int, items: list[PlanItemInput], replace: bool) -> int:
+    programme = _programme(session, pair_id)
+    kept = [] if replace else list(programme.plan)
+    new = _plan_rows(items)
+    for i, row in enumerate(new, start=len(kept) + 1):
+        row.position = i
+    programme.plan = kept + new
+    _touch(session, pair_id)
+    session.flush()
+    return len(new)
+
+
+def copy_plan_from_pair(
+    session: Session, target_id: int, source_id: int, replace: bool = True
+) -> int:
+    """Copy another programme's plan; deadlines keep their distance from the start, marks are
+    cleared. Returns the number of lines copied."""
+    target = _pair_or_error(session, target_id)
+    source = _pair_or_error(session, source_id)
+    if target_id == source_id:
+        raise PairError("Нельзя скопировать план программы в неё саму.")
+    shift = target.start_date - source.start_date
+    items = [
+        PlanItemInput(
+            activity=i.activity, deadline=i.deadline + shift if i.deadline else None,
+            responsible=i.responsible, report_form=i.report_form,
+        )
+        for i in (source.programme.plan if source.programme else [])
+    ]
+    if not items:
+        raise PairError("В выбранной программе нет плана для копирования.")
+    return _extend_plan(session, target_id, items, replace)
+
+
+def copy_plan_from_template(
+    session: Session, pair_id: int, template_id: int, replace: bool = True
+) -> int:
+    """Fill the plan from a template: deadlines are the start date plus each offset in days,
+    kept inside the programme period. Returns the number of lines copied."""
+    pair = _pair_or_error(session, pair_id)
+    template = session.get(PlanTemplate, template_id)
+    if template is None:
+        raise PairError("Шаблон плана не найден.")
+    items = [
+        PlanItemInput(
+            activity=i.activity,
+            deadline=min(pair.start_date + timedelta(days=i.offset_days), pair.end_date),
+            responsible=i.responsible, report_form=i.report_form,
+        )
+        for i in template.items
+    ]
+    return _extend_plan(session, pair_id, items, replace)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    id: int
+    name: str
+    items: int
+
+
+def list_templates(session: Session) -> list[TemplateRow]:
+    stmt = (
+        select(PlanTemplate.id, PlanTemplate.name, func.count(PlanTemplateItem.id))
+        .outerjoin(PlanTemplateItem, PlanTemplateItem.template_id == PlanTemplate.id)
+        .group_by(PlanTemplate.id)
+        .order_by(PlanTemplate.name)
+    )
+    return [TemplateRow(i, n, c) for i, n, c in session.execute(stmt)]
+
+
+# deficits the programme can target -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeficitChoice:
+    id: int
+    person_id: int
+    person: str
+    area: str
+    title: str
+    state: str
+
+
+def mentee_deficits(session: Session, mentee_ids: Sequence[int]) -> list[DeficitChoice]:
+    """Deficits of the mentees not yet overcome (and those already targeted), for the dialog."""
+    if not mentee_ids:
+        return []
+    stmt = (
+        select(Deficit, Person)
+        .join(Person, Person.id == Deficit.person_id)
+        .where(Deficit.person_id.in_(mentee_ids))
+        .order_by(Person.last_name, Deficit.area, Deficit.id)
+    )
+    areas = dict(CompetenceArea.choices())
+    states = dict(DeficitState.choices())
+    return [
+        DeficitChoice(d.id, p.id, _person_label(p), areas.get(d.area, d.area), d.title,
+                      states.get(d.state, d.state))
+        for d, p in session.execute(stmt)
+    ]
+
+
+# monitoring and satisfaction --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringInput:
+    """Seed 002 §5.1 (process: students' results, olympiads, activity) and §5.2 (influence)."""
+
+    monitoring_date: date
+    exam_kind: str = ""
+    students_passed_percent: float | None = None
+    olympiad_participants: int | None = None
+    progress_dynamics: str = ""
+    mentee_activity: str = ""
+    influence: str = ""
+    risks: str = ""
+
+
+@dataclass(frozen=True)
+class MonitoringRow:
+    id: int
+    monitoring_date: date
+    exam_kind: str
+    students_passed_percent: float | None
+    olympiad_participants: int | None
+    progress_dynamics: str
+    mentee_activity: str
+    influence: str
+    risks: str
+
+
+EXAM_KINDS = ("ВПР", "ОГЭ", "ЕГЭ", "итоговые работы", "иное")
+
+
+def add_monitoring(session: Session, pair_id: int, data: MonitoringInput) -> int:
+    """Record a monitoring of the programme; percent 0–100, participants ≥ 0."""
+    _pair_or_error(session, pair_id)
+    p = data.students_passed_percent
+    if p is not None and not 0 <= p <= 100:
+        raise PairError(
+            "Поле «Доля обучающихся, успешно прошедших процедуру»: от 0 до 100 %.",
+            "students_passed_percent",
+        )
+    if data.olympiad_participants is not None and data.olympiad_participants < 0:
+        raise PairError("Поле «Участники олимпиад»: число не может быть отрицательным.",
+                        "olympiad_participants")
+    row = Monitoring(
+        pair_id=pair_id, monitoring_date=data.monitoring_date, exam_kind=clean(data.exam_kind),
+        students_passed_percent=p, olympiad_participants=data.olympiad_participants,
+        progress_dynamics=data.progress_dynamics.strip(),
+        mentee_activity=data.mentee_activity.strip(), influence=data.influence.strip(),
+        risks=data.risks.strip(),
+    )
+    session.add(row)
+    _touch(session, pair_id)
+    session.flush()
+    return row.id
+
+
+def list_monitorings(session: Session, pair_id: int) -> list[MonitoringRow]:
+    stmt = select(Monitoring).where(Monitoring.pair_id == pair_id).order_by(
+        Monitoring.monitoring_date, Monitoring.id
+    )
+    return [
+        MonitoringRow(m.id, m.monitoring_date, m.exam_kind, m.students_passed_percent,
+                      m.olympiad_participants, m.progress_dynamics, m.mentee_activity,
+                      m.influence, m.risks)
+        for m in session.scalars(stmt)
+    ]
+
+
+def delete_monitoring(session: Session, monitoring_id: int) -> None:
+    row = session.get(Monitoring, monitoring_id)
+    if row is not None:
+        _touch(session, row.pair_id)
+        session.delete(row)
+        session.flush()
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    id: int
+    person: str
+    respondent: str
+    answered_on: date
+    score: int
+    comment: str
+
+
+@dataclass(frozen=True)
+class SatisfactionMeans:
+    mentor: float | None
+    mentee: float | None
+    overall: float | None
+    count: int
+
+
+def add_satisfaction(
+    session: Session, pair_id: int, person_id: int, score: int, answered_on: date,
+    comment: str = "",
+) -> int:
+    """A questionnaire (1–10) of the pair's mentor or one of its mentees."""
+    pair = _pair_or_error(session, pair_id)
+    if not isinstance(score, int) or not 1 <= score <= 10:
+        raise PairError("Поле «Оценка удовлетворённости»: целое число от 1 до 10.", "score")
+    if person_id == pair.mentor_id:
+        respondent = Respondent.MENTOR.value
+    elif person_id in {m.person_id for m in pair.mentees}:
+        respondent = Respondent.MENTEE.value
+    else:
+        raise PairError("Анкету заполняет наставник или наставляемый этой пары.", "person_id")
+    row = Satisfaction(pair_id=pair_id, person_id=person_id, respondent=respondent,
+                       answered_on=answered_on, score=score, comment=comment.strip())
+    session.add(row)
+    _touch(session, pair_id)
+    session.flush()
+    return row.id
+
+
+def list_satisfactions(session: Session, pair_id: int) -> list[SatisfactionRow]:
+    stmt = (
+        select(Satisfaction, Person)
+        .join(Person, Person.id == Satisfaction.person_id)
+        .where(Satisfaction.pair_id == pair_id)
+        .order_by(Satisfaction.answered_on, Satisfaction.id)
+    )
+    labels = dict(Respondent.choices())
+    return [
+        SatisfactionRow(s.id, _person_label(p), labels.get(s.respondent, s.respondent),
+                        s.answered_on, s.score, s.comment)
+        for s, p in session.execute(stmt)
+    ]
+
+
+def delete_satisfaction(session: Session, satisfaction_id: int) -> None:
+    row = session.get(Satisfaction, satisfaction_id)
+    if row is not None:
+        _touch(session, row.pair_id)
+        session.delete(row)
+        session.flush()
+
+
+def satisfaction_means(session: Session, pair_id: int | None = None) -> SatisfactionMeans:
+    """Mean scores of mentors, of mentees and of all questionnaires — of one pair or overall."""
+    stmt = select(Satisfaction.respondent, func.avg(Satisfaction.score), func.count()).group_by(
+        Satisfaction.respondent
+    )
+    if pair_id is not None:
+        stmt = stmt.where(Satisfaction.pair_id == pair_id)
+    by_role = {r: (float(a), int(c)) for r, a, c in session.execute(stmt)}
+    count = sum(c for _, c in by_role.values())
+    total = sum(a * c for a, c in by_role.values())
+    return SatisfactionMeans(
+        by_role.get(Respondent.MENTOR.value, (None, 0))[0],
+        by_role.get(Respondent.MENTEE.value, (None, 0))[0],
+        total / count if count else None,
+        count,
+    )
+
+
+# forms -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormRow:
+    id: int
+    name: str
+    description: str
+    builtin: bool
+
+
+def list_forms(session: Session) -> list[FormRow]:
+    stmt = select(MentorshipForm).order_by(MentorshipForm.position, MentorshipForm.name)
+    return [FormRow(f.id, f.name, f.description, f.builtin) for f in session.scalars(stmt)]
+
+
+def add_form(session: Session, name: str, description: str = "") -> int:
+    """A form of mentorship the municipality uses beyond the shipped ones."""
+    name = clean(name)
+    if not name:
+        raise PairError("Поле «Форма наставничества»: укажите название.", "name")
+    if any(fold(n) == fold(name) for n in session.scalars(select(MentorshipForm.name))):
+        raise PairError(f"Форма «{name}» уже есть в списке.", "name")
+    position = (session.scalar(select(func.max(MentorshipForm.position))) or 0) + 1
+    form = MentorshipForm(name=name, description=description.strip(), builtin=False,
+                          position=position)
+    session.add(form)
+    session.flush()
+    return form.id
+
+
+# lists and filters -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -26,35 +982,201 @@ class PairRow:
     start_date: date
     end_date: date
     order_number: str
+    status_code: str = ""
+    form_id: int = 0
+    org_ids: frozenset[int] = field(default_factory=frozenset)
+    level: str = ""
+    directions: str = ""
+    updated_at: datetime | None = None
+    ending_soon: bool = False
+    stale: bool = False
 
 
-def list_pairs(session: Session) -> list[PairRow]:
-    """Every pair or group with its mentor, mentees, form and period."""
-    mentees: dict[int, list[str]] = defaultdict(list)
-    for pair_id, last, first, middle in session.execute(
-        select(PairMentee.pair_id, Person.last_name, Person.first_name, Person.middle_name)
+@dataclass(frozen=True)
+class PairFilter:
+    """Empty fields do not filter. organisation_id matches the mentor's or a mentee's ОО;
+    the period keeps pairs whose programme period meets [period_from, period_to]."""
+
+    organisation_id: int | None = None
+    form_id: int | None = None
+    status: str | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+    ending_soon: bool = False
+    stale: bool = False
+
+    def matches(self, row: PairRow) -> bool:
+        if self.organisation_id is not None and self.organisation_id not in row.org_ids:
+            return False
+        if self.form_id is not None and row.form_id != self.form_id:
+            return False
+        if self.status is not None and row.status_code != self.status:
+            return False
+        if self.period_from is not None and row.end_date < self.period_from:
+            return False
+        if self.period_to is not None and row.start_date > self.period_to:
+            return False
+        if self.ending_soon and not row.ending_soon:
+            return False
+        return not self.stale or row.stale
+
+
+def is_ending_soon(status: str, end: date, today: date) -> bool:
+    """An open programme that ends within the next 30 days (today included)."""
+    return status in OPEN_STATUSES and today <= end <= today + timedelta(days=ENDING_SOON_DAYS)
+
+
+def is_stale(status: str, updated_at: datetime | None, today: date) -> bool:
+    """An open pair not updated for six months (seed 003: pairs are updated twice a year)."""
+    if status not in OPEN_STATUSES:
+        return False
+    return updated_at is None or updated_at.date() <= add_months(today, -STALE_MONTHS)
+
+
+def _mentee_names(session: Session) -> tuple[dict[int, list[str]], dict[int, set[int]]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    orgs: dict[int, set[int]] = defaultdict(set)
+    stmt = (
+        select(PairMentee.pair_id, Person.last_name, Person.first_name, Person.middle_name,
+               Person.organisation_id)
         .join(Person, Person.id == PairMentee.person_id)
-        .order_by(Person.last_name)
-    ):
-        mentees[pair_id].append(short_fio(last, first, middle))
+        .order_by(Person.last_name, Person.first_name)
+    )
+    for pair_id, last, first, middle, org in session.execute(stmt):
+        names[pair_id].append(short_fio(last, first, middle))
+        if org is not None:
+            orgs[pair_id].add(org)
+    return names, orgs
+
+
+def _direction_names(session: Session) -> dict[int, str]:
+    labels = dict(PairDirection.choices())
+    result: dict[int, list[str]] = defaultdict(list)
+    for pair_id, code in session.execute(select(PairDirectionLink.pair_id,
+                                                PairDirectionLink.direction)):
+        result[pair_id].append(labels.get(code, code))
+    return {k: "; ".join(sorted(v)) for k, v in result.items()}
+
+
+def list_pairs(
+    session: Session, flt: PairFilter | None = None, today: date | None = None
+) -> list[PairRow]:
+    """Every pair or group with mentor, mentees, form, period, flags; filtered if asked."""
+    today = today or date.today()
+    names, orgs = _mentee_names(session)
+    directions = _direction_names(session)
     mentor = aliased(Person)
     stmt = (
         select(
             Pair.id, mentor.last_name, mentor.first_name, mentor.middle_name,
-            Organisation.short_name, MentorshipForm.name, Pair.status, Pair.start_date,
-            Pair.end_date, Pair.order_number,
+            mentor.organisation_id, Organisation.short_name, MentorshipForm.name, Pair.form_id,
+            Pair.status, Pair.start_date, Pair.end_date, Pair.order_number, Pair.level,
+            Pair.updated_at,
         )
         .join(mentor, mentor.id == Pair.mentor_id)
         .outerjoin(Organisation, Organisation.id == mentor.organisation_id)
         .join(MentorshipForm, MentorshipForm.id == Pair.form_id)
         .order_by(Pair.start_date.desc(), Pair.id)
     )
-    labels = {s.value: s.label for s in PairStatus}
-    return [
-        PairRow(
+    statuses = dict(PairStatus.choices())
+    levels = dict(PairLevel.choices())
+    rows = []
+    for r in session.execute(stmt):
+        org_ids = set(orgs.get(r.id, ()))
+        if r.organisation_id is not None:
+            org_ids.add(r.organisation_id)
+        rows.append(PairRow(
             r.id, short_fio(r.last_name, r.first_name, r.middle_name), r.short_name or "",
-            ", ".join(mentees[r.id]), len(mentees[r.id]), r.name,
-            labels.get(r.status, r.status), r.start_date, r.end_date, r.order_number,
+            ", ".join(names.get(r.id, ())), len(names.get(r.id, ())), r.name,
+            statuses.get(r.status, r.status), r.start_date, r.end_date, r.order_number,
+            r.status, r.form_id, frozenset(org_ids), levels.get(r.level, r.level),
+            directions.get(r.id, ""), r.updated_at,
+            is_ending_soon(r.status, r.end_date, today), is_stale(r.status, r.updated_at, today),
+        ))
+    if flt is not None:
+        rows = [row for row in rows if flt.matches(row)]
+    return rows
+
+
+# young specialists without a mentor (the gap indicator 5 measures) ------------------------------
+
+
+@dataclass(frozen=True)
+class YoungRow:
+    id: int
+    fio: str
+    organisation: str
+    position: str
+    age: int
+    experience_years: int
+
+
+def young_without_mentor(session: Session, on: date | None = None) -> list[YoungRow]:
+    """Active people under 35 with under 3 full years of pedagogical experience on the date
+    who are not a mentee of a planned or active pair whose period contains the date.
+
+    A person with no recorded start of experience is not counted (the experience is unknown).
+    """
+    on = on or date.today()
+    covered = set(
+        session.scalars(
+            select(PairMentee.person_id)
+            .join(Pair, Pair.id == PairMentee.pair_id)
+            .where(Pair.status.in_(OPEN_STATUSES), Pair.start_date <= on, Pair.end_date >= on)
         )
+    )
+    born_after = add_months(on, -12 * YOUNG_AGE)
+    started_after = add_months(on, -12 * YOUNG_EXPERIENCE)
+    stmt = (
+        select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
+               Organisation.short_name, Person.position, Person.birth_date,
+               Person.ped_experience_start)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(
+            Person.is_active.is_(True),
+            Person.birth_date > born_after,
+            Person.ped_experience_start > started_after,
+            Person.ped_experience_start <= on,
+        )
+        .order_by(Person.last_name, Person.first_name, Person.middle_name)
+    )
+    return [
+        YoungRow(r.id, " ".join(p for p in (r.last_name, r.first_name, r.middle_name) if p),
+                 r.short_name or "", r.position, years_between(r.birth_date, on),
+                 years_between(r.ped_experience_start, on))
         for r in session.execute(stmt)
+        if r.id not in covered
     ]
+
+
+def repeated_direction_mentees(session: Session) -> list[str]:
+    """People who are mentees in two open programmes sharing a direction, one line each."""
+    a, b = aliased(PairMentee), aliased(PairMentee)
+    pa, pb = aliased(Pair), aliased(Pair)
+    da, db_ = aliased(PairDirectionLink), aliased(PairDirectionLink)
+    stmt = (
+        select(a.person_id, pa.id, pb.id, da.direction)
+        .join(b, (b.person_id == a.person_id) & (b.pair_id > a.pair_id))
+        .join(pa, pa.id == a.pair_id)
+        .join(pb, pb.id == b.pair_id)
+        .join(da, da.pair_id == pa.id)
+        .join(db_, (db_.pair_id == pb.id) & (db_.direction == da.direction))
+        .where(pa.status.in_(OPEN_STATUSES), pb.status.in_(OPEN_STATUSES))
+        .order_by(a.person_id, pa.id)
+    )
+    found = list(session.execute(stmt))
+    people = _people(session, [r[0] for r in found])
+    return [
+        f"{_person_label(people[pid])}: пары № {x} и № {y}, направление "
+        f"«{PairDirection(d).label}»"
+        for pid, x, y, d in found
+    ]
+
+
+def delete_plan_items(session: Session, pair_id: int) -> None:
+    """Empty the plan of the pair's programme."""
+    programme = _programme(session, pair_id)
+    session.execute(delete(PlanItem).where(PlanItem.programme_id == programme.id))
+    session.expire(programme, ["plan"])
+    _touch(session, pair_id)
+    session.flush()
