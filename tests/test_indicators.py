@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -183,3 +187,48 @@ def test_dynamics(data) -> None:  # type: ignore[no-untyped-def]
     assert [(p.year, p.a, p.b, p.fact, p.plan) for p in points] == [
         (2023, 2, 4, 50.0, 60), (2024, 2, 3, 66.7, 80), (2025, 3, 3, 100.0, 100),
     ]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True,
+        encoding="utf-8", env=env, timeout=60,
+    )
+
+
+@pytest.fixture
+def db_file(tmp_path):  # type: ignore[no-untyped-def]
+    """The hand-built database as a closed file, for the command line."""
+    from desktop_app.store.database import open_database
+
+    path = tmp_path / "cli.sqlite"
+    database = open_database(path)
+    with database.sessions.begin() as session:
+        build(session)
+    database.dispose()
+    return str(path)
+
+
+def test_cli_json_and_table(db_file) -> None:  # type: ignore[no-untyped-def]
+    path = db_file
+    done = _cli("--db", path, "indicators", "--year", "2024", "--date", "30.06.2024", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [r["code"] for r in rows] == ["I1", "I2", "I3", "I4", "I5", "P4"]
+    assert set(rows[0]) == {"code", "name", "unit", "plan", "fact", "a", "b"}
+    expected = EXPECTED[(2024, date(2024, 6, 30))]
+    assert {r["code"]: (r["a"], r["b"]) for r in rows} == expected
+    assert rows[2]["fact"] == 44.4 and rows[0]["plan"] == 80
+    table = _cli("--db", path, "indicators", "--year", "2024")
+    assert table.returncode == 0, table.stderr
+    assert "Показатели за 2024 год на 31.12.2024" in table.stdout
+    i1 = next(line for line in table.stdout.splitlines() if line.startswith("I1 "))
+    assert i1.split()[1:4] == ["2", "3", "66,7"] and "ниже плана" in i1
+    assert "план выполнен" in table.stdout
+
+
+def test_cli_refuses_date_of_another_year(db_file) -> None:  # type: ignore[no-untyped-def]
+    done = _cli("--db", db_file, "indicators", "--year", "2024", "--date", "01.01.2025")
+    assert done.returncode == 1
+    assert "не относится к 2024 году" in done.stderr and "Traceback" not in done.stderr
