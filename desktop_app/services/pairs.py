@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
+from desktop_app import paths
 from desktop_app.model import (
     Deficit,
     MentorshipForm,
@@ -689,8 +691,8 @@ def _extend_plan(session: Session, pair_id: int, items: list[PlanItemInput], rep
 def copy_plan_from_pair(
     session: Session, target_id: int, source_id: int, replace: bool = True
 ) -> int:
-    """Copy another programme's plan; deadlines keep their distance from the start, marks are
-    cleared. Returns the number of lines copied."""
+    """Copy another programme's plan; deadlines keep their distance in days from the start
+    (kept inside the target period), marks are cleared. Returns the number of lines copied."""
     target = _pair_or_error(session, target_id)
     source = _pair_or_error(session, source_id)
     if target_id == source_id:
@@ -698,7 +700,8 @@ def copy_plan_from_pair(
     shift = target.start_date - source.start_date
     items = [
         PlanItemInput(
-            activity=i.activity, deadline=i.deadline + shift if i.deadline else None,
+            activity=i.activity,
+            deadline=min(i.deadline + shift, target.end_date) if i.deadline else None,
             responsible=i.responsible, report_form=i.report_form,
         )
         for i in (source.programme.plan if source.programme else [])
@@ -1180,3 +1183,25 @@ def delete_plan_items(session: Session, pair_id: int) -> None:
     session.expire(programme, ["plan"])
     _touch(session, pair_id)
     session.flush()
+
+
+# shipped plan templates --------------------------------------------------------------------------
+
+
+def load_plan_templates(session: Session) -> None:
+    """Add the shipped plan templates (resources/presets/plan_templates.json) not yet present."""
+    path = paths.resource("presets", "plan_templates.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    existing = set(session.scalars(select(PlanTemplate.name)))
+    for template in data["templates"]:
+        if template["name"] in existing:
+            continue
+        row = PlanTemplate(name=template["name"])
+        row.items = [
+            PlanTemplateItem(
+                position=i, activity=item["activity"], offset_days=int(item["offset_days"]),
+                responsible=item.get("responsible", ""), report_form=item.get("report_form", ""),
+            )
+            for i, item in enumerate(template["items"], start=1)
+        ]
+        session.add(row)

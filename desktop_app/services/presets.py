@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from desktop_app import paths
 from desktop_app.model import Ground, GroundPreset, IndicatorPlan, MentorshipForm, Setting
 from desktop_app.services.instruments import load_instruments
+from desktop_app.services.pairs import load_plan_templates
 
 
 def read_preset(name: str) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def load_plans(session: Session) -> None:
 
 
 LOADERS = [load_settings, load_grounds, load_forms, load_plans, load_instruments]
+LOADERS.append(load_plan_templates)
 
 
 def load_all(session: Session) -> None:
