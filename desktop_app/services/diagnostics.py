@@ -1,16 +1,49 @@
-"""Diagnostic sessions and professional deficits."""
+"""Diagnostic sessions, professional deficits and their states, a person's picture."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.model import Deficit, DiagnosticSession, Organisation, Person
-from desktop_app.model.enums import SessionKind
-from desktop_app.textutil import fio
+from desktop_app.model import (
+    Answer,
+    Deficit,
+    DiagnosticSession,
+    ExternalResult,
+    Instrument,
+    InstrumentItem,
+    Organisation,
+    Pair,
+    Person,
+    Programme,
+    ProgrammeDeficit,
+    Route,
+    RouteItem,
+)
+from desktop_app.model.enums import (
+    CompetenceArea,
+    DeficitState,
+    PairStatus,
+    RouteState,
+    SessionKind,
+)
+from desktop_app.services import settings as settings_service
+from desktop_app.services.scoring import Thresholds, thresholds_from
+from desktop_app.textutil import fio, fmt_date
+
+AREA_TITLE = "Дефицитная область «{label}»"
+EXTERNAL_TITLE = "Внешняя оценка: {block}"
+_CHUNK = 5000
+
+
+class DiagnosticsError(ValueError):
+    """Input refused by a diagnostics service (Russian message naming the field)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +54,39 @@ class SessionRow:
     session_date: date
     kind: str
     deficits_found: int
+
+
+@dataclass(frozen=True)
+class InstrumentRow:
+    id: int
+    code: str
+    version: str
+    name: str
+    scale_min: int
+    scale_max: int
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    code: str
+    position: int
+    area: str
+    area_label: str
+    labour_function: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    created: int
+    updated: int
+    deleted: int
+
+
+def thresholds(session: Session) -> Thresholds:
+    """The municipality's thresholds from its settings."""
+    return thresholds_from(settings_service.get_all(session))
 
 
 def list_sessions(session: Session) -> list[SessionRow]:
@@ -46,3 +112,350 @@ def list_sessions(session: Session) -> list[SessionRow]:
         SessionRow(r[0], fio(r[1], r[2], r[3]), r[4] or "", r[5], labels.get(r[6], r[6]), r[7])
         for r in session.execute(stmt)
     ]
+
+
+def list_instruments(session: Session) -> list[InstrumentRow]:
+    """Self-assessment instruments in the database, newest version of each code last."""
+    stmt = select(Instrument).where(Instrument.kind == "self").order_by(Instrument.id)
+    return [
+        InstrumentRow(i.id, i.code, i.version, i.name, i.scale_min, i.scale_max)
+        for i in session.scalars(stmt)
+    ]
+
+
+def instrument_items(session: Session, instrument_id: int) -> list[ItemRow]:
+    """The items of an instrument in their order."""
+    stmt = (
+        select(InstrumentItem)
+        .where(InstrumentItem.instrument_id == instrument_id)
+        .order_by(InstrumentItem.position, InstrumentItem.id)
+    )
+    return [
+        ItemRow(i.id, i.code, i.position, i.area, _area_label(i.area), i.labour_function, i.text)
+        for i in session.scalars(stmt)
+    ]
+
+
+def _area_label(area: str) -> str:
+    found = CompetenceArea.from_label(area)
+    return found.label if found is not None else area
+
+
+def _check_person_and_date(session: Session, person_id: int, session_date: date) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise DiagnosticsError("Педагог не найден: выберите педагога из реестра.")
+    if not isinstance(session_date, date):
+        raise DiagnosticsError("Дата диагностики: укажите дату в виде дд.мм.гггг.")
+    if session_date > date.today():
+        raise DiagnosticsError(
+            f"Дата диагностики {fmt_date(session_date)} ещё не наступила: укажите прошедшую дату."
+        )
+    return person
+
+
+def _check_answers(items: Sequence[ItemRow], answers: dict[int, Any], low: int, high: int) -> None:
+    known = {i.id for i in items}
+    if set(answers) - known:
+        raise DiagnosticsError("Ответы содержат утверждения не из этого инструмента.")
+    for item in items:
+        score = answers.get(item.id)
+        if score is None or score == "":
+            raise DiagnosticsError(
+                f"Утверждение № {item.position}: не указан балл (от {low} до {high})."
+            )
+        if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
+            raise DiagnosticsError(
+                f"Утверждение № {item.position}: балл «{score}» вне шкалы от {low} до {high}."
+            )
+
+
+def record_session(
+    session: Session, person_id: int, instrument_id: int, session_date: date,
+    answers: dict[int, int], note: str = "",
+) -> int:
+    """Record a self-assessment (every item answered on the instrument's scale), update deficits.
+
+    Raises DiagnosticsError with a Russian message; nothing is written then. Caller commits.
+    """
+    _check_person_and_date(session, person_id, session_date)
+    instrument = session.get(Instrument, instrument_id)
+    if instrument is None:
+        raise DiagnosticsError("Инструмент диагностики не найден.")
+    items = instrument_items(session, instrument_id)
+    _check_answers(items, answers, instrument.scale_min, instrument.scale_max)
+    twin = session.scalar(
+        select(DiagnosticSession.id).where(
+            DiagnosticSession.person_id == person_id,
+            DiagnosticSession.instrument_id == instrument_id,
+            DiagnosticSession.session_date == session_date,
+        )
+    )
+    if twin is not None:
+        raise DiagnosticsError(
+            f"Дата диагностики: у педагога уже есть диагностика по этому инструменту "
+            f"на {fmt_date(session_date)}."
+        )
+    row = DiagnosticSession(
+        person_id=person_id, instrument_id=instrument_id, kind=SessionKind.SELF.value,
+        session_date=session_date, procedure=instrument.name, note=note,
+    )
+    row.answers = [Answer(item_id=i, score=s) for i, s in answers.items()]
+    session.add(row)
+    session.flush()
+    rebuild_deficits(session, [person_id])
+    return row.id
+
+
+def _check_blocks(blocks: Sequence[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    if not blocks:
+        raise DiagnosticsError("Результаты внешней оценки: добавьте хотя бы один блок.")
+    clean: list[tuple[str, str, float]] = []
+    for number, (block, area, percent) in enumerate(blocks, start=1):
+        where = f"Блок № {number}"
+        if not str(block).strip():
+            raise DiagnosticsError(f"{where}: не указано название блока.")
+        found = CompetenceArea.from_label(str(area))
+        if found is None:
+            raise DiagnosticsError(f"{where}: неизвестная область компетенций «{area}».")
+        if isinstance(percent, bool) or not isinstance(percent, int | float):
+            raise DiagnosticsError(f"{where}: процент выполнения должен быть числом.")
+        if not 0 <= percent <= 100:
+            raise DiagnosticsError(f"{where}: процент выполнения {percent} вне пределов 0–100.")
+        clean.append((str(block).strip(), found.value, float(percent)))
+    return clean
+
+
+def record_external(
+    session: Session, person_id: int, session_date: date, procedure: str,
+    blocks: Sequence[tuple[str, str, float]], note: str = "",
+) -> int:
+    """Record the result of an external assessment (percent per block), update deficits.
+
+    blocks: (block name, competence area code or label, percent 0–100). Caller commits.
+    """
+    _check_person_and_date(session, person_id, session_date)
+    if not procedure.strip():
+        raise DiagnosticsError("Процедура оценки: укажите название (например, «Оценка ПМК»).")
+    clean = _check_blocks(blocks)
+    row = DiagnosticSession(
+        person_id=person_id, instrument_id=None, kind=SessionKind.EXTERNAL.value,
+        session_date=session_date, procedure=procedure.strip(), note=note,
+    )
+    row.external_results = [ExternalResult(block=b, area=a, percent=p) for b, a, p in clean]
+    session.add(row)
+    session.flush()
+    rebuild_deficits(session, [person_id])
+    return row.id
+
+
+# --- rebuilding deficits -------------------------------------------------------------------------
+
+Key = tuple[str, int, str]  # (area, item id or 0, title)
+Stream = tuple[str, str]  # (kind, instrument id or procedure): only a later session of the
+# same instrument or procedure can overcome a deficit it found.
+
+
+@dataclass
+class _Occurrence:
+    found_session_id: int
+    found_on: date
+    overcome_session_id: int | None = None
+    overcome_on: date | None = None
+
+
+def _chunks(ids: Sequence[int] | None) -> Iterator[Sequence[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _filtered(stmt: Any, chunk: Sequence[int] | None) -> Any:
+    return stmt if chunk is None else stmt.where(DiagnosticSession.person_id.in_(chunk))
+
+
+def _stream(kind: str, instrument_id: int | None, procedure: str) -> Stream:
+    if kind == SessionKind.SELF.value:
+        return (kind, str(instrument_id))
+    return (kind, procedure)
+
+
+def _sessions(session: Session, chunk: Sequence[int] | None) -> list[tuple[int, int, date, Stream]]:
+    stmt = _filtered(
+        select(
+            DiagnosticSession.id, DiagnosticSession.person_id, DiagnosticSession.session_date,
+            DiagnosticSession.kind, DiagnosticSession.instrument_id, DiagnosticSession.procedure,
+        ),
+        chunk,
+    )
+    rows = [(r[0], r[1], r[2], _stream(r[3], r[4], r[5])) for r in session.execute(stmt)]
+    rows.sort(key=lambda r: (r[1], r[2], r[0]))
+    return rows
+
+
+def _found_keys(
+    session: Session, chunk: Sequence[int] | None, t: Thresholds
+) -> dict[int, set[Key]]:
+    """The deficits each session shows, by set-based queries (items, areas, external blocks)."""
+    meta = session.execute(select(InstrumentItem.id, InstrumentItem.area, InstrumentItem.text))
+    items_meta = {r[0]: (r[1], r[2]) for r in meta}
+    found: dict[int, set[Key]] = defaultdict(set)
+    items = _filtered(
+        select(Answer.session_id, Answer.item_id)
+        .join(DiagnosticSession, DiagnosticSession.id == Answer.session_id)
+        .where(Answer.score <= t.item_deficit_max),
+        chunk,
+    )
+    for sid, item_id in session.execute(items):
+        area, text = items_meta[item_id]
+        found[sid].add((area, item_id, text))
+    mean = func.round(func.avg(Answer.score), 6)
+    by_area = _filtered(
+        select(Answer.session_id, InstrumentItem.area)
+        .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+        .join(DiagnosticSession, DiagnosticSession.id == Answer.session_id)
+        .group_by(Answer.session_id, InstrumentItem.area)
+        .having(mean <= t.area_deficit_max),
+        chunk,
+    )
+    for sid, area in session.execute(by_area):
+        found[sid].add((area, 0, AREA_TITLE.format(label=_area_label(area))))
+    external = _filtered(
+        select(ExternalResult.session_id, ExternalResult.area, ExternalResult.block)
+        .join(DiagnosticSession, DiagnosticSession.id == ExternalResult.session_id)
+        .where(ExternalResult.percent < t.external_deficit_below),
+        chunk,
+    )
+    for sid, area, block in session.execute(external):
+        found[sid].add((area, 0, EXTERNAL_TITLE.format(block=block)))
+    return found
+
+
+def _walk(
+    sessions: list[tuple[int, int, date, Stream]], found: dict[int, set[Key]]
+) -> dict[tuple[int, Stream, Key], list[_Occurrence]]:
+    """Walk each person's sessions in date order: open, keep and overcome deficits."""
+    history: dict[tuple[int, Stream, Key], list[_Occurrence]] = defaultdict(list)
+    open_now: dict[tuple[int, Stream], dict[Key, _Occurrence]] = defaultdict(dict)
+    for sid, person_id, on, stream in sessions:
+        current = open_now[(person_id, stream)]
+        shown = found.get(sid, set())
+        for key in list(current):
+            if key not in shown:
+                occurrence = current.pop(key)
+                occurrence.overcome_session_id, occurrence.overcome_on = sid, on
+        for key in shown:
+            if key not in current:
+                current[key] = _Occurrence(sid, on)
+                history[(person_id, stream, key)].append(current[key])
+    return history
+
+
+def _existing(
+    session: Session, chunk: Sequence[int] | None
+) -> dict[tuple[int, Stream, Key], list[tuple[Any, ...]]]:
+    stmt = select(
+        Deficit.id, Deficit.person_id, Deficit.area, Deficit.item_id, Deficit.title,
+        Deficit.found_session_id, Deficit.found_on, Deficit.overcome_session_id,
+        Deficit.overcome_on, DiagnosticSession.kind, DiagnosticSession.instrument_id,
+        DiagnosticSession.procedure,
+    ).join(DiagnosticSession, DiagnosticSession.id == Deficit.found_session_id)
+    if chunk is not None:
+        stmt = stmt.where(Deficit.person_id.in_(chunk))
+    rows: dict[tuple[int, Stream, Key], list[tuple[Any, ...]]] = defaultdict(list)
+    for r in session.execute(stmt):
+        key: Key = (r[2], r[3] or 0, r[4])
+        rows[(r[1], _stream(r[9], r[10], r[11]), key)].append(tuple(r[:9]))
+    for listed in rows.values():
+        listed.sort(key=lambda r: (r[6], r[0]))
+    return rows
+
+
+def _diff(
+    desired: dict[tuple[int, Stream, Key], list[_Occurrence]],
+    existing: dict[tuple[int, Stream, Key], list[tuple[Any, ...]]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    deletes: list[int] = []
+    for group in desired.keys() | existing.keys():
+        person_id, _stream_key, (area, item_id, title) = group
+        want = desired.get(group, [])
+        have = existing.get(group, [])
+        for occurrence, row in zip(want, have, strict=False):
+            values = (occurrence.found_session_id, occurrence.found_on,
+                      occurrence.overcome_session_id, occurrence.overcome_on)
+            if tuple(row[5:9]) != values:
+                updates.append({
+                    "id": row[0], "found_session_id": values[0], "found_on": values[1],
+                    "overcome_session_id": values[2], "overcome_on": values[3],
+                })
+        for occurrence in want[len(have):]:
+            inserts.append({
+                "person_id": person_id, "area": area, "item_id": item_id or None, "title": title,
+                "found_session_id": occurrence.found_session_id, "found_on": occurrence.found_on,
+                "overcome_session_id": occurrence.overcome_session_id,
+                "overcome_on": occurrence.overcome_on, "state": DeficitState.FOUND.value,
+            })
+        deletes.extend(row[0] for row in have[len(want):])
+    return inserts, updates, deletes
+
+
+def rebuild_deficits(session: Session, person_ids: Iterable[int] | None = None) -> RebuildResult:
+    """Bring the deficits of the people (all when None) in line with their sessions.
+
+    For each person and instrument (or external procedure) the sessions are walked in date
+    order: a deficit shown by a session is created or kept (found_on, found_session_id); one no
+    longer shown by a later session is overcome (overcome_on, overcome_session_id). Existing
+    rows keep their ids, so programmes and routes that target them stay linked. Idempotent;
+    set-based queries, suitable for tens of thousands of sessions. Caller commits.
+    """
+    ids = None if person_ids is None else sorted(set(person_ids))
+    t = thresholds(session)
+    totals = [0, 0, 0]
+    for chunk in _chunks(ids):
+        desired = _walk(_sessions(session, chunk), _found_keys(session, chunk, t))
+        inserts, updates, deletes = _diff(desired, _existing(session, chunk))
+        if inserts:
+            session.execute(insert(Deficit), inserts)
+        if updates:
+            session.execute(update(Deficit), updates)
+        for start in range(0, len(deletes), _CHUNK):
+            session.execute(delete(Deficit).where(Deficit.id.in_(deletes[start:start + _CHUNK])))
+        totals = [totals[0] + len(inserts), totals[1] + len(updates), totals[2] + len(deletes)]
+    refresh_states(session, ids)
+    return RebuildResult(*totals)
+
+
+def refresh_states(session: Session, person_ids: Sequence[int] | None = None) -> None:
+    """Set each deficit's state: преодолён, в работе (an active programme or a route targets it),
+    выявлен. Caller commits."""
+    by_programme = (
+        select(ProgrammeDeficit.deficit_id)
+        .join(Programme, Programme.id == ProgrammeDeficit.programme_id)
+        .join(Pair, Pair.id == Programme.pair_id)
+        .where(Pair.status == PairStatus.ACTIVE.value)
+    )
+    by_route = (
+        select(RouteItem.deficit_id)
+        .join(Route, Route.id == RouteItem.route_id)
+        .where(RouteItem.deficit_id.is_not(None), Route.state != RouteState.COMPLETED.value)
+    )
+    state = case(
+        (Deficit.overcome_on.is_not(None), DeficitState.OVERCOME.value),
+        (Deficit.id.in_(by_programme), DeficitState.IN_WORK.value),
+        (Deficit.id.in_(by_route), DeficitState.IN_WORK.value),
+        else_=DeficitState.FOUND.value,
+    )
+    for chunk in _chunks(person_ids):
+        stmt = (
+            update(Deficit)
+            .where(Deficit.state.is_distinct_from(state))
+            .values(state=state)
+            .execution_options(synchronize_session=False)
+        )
+        if chunk is not None:
+            stmt = stmt.where(Deficit.person_id.in_(chunk))
+        session.execute(stmt)
