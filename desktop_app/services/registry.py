@@ -1,17 +1,46 @@
-"""Registry use cases: organisations and people."""
+"""Registry use cases: organisations and people (add, edit, move, leave, filters on a date).
+
+Every writing function validates first and raises Refused (Russian messages naming the fields)
+before touching anything, then flushes; the caller commits (``with db.sessions.begin()``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_app.model import Course, Organisation, Person
-from desktop_app.model.enums import Category, OrgKind
-from desktop_app.services.validation import CourseInput, OrganisationInput, PersonInput
-from desktop_app.textutil import fio, fold, years_between
+from desktop_app.model import (
+    ActiveMember,
+    Course,
+    DiagnosticSession,
+    Employment,
+    Organisation,
+    Pair,
+    PairMentee,
+    Person,
+)
+from desktop_app.model.enums import Category, CourseKind, OrgKind
+from desktop_app.services.validation import (
+    CourseInput,
+    OrganisationInput,
+    PersonInput,
+    Refused,
+    clean_organisation,
+    clean_person,
+    org_error,
+    person_error,
+    validate_organisation,
+    validate_person,
+)
+from desktop_app.textutil import fio, fmt_date, fold, ru_sort_key, years_between
+
+UNDER_AGE = 35
+YOUNG_SPECIALIST_YEARS = 3
+COURSE_YEARS = 3
 
 # Person columns filled from PersonInput one to one (courses and ground numbers go elsewhere).
 PERSON_FIELDS = (
@@ -62,6 +91,19 @@ def organisation_to_input(org: Organisation) -> OrganisationInput:
     return OrganisationInput(**{name: getattr(org, name) for name in ORG_FIELDS})
 
 
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """«1 педагог», «3 педагога», «37 педагогов»."""
+    if n % 10 == 1 and n % 100 != 11:
+        word = one
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = few
+    else:
+        word = many
+    return f"{n} {word}"
+
+
+# organisations ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class OrganisationRow:
     id: int
@@ -73,8 +115,164 @@ class OrganisationRow:
     mentoring_act_date: date | None
     mentoring_act_number: str
     is_active: bool
+    mentoring_programme_date: date | None = None
+    curator: str = ""
+    people_count: int = 0
+    kind_code: str = ""
 
 
+def list_organisations(session: Session, include_inactive: bool = True) -> list[OrganisationRow]:
+    """Every organisation with its curator and number of working people, by short name."""
+    counts = {
+        org_id: n for org_id, n in session.execute(
+            select(Person.organisation_id, func.count())
+            .where(Person.is_active.is_(True))
+            .group_by(Person.organisation_id)
+        )
+    }
+    stmt = select(Organisation).order_by(Organisation.short_name)
+    if not include_inactive:
+        stmt = stmt.where(Organisation.is_active.is_(True))
+    rows = []
+    for o in session.scalars(stmt):
+        curator = fio(o.curator.last_name, o.curator.first_name, o.curator.middle_name) if (
+            o.curator is not None) else ""
+        rows.append(OrganisationRow(
+            o.id, o.short_name, o.full_name, OrgKind(o.kind).label, o.is_low_results,
+            o.is_difficult_conditions, o.mentoring_act_date, o.mentoring_act_number, o.is_active,
+            o.mentoring_programme_date, curator, counts.get(o.id, 0), o.kind,
+        ))
+    return rows
+
+
+def get_organisation_input(session: Session, org_id: int) -> OrganisationInput:
+    return organisation_to_input(_organisation(session, org_id))
+
+
+def _organisation(session: Session, org_id: int) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise Refused(f"Организация № {org_id} не найдена.")
+    return org
+
+
+def _check_organisation(
+    session: Session, data: OrganisationInput, on: date, org_id: int | None
+) -> OrganisationInput:
+    data = clean_organisation(data)
+    errors = validate_organisation(data, on)
+    same = session.scalar(
+        select(Organisation).where(func.fold(Organisation.short_name) == fold(data.short_name))
+    )
+    if same is not None and same.id != org_id:
+        errors.append(
+            org_error("short_name", f"«{same.short_name}» уже есть в реестре (№ {same.id})")
+        )
+    if data.curator_id is not None and session.get(Person, data.curator_id) is None:
+        errors.append(org_error("curator_id", f"педагог № {data.curator_id} не найден"))
+    if errors:
+        raise Refused.from_errors(errors)
+    return data
+
+
+def add_organisation(session: Session, data: OrganisationInput, on: date | None = None) -> int:
+    """Add an organisation; returns its id."""
+    data = _check_organisation(session, data, on or date.today(), None)
+    org = Organisation()
+    apply_organisation_input(org, data)
+    session.add(org)
+    session.flush()
+    return org.id
+
+
+def update_organisation(
+    session: Session, org_id: int, data: OrganisationInput, on: date | None = None
+) -> None:
+    org = _organisation(session, org_id)
+    data = _check_organisation(session, data, on or date.today(), org_id)
+    apply_organisation_input(org, data)
+    session.flush()
+
+
+def organisation_references(session: Session, org_id: int) -> dict[str, int]:
+    """What refers to an organisation: people, past jobs, pairs of its people, nominations."""
+    people = select(Person.id).where(Person.organisation_id == org_id)
+    mentee_pairs = select(PairMentee.pair_id).where(PairMentee.person_id.in_(people))
+    pairs = session.scalar(
+        select(func.count(Pair.id)).where(
+            or_(Pair.mentor_id.in_(people), Pair.id.in_(mentee_pairs))
+        )
+    )
+    return {
+        "people": session.scalar(select(func.count()).select_from(people.subquery())) or 0,
+        "jobs": session.scalar(
+            select(func.count(Employment.id)).where(Employment.organisation_id == org_id)
+        ) or 0,
+        "pairs": pairs or 0,
+        "nominations": session.scalar(
+            select(func.count(ActiveMember.id)).where(ActiveMember.nominated_by_org_id == org_id)
+        ) or 0,
+    }
+
+
+def delete_organisation(session: Session, org_id: int) -> None:
+    """Delete an organisation entered by mistake; one that others refer to is refused."""
+    org = _organisation(session, org_id)
+    refs = organisation_references(session, org_id)
+    parts = []
+    if refs["people"]:
+        parts.append(plural(refs["people"], "педагог", "педагога", "педагогов"))
+    if refs["pairs"]:
+        parts.append(plural(refs["pairs"], "пара", "пары", "пар"))
+    if refs["jobs"] and not refs["people"]:
+        parts.append(plural(refs["jobs"], "запись", "записи", "записей") + " о работе в прошлом")
+    if refs["nominations"]:
+        parts.append(plural(refs["nominations"], "представление", "представления",
+                            "представлений") + " в актив")
+    if parts:
+        raise Refused(
+            f"У организации «{org.short_name}» {_join(parts)}: удалить её нельзя, её можно "
+            "только сделать недействующей (история сохранится)."
+        )
+    session.delete(org)
+    session.flush()
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " и " + parts[-1]
+
+
+def deactivate_organisation(session: Session, org_id: int, on: date | None = None) -> None:
+    """Mark an organisation as no longer working (closed, merged); its records stay."""
+    org = _organisation(session, org_id)
+    on = on or date.today()
+    if not org.is_active:
+        raise Refused(f"Организация «{org.short_name}» уже недействующая "
+                      f"(с {fmt_date(org.deactivated_on)}).")
+    working = session.scalar(
+        select(func.count(Person.id)).where(
+            Person.organisation_id == org_id, Person.is_active.is_(True)
+        )
+    ) or 0
+    if working:
+        raise Refused(
+            f"В организации «{org.short_name}» работают "
+            f"{plural(working, 'педагог', 'педагога', 'педагогов')}: сначала переведите их "
+            "в другую ОО или отметьте выбывшими."
+        )
+    org.is_active = False
+    org.deactivated_on = on
+    session.flush()
+
+
+def reactivate_organisation(session: Session, org_id: int) -> None:
+    org = _organisation(session, org_id)
+    org.is_active = True
+    org.deactivated_on = None
+    session.flush()
+
+
+# people ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PersonRow:
     id: int
@@ -86,43 +284,351 @@ class PersonRow:
     subject: str
     experience_years: int | None
     is_active: bool
+    organisation_id: int | None = None
+    category_code: str = "none"
+    age: int = 0
+    is_young_specialist: bool = False
+    is_member: bool = False
+    is_mentor: bool = False
+    is_mentee: bool = False
+    email: str = ""
+    phone: str = ""
 
 
-def list_organisations(session: Session, include_inactive: bool = True) -> list[OrganisationRow]:
-    """Every organisation, by short name."""
-    stmt = select(Organisation).order_by(Organisation.short_name)
-    if not include_inactive:
-        stmt = stmt.where(Organisation.is_active.is_(True))
-    return [
-        OrganisationRow(
-            o.id, o.short_name, o.full_name, OrgKind(o.kind).label, o.is_low_results,
-            o.is_difficult_conditions, o.mentoring_act_date, o.mentoring_act_number, o.is_active,
-        )
-        for o in session.scalars(stmt)
-    ]
+@dataclass(frozen=True)
+class PersonFilter:
+    """The filters of the people list; None or False means «any»."""
+
+    organisation_id: int | None = None
+    position: str = ""
+    category: str | None = None
+    under_35: bool = False
+    young_specialist: bool = False
+    member: bool = False
+    mentor: bool = False
+    mentee: bool = False
+    include_left: bool = True
+
+
+def member_ids(session: Session, on: date) -> set[int]:
+    """People included in the active and not excluded on the date."""
+    stmt = select(ActiveMember.person_id).where(
+        ActiveMember.included_on.is_not(None), ActiveMember.included_on <= on,
+        or_(ActiveMember.excluded_on.is_(None), ActiveMember.excluded_on > on),
+    )
+    return set(session.scalars(stmt))
+
+
+def _pairs_on(on: date):  # type: ignore[no-untyped-def]
+    return select(Pair.id).where(
+        Pair.start_date <= on, Pair.end_date >= on,
+        or_(Pair.ended_on.is_(None), Pair.ended_on > on),
+    )
+
+
+def mentor_ids(session: Session, on: date) -> set[int]:
+    """Mentors of pairs running on the date."""
+    return set(session.scalars(select(Pair.mentor_id).where(Pair.id.in_(_pairs_on(on)))))
+
+
+def mentee_ids(session: Session, on: date) -> set[int]:
+    """Mentees of pairs running on the date."""
+    stmt = select(PairMentee.person_id).where(PairMentee.pair_id.in_(_pairs_on(on)))
+    return set(session.scalars(stmt))
 
 
 def list_people(session: Session, on: date | None = None) -> list[PersonRow]:
-    """Every person with the place of work and the experience on a date (today by default)."""
+    """Every person with place of work, age, experience and roles computed on a date."""
     on = on or date.today()
     stmt = (
         select(
             Person.id, Person.last_name, Person.first_name, Person.middle_name, Person.birth_date,
             Organisation.short_name, Person.position, Person.category, Person.subject,
-            Person.ped_experience_start, Person.is_active,
+            Person.ped_experience_start, Person.is_active, Person.organisation_id,
+            Person.email, Person.phone,
         )
         .outerjoin(Organisation, Person.organisation_id == Organisation.id)
         .order_by(Person.id)
     )
     labels = {c.value: c.label for c in Category}
+    members, mentors, mentees = member_ids(session, on), mentor_ids(session, on), mentee_ids(
+        session, on)
     rows = []
     for r in session.execute(stmt):
         experience = years_between(r.ped_experience_start, on) if r.ped_experience_start else None
-        rows.append(
-            PersonRow(
-                r.id, fio(r.last_name, r.first_name, r.middle_name), r.birth_date,
-                r.short_name or "", r.position, labels.get(r.category, r.category), r.subject,
-                experience, r.is_active,
-            )
-        )
+        rows.append(PersonRow(
+            r.id, fio(r.last_name, r.first_name, r.middle_name), r.birth_date,
+            r.short_name or "", r.position, labels.get(r.category, r.category), r.subject,
+            experience, r.is_active, r.organisation_id, r.category, years_between(r.birth_date, on),
+            experience is not None and experience < YOUNG_SPECIALIST_YEARS,
+            r.id in members, r.id in mentors, r.id in mentees, r.email, r.phone,
+        ))
     return rows
+
+
+def matches(row: PersonRow, f: PersonFilter) -> bool:
+    """Whether a row passes the filters (the list filters in memory, the services the same)."""
+    if f.organisation_id is not None and row.organisation_id != f.organisation_id:
+        return False
+    if f.position and fold(f.position) not in fold(row.position):
+        return False
+    if f.category is not None and row.category_code != f.category:
+        return False
+    if not f.include_left and not row.is_active:
+        return False
+    return not (
+        (f.under_35 and row.age >= UNDER_AGE)
+        or (f.young_specialist and not row.is_young_specialist)
+        or (f.member and not row.is_member)
+        or (f.mentor and not row.is_mentor)
+        or (f.mentee and not row.is_mentee)
+    )
+
+
+def find_people(session: Session, f: PersonFilter, on: date | None = None) -> list[PersonRow]:
+    """People passing the filters on a date."""
+    return [row for row in list_people(session, on) if matches(row, f)]
+
+
+def positions(session: Session) -> list[str]:
+    """Distinct positions in use (for the filter and the form's suggestions)."""
+    stmt = select(Person.position).where(Person.position != "").distinct()
+    return sorted(set(session.scalars(stmt)), key=fold)
+
+
+def _person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise Refused(f"Педагог № {person_id} не найден.")
+    return person
+
+
+def get_person_input(session: Session, person_id: int) -> PersonInput:
+    return person_to_input(_person(session, person_id))
+
+
+def _check_person(
+    session: Session, data: PersonInput, on: date, person_id: int | None
+) -> PersonInput:
+    data = clean_person(data)
+    errors = validate_person(data, on)
+    if data.organisation_id is not None:
+        org = session.get(Organisation, data.organisation_id)
+        if org is None:
+            errors.append(person_error("organisation_id", f"организация № {data.organisation_id} "
+                                                          "не найдена"))
+        elif not org.is_active and (person_id is None or _org_of(session, person_id) != org.id):
+            errors.append(person_error("organisation_id",
+                                       f"«{org.short_name}» — недействующая организация"))
+    if not errors and data.birth_date is not None:
+        duplicate = find_duplicate(session, data, person_id)
+        if duplicate:
+            errors.append(person_error("last_name", duplicate))
+    if errors:
+        raise Refused.from_errors(errors)
+    return data
+
+
+def _org_of(session: Session, person_id: int) -> int | None:
+    return session.scalar(select(Person.organisation_id).where(Person.id == person_id))
+
+
+def find_duplicate(session: Session, data: PersonInput, person_id: int | None = None) -> str:
+    """A pointer to a person with the same ФИО and birth date, or ""."""
+    key = person_search_key(data.last_name, data.first_name, data.middle_name)
+    stmt = select(Person).where(Person.search_key == key, Person.birth_date == data.birth_date)
+    for other in session.scalars(stmt):
+        if other.id != person_id:
+            where = other.organisation.short_name if other.organisation else "без места работы"
+            return (
+                f"{fio(other.last_name, other.first_name, other.middle_name)}, "
+                f"{fmt_date(other.birth_date)} г. р., уже есть в реестре: № {other.id}, {where}"
+            )
+    return ""
+
+
+def add_person(
+    session: Session, data: PersonInput, on: date | None = None, hired_on: date | None = None
+) -> int:
+    """Add a person after validation; opens the job at the ОО; returns the id."""
+    on = on or date.today()
+    data = _check_person(session, data, on, None)
+    person = Person()
+    apply_person_input(person, data)
+    if data.organisation_id is not None:
+        person.jobs = [Employment(organisation_id=data.organisation_id, position=data.position,
+                                  start_date=hired_on)]
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+def update_person(
+    session: Session, person_id: int, data: PersonInput, on: date | None = None
+) -> None:
+    """Save the form; a changed ОО is a move (the old job is closed on the date, history kept)."""
+    on = on or date.today()
+    person = _person(session, person_id)
+    data = _check_person(session, data, on, person_id)
+    old_org = person.organisation_id
+    apply_person_input(person, data)
+    if data.organisation_id != old_org:
+        _close_job(person, on)
+        if data.organisation_id is not None:
+            person.jobs.append(Employment(organisation_id=data.organisation_id,
+                                          position=data.position, start_date=on))
+    else:
+        job = _open_job(person)
+        if job is not None:
+            job.position = data.position
+    session.flush()
+
+
+def _open_job(person: Person) -> Employment | None:
+    open_jobs = [j for j in person.jobs if j.end_date is None]
+    return open_jobs[-1] if open_jobs else None
+
+
+def _close_job(person: Person, on: date) -> None:
+    job = _open_job(person)
+    if job is not None:
+        job.end_date = on
+
+
+def move_person(
+    session: Session, person_id: int, org_id: int, on: date, position: str | None = None
+) -> None:
+    """Transfer to another ОО on a date: the current job closes, a new one opens."""
+    person = _person(session, person_id)
+    org = _organisation(session, org_id)
+    who = fio(person.last_name, person.first_name, person.middle_name)
+    if not person.is_active:
+        raise Refused(f"{who} выбыл(а) {fmt_date(person.left_on)}: перевести нельзя.")
+    if org.id == person.organisation_id:
+        raise Refused(f"{who} уже работает в «{org.short_name}».")
+    if not org.is_active:
+        raise Refused(f"«{org.short_name}» — недействующая организация.")
+    if on > date.today():
+        raise Refused(f"«Дата перевода»: дата {fmt_date(on)} ещё не наступила.")
+    job = _open_job(person)
+    if job is not None and job.start_date is not None and on < job.start_date:
+        raise Refused(f"«Дата перевода»: {fmt_date(on)} раньше начала работы на прежнем месте "
+                      f"({fmt_date(job.start_date)}).")
+    _close_job(person, on)
+    if position is not None:
+        person.position = position.strip()
+    person.organisation_id = org.id
+    person.jobs.append(Employment(organisation_id=org.id, position=person.position, start_date=on))
+    session.flush()
+
+
+def dismiss_person(session: Session, person_id: int, on: date) -> None:
+    """The person left (уволен/выбыл) on a date: inactive, job closed; records stay."""
+    person = _person(session, person_id)
+    who = fio(person.last_name, person.first_name, person.middle_name)
+    if not person.is_active:
+        raise Refused(f"{who} уже выбыл(а) {fmt_date(person.left_on)}.")
+    if on > date.today():
+        raise Refused(f"«Дата выбытия»: дата {fmt_date(on)} ещё не наступила.")
+    if on < person.birth_date:
+        raise Refused(f"«Дата выбытия»: {fmt_date(on)} раньше даты рождения.")
+    person.is_active = False
+    person.left_on = on
+    _close_job(person, on)
+    session.flush()
+
+
+def restore_person(session: Session, person_id: int) -> None:
+    """Undo a leaving entered by mistake (the closed job stays in the history)."""
+    person = _person(session, person_id)
+    person.is_active = True
+    person.left_on = None
+    if person.organisation_id is not None and _open_job(person) is None:
+        person.jobs.append(Employment(organisation_id=person.organisation_id,
+                                      position=person.position, start_date=date.today()))
+    session.flush()
+
+
+def person_references(session: Session, person_id: int) -> list[str]:
+    """What refers to a person (then the record can only be marked as left)."""
+    found = []
+    pairs = session.scalar(select(func.count(Pair.id)).where(or_(
+        Pair.mentor_id == person_id,
+        Pair.id.in_(select(PairMentee.pair_id).where(PairMentee.person_id == person_id)),
+    ))) or 0
+    if pairs:
+        found.append(plural(pairs, "пара", "пары", "пар"))
+    if session.scalar(select(func.count(ActiveMember.id)).where(
+            ActiveMember.person_id == person_id)):
+        found.append("запись в методическом активе")
+    sessions = session.scalar(select(func.count(DiagnosticSession.id)).where(
+        DiagnosticSession.person_id == person_id)) or 0
+    if sessions:
+        found.append(plural(sessions, "диагностика", "диагностики", "диагностик"))
+    if session.scalar(select(func.count(Organisation.id)).where(
+            Organisation.curator_id == person_id)):
+        found.append("куратор наставничества в ОО")
+    return found
+
+
+def delete_person(session: Session, person_id: int) -> None:
+    """Delete a person entered by mistake; one that others refer to is refused."""
+    person = _person(session, person_id)
+    refs = person_references(session, person_id)
+    if refs:
+        who = fio(person.last_name, person.first_name, person.middle_name)
+        raise Refused(f"У записи «{who}» есть {_join(refs)}: удалить её нельзя, "
+                      "можно только отметить выбытие.")
+    session.delete(person)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class JobRow:
+    organisation: str
+    position: str
+    start_date: date | None
+    end_date: date | None
+
+
+def job_history(session: Session, person_id: int) -> list[JobRow]:
+    """Places of work, oldest first."""
+    person = _person(session, person_id)
+    return [JobRow(j.organisation.short_name, j.position, j.start_date, j.end_date)
+            for j in person.jobs]
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    title: str
+    kind: str
+    provider: str
+    hours: int | None
+    end_date: date | None
+    in_federal_registry: bool
+
+
+def recent_courses(session: Session, person_id: int, on: date | None = None) -> list[CourseRow]:
+    """Courses ended within the three years before the date (the candidate form's column)."""
+    on = on or date.today()
+    since = on - timedelta(days=365 * COURSE_YEARS + 1)
+    person = _person(session, person_id)
+    return [
+        CourseRow(c.title, CourseKind(c.kind).label, c.provider, c.hours, c.end_date,
+                  c.in_federal_registry)
+        for c in person.courses
+        if c.end_date is not None and since <= c.end_date <= on
+    ]
+
+
+def people_choices(session: Session, ids: Iterable[int] | None = None) -> list[tuple[int, str]]:
+    """(id, «ФИО — ОО») of working people, in Russian order (for combo boxes)."""
+    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
+                   Organisation.short_name)
+            .outerjoin(Organisation, Person.organisation_id == Organisation.id)
+            .where(Person.is_active.is_(True)))
+    if ids is not None:
+        stmt = stmt.where(Person.id.in_(list(ids)))
+    rows = [(r.id, f"{fio(r.last_name, r.first_name, r.middle_name)} — {r.short_name or 'без ОО'}")
+            for r in session.execute(stmt)]
+    return sorted(rows, key=lambda r: ru_sort_key(r[1]))

@@ -80,6 +80,19 @@ class FieldError:
     message: str
 
 
+class Refused(ValueError):
+    """A refused change: nothing was saved; errors name the fields (may be empty for a rule)."""
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors or [])
+
+    @classmethod
+    def from_errors(cls, errors: list[FieldError]) -> Refused:
+        return cls("\n".join(e.message for e in errors), errors)
+
+
 @dataclass(frozen=True)
 class CourseInput:
     """A qualification course or retraining as entered on the form."""
