@@ -9,5 +9,6 @@ from __future__ import annotations
 # Modules are listed in the order their commands appear in --help.
 MODULES = [
     "desktop_app.commands.core",
+    "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
 ]

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app import paths
-from desktop_app.store.backup import BackupError, backup_file, stamped_name
+from desktop_app.store.backup import BackupError, backup_file, integrity_ok, stamped_name
 from desktop_app.store.engine import (
     APPLICATION_ID,
     make_engine,
@@ -22,12 +22,27 @@ from desktop_app.store.engine import (
     sqlite_path,
     url_for,
 )
+from desktop_app.store.lock import DatabaseLock
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class DatabaseRefused(Exception):
     """The file cannot be opened as our database; the message says why, in Russian."""
+
+
+class DatabaseDamaged(DatabaseRefused):
+    """The file failed PRAGMA quick_check: never written to; backup names the latest good copy."""
+
+    def __init__(self, path: Path, backup: Path | None) -> None:
+        self.path = path
+        self.backup = backup
+        hint = (f" Последняя исправная резервная копия: «{backup}»." if backup
+                else " Исправных резервных копий этой базы не найдено.")
+        super().__init__(
+            f"База данных «{path}» повреждена (не прошла проверку целостности) и открыта не "
+            f"будет; в неё ничего не записано.{hint}"
+        )
 
 
 @dataclass
@@ -40,6 +55,7 @@ class Database:
     path: Path | None = None
     read_only: bool = False
     backups: list[Path] = field(default_factory=list)
+    lock: DatabaseLock | None = None
 
     @property
     def title(self) -> str:
@@ -47,6 +63,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def alembic_config() -> Config:
@@ -83,10 +101,24 @@ def check_sqlite_file(path: Path) -> None:
     if not header.startswith(SQLITE_MAGIC):
         raise DatabaseRefused(f"Файл «{path}» не является базой данных SQLite.")
     app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
+        app_id = _application_id_through_wal(path)
     if app_id != APPLICATION_ID:
         raise DatabaseRefused(
             f"Файл «{path}» — база данных SQLite, но не Методактива: открыть её нельзя."
         )
+
+
+def _application_id_through_wal(path: Path) -> int:
+    """The header of a WAL database may still be in its -wal file (not yet checkpointed)."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            return int(con.execute("PRAGMA application_id").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return 0
 
 
 def _backup_before_migration(path: Path, revision: str | None) -> Path:
@@ -103,11 +135,22 @@ def upgrade(engine: Engine) -> None:
             conn.execute(text(f"PRAGMA application_id={APPLICATION_ID}"))
 
 
-def open_database(target: str | Path, create: bool = True, read_only: bool = False) -> Database:
+def check_integrity(path: Path) -> None:
+    """PRAGMA quick_check before anything writes: a damaged file raises DatabaseDamaged."""
+    if integrity_ok(path, quick=True):
+        return
+    from desktop_app.store.backups import latest_good_backup
+
+    raise DatabaseDamaged(path, latest_good_backup(path))
+
+
+def open_database(target: str | Path, create: bool = True, read_only: bool = False,
+                  lock: bool = False) -> Database:
     """Open (or create) the database at a path or URL, upgrading an older file after a backup.
 
-    Raises DatabaseRefused for a file that is not ours, damaged, or newer than the program;
-    such a file is left untouched.
+    Raises DatabaseRefused for a file that is not ours, damaged (DatabaseDamaged), or newer
+    than the program; such a file is left untouched. With lock=True a writable SQLite file is
+    locked for this process (DatabaseBusy when another copy of the program holds it).
     """
     url = url_for(target)
     path = sqlite_path(url)
@@ -115,19 +158,23 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
     if path is not None:
         if exists:
             check_sqlite_file(path)
+            check_integrity(path)
         elif not create:
             raise DatabaseRefused(f"Файл базы данных «{path}» не найден.")
         elif read_only:
             raise DatabaseRefused(f"Файл «{path}» не найден: открыть его только для чтения нельзя.")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+    held = DatabaseLock(path).acquire() if lock and path is not None and not read_only else None
     engine = make_engine(url, read_only=read_only)
     try:
         backups = _bring_to_head(engine, path if exists else None, read_only)
     except BaseException:
         engine.dispose()
+        if held is not None:
+            held.release()
         raise
-    return Database(url, engine, make_sessionmaker(engine), path, read_only, backups)
+    return Database(url, engine, make_sessionmaker(engine), path, read_only, backups, held)
 
 
 def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> list[Path]:

@@ -1,0 +1,87 @@
+"""backup, restore and backups: copies of the database and restoring one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop_app.commands.common import UserError, db_target
+from desktop_app.store.backup import BackupError
+from desktop_app.store.backups import backup_now, list_backups, restore
+from desktop_app.store.database import DatabaseRefused, check_integrity, check_sqlite_file
+from desktop_app.store.engine import sqlite_path, url_for
+from desktop_app.store.lock import DatabaseBusy, DatabaseLock
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("backup", help="сделать проверенную резервную копию базы")
+    p.add_argument("--out", metavar="PATH",
+                   help="папка или файл копии (по умолчанию — папка backups в папке данных)")
+    p.set_defaults(func=run_backup)
+    p = sub.add_parser("restore", help="восстановить базу из резервной копии (текущая сохраняется)")
+    p.add_argument("file", metavar="FILE", help="файл резервной копии")
+    p.set_defaults(func=run_restore)
+    p = sub.add_parser("backups", help="список резервных копий базы в папке данных")
+    p.set_defaults(func=run_list)
+
+
+def _db_file(args: argparse.Namespace, must_exist: bool = True) -> Path:
+    path = sqlite_path(url_for(db_target(args)))
+    if path is None:
+        raise UserError("Резервные копии делаются только для базы в файле SQLite.")
+    if must_exist and not path.exists():
+        raise UserError(f"Файл базы данных «{path}» не найден.")
+    return path
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    path = _db_file(args)
+    try:
+        check_sqlite_file(path)
+        check_integrity(path)
+        if args.out:
+            out = Path(args.out)
+            if out.suffix.lower() in (".sqlite", ".db") and not out.is_dir():
+                from desktop_app.store.backup import backup_file
+
+                dest = backup_file(path, out.resolve())
+            else:
+                dest = backup_now(path, "manual", folder=out.resolve())
+        else:
+            dest = backup_now(path, "manual")
+    except (BackupError, DatabaseRefused) as exc:
+        raise UserError(str(exc)) from exc
+    print(f"Резервная копия сохранена: {dest}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    path = _db_file(args, must_exist=False)
+    lock = DatabaseLock(path)
+    try:
+        lock.acquire()
+    except DatabaseBusy as exc:
+        raise UserError(f"{exc} Закройте её и повторите восстановление.") from exc
+    try:
+        result = restore(path, Path(args.file))
+    except (BackupError, DatabaseRefused) as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        lock.release()
+    if result.previous is not None:
+        print(f"Прежнее состояние сохранено: {result.previous}")
+    if result.upgraded_from:
+        print(f"Копия обновлена со схемы {result.upgraded_from} до текущей.")
+    print(f"База восстановлена из «{args.file}»: {path}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    path = _db_file(args, must_exist=False)
+    found = list_backups(path)
+    if not found:
+        print("Резервных копий этой базы нет.")
+    for info in found:
+        size = f"{info.size / 1024 / 1024:.1f}".replace(".", ",")
+        print(f"{info.made_at:%d.%m.%Y %H:%M:%S}  {info.reason_label:<24} {size} МБ  {info.path}")
+    return 0
