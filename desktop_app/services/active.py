@@ -176,7 +176,7 @@ def remove_ground(session: Session, ground_id: int) -> None:
             f"{plural(used, 'члена', 'членов', 'членов')} актива: удалить его нельзя, "
             "можно изменить его текст."
         )
-    session.delete(ground)
+    ground.preset.grounds.remove(ground)  # delete-orphan: the row goes, the list stays in sync
     session.flush()
 
 
@@ -454,7 +454,8 @@ def list_members(session: Session, on: date | None = None) -> list[MemberRow]:
 def _member_row(m: ActiveMember, preset: PresetRow, on: date) -> MemberRow:
     p = m.person
     by = m.nominated_by_org.short_name if m.nominated_by_org else m.nominated_by_body
-    directions = [ActiveDirection(d.direction) for d in m.directions]
+    order = list(ActiveDirection)
+    directions = sorted((ActiveDirection(d.direction) for d in m.directions), key=order.index)
     return MemberRow(
         m.id, p.id, fio(p.last_name, p.first_name, p.middle_name),
         p.organisation.short_name if p.organisation else "", p.position,
