@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="открыть демонстрационную базу (создаётся при первом запуске)")
     parser.add_argument("--read-only", action="store_true", help="открыть базу только для чтения")
+    parser.add_argument("--selftest", action="store_true",
+                        help="самопроверка установленной программы: база, шрифты, PDF, Excel")
     sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=RussianParser)
     for name in MODULES:
         importlib.import_module(name).register(sub)
@@ -53,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_streams()
     args = build_parser().parse_args(argv)
     try:
+        if args.selftest:
+            from desktop_app.selftest import run as run_selftest
+
+            return run_selftest()
         if getattr(args, "func", None) is None:
             from desktop_app.app import run_gui
 

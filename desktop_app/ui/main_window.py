@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME, __version__, paths
 from desktop_app.store.database import Database, DatabaseRefused, open_database
 from desktop_app.ui.tab_diagnostics import DiagnosticsTab
 from desktop_app.ui.tab_indicators import IndicatorsTab
@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
+        self.setWindowIcon(QIcon(str(paths.resource("icons", "metodaktiv.png"))))
         self.tabs = QTabWidget(self)
         self.setCentralWidget(self.tabs)
         self._build_menu()

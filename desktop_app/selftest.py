@@ -1,0 +1,112 @@
+"""`metodaktiv --selftest`: proves an installed copy finds its data and can write and read files.
+
+Used by the Windows build after bundling and by support on a user's machine. It works in a
+temporary folder and touches nothing of the user's.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from desktop_app import __version__, paths
+
+CYRILLIC_PROBE = "Приказ № 1 «О составе методического актива» — Фёдоров Пётр"
+
+
+def _check_resources(_tmp: Path) -> str:
+    presets = sorted(p.name for p in paths.resource("presets").glob("*.json"))
+    instruments = sorted(p.name for p in paths.resource("instruments").glob("*.json"))
+    fonts = sorted(p.name for p in paths.resource("fonts").glob("*.ttf"))
+    if not instruments:
+        raise RuntimeError("не найден ни один диагностический инструмент")
+    if not fonts:
+        raise RuntimeError("не найдены шрифты для печати")
+    return f"пресеты: {len(presets)}, инструменты: {', '.join(instruments)}, шрифты: {len(fonts)}"
+
+
+def _check_database(tmp: Path) -> str:
+    from sqlalchemy import func, select
+
+    from desktop_app.model import GroundPreset, InstrumentItem, MentorshipForm
+    from desktop_app.store.database import current_revision, head_revision, open_database
+
+    db = open_database(tmp / "selftest.sqlite")
+    try:
+        revision = current_revision(db.engine)
+        if revision != head_revision():
+            raise RuntimeError(f"ревизия {revision} вместо {head_revision()}")
+        with db.sessions() as session:
+            presets = session.scalar(select(func.count()).select_from(GroundPreset))
+            forms = session.scalar(select(func.count()).select_from(MentorshipForm))
+            items = session.scalar(select(func.count()).select_from(InstrumentItem))
+    finally:
+        db.dispose()
+    if not (presets and forms and items):
+        raise RuntimeError("справочники не загружены в новую базу")
+    return f"ревизия {revision}; основания: {presets} набора, форм: {forms}, пунктов анкеты: {items}"
+
+
+def _check_pdf(tmp: Path) -> str:
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font_file = paths.resource("fonts", "LiberationSerif-Regular.ttf")
+    pdfmetrics.registerFont(TTFont("SelftestSerif", str(font_file)))
+    target = tmp / "selftest.pdf"
+    pdf = canvas.Canvas(str(target), pagesize=A4)
+    pdf.setFont("SelftestSerif", 14)
+    pdf.drawString(72, 760, CYRILLIC_PROBE)
+    pdf.save()
+    text = PdfReader(str(target)).pages[0].extract_text()
+    if CYRILLIC_PROBE not in " ".join(text.split()):
+        raise RuntimeError(f"текст PDF прочитан неверно: {text!r}")
+    return f"PDF с кириллицей записан и прочитан ({target.stat().st_size} байт)"
+
+
+def _check_xlsx(tmp: Path) -> str:
+    from openpyxl import Workbook, load_workbook
+
+    target = tmp / "selftest.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ФИО", "Дата рождения"])
+    sheet.append(["Семёнова Алёна Петровна", date(1990, 5, 17)])
+    book.save(target)
+    back = load_workbook(target, read_only=True)
+    rows = list(back.worksheets[0].iter_rows(values_only=True))
+    back.close()
+    if rows[1][0] != "Семёнова Алёна Петровна" or rows[1][1].date() != date(1990, 5, 17):
+        raise RuntimeError(f"xlsx прочитан неверно: {rows!r}")
+    return "xlsx записан и прочитан"
+
+
+CHECKS: list[tuple[str, Callable[[Path], str]]] = [
+    ("Файлы программы", _check_resources),
+    ("База данных и миграции", _check_database),
+    ("PDF", _check_pdf),
+    ("Excel", _check_xlsx),
+]
+
+
+def run() -> int:
+    """Run every check, print what was checked and «OK» (exit 0) or the first failure (exit 1)."""
+    print(f"Методактив {__version__}: самопроверка")
+    print(f"Папка данных программы: {paths.resources_dir().parent}")
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="metodaktiv-selftest-") as name:
+        tmp = Path(name)
+        for title, check in CHECKS:
+            try:
+                print(f"  {title}: {check(tmp)}")
+            except Exception as exc:  # each failure is reported, the rest still run
+                failed += 1
+                print(f"  {title}: ОШИБКА — {exc}")
+    print("OK" if not failed else f"Самопроверка не пройдена: ошибок {failed}")
+    return 0 if not failed else 1

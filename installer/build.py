@@ -1,0 +1,115 @@
+"""One build script: version → PyInstaller one-folder bundle → its self-test → installer → zip.
+
+On Windows it produces dist/Metodaktiv-<version>-setup.exe and dist/Metodaktiv-<version>-portable.zip.
+On Linux (CI's check, installer/check_linux.sh) the same steps build the bundle, run its
+self-test offscreen and compile the NSIS script with that bundle as payload.
+
+    python installer/build.py [--skip-installer] [--skip-zip]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist"
+BUNDLE = DIST / "Metodaktiv"
+EXE_SUFFIX = ".exe" if os.name == "nt" else ""
+
+
+def version() -> str:
+    sys.path.insert(0, str(ROOT))
+    from desktop_app import __version__
+
+    return __version__
+
+
+def step(title: str) -> None:
+    print(f"\n=== {title}", flush=True)
+
+
+def build_bundle() -> None:
+    step("PyInstaller: one-folder bundle")
+    shutil.rmtree(BUNDLE, ignore_errors=True)
+    subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+         "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
+         str(ROOT / "installer" / "metodaktiv.spec")],
+        check=True, cwd=ROOT,
+    )
+
+
+def smoke_test() -> None:
+    """The built program's own --selftest, run from an empty folder with a private data folder."""
+    step("Self-test of the bundle")
+    cli = BUNDLE / f"metodaktiv-cli{EXE_SUFFIX}"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "METODAKTIV_HOME": str(Path(tmp) / "home"),
+               "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+        result = subprocess.run([str(cli), "--selftest"], cwd=tmp, env=env, capture_output=True,
+                                text=True, encoding="utf-8", errors="replace", timeout=300)
+        print(result.stdout, result.stderr, sep="")
+        if result.returncode != 0 or not result.stdout.strip().endswith("OK"):
+            raise SystemExit("Самопроверка собранной программы не пройдена")
+        check = subprocess.run([str(cli), "--db", "new.sqlite", "check"], cwd=tmp, env=env,
+                               capture_output=True, text=True, encoding="utf-8", timeout=300)
+        print(check.stdout)
+        if check.returncode != 0:
+            raise SystemExit(f"check в собранной программе не прошёл: {check.stderr}")
+
+
+def makensis() -> str:
+    found = shutil.which("makensis")
+    if found:
+        return found
+    default = Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "NSIS"
+    candidate = default / "makensis.exe"
+    if candidate.exists():
+        return str(candidate)
+    raise SystemExit("makensis не найден: установите NSIS 3 (см. installer/README.md)")
+
+
+def build_installer(ver: str) -> Path:
+    step("NSIS installer")
+    out = DIST / f"Metodaktiv-{ver}-setup.exe"
+    subprocess.run(
+        [makensis(), "-V2", f"-DVERSION={ver}", f"-DSOURCE_DIR={BUNDLE}", f"-DOUTFILE={out}",
+         str(ROOT / "installer" / "metodaktiv.nsi")],
+        check=True, cwd=ROOT / "installer",
+    )
+    print(f"installer: {out} ({out.stat().st_size // 1024 // 1024} MB)")
+    return out
+
+
+def build_zip(ver: str) -> Path:
+    step("Portable zip")
+    base = DIST / f"Metodaktiv-{ver}-portable"
+    archive = Path(shutil.make_archive(str(base), "zip", root_dir=DIST, base_dir=BUNDLE.name))
+    print(f"portable: {archive}")
+    return archive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Сборка Методактива")
+    parser.add_argument("--skip-installer", action="store_true")
+    parser.add_argument("--skip-zip", action="store_true")
+    args = parser.parse_args(argv)
+    ver = version()
+    print(f"Методактив {ver}")
+    build_bundle()
+    smoke_test()
+    if not args.skip_installer:
+        build_installer(ver)
+    if not args.skip_zip:
+        build_zip(ver)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
