@@ -25,6 +25,7 @@ per row. The drill-down lists the ОО or people behind A and B with why each is
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from desktop_app import paths
 from desktop_app.model import (
     ChangeLog,
     IndicatorPlan,
@@ -54,7 +56,6 @@ from desktop_app.model import (
     Person,
 )
 from desktop_app.model.enums import PairStatus, ParticipationKind, RuEnum
-from desktop_app.services.presets import read_preset
 from desktop_app.textutil import fio, fmt_date, ru_sort_key, years_between
 
 CODES = ("I1", "I2", "I3", "I4", "I5", "P4")
@@ -133,9 +134,18 @@ class PlanRow:
 
 
 # names, plans ---------------------------------------------------------------------------
+def read_json(name: str) -> dict[str, Any]:
+    """A preset file of resources/presets (read here, not through services.presets, whose
+    loaders import this module)."""
+    data: dict[str, Any] = json.loads(
+        paths.resource("presets", name).read_text(encoding="utf-8")
+    )
+    return data
+
+
 def indicator_names() -> dict[str, tuple[str, str]]:
     """code → (name, unit), in the order of the seeds."""
-    return {i["code"]: (i["name"], i["unit"]) for i in read_preset("indicators.json")["indicators"]}
+    return {i["code"]: (i["name"], i["unit"]) for i in read_json("indicators.json")["indicators"]}
 
 
 def list_plans(session: Session) -> list[PlanRow]:

@@ -13,6 +13,7 @@ from desktop_app import paths
 from desktop_app.model import Ground, GroundPreset, IndicatorPlan, MentorshipForm, Setting
 from desktop_app.services.instruments import load_instruments
 from desktop_app.services.pairs import load_plan_templates
+from desktop_app.services.roadmap import load_roadmap
 
 
 def read_preset(name: str) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def load_plans(session: Session) -> None:
 
 LOADERS = [load_settings, load_grounds, load_forms, load_plans, load_instruments]
 LOADERS.append(load_plan_templates)
+LOADERS.append(load_roadmap)
 
 
 def load_all(session: Session) -> None:
