@@ -430,13 +430,13 @@ def rebuild_deficits(session: Session, person_ids: Iterable[int] | None = None) 
 
 
 def refresh_states(session: Session, person_ids: Sequence[int] | None = None) -> None:
-    """Set each deficit's state: преодолён, в работе (an active programme or a route targets it),
-    выявлен. Caller commits."""
+    """Set each deficit's state: преодолён; в работе when the programme of a planned or active
+    pair, or a route not completed, targets it; else выявлен. Caller commits."""
     by_programme = (
         select(ProgrammeDeficit.deficit_id)
         .join(Programme, Programme.id == ProgrammeDeficit.programme_id)
         .join(Pair, Pair.id == Programme.pair_id)
-        .where(Pair.status == PairStatus.ACTIVE.value)
+        .where(Pair.status.in_([PairStatus.PLANNED.value, PairStatus.ACTIVE.value]))
     )
     by_route = (
         select(RouteItem.deficit_id)
