@@ -1,0 +1,98 @@
+"""template, import, export: Excel blank forms, checked imports and the exchange workbook."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop_app.commands.common import UserError, open_db
+from desktop_app.exchange.kinds import KIND_CODES
+from desktop_app.exchange.result import ImportResult
+from desktop_app.exchange.safe import ExchangeError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("template", help="бланк Excel для заполнения в ОО")
+    p.add_argument("kind", choices=KIND_CODES, metavar="ВИД",
+                   help="что в бланке: " + ", ".join(KIND_CODES))
+    p.add_argument("--out", required=True, metavar="F.xlsx", help="куда сохранить бланк")
+    p.set_defaults(func=run_template)
+    p = sub.add_parser("import", help="загрузить файл Excel (бланк или книгу обмена)")
+    p.add_argument("file", metavar="F.xlsx", help="файл Excel")
+    p.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывая")
+    p.add_argument("--valid-only", action="store_true",
+                   help="загрузить верные строки, пропустив отклонённые")
+    p.add_argument("--report", metavar="R.xlsx", help="сохранить отчёт о проверке в Excel")
+    p.set_defaults(func=run_import)
+    p = sub.add_parser("export", help="выгрузить всю базу в книгу обмена Excel")
+    p.add_argument("--out", required=True, metavar="F.xlsx", help="куда сохранить книгу")
+    p.set_defaults(func=run_export)
+
+
+def _out_path(text: str) -> Path:
+    out = Path(text)
+    if not out.parent.exists():
+        raise UserError(f"Папка «{out.parent}» не существует.")
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"Имя файла «{out.name}» должно оканчиваться на .xlsx.")
+    return out
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from desktop_app.exchange.templates import write_template
+
+    out = _out_path(args.out)
+    db = open_db(args, create=True)
+    try:
+        write_template(db, args.kind, out)
+    finally:
+        db.dispose()
+    print(f"Бланк сохранён: {out}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from desktop_app.exchange.workbook import export_all
+
+    out = _out_path(args.out)
+    db = open_db(args, read_only=bool(getattr(args, "read_only", False)))
+    try:
+        counts = export_all(db, out)
+    finally:
+        db.dispose()
+    print(f"Книга обмена сохранена: {out} (листов: {len(counts) + 1}, "
+          f"строк: {sum(counts.values())})")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from desktop_app.exchange.importer import import_file
+
+    path = Path(args.file)
+    report = _out_path(args.report) if args.report else None
+    db = open_db(args, create=True)
+    try:
+        result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only)
+    except ExchangeError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        db.dispose()
+    print_result(result)
+    if report is not None:
+        from desktop_app.exchange.report import save_report
+
+        save_report(result, report)
+        print(f"Отчёт сохранён: {report}")
+    refused = bool(result.fatal) or (bool(result.errors) and not args.valid_only)
+    return 1 if refused else 0
+
+
+def print_result(result: ImportResult) -> None:
+    print(result.summary())
+    for e in result.errors:
+        value = f" «{e.value}»" if e.value else ""
+        print(f"  лист «{e.sheet}», строка {e.row}, столбец {e.column}{value}: {e.reason}",
+              file=sys.stderr)
+    if result.backup is not None:
+        print(f"Резервная копия базы до загрузки: {result.backup}")

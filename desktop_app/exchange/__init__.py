@@ -1,0 +1,1 @@
+"""Excel in and out (openpyxl, no Qt): blank forms, checked imports, the exchange workbook."""

@@ -1,0 +1,181 @@
+"""Import of an xlsx file: recognise each sheet, check every row, then all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_app import paths
+from desktop_app.exchange import forms_import as fi
+from desktop_app.exchange.kinds import (
+    DIAGNOSTICS_BASE,
+    KIND_CODES,
+    KIND_TITLES,
+    KINDS,
+    Field,
+)
+from desktop_app.exchange.reader import (
+    HEADER_SCAN_ROWS,
+    RowError,
+    SheetReader,
+    header_index,
+    score_header,
+)
+from desktop_app.exchange.result import ImportResult, SheetOutcome
+from desktop_app.exchange.safe import ExchangeError, merged_ranges, open_workbook
+from desktop_app.model import Instrument, InstrumentItem
+from desktop_app.store.backup import backup_file, stamped_name
+from desktop_app.store.database import Database
+
+LISTS_SHEET = "Списки"
+IMPORTERS: dict[str, type[fi.FormImport]] = {
+    "organisations": fi.OrganisationImport, "people": fi.PeopleImport,
+    "active": fi.ActiveImport, "pairs": fi.PairsImport,
+    "participations": fi.ParticipationsImport, "diagnostics": fi.DiagnosticsImport,
+}
+
+
+def backup_before_import(db: Database) -> Path | None:
+    """A checked copy of the database file in the backups folder (None for a non-file URL)."""
+    if db.path is None or not db.path.exists():
+        return None
+    return backup_file(db.path, paths.backups_dir() / stamped_name(db.path, "before-import"))
+
+
+def current_instrument(session: Session) -> Instrument | None:
+    """The instrument the diagnostics form is built on: the newest one that has items."""
+    with_items = select(InstrumentItem.instrument_id).group_by(InstrumentItem.instrument_id)
+    stmt = select(Instrument).where(Instrument.id.in_(with_items)).order_by(
+        (Instrument.kind == "self").desc(), Instrument.id.desc())
+    return session.scalars(stmt).first()
+
+
+def diagnostics_fields(session: Session) -> tuple[tuple[Field, ...], Instrument | None]:
+    """The diagnostics form's columns: ФИО, date, kind, then one per item of the instrument."""
+    instrument = current_instrument(session)
+    if instrument is None:
+        return DIAGNOSTICS_BASE, None
+    items = [
+        Field(f"item:{i.code}", i.code, "int", width=7, low=instrument.scale_min,
+              high=instrument.scale_max,
+              note=f"{i.text} Балл от {instrument.scale_min} до {instrument.scale_max}.")
+        for i in instrument.items
+    ]
+    return (*DIAGNOSTICS_BASE, *items), instrument
+
+
+def kind_fields(session: Session) -> dict[str, tuple[Field, ...]]:
+    out = {code: KINDS[code].fields for code in KINDS}
+    out["diagnostics"] = diagnostics_fields(session)[0]
+    return out
+
+
+def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: bool = False,
+                today: date | None = None,
+                progress: Callable[[str], None] | None = None) -> ImportResult:
+    """Check every row of the file and write it in one transaction, or nothing at all.
+
+    Any refused row leaves the database unchanged unless valid_only (then the valid rows are
+    written). dry_run checks and counts without writing. Raises ExchangeError for a file that
+    is not a readable workbook.
+    """
+    today = today or date.today()
+    result = ImportResult(Path(path), dry_run=dry_run, valid_only=valid_only)
+    workbook = open_workbook(Path(path))
+    try:
+        from desktop_app.exchange import workbook as exchange
+
+        with db.sessions() as session, session.begin():
+            if exchange.is_exchange_workbook(workbook):
+                exchange.import_exchange(session, workbook, result)
+            else:
+                _import_forms(session, workbook, Path(path), result, today, progress)
+            _finish(db, session, result)
+    finally:
+        workbook.close()
+    return result
+
+
+def _finish(db: Database, session: Session, result: ImportResult) -> None:
+    if result.fatal or (result.errors and not result.valid_only) or result.dry_run:
+        session.rollback()
+        if result.fatal:
+            result.message = "Файл не принят: исправьте ошибки; база не изменена."
+        elif result.errors and not result.valid_only:
+            result.message = ("Есть отклонённые строки: база не изменена. Исправьте их или "
+                              "загрузите только верные строки.")
+        else:
+            result.message = "Проверка без записи: база не изменена."
+        return
+    if result.added or result.changed:
+        result.backup = backup_before_import(db)
+    session.commit()
+    result.applied = True
+    result.message = f"Загружено: добавлено {result.added}, изменено {result.changed}."
+
+
+def _import_forms(session: Session, workbook: Any, path: Path, result: ImportResult,
+                  today: date, progress: Callable[[str], None] | None) -> None:
+    fields_by_kind = kind_fields(session)
+    instrument = diagnostics_fields(session)[1]
+    planned = []
+    for ws in workbook.worksheets:
+        if ws.title == LISTS_SHEET or ws.sheet_state != "visible":
+            continue
+        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+        if not any(v not in (None, "") for row in head for v in row):
+            continue
+        kind = detect_kind(head, fields_by_kind)
+        if kind is None:
+            raise ExchangeError(
+                f"Лист «{ws.title}»: не удалось понять, что в нём — заголовки столбцов не "
+                "совпадают ни с одним бланком. Возьмите бланк из программы (команда template)."
+            )
+        planned.append((KIND_CODES.index(kind), ws, kind))
+    if not planned:
+        raise ExchangeError(f"В файле «{path.name}» нет данных: все листы пусты.")
+    for _order, ws, kind in sorted(planned, key=lambda p: p[0]):
+        if progress:
+            progress(f"Лист «{ws.title}»…")
+        _import_sheet(session, ws, kind, fields_by_kind[kind], path, result, today, instrument)
+
+
+def detect_kind(head: list[list[Any]], fields_by_kind: dict[str, tuple[Field, ...]]) -> str | None:
+    """The form whose headers match best (at least two of them and half of the row)."""
+    best, best_score = None, 0
+    for code in KIND_CODES:
+        index = header_index(fields_by_kind[code])
+        for row in head:
+            filled = sum(1 for v in row if v not in (None, ""))
+            score = score_header(row, index)
+            if score >= 2 and score * 2 >= filled and score > best_score:
+                best, best_score = code, score
+    return best
+
+
+def _import_sheet(session: Session, ws: Any, kind: str, fields: tuple[Field, ...], path: Path,
+                  result: ImportResult, today: date, instrument: Instrument | None) -> None:
+    outcome = SheetOutcome(ws.title, kind, KIND_TITLES[kind])
+    result.sheets.append(outcome)
+    reader = SheetReader(ws.title, fields, today)
+    rows = reader.read(ws.iter_rows(), merged_ranges(path, ws._worksheet_path))
+    outcome.header_row = rows.header_row
+    outcome.fatal.extend(rows.fatal)
+    if rows.fatal:
+        return
+    outcome.errors.extend(rows.errors)
+    extra: dict[str, Any] = {"instrument": instrument} if kind == "diagnostics" else {}
+    if kind == "diagnostics" and instrument is None:
+        outcome.fatal.append(RowError(ws.title, rows.header_row, "—", "",
+                                      "в базе нет диагностического инструмента"))
+        return
+    IMPORTERS[kind](session, rows, outcome, today, **extra).run()
+
+
+def count_rows(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)

@@ -1,0 +1,208 @@
+"""The six blank forms (organisations, people, active, pairs, participations, diagnostics)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_app.model import enums
+from desktop_app.model.enums import RuEnum
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a form: its record key, Russian header, type and the note shown in Excel.
+
+    type: text, date, bool, int, float, enum (a closed list), org (an ОО of the database),
+    form (a form of mentorship of the database), enums (several values of a closed list).
+    """
+
+    key: str
+    title: str
+    type: str = "text"
+    note: str = ""
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    enum: type[RuEnum] | None = None
+    past: bool = True
+    width: int = 18
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    title: str
+    fields: tuple[Field, ...]
+    note: str = ""
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+def _fio(prefix: str = "", who: str = "") -> tuple[Field, ...]:
+    suffix = f" {who}" if who else ""
+    return (
+        Field(f"{prefix}last_name", f"Фамилия{suffix}", required=True,
+              note="Фамилия полностью, как в паспорте. ФИО можно дать и одним столбцом «ФИО».",
+              aliases=(f"фамилия{suffix}",), width=16),
+        Field(f"{prefix}first_name", f"Имя{suffix}", required=True, note="Имя полностью.",
+              width=14),
+        Field(f"{prefix}middle_name", f"Отчество{suffix}", note="Отчество (если есть).",
+              width=16),
+        Field(f"{prefix}birth_date", f"Дата рождения{suffix}", "date", required=True,
+              note="дд.мм.гггг. По ФИО и дате рождения педагог находится в реестре.",
+              aliases=(f"д.р.{suffix}", f"дата рожд.{suffix}", f"др{suffix}"), width=13),
+    )
+
+
+def _yes_no(key: str, title: str, note: str, **kw: object) -> Field:
+    return Field(key, title, "bool", note=f"{note} Выберите «да» или «нет».", width=12, **kw)  # type: ignore[arg-type]
+
+
+ORGANISATIONS = Kind("organisations", "Организации", (
+    Field("short_name", "Краткое наименование", required=True, width=24,
+          note="Как ОО называют в списках, например «МБОУ СОШ № 1». По нему (или по полному "
+               "наименованию) ОО находится в базе.", aliases=("краткое название", "оо")),
+    Field("full_name", "Полное наименование", width=40, note="Полное наименование по уставу.",
+          aliases=("полное название", "наименование")),
+    Field("kind", "Тип организации", "enum", enum=enums.OrgKind, width=22,
+          note="Выберите из списка.", aliases=("тип оо", "вид оо", "вид организации")),
+    _yes_no("is_low_results", "ШНОР", "Школа с низкими образовательными результатами.",
+            aliases=("низкие результаты",)),
+    _yes_no("is_difficult_conditions", "Сложные условия",
+            "Школа, функционирующая в сложных социальных условиях."),
+    Field("mentoring_act_date", "Дата Положения о наставничестве", "date", width=14,
+          note="Дата локального акта об утверждении Положения о наставничестве, дд.мм.гггг."),
+    Field("mentoring_act_number", "Номер акта о наставничестве", width=12,
+          note="Номер приказа (локального акта)."),
+    Field("mentoring_programme_date", "Дата программы наставничества", "date", width=14,
+          note="Дата программы развития наставничества, дд.мм.гггг."),
+    Field("head_name", "Руководитель", width=24, note="ФИО руководителя ОО.",
+          aliases=("директор", "заведующий")),
+    Field("address", "Адрес", width=30, note="Почтовый адрес."),
+    Field("phone", "Телефон", width=18, note="+7 (XXX) XXX-XX-XX или 8 XXX XXX XX XX."),
+    Field("email", "Эл. почта", width=22, note="Адрес электронной почты.",
+          aliases=("e-mail", "email", "электронная почта")),
+), note="Одна строка — одна образовательная организация.")
+
+PEOPLE = Kind("people", "Педагоги", (
+    *_fio(),
+    Field("organisation", "ОО", "org", required=True, width=24,
+          note="Место работы: краткое наименование ОО из списка.",
+          aliases=("место работы", "организация", "образовательная организация",
+                   "место работы (оо)")),
+    Field("position", "Должность", width=20, note="Должность по месту работы."),
+    Field("category", "Квалификационная категория", "enum", enum=enums.Category, width=22,
+          note="Выберите из списка.", aliases=("категория",)),
+    Field("category_date", "Дата присвоения категории", "date", width=14, note="дд.мм.гггг."),
+    Field("ped_experience_start", "Начало педагогического стажа", "date", width=14,
+          note="Дата, с которой идёт педагогический стаж, дд.мм.гггг.",
+          aliases=("начало педстажа", "дата начала педагогического стажа")),
+    Field("subject", "Предмет", width=20, note="Предмет или направление работы.",
+          aliases=("предмет / направление работы", "преподаваемый предмет")),
+    _yes_no("is_manager", "Управленческие кадры", "Руководитель или заместитель руководителя."),
+    Field("education_level", "Уровень образования", "enum", enum=enums.EducationLevel, width=22,
+          note="Выберите из списка.", aliases=("образование",)),
+    Field("education_year", "Год окончания", "int", width=10, past=True,
+          note="Год получения образования, четыре цифры.",
+          aliases=("год получения образования",)),
+    Field("education_specialty", "Специальность по диплому", width=22, note="Как в дипломе.",
+          aliases=("специальность",)),
+    Field("education_institution", "Учебное заведение", width=24,
+          note="Какую организацию окончил(а).",
+          aliases=("образовательная организация (образование)",)),
+    _yes_no("education_pedagogical", "Педагогическое образование", "Образование педагогическое?"),
+    Field("methodical_experience", "Опыт методической работы", width=30,
+          note="Кратко: руководство МО, экспертиза, выступления."),
+    Field("phone", "Телефон", width=18, note="+7 (XXX) XXX-XX-XX или 8 XXX XXX XX XX.",
+          aliases=("мобильный телефон",)),
+    Field("email", "Эл. почта", width=22, note="Адрес электронной почты.",
+          aliases=("e-mail", "email", "электронная почта")),
+    Field("achievements", "Профессиональные достижения", width=30, note="Конкурсы, награды."),
+    _yes_no("consent_publish", "Согласие на публикацию",
+            "Согласие на публикацию сведений на сайте."),
+    Field("consent_date", "Дата согласия", "date", width=14, note="дд.мм.гггг."),
+    Field("notes", "Примечание", width=24, note="Любые пояснения.", aliases=("примечания",)),
+), note="Одна строка — один педагог. Уже известный педагог (то же ФИО и дата рождения) "
+        "обновляется, а не добавляется второй раз.")
+
+ACTIVE = Kind("active", "Методический актив", (
+    *_fio(),
+    Field("status", "Статус", "enum", enum=enums.ActiveStatus, width=18, required=True,
+          note="Выберите из списка: кандидат, представлен, …"),
+    Field("role", "Роль", "enum", enum=enums.ActiveRole, width=22, note="Выберите из списка."),
+    Field("directions", "Направления деятельности", "enums", enum=enums.ActiveDirection, width=30,
+          note="Одно или несколько направлений через «;»: " + "; ".join(
+              d.label for d in enums.ActiveDirection)),
+    Field("subject_area", "Предметная область", width=20, note="Предмет или область работы."),
+    Field("nominated_by", "Выдвинут ОО", "org", width=24,
+          note="ОО, выдвинувшая кандидата (из списка).", aliases=("выдвинула оо",)),
+    Field("nominated_by_body", "Выдвинут органом", width=24,
+          note="Орган, выдвинувший кандидата (МО, совет и т. п.)."),
+    Field("request_date", "Дата заявки", "date", width=14, note="дд.мм.гггг."),
+    Field("submitted_on", "Дата представления", "date", width=14, note="дд.мм.гггг."),
+    Field("diagnosed_on", "Дата диагностики", "date", width=14, note="дд.мм.гггг."),
+    Field("included_order_number", "Номер приказа о включении", width=14, note="Номер приказа."),
+    Field("included_on", "Дата включения", "date", width=14, note="дд.мм.гггг."),
+    Field("notes", "Примечание", width=24, note="Любые пояснения.", aliases=("примечания",)),
+), note="Одна строка — один член (кандидат) актива. Педагог должен уже быть в реестре.")
+
+PAIRS = Kind("pairs", "Наставнические пары", (
+    Field("mentor", "ФИО наставника", required=True, width=28,
+          note="Фамилия Имя Отчество наставника одной строкой.", aliases=("наставник",)),
+    Field("mentor_birth_date", "Дата рождения наставника", "date", required=True, width=14,
+          note="дд.мм.гггг. По ФИО и дате рождения наставник находится в реестре."),
+    Field("mentee", "ФИО наставляемого", required=True, width=28,
+          note="Фамилия Имя Отчество наставляемого. Для группы — по строке на каждого "
+               "наставляемого с тем же наставником, формой и датой начала.",
+          aliases=("наставляемый",)),
+    Field("mentee_birth_date", "Дата рождения наставляемого", "date", required=True, width=14,
+          note="дд.мм.гггг."),
+    Field("form", "Форма наставничества", "form", required=True, width=30,
+          note="Выберите из списка форм этой базы."),
+    Field("model_element", "Элемент модели", "enum", enum=enums.ModelElement, width=16,
+          note="Выберите из списка."),
+    Field("mentee_category", "Категория наставляемого", "enum", enum=enums.MenteeCategory,
+          width=26, note="Выберите из списка."),
+    Field("level", "Уровень", "enum", enum=enums.PairLevel, width=16, note="Выберите из списка."),
+    Field("start_date", "Дата начала", "date", required=True, width=14, past=False,
+          note="дд.мм.гггг."),
+    Field("end_date", "Дата окончания", "date", required=True, width=14, past=False,
+          note="дд.мм.гггг., не раньше даты начала."),
+    Field("status", "Статус", "enum", enum=enums.PairStatus, width=16, note="Выберите из списка."),
+    Field("order_number", "Номер приказа", width=12, note="Номер приказа о закреплении."),
+    Field("order_date", "Дата приказа", "date", width=14, note="дд.мм.гггг."),
+), note="Одна строка — наставник и один наставляемый.")
+
+PARTICIPATIONS = Kind("participations", "Участие в мероприятиях", (
+    *_fio(),
+    Field("kind", "Вид участия", "enum", enum=enums.ParticipationKind, required=True, width=26,
+          note="Выберите из списка.", aliases=("вид",)),
+    Field("title", "Название мероприятия", width=34, note="Название мероприятия или публикации.",
+          aliases=("мероприятие", "название")),
+    Field("level", "Уровень", "enum", enum=enums.EventLevel, width=16, note="Выберите из списка."),
+    Field("event_date", "Дата", "date", required=True, width=14, note="дд.мм.гггг.",
+          aliases=("дата мероприятия", "дата участия")),
+    Field("result", "Результат", width=20, note="Участник, призёр, победитель…"),
+), note="Одна строка — одно участие педагога в мероприятии.")
+
+DIAGNOSTICS_BASE = (
+    *_fio(),
+    Field("session_date", "Дата диагностики", "date", required=True, width=14, note="дд.мм.гггг.",
+          aliases=("дата",)),
+    Field("session_kind", "Вид диагностики", "enum", enum=enums.SessionKind, width=18,
+          note="Выберите из списка.", aliases=("вид",)),
+)
+
+KINDS: dict[str, Kind] = {
+    k.code: k for k in (ORGANISATIONS, PEOPLE, ACTIVE, PAIRS, PARTICIPATIONS)
+}
+KIND_CODES = ("organisations", "people", "active", "pairs", "participations", "diagnostics")
+KIND_TITLES = {
+    "organisations": "Организации", "people": "Педагоги", "active": "Методический актив",
+    "pairs": "Наставнические пары", "participations": "Участие в мероприятиях",
+    "diagnostics": "Диагностика",
+}
+FIO_ALIASES = ("фио", "ф.и.о.", "фамилия имя отчество", "фамилия, имя, отчество", "педагог",
+               "фио педагога")

@@ -1,0 +1,170 @@
+"""Russian names of every table and column in the exchange workbook, and their closed lists."""
+
+from __future__ import annotations
+
+from desktop_app.model import enums
+from desktop_app.model.enums import RuEnum
+
+FORMAT_VERSION = 1
+INFO_SHEET = "Сведения"
+INFO_TITLE = "Книга обмена Методактива"
+# change_log is the local history of one database: not carried (an import writes its own).
+SKIPPED_TABLES = {"alembic_version", "change_log"}
+# Derived columns, recomputed on import.
+DERIVED_COLUMNS = {("people", "search_key")}
+# A database with rows here is not new: the workbook is refused. Otherwise every carried table
+# (the presets a new database ships with) is emptied and filled from the workbook.
+REGISTRY_TABLES = ("organisations", "people")
+
+SHEETS: dict[str, str] = {
+    "ground_presets": "Перечни оснований", "grounds": "Основания включения",
+    "indicator_plans": "Плановые показатели", "instruments": "Инструменты",
+    "instrument_items": "Пункты инструментов", "meetings": "Заседания актива",
+    "meeting_attendees": "Участники заседаний", "mentorship_forms": "Формы наставничества",
+    "organisations": "Организации", "people": "Педагоги", "courses": "Курсы",
+    "employments": "Места работы", "participations": "Участие в мероприятиях",
+    "plan_templates": "Шаблоны планов", "plan_template_items": "Пункты шаблонов планов",
+    "report_texts": "Тексты отчётов", "roadmap_items": "Дорожная карта",
+    "settings": "Настройки", "active_members": "Методический актив",
+    "active_member_directions": "Направления членов актива",
+    "active_member_grounds": "Основания членов актива",
+    "diagnostic_sessions": "Диагностики", "answers": "Ответы диагностик",
+    "external_results": "Результаты внешней оценки", "deficits": "Дефициты",
+    "pairs": "Наставнические пары", "pair_mentees": "Наставляемые пар",
+    "pair_directions": "Направления пар", "programmes": "Программы наставничества",
+    "plan_items": "Планы программ", "programme_deficits": "Дефициты программ",
+    "monitorings": "Мониторинг пар", "satisfactions": "Удовлетворённость",
+    "routes": "Маршруты (ИОМ)", "route_items": "Пункты маршрутов",
+}
+
+COMMON: dict[str, str] = {
+    "id": "Код записи", "person_id": "Код педагога", "organisation_id": "Код ОО",
+    "member_id": "Код члена актива", "pair_id": "Код пары", "programme_id": "Код программы",
+    "session_id": "Код диагностики", "item_id": "Код пункта инструмента",
+    "deficit_id": "Код дефицита", "route_id": "Код маршрута", "meeting_id": "Код заседания",
+    "instrument_id": "Код инструмента", "template_id": "Код шаблона", "preset_id": "Код перечня",
+    "ground_id": "Код основания", "form_id": "Код формы наставничества",
+    "mentor_id": "Код наставника", "nominated_by_org_id": "Код выдвинувшей ОО",
+    "curator_id": "Код куратора (педагога)", "found_session_id": "Код диагностики выявления",
+    "overcome_session_id": "Код диагностики преодоления",
+    "last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
+    "birth_date": "Дата рождения", "code": "Код", "name": "Наименование", "source": "Источник",
+    "position": "Порядковый номер", "text": "Текст", "kind": "Вид", "level": "Уровень",
+    "status": "Статус", "state": "Состояние", "title": "Название", "notes": "Примечание",
+    "note": "Примечание", "area": "Область компетенций", "score": "Балл",
+    "start_date": "Дата начала", "end_date": "Дата окончания", "deadline": "Срок",
+    "responsible": "Ответственный", "report_form": "Форма отчёта", "activity": "Мероприятие",
+    "done": "Выполнено", "done_on": "Дата выполнения", "result": "Результат",
+    "phone": "Телефон", "email": "Эл. почта", "is_active": "Действует",
+    "description": "Описание", "year": "Год", "value": "Значение", "direction": "Направление",
+    "version": "Версия", "comment": "Комментарий", "section": "Раздел",
+}
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "ground_presets": {"requirement": "Требование (category — категория, ped_education — "
+                                      "педагогическое образование)",
+                       "min_experience_years": "Минимальный стаж, лет"},
+    "grounds": {"number": "Номер основания", "mandatory": "Обязательное"},
+    "indicator_plans": {"code": "Код показателя", "value": "Плановое значение"},
+    "instruments": {"scale_min": "Наименьший балл", "scale_max": "Наибольший балл"},
+    "instrument_items": {"labour_function": "Трудовая функция"},
+    "meetings": {"meeting_date": "Дата заседания", "agenda": "Повестка", "decisions": "Решения"},
+    "mentorship_forms": {"builtin": "Встроенная", "position": "Порядок в списке"},
+    "organisations": {
+        "short_name": "Краткое наименование", "full_name": "Полное наименование",
+        "kind": "Тип организации", "is_low_results": "ШНОР",
+        "is_difficult_conditions": "Сложные условия",
+        "mentoring_act_date": "Дата Положения о наставничестве",
+        "mentoring_act_number": "Номер акта о наставничестве",
+        "mentoring_programme_date": "Дата программы наставничества",
+        "head_name": "Руководитель", "address": "Адрес", "deactivated_on": "Дата закрытия",
+    },
+    "people": {
+        "education_level": "Уровень образования", "education_year": "Год окончания",
+        "education_specialty": "Специальность по диплому",
+        "education_institution": "Учебное заведение",
+        "education_pedagogical": "Педагогическое образование", "position": "Должность",
+        "category": "Квалификационная категория", "category_date": "Дата присвоения категории",
+        "ped_experience_start": "Начало педагогического стажа", "subject": "Предмет",
+        "is_manager": "Управленческие кадры", "methodical_experience": "Опыт методической работы",
+        "achievements": "Профессиональные достижения",
+        "consent_publish": "Согласие на публикацию", "consent_date": "Дата согласия",
+        "left_on": "Дата выбытия",
+    },
+    "courses": {"provider": "Организация, проводившая курсы", "hours": "Часов",
+                "end_date": "Дата окончания", "in_federal_registry": "В федеральном реестре"},
+    "employments": {"position": "Должность"},
+    "participations": {"event_date": "Дата"},
+    "plan_templates": {"name": "Название шаблона"},
+    "plan_template_items": {"offset_days": "Смещение от начала, дней"},
+    "report_texts": {"kind": "Вид документа"},
+    "roadmap_items": {"stage": "Этап", "deadline_text": "Срок (текстом)"},
+    "settings": {"key": "Параметр"},
+    "active_members": {
+        "subject_area": "Предметная область", "role": "Роль",
+        "nominated_by_body": "Выдвинут органом", "request_date": "Дата заявки",
+        "submitted_on": "Дата представления", "diagnosed_on": "Дата диагностики",
+        "included_order_number": "Номер приказа о включении", "included_on": "Дата включения",
+        "excluded_on": "Дата исключения", "exclusion_reason": "Причина исключения",
+        "ineligible_reason": "Причина несоответствия",
+    },
+    "diagnostic_sessions": {"session_date": "Дата диагностики", "procedure": "Процедура"},
+    "external_results": {"block": "Блок", "percent": "Процент"},
+    "deficits": {"found_on": "Дата выявления", "overcome_on": "Дата преодоления"},
+    "pairs": {
+        "model_element": "Элемент модели", "mentee_category": "Категория наставляемого",
+        "end_reason": "Причина прекращения", "ended_on": "Дата прекращения",
+        "order_number": "Номер приказа", "order_date": "Дата приказа",
+        "updated_at": "Изменено (ГГГГ-ММ-ДД чч:мм:сс)",
+    },
+    "programmes": {"goal": "Цель", "tasks": "Задачи", "difficulties": "Затруднения",
+                   "expected_results": "Ожидаемые результаты"},
+    "monitorings": {
+        "monitoring_date": "Дата мониторинга",
+        "students_passed_percent": "Доля обучающихся, сдавших, %", "exam_kind": "Вид аттестации",
+        "olympiad_participants": "Участников олимпиад", "progress_dynamics": "Динамика",
+        "mentee_activity": "Активность наставляемого", "influence": "Влияние", "risks": "Риски",
+    },
+    "satisfactions": {"respondent": "Кто отвечал", "answered_on": "Дата ответа"},
+    "route_items": {"deficit_text": "Дефицит (текст)", "task": "Задача",
+                    "activity": "Вид мероприятия", "form": "Форма",
+                    "planned_result": "Планируемый результат"},
+}
+
+ENUMS: dict[tuple[str, str], type[RuEnum]] = {
+    ("organisations", "kind"): enums.OrgKind,
+    ("people", "education_level"): enums.EducationLevel,
+    ("people", "category"): enums.Category,
+    ("courses", "kind"): enums.CourseKind,
+    ("participations", "kind"): enums.ParticipationKind,
+    ("participations", "level"): enums.EventLevel,
+    ("active_members", "status"): enums.ActiveStatus,
+    ("active_members", "role"): enums.ActiveRole,
+    ("active_member_directions", "direction"): enums.ActiveDirection,
+    ("pairs", "model_element"): enums.ModelElement,
+    ("pairs", "mentee_category"): enums.MenteeCategory,
+    ("pairs", "level"): enums.PairLevel,
+    ("pairs", "status"): enums.PairStatus,
+    ("pair_directions", "direction"): enums.PairDirection,
+    ("satisfactions", "respondent"): enums.Respondent,
+    ("instruments", "kind"): enums.SessionKind,
+    ("instrument_items", "area"): enums.CompetenceArea,
+    ("diagnostic_sessions", "kind"): enums.SessionKind,
+    ("external_results", "area"): enums.CompetenceArea,
+    ("deficits", "area"): enums.CompetenceArea,
+    ("deficits", "state"): enums.DeficitState,
+    ("routes", "state"): enums.RouteState,
+    ("route_items", "activity"): enums.RouteActivity,
+    ("roadmap_items", "status"): enums.RoadmapStatus,
+}
+
+
+def sheet_title(table: str) -> str:
+    return SHEETS[table]
+
+
+def column_title(table: str, column: str) -> str:
+    title = COLUMNS.get(table, {}).get(column) or COMMON.get(column)
+    if title is None:
+        raise KeyError(f"{table}.{column}: нет русского заголовка")
+    return title

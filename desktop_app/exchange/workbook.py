@@ -1,0 +1,344 @@
+"""The exchange workbook: every table on its own sheet, Russian headers, a format version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desktop_app import __version__
+from desktop_app.exchange.cells import (
+    CellProblem,
+    as_text,
+    date_cell,
+    header_cell,
+    header_key,
+    is_blank,
+    parse_bool,
+    parse_date,
+    parse_float,
+    parse_int,
+    text_cell,
+)
+from desktop_app.exchange.reader import RowError
+from desktop_app.exchange.result import ADDED, ImportResult, RowAction, SheetOutcome
+from desktop_app.exchange.schema import (
+    DERIVED_COLUMNS,
+    ENUMS,
+    FORMAT_VERSION,
+    INFO_SHEET,
+    INFO_TITLE,
+    REGISTRY_TABLES,
+    SKIPPED_TABLES,
+    column_title,
+    sheet_title,
+)
+from desktop_app.model import Base
+from desktop_app.store.database import Database
+from desktop_app.textutil import fio, fold
+
+DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def exchange_tables() -> list[Table]:
+    """The tables carried, parents before children."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in SKIPPED_TABLES]
+
+
+def carried_columns(table: Table) -> list[Any]:
+    return [c for c in table.columns if (table.name, c.name) not in DERIVED_COLUMNS]
+
+
+# export ---------------------------------------------------------------------------------------
+def export_all(db: Database, out: Path, now: datetime | None = None) -> dict[str, int]:
+    """Write the whole database to an exchange workbook; returns rows written per table."""
+    now = now or datetime.now().replace(microsecond=0)
+    wb = openpyxl.Workbook(write_only=True)
+    counts: dict[str, int] = {}
+    info = wb.create_sheet(INFO_SHEET)
+    with db.sessions() as session:
+        for table in exchange_tables():
+            counts[table.name] = _export_table(wb, session, table)
+    _write_info(info, now, counts)
+    tmp = out.with_name(out.name + ".part")
+    wb.save(tmp)
+    tmp.replace(out)
+    return counts
+
+
+def _write_info(ws: Any, now: datetime, counts: dict[str, int]) -> None:
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 40
+    ws.append([header_cell(ws, INFO_TITLE)])
+    ws.append(["Версия формата", FORMAT_VERSION])
+    ws.append(["Версия программы", __version__])
+    ws.append(["Дата выгрузки", date_cell(ws, now)])
+    ws.append([])
+    ws.append([header_cell(ws, "Лист"), header_cell(ws, "Таблица"), header_cell(ws, "Строк")])
+    for name, count in counts.items():
+        ws.append([sheet_title(name), name, count])
+
+
+def _converters(ws: Any, table: Table) -> list[Callable[[Any], Any]]:
+    out: list[Callable[[Any], Any]] = []
+    for column in carried_columns(table):
+        enum = ENUMS.get((table.name, column.name))
+        if enum is not None:
+            labels = {m.value: m.label for m in enum}
+            out.append(lambda v, labels=labels: None if v is None else text_cell(
+                ws, labels.get(v, v)))
+        elif isinstance(column.type, Boolean):
+            out.append(lambda v: None if v is None else ("да" if v else "нет"))
+        elif isinstance(column.type, DateTime):
+            out.append(lambda v: None if v is None else v.strftime(DATETIME_TEXT))
+        elif isinstance(column.type, Date):
+            out.append(lambda v: None if v is None else date_cell(ws, v))
+        elif isinstance(column.type, Integer | Float):
+            out.append(lambda v: v)
+        else:
+            out.append(lambda v: None if v is None or v == "" else text_cell(ws, v))
+    return out
+
+
+def _export_table(wb: Any, session: Session, table: Table) -> int:
+    ws = wb.create_sheet(sheet_title(table.name))
+    columns = carried_columns(table)
+    ws.freeze_panes = "A2"
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = _width(column)
+    ws.append([header_cell(ws, column_title(table.name, c.name)) for c in columns])
+    convert = _converters(ws, table)
+    count = 0
+    stmt = select(*columns).order_by(*table.primary_key.columns)
+    for row in session.execute(stmt):
+        ws.append([f(v) for f, v in zip(convert, row, strict=True)])
+        count += 1
+    return count
+
+
+def _width(column: Any) -> int:
+    if isinstance(column.type, Date):
+        return 12
+    if isinstance(column.type, Integer | Float | Boolean):
+        return 10
+    return 24
+
+
+# import ---------------------------------------------------------------------------------------
+def is_exchange_workbook(wb: Any) -> bool:
+    if INFO_SHEET not in wb.sheetnames:
+        return False
+    first = next(wb[INFO_SHEET].iter_rows(max_row=1, values_only=True), ())
+    return bool(first) and as_text(first[0]) == INFO_TITLE
+
+
+def import_exchange(session: Session, wb: Any, result: ImportResult) -> None:
+    """Load an exchange workbook into a new database: its presets are replaced by the book's."""
+    info = SheetOutcome(INFO_SHEET, "exchange", "книга обмена")
+    result.sheets.append(info)
+    if not _check_version(wb, info) or not _check_empty(session, info):
+        return
+    parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    outcomes: dict[str, SheetOutcome] = {}
+    for table in exchange_tables():
+        title = sheet_title(table.name)
+        outcome = SheetOutcome(title, table.name, title)
+        result.sheets.append(outcome)
+        outcomes[table.name] = outcome
+        if title not in wb.sheetnames:
+            outcome.fatal.append(RowError(title, 1, "—", "", "в книге нет этого листа"))
+            continue
+        parsed[table.name] = _read_table(wb[title], table, outcome)
+    _check_references(parsed, outcomes)
+    if any(o.fatal for o in outcomes.values()):
+        return
+    _insert_all(session, parsed, outcomes, info)
+
+
+def _check_version(wb: Any, info: SheetOutcome) -> bool:
+    for row in wb[INFO_SHEET].iter_rows(max_row=10, values_only=True):
+        if row and as_text(row[0]) == "Версия формата":
+            try:
+                version = parse_int(row[1])
+            except (CellProblem, IndexError):
+                version = -1
+            if 1 <= version <= FORMAT_VERSION:
+                return True
+            info.fatal.append(RowError(INFO_SHEET, 2, "B", as_text(row[1] if len(row) > 1 else ""),
+                                       f"версия формата {version} не поддерживается (программа "
+                                       f"читает версии 1–{FORMAT_VERSION}); обновите Методактив"))
+            return False
+    info.fatal.append(RowError(INFO_SHEET, 2, "A", "", "не указана версия формата"))
+    return False
+
+
+def _check_empty(session: Session, info: SheetOutcome) -> bool:
+    """Only a database without ОО and people (a new one, with its presets) takes the workbook."""
+    busy = [sheet_title(name) for name in REGISTRY_TABLES
+            if session.scalar(select(func.count()).select_from(Base.metadata.tables[name]))]
+    if busy:
+        info.fatal.append(RowError(
+            INFO_SHEET, 1, "—", "",
+            "книгу обмена можно загрузить только в новую базу, а в этой уже есть "
+            + " и ".join(busy) + ". Создайте новую базу (Файл → Создать базу) и загрузите "
+            "книгу в неё"))
+    return not busy
+
+
+def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
+    enum = ENUMS.get((table.name, column.name))
+    if enum is not None:
+        lookup = {fold(m.label): m.value for m in enum} | {m.value: m.value for m in enum}
+
+        def parse_enum(value: Any) -> str:
+            code = lookup.get(fold(value))
+            if code is None:
+                raise CellProblem(f"«{as_text(value)}» — нет в списке допустимых значений")
+            return code
+        return parse_enum
+    if isinstance(column.type, Boolean):
+        return parse_bool
+    if isinstance(column.type, DateTime):
+        return _parse_datetime
+    if isinstance(column.type, Date):
+        return parse_date
+    if isinstance(column.type, Integer):
+        return parse_int
+    if isinstance(column.type, Float):
+        return parse_float
+    return lambda v: v if isinstance(v, str) else as_text(v)
+
+
+def _parse_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(as_text(value))
+    except ValueError:
+        raise CellProblem(f"«{as_text(value)}» — не дата и время ГГГГ-ММ-ДД чч:мм:сс") from None
+
+
+def _header_map(ws: Any, table: Table, outcome: SheetOutcome) -> list[Any] | None:
+    header = next(ws.iter_rows(max_row=1, values_only=True), ())
+    by_title = {header_key(column_title(table.name, c.name)): c for c in carried_columns(table)}
+    mapped: list[Any] = []
+    for i, value in enumerate(header):
+        if is_blank(value):
+            mapped.append(None)
+            continue
+        column = by_title.get(header_key(value))
+        if column is None:
+            outcome.fatal.append(RowError(ws.title, 1, openpyxl.utils.get_column_letter(i + 1),
+                                          as_text(value), "неизвестный столбец"))
+        mapped.append(column)
+    missing = [c for c in by_title.values() if c not in mapped]
+    for column in missing:
+        if not column.nullable and column.default is None and not column.primary_key:
+            outcome.fatal.append(RowError(ws.title, 1, "—", "", "нет обязательного столбца «"
+                                          f"{column_title(table.name, column.name)}»"))
+    return None if outcome.fatal else mapped
+
+
+def _read_table(ws: Any, table: Table, outcome: SheetOutcome) -> list[tuple[int, dict[str, Any]]]:
+    mapped = _header_map(ws, table, outcome)
+    if mapped is None:
+        return []
+    parsers = [None if c is None else _cell_parser(table, c) for c in mapped]
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        values = _read_row(ws.title, table, number, row, mapped, parsers, outcome)
+        if values:
+            rows.append((number, values))
+    return rows
+
+
+def _read_row(sheet: str, table: Table, number: int, row: Any, mapped: list[Any],
+              parsers: list[Any], outcome: SheetOutcome) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    for i, cell in enumerate(row[:len(mapped)]):
+        column = mapped[i]
+        value = cell.value
+        if column is None or value is None or (isinstance(value, str) and value == ""):
+            continue
+        title = column_title(table.name, column.name)
+        where = f"{openpyxl.utils.get_column_letter(i + 1)} ({title})"
+        if cell.data_type == "f":
+            outcome.fatal.append(RowError(sheet, number, where, as_text(value), "формула"))
+            continue
+        try:
+            values[column.name] = parsers[i](value)
+        except CellProblem as exc:
+            outcome.fatal.append(RowError(sheet, number, where, as_text(value), str(exc)))
+    if not values:
+        return None
+    for column in carried_columns(table):
+        if column.name not in values:
+            values[column.name] = _empty_value(column)
+    if table.name == "people":
+        values["search_key"] = fold(fio(values["last_name"], values["first_name"],
+                                        values["middle_name"]))
+    return values
+
+
+def _empty_value(column: Any) -> Any:
+    """What an empty cell means: NULL where allowed, else the column default (text: "")."""
+    if column.nullable:
+        return None
+    default = column.default
+    if default is not None and getattr(default, "is_scalar", False):
+        return default.arg
+    return None if isinstance(column.type, Integer | Float | Date | DateTime | Boolean) else ""
+
+
+def _check_references(parsed: dict[str, list[tuple[int, dict[str, Any]]]],
+                      outcomes: dict[str, SheetOutcome]) -> None:
+    keys: dict[tuple[str, str], set[Any]] = {}
+    for table in exchange_tables():
+        for column in carried_columns(table):
+            for fk in column.foreign_keys:
+                target = fk.column
+                wanted = (target.table.name, target.name)
+                if wanted not in keys:
+                    keys[wanted] = {v[target.name] for _, v in parsed.get(target.table.name, [])}
+                _check_column(table, column, keys[wanted], parsed, outcomes)
+
+
+def _check_column(table: Table, column: Any, known: set[Any],
+                  parsed: dict[str, list[tuple[int, dict[str, Any]]]],
+                  outcomes: dict[str, SheetOutcome]) -> None:
+    outcome = outcomes[table.name]
+    title = column_title(table.name, column.name)
+    for number, values in parsed.get(table.name, []):
+        value = values.get(column.name)
+        if value is None:
+            if not column.nullable:
+                outcome.fatal.append(RowError(outcome.sheet, number, title, "",
+                                              "обязательное значение не заполнено"))
+        elif value not in known:
+            outcome.fatal.append(RowError(outcome.sheet, number, title, str(value),
+                                          "ссылка на запись, которой нет в книге"))
+
+
+def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
+                outcomes: dict[str, SheetOutcome], info: SheetOutcome) -> None:
+    session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    for table in reversed(exchange_tables()):
+        session.execute(table.delete())
+    try:
+        for table in exchange_tables():
+            rows = parsed.get(table.name, [])
+            if rows:
+                session.execute(insert(table), [v for _, v in rows])
+            outcome = outcomes[table.name]
+            outcome.actions.extend(RowAction(outcome.sheet, n, ADDED, "") for n, _ in rows)
+        session.flush()
+    except IntegrityError as exc:
+        info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
+                                   f"данные противоречат друг другу: {exc.orig}"))
+
