@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app import paths
@@ -616,6 +616,16 @@ def pair_input(session: Session, pair_id: int) -> PairInput:
     )
 
 
+def pair_people(session: Session, pair_id: int) -> dict[int, str]:
+    """Full names of the pair's mentor and mentees by person id."""
+    pair = _pair_or_error(session, pair_id)
+    ids = [pair.mentor_id, *(m.person_id for m in pair.mentees)]
+    return {
+        pid: " ".join(x for x in (p.last_name, p.first_name, p.middle_name) if x)
+        for pid, p in _people(session, ids).items()
+    }
+
+
 def plan_items(session: Session, pair_id: int) -> list[PlanItemRow]:
     stmt = (
         select(PlanItem)
@@ -644,16 +654,13 @@ def set_item_done(
     session: Session, item_id: int, done: bool, on: date | None = None
 ) -> Progress:
     """Mark a plan item done (or not) and return the programme's new progress."""
-    item = session.get(PlanItem, item_id)
-    if item is None:
-        raise PairError("Строка плана не найдена.")
+    item = _item_or_error(session, item_id)
     item.done = done
     item.done_on = (on or date.today()) if done else None
-    programme = session.get(Programme, item.programme_id)
-    assert programme is not None
-    _touch(session, programme.pair_id)
+    pair_id = _pair_of_item(session, item)
+    _touch(session, pair_id)
     session.flush()
-    return plan_progress(session, programme.pair_id)
+    return plan_progress(session, pair_id)
 
 
 def _programme(session: Session, pair_id: int) -> Programme:
@@ -672,6 +679,54 @@ def set_plan(session: Session, pair_id: int, items: Sequence[PlanItemInput]) -> 
             raise PairError(f"План, строка {number}: не указано мероприятие.", "plan")
     programme = _programme(session, pair_id)
     programme.plan = _plan_rows(items)
+    _touch(session, pair_id)
+    session.flush()
+
+
+def _item_or_error(session: Session, item_id: int) -> PlanItem:
+    item = session.get(PlanItem, item_id)
+    if item is None:
+        raise PairError("Строка плана не найдена.")
+    return item
+
+
+def _pair_of_item(session: Session, item: PlanItem) -> int:
+    programme = session.get(Programme, item.programme_id)
+    assert programme is not None
+    return programme.pair_id
+
+
+def add_plan_item(session: Session, pair_id: int, item: PlanItemInput) -> int:
+    """Append one line to the plan; returns its id."""
+    if not clean(item.activity):
+        raise PairError("План: не указано мероприятие.", "activity")
+    programme = _programme(session, pair_id)
+    row = _plan_rows([item])[0]
+    row.position = max((i.position for i in programme.plan), default=0) + 1
+    programme.plan.append(row)
+    _touch(session, pair_id)
+    session.flush()
+    return row.id
+
+
+def update_plan_item(session: Session, item_id: int, item: PlanItemInput) -> None:
+    """Change the text, deadline, responsible, report form and mark of one plan line."""
+    if not clean(item.activity):
+        raise PairError("План: не указано мероприятие.", "activity")
+    row = _item_or_error(session, item_id)
+    row.activity, row.deadline = clean(item.activity), item.deadline
+    row.responsible, row.report_form = clean(item.responsible), clean(item.report_form)
+    if row.done != item.done:
+        row.done = item.done
+        row.done_on = (item.done_on or date.today()) if item.done else None
+    _touch(session, _pair_of_item(session, row))
+    session.flush()
+
+
+def delete_plan_item(session: Session, item_id: int) -> None:
+    row = _item_or_error(session, item_id)
+    pair_id = _pair_of_item(session, row)
+    session.delete(row)
     _touch(session, pair_id)
     session.flush()
 
@@ -1174,15 +1229,6 @@ def repeated_direction_mentees(session: Session) -> list[str]:
         f"«{PairDirection(d).label}»"
         for pid, x, y, d in found
     ]
-
-
-def delete_plan_items(session: Session, pair_id: int) -> None:
-    """Empty the plan of the pair's programme."""
-    programme = _programme(session, pair_id)
-    session.execute(delete(PlanItem).where(PlanItem.programme_id == programme.id))
-    session.expire(programme, ["plan"])
-    _touch(session, pair_id)
-    session.flush()
 
 
 # shipped plan templates --------------------------------------------------------------------------
