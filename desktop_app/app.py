@@ -23,19 +23,54 @@ def run_gui(args: argparse.Namespace) -> int:
     """Open the main window on --db, the demo, or the user's own database."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.main_window import MainWindow, install_translations, show_refusal
-    from desktop_app.store.database import DatabaseRefused, open_database
+    from desktop_app.ui.backup_dialog import open_interactive
+    from desktop_app.ui.main_window import MainWindow, install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     install_translations(app)
     target = str(demo_database()) if args.demo else (args.db or str(paths.default_db_path()))
-    try:
-        db = open_database(target, create=True, read_only=getattr(args, "read_only", False))
-    except DatabaseRefused as exc:
-        show_refusal(str(exc))
-        print(f"Ошибка: {exc}", file=sys.stderr)
+    db = open_interactive(None, target, read_only=getattr(args, "read_only", False))
+    if db is None:
+        print("Ошибка: база данных не открыта.", file=sys.stderr)
         return 1
     window = MainWindow(db)
+    install_error_hook(window)
+    start_heartbeat(window)
     window.show()
     return int(app.exec())
+
+
+def show_unexpected_error(parent, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    """Log the traceback and tell the user in Russian where the log is; the window lives on."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.logging_setup import log_unexpected, unexpected_message
+
+    path = log_unexpected(exc_type, exc, tb)
+    QMessageBox.critical(parent, APP_NAME, unexpected_message(path))
+
+
+def install_error_hook(window) -> None:  # type: ignore[no-untyped-def]
+    """sys.excepthook for errors in the window's slots: message, log, and carry on."""
+    def hook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        try:
+            show_unexpected_error(window, exc_type, exc, tb)
+        except Exception:  # noqa: BLE001 - the hook itself must never fail
+            sys.__excepthook__(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
+def start_heartbeat(window) -> None:  # type: ignore[no-untyped-def]
+    """Touch the database lock every minute so other copies see it is alive."""
+    from PySide6.QtCore import QTimer
+
+    from desktop_app.store.lock import HEARTBEAT_SECONDS
+
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: window.db.lock and window.db.lock.touch())
+    timer.start(HEARTBEAT_SECONDS * 1000)

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from desktop_app import __version__
 from desktop_app.commands import MODULES
 from desktop_app.commands.common import UserError
+from desktop_app.logging_setup import report_unexpected_cli, setup_logging
 from desktop_app.store.database import DatabaseRefused
+from desktop_app.store.lock import DatabaseBusy
 
 
 class RussianParser(argparse.ArgumentParser):
@@ -53,6 +55,7 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; without a command, open the window."""
     _configure_streams()
+    setup_logging()
     args = build_parser().parse_args(argv)
     try:
         if args.selftest:
@@ -64,8 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         return int(args.func(args))
-    except (UserError, DatabaseRefused) as exc:
+    except (UserError, DatabaseRefused, DatabaseBusy) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return getattr(exc, "code", 1)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last guard: a Russian message, never a traceback
+        return report_unexpected_cli(exc)

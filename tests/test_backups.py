@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -162,3 +165,111 @@ def test_cli_backup_and_restore(db, tmp_path: Path, capsys) -> None:  # type: ig
     assert "не найден" in capsys.readouterr().err
     assert main(["--db", str(path), "backups"]) == 0
     assert "перед восстановлением" in capsys.readouterr().out
+
+
+# the window -------------------------------------------------------------------------------
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes answer «Да» at once; their texts are collected."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def record(result):  # type: ignore[no-untyped-def]
+        def box(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+            shown.append(text)
+            return result
+        return box
+
+    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
+    return shown
+
+
+def _window(qtbot, db):  # type: ignore[no-untyped-def]
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_service_menu_backup_and_restore(qtbot, db, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui import backup_dialog
+
+    window = _window(qtbot, db)
+    texts = [a.text() for a in window.service_menu.actions()]
+    assert {"Создать резервную копию…", "Восстановить из копии…", "Журнал изменений"} <= set(texts)
+    _add_orgs(window.db, ["До копии"])
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dest = backup_dialog.make_backup(window, window.db, str(usb))
+    assert dest is not None and dest.parent == usb and "сохранена" in answers[-1]
+    _add_orgs(window.db, ["После копии"])
+    assert backup_dialog.restore_into_window(window, dest)
+    assert "восстановлена" in answers[-1]
+    assert _org_names(window.db.path) == ["До копии"]
+    assert window.db.lock is None or window.db.lock.held
+    _add_orgs(window.db, ["Снова пишем"])  # the reopened database is writable
+
+
+def test_restore_dialog_lists_backups(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.backup_dialog import RestoreDialog
+
+    backup_now(db, "daily", now=datetime(2026, 3, 1, 9, 30))
+    backup_now(db, "manual", now=datetime(2026, 3, 2, 10, 0))
+    dialog = RestoreDialog(db.path)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 0).text() == "02.03.2026 10:00:00"
+    assert dialog.table.item(1, 1).text() == "ежедневная"
+    dialog._accept_selected()
+    assert dialog.chosen is not None and dialog.chosen.name.endswith("manual.sqlite")
+
+
+def test_window_opens_busy_database_read_only(qtbot, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.store.lock import lock_path
+    from desktop_app.ui.backup_dialog import open_interactive
+
+    path = tmp_path / "занята.sqlite"
+    open_database(path).dispose()
+    holder = {"pid": os.getppid(), "host": socket.gethostname(), "user": "коллега",
+              "started": "2026-03-02T08:15:00"}
+    lock_path(path).write_text(json.dumps(holder, ensure_ascii=False), encoding="utf-8")
+    db = open_interactive(None, path)
+    assert db is not None and db.read_only and "уже открыта" in answers[0]
+    window = _window(qtbot, db)
+    assert "только чтение" in window.windowTitle()
+    assert lock_path(path).exists()
+    db.dispose()
+    assert lock_path(path).exists()  # the other copy's lock stays
+
+
+def test_window_offers_the_latest_backup_of_a_damaged_file(qtbot, db, answers) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.backup_dialog import open_interactive
+
+    _add_orgs(db, [f"ОО {i}" for i in range(300)])
+    good = backup_now(db, "daily")
+    path = db.path
+    db.dispose()
+    damage(path)
+    reopened = open_interactive(None, path)
+    assert reopened is not None and not reopened.read_only
+    assert str(good) in answers[0] and "повреждена" in answers[0]
+    with reopened.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Organisation)) == 300
+    assert any(b.reason == "damaged" for b in list_backups(path))
+    reopened.dispose()
+
+
+def test_window_makes_the_daily_backup_once(qtbot, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.backup_dialog import open_interactive
+
+    path = tmp_path / "каждый-день.sqlite"
+    open_database(path).dispose()
+    for _ in range(2):
+        opened = open_interactive(None, path)
+        assert opened is not None
+        opened.dispose()
+    assert [b.reason for b in list_backups(path)] == ["daily"]

@@ -138,3 +138,30 @@ def test_latest_filters_by_table_and_text(db) -> None:  # type: ignore[no-untype
         assert [e.table for e in changelog.latest(session, table="people")] == ["people"]
         assert len(changelog.latest(session, text="елкина")) == 1
         assert changelog.latest(session, text="никого") == []
+
+
+def test_history_dialog_and_journal(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.history_dialog import history_dialog, journal_dialog
+    from tests.helpers import type_text
+
+    with db.sessions.begin() as session:
+        person_id = _person(session, "Ёлкина").id
+        session.add(Organisation(short_name="МАДОУ № 5"))
+    with db.sessions.begin() as session:
+        session.get(Person, person_id).phone = "8 913 000-00-00"
+    dialog = history_dialog(None, db, "person", person_id)
+    qtbot.addWidget(dialog)
+    assert "педагога" in dialog.windowTitle()
+    cells = [[dialog.table.item(r, c).text() for c in range(7)]
+             for r in range(dialog.table.rowCount())]
+    assert ["Педагоги", "Изменение", "Телефон", "—", "8 913 000-00-00"] == [
+        cells[-1][1], cells[-1][3], cells[-1][4], cells[-1][5], cells[-1][6]]
+    assert dialog.count.text() == "Изменений: 2"
+    journal = journal_dialog(None, db)
+    qtbot.addWidget(journal)
+    assert journal.count.text() == "Изменений: 3"
+    journal.section.setCurrentIndex(journal.section.findData("organisations"))
+    assert journal.count.text() == "Изменений: 1"
+    journal.section.setCurrentIndex(0)
+    type_text(journal.search, "ёлк")
+    assert journal.count.text() == "Изменений: 1"

@@ -45,8 +45,10 @@ def test_lock_is_written_and_released(tmp_path: Path) -> None:
     lock = DatabaseLock(db_path).acquire()
     info = read_lock(lock_path(db_path))
     assert info is not None and info.pid == os.getpid() and info.host == socket.gethostname()
-    assert DatabaseLock(db_path).acquire().held  # the same process may reopen its database
+    again = DatabaseLock(db_path).acquire()  # the same process may reopen its database
     lock.release()
+    assert lock_path(db_path).exists()  # still held by the second opening
+    again.release()
     assert not lock_path(db_path).exists()
 
 
@@ -63,13 +65,14 @@ def test_live_holder_is_named(tmp_path: Path) -> None:
 def test_stale_locks_are_taken_over(tmp_path: Path) -> None:
     db_path = tmp_path / "база.sqlite"
     _write_lock(db_path, _dead_pid())
-    assert DatabaseLock(db_path).acquire().held
-    lock_path(db_path).unlink()
+    DatabaseLock(db_path).acquire().release()
     _write_lock(db_path, 4242, host="другой-компьютер", age=3600)
-    assert DatabaseLock(db_path).acquire().held
+    DatabaseLock(db_path).acquire().release()
     lock_path(db_path).write_text("{обрыв", encoding="utf-8")
     os.utime(lock_path(db_path), (time.time() - 60, time.time() - 60))
-    assert DatabaseLock(db_path).acquire().held
+    lock = DatabaseLock(db_path).acquire()
+    assert read_lock(lock_path(db_path)).pid == os.getpid()
+    lock.release()
 
 
 def test_fresh_foreign_locks_hold(tmp_path: Path) -> None:

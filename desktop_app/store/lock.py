@@ -117,6 +117,10 @@ def is_stale(path: Path, info: LockInfo | None, now: float | None = None) -> boo
     return age > STALE_AFTER_SECONDS
 
 
+# How many open databases of this process hold each lock file (a window may reopen its file).
+_HOLDERS: dict[Path, int] = {}
+
+
 class DatabaseLock:
     """The lock file of one database, held by this process until release()."""
 
@@ -130,17 +134,20 @@ class DatabaseLock:
         """Take the lock or raise DatabaseBusy naming its holder; a stale lock is taken over."""
         for _attempt in range(3):
             if self._create():
-                self.held = True
-                return self
+                return self._mark_held()
             holder = read_lock(self.path)
             if holder is not None and (holder.pid, holder.host) == (self.info.pid, self.info.host):
-                self._write()  # this process reopens its own database
-                self.held = True
-                return self
+                return self._mark_held()  # this process reopens its own database
             if not is_stale(self.path, holder):
                 raise DatabaseBusy(self.db_path, holder or self.info)
             self.path.unlink(missing_ok=True)
         raise DatabaseBusy(self.db_path, read_lock(self.path) or self.info)
+
+    def _mark_held(self) -> DatabaseLock:
+        self.held = True
+        key = self.path.resolve()
+        _HOLDERS[key] = _HOLDERS.get(key, 0) + 1
+        return self
 
     def _payload(self) -> bytes:
         data = {"pid": self.info.pid, "host": self.info.host, "user": self.info.user,
@@ -159,9 +166,6 @@ class DatabaseLock:
             os.close(fd)
         return True
 
-    def _write(self) -> None:
-        self.path.write_bytes(self._payload())
-
     def touch(self) -> None:
         """The heartbeat: tell others this lock is still alive."""
         if self.held:
@@ -175,6 +179,11 @@ class DatabaseLock:
         if not self.held:
             return
         self.held = False
+        key = self.path.resolve()
+        _HOLDERS[key] = _HOLDERS.get(key, 1) - 1
+        if _HOLDERS[key] > 0:
+            return
+        del _HOLDERS[key]
         holder = read_lock(self.path)
         if holder is not None and (holder.pid, holder.host) == (self.info.pid, self.info.host):
             self.path.unlink(missing_ok=True)

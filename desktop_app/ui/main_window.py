@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME, __version__, paths
-from desktop_app.store.database import Database, DatabaseRefused, open_database
+from desktop_app.store.database import Database
 from desktop_app.ui.tab_diagnostics import DiagnosticsTab
 from desktop_app.ui.tab_indicators import IndicatorsTab
 from desktop_app.ui.tab_pairs import PairsTab
@@ -68,6 +68,15 @@ class MainWindow(QMainWindow):
         service_menu = self.menuBar().addMenu("С&ервис")
         # [service menu: settings — registry]
         # [service menu: backups — data safety]
+        from desktop_app.ui import backup_dialog, history_dialog
+
+        service_menu.addSeparator()
+        self._action(service_menu, "Создать резервную копию…",
+                     lambda _checked=False: backup_dialog.make_backup(self, self.db))
+        self._action(service_menu, "Восстановить из копии…",
+                     lambda _checked=False: backup_dialog.restore_into_window(self))
+        self._action(service_menu, "Журнал изменений",
+                     lambda _checked=False: history_dialog.show_journal(self, self.db))
         help_menu = self.menuBar().addMenu("&Справка")
         self._action(help_menu, "О программе", self.about)
         self.file_menu, self.docs_menu, self.service_menu = file_menu, docs_menu, service_menu
@@ -103,10 +112,10 @@ class MainWindow(QMainWindow):
     # actions -------------------------------------------------------------------------
     def switch_to(self, target: str | Path) -> bool:
         """Open another database in this window; a refused file leaves the current one open."""
-        try:
-            new_db = open_database(target, create=True)
-        except DatabaseRefused as exc:
-            show_refusal(str(exc), self)
+        from desktop_app.ui.backup_dialog import open_interactive
+
+        new_db = open_interactive(self, target)  # lock, damage and network checks
+        if new_db is None:
             return False
         self.db.dispose()
         self.db = new_db

@@ -1,0 +1,195 @@
+"""Opening a database safely (lock, damage, network share), backups and restore in the window."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME, paths
+from desktop_app.store.backup import BackupError
+from desktop_app.store.backups import BackupInfo, backup_now, daily_backup, list_backups, restore
+from desktop_app.store.database import (
+    Database,
+    DatabaseDamaged,
+    DatabaseRefused,
+    open_database,
+)
+from desktop_app.store.engine import sqlite_path, url_for
+from desktop_app.store.lock import DatabaseBusy, network_warning
+
+log = logging.getLogger(__name__)
+BACKUP_FILTER = "Резервная копия Методактива (*.sqlite *.db);;Все файлы (*)"
+YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+
+
+def _ask(parent: QWidget | None, text: str) -> bool:
+    return QMessageBox.question(parent, APP_NAME, text, YES | NO, NO) == YES
+
+
+def open_interactive(parent: QWidget | None, target: str | Path,
+                     read_only: bool = False) -> Database | None:
+    """Open a database for the window: locked for writing; a copy open elsewhere may be opened
+    read-only; a damaged one may be restored from its latest good backup. None when refused."""
+    try:
+        db = open_database(target, create=True, read_only=read_only, lock=not read_only)
+    except DatabaseBusy as busy:
+        if not _ask(parent, f"{busy}\n\nОткрыть базу только для чтения?"):
+            return None
+        return open_interactive(parent, target, read_only=True)
+    except DatabaseDamaged as damaged:
+        return _offer_restore(parent, damaged, read_only)
+    except DatabaseRefused as exc:
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    _after_open(parent, db)
+    return db
+
+
+def _offer_restore(parent: QWidget | None, damaged: DatabaseDamaged,
+                   read_only: bool) -> Database | None:
+    if damaged.backup is None:
+        QMessageBox.critical(parent, APP_NAME, str(damaged))
+        return None
+    if not _ask(parent, f"{damaged}\n\nВосстановить базу из этой копии? Повреждённый файл "
+                        "будет сохранён в папке резервных копий."):
+        return None
+    try:
+        restore(damaged.path, damaged.backup)
+    except (BackupError, DatabaseRefused) as exc:
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    return open_interactive(parent, damaged.path, read_only)
+
+
+def _after_open(parent: QWidget | None, db: Database) -> None:
+    """Network-share warning and the day's automatic backup."""
+    if db.path is None:
+        return
+    warning = network_warning(db.path)
+    if warning:
+        QMessageBox.warning(parent, APP_NAME, warning)
+    try:
+        made = daily_backup(db)
+    except BackupError as exc:
+        QMessageBox.warning(parent, APP_NAME, f"Ежедневная резервная копия не сделана: {exc}")
+        return
+    if made is not None:
+        log.info("daily backup made")
+
+
+def make_backup(parent: QWidget | None, db: Database, folder: str | None = None) -> Path | None:
+    """«Создать резервную копию…»: into the backups folder or a folder chosen by hand."""
+    if folder is None:
+        folder = QFileDialog.getExistingDirectory(
+            parent, "Папка для резервной копии", str(paths.backups_dir()))
+    if not folder:
+        return None
+    chosen = Path(folder).resolve()
+    own = chosen == paths.backups_dir().resolve()
+    try:
+        dest = backup_now(db, "manual", folder=None if own else chosen)
+    except BackupError as exc:
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    QMessageBox.information(parent, APP_NAME, f"Резервная копия сохранена и проверена:\n{dest}")
+    return dest
+
+
+class RestoreDialog(QDialog):
+    """The backups of the open database, newest first, and «Другой файл…»."""
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Восстановить из резервной копии")
+        self.chosen: Path | None = None
+        self.backups = list_backups(db_path)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            "Выберите копию. Текущее состояние базы будет сохранено перед восстановлением."))
+        self.table = self._table(self.backups)
+        layout.addWidget(self.table)
+        other = QPushButton("Другой файл…", self)
+        other.clicked.connect(self._choose_file)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Восстановить")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        buttons.addButton(other, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.accepted.connect(self._accept_selected)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 420)
+
+    def _table(self, backups: list[BackupInfo]) -> QTableWidget:
+        table = QTableWidget(len(backups), 4, self)
+        table.setHorizontalHeaderLabels(["Дата и время", "Причина", "Размер", "Файл"])
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        for row, info in enumerate(backups):
+            size = f"{info.size / 1024 / 1024:.1f}".replace(".", ",") + " МБ"
+            cells = [f"{info.made_at:%d.%m.%Y %H:%M:%S}", info.reason_label, size, info.path.name]
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        table.resizeColumnsToContents()
+        if backups:
+            table.selectRow(0)
+        table.doubleClicked.connect(self._accept_selected)
+        return table
+
+    def _accept_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.chosen = self.backups[rows[0].row()].path
+            self.accept()
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Файл резервной копии", "", BACKUP_FILTER)
+        if path:
+            self.chosen = Path(path)
+            self.accept()
+
+
+def restore_into_window(window, source: Path | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """«Восстановить из копии…»: choose, confirm, back up the current state, replace, reopen."""
+    db: Database = window.db
+    target = db.path or sqlite_path(url_for(db.url))
+    if target is None or db.read_only:
+        QMessageBox.warning(window, APP_NAME, "Восстановить можно только базу, открытую для "
+                                              "записи в файле SQLite.")
+        return False
+    if source is None:
+        dialog = RestoreDialog(target, window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return False
+        source = dialog.chosen
+        if not _ask(window, f"Заменить базу «{target.name}» копией «{source.name}»?"):
+            return False
+    db.dispose()
+    try:
+        result = restore(target, source)
+    except (BackupError, DatabaseRefused) as exc:
+        QMessageBox.critical(window, APP_NAME, str(exc))
+        window.switch_to(target)
+        return False
+    window.switch_to(target)
+    where = f"\nПрежнее состояние сохранено: {result.previous}" if result.previous else ""
+    QMessageBox.information(window, APP_NAME, f"База восстановлена из «{source.name}».{where}")
+    return True
