@@ -621,14 +621,18 @@ def recent_courses(session: Session, person_id: int, on: date | None = None) -> 
     ]
 
 
-def people_choices(session: Session, ids: Iterable[int] | None = None) -> list[tuple[int, str]]:
-    """(id, «ФИО — ОО») of working people, in Russian order (for combo boxes)."""
+def people_choices(
+    session: Session, ids: Iterable[int] | None = None, organisation_id: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, «ФИО — ОО») of working people (of some ids or one ОО), in Russian order."""
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                    Organisation.short_name)
             .outerjoin(Organisation, Person.organisation_id == Organisation.id)
             .where(Person.is_active.is_(True)))
     if ids is not None:
         stmt = stmt.where(Person.id.in_(list(ids)))
+    if organisation_id is not None:
+        stmt = stmt.where(Person.organisation_id == organisation_id)
     rows = [(r.id, f"{fio(r.last_name, r.first_name, r.middle_name)} — {r.short_name or 'без ОО'}")
             for r in session.execute(stmt)]
     return sorted(rows, key=lambda r: ru_sort_key(r[1]))

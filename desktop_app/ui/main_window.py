@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
         # [documents menu — reports]
         service_menu = self.menuBar().addMenu("С&ервис")
         # [service menu: settings — registry]
+        from desktop_app.ui.settings_dialog import open_settings
+
+        self._action(service_menu, "Настройки…", lambda _checked=False: open_settings(self))
         # [service menu: backups — data safety]
         from desktop_app.ui import backup_dialog, history_dialog
 

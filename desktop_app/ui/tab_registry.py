@@ -1,56 +1,361 @@
-"""Tab «Реестр»: organisations and people."""
+"""Tab «Реестр»: people (search, filters, form, move, leaving), organisations, the active."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from collections.abc import Callable
+from datetime import date
 
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.model.enums import Category
 from desktop_app.services import registry
+from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
+from desktop_app.textutil import fmt_date
+from desktop_app.ui.active_panel import ActivePanel, MemberDialog
+from desktop_app.ui.organisation_dialog import OrganisationDialog
+from desktop_app.ui.person_dialog import (
+    PersonDialog,
+    date_edit,
+    dialog_buttons,
+    error_label,
+    get_date,
+)
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
 
 PEOPLE_COLUMNS = [
-    Column("ФИО"), Column("Дата рождения"), Column("ОО"), Column("Должность"),
-    Column("Категория"), Column("Предмет / направление"), Column("Стаж, лет", align_right=True),
+    Column("ФИО"), Column("Дата рождения"), Column("Возраст", align_right=True), Column("ОО"),
+    Column("Должность"), Column("Категория"), Column("Предмет / направление"),
+    Column("Стаж, лет", align_right=True), Column("Работает"),
+    Column("Роли", tooltip="Член актива, наставник, наставляемый"),
 ]
+PEOPLE_WIDTHS = [250, 100, 70, 200, 150, 130, 160, 70, 75]
+ORG_WIDTHS = [260, 180, 60, 110, 190, 160, 220, 80]
 ORG_COLUMNS = [
     Column("Краткое наименование"), Column("Тип"), Column("ШНОР"),
-    Column("Сложные условия"), Column("Положение о наставничестве"), Column("Действует"),
+    Column("Сложные условия"), Column("Положение о наставничестве"),
+    Column("Программа наставничества"), Column("Куратор"),
+    Column("Педагогов", align_right=True), Column("Действует"),
 ]
+
+
+class StepOnDate(QDialog):
+    """Move to another ОО or mark leaving: a date and, for a move, the ОО and position."""
+
+    saved = Signal(int)
+
+    def __init__(self, db: Database, person_id: int, move: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.person_id, self.move = db, person_id, move
+        self.setWindowTitle("Перевод в другую ОО" if move else "Увольнение / выбытие")
+        self.error = error_label(self)
+        self.on = date_edit()
+        self.organisation = QComboBox()
+        self.position = QLineEdit()
+        form = QFormLayout()
+        with db.sessions() as session:
+            person = registry.get_person_input(session, person_id)
+            orgs = registry.list_organisations(session, include_inactive=False)
+        form.addRow("Педагог:", QLabel(f"{person.last_name} {person.first_name} "
+                                       f"{person.middle_name}".strip()))
+        if move:
+            for o in orgs:
+                if o.id != person.organisation_id:
+                    self.organisation.addItem(o.short_name, o.id)
+            self.position.setText(person.position)
+            form.addRow("Новая ОО:", self.organisation)
+            form.addRow("Должность:", self.position)
+        form.addRow("Дата перевода:" if move else "Дата выбытия:", self.on)
+        buttons = dialog_buttons(self, "Ok")
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        on = get_date(self.on)
+        assert on is not None
+        try:
+            with self.db.sessions.begin() as session:
+                if self.move:
+                    org_id = self.organisation.currentData()
+                    if org_id is None:
+                        raise Refused("«Новая ОО»: не выбрана.")
+                    registry.move_person(session, self.person_id, org_id, on,
+                                         self.position.text())
+                else:
+                    registry.dismiss_person(session, self.person_id, on)
+        except Refused as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return False
+        self.saved.emit(self.person_id)
+        self.accept()
+        return True
 
 
 class RegistryTab(QWidget):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
-        self.db = db
+        self.db, self._today = db, today
+        self.dialog: QDialog | None = None
+        self._people: dict[int, registry.PersonRow] = {}
         self.inner = QTabWidget(self)
         self.people = ListPanel(PEOPLE_COLUMNS, search_columns=(0,), placeholder="Поиск по ФИО…")
         self.organisations = ListPanel(ORG_COLUMNS, placeholder="Поиск по наименованию…")
-        self.inner.addTab(self.people, "Педагоги")
-        self.inner.addTab(self.organisations, "Организации")
+        self.active = ActivePanel(db, self, today)
+        self.active.changed.connect(self.reload_people)
+        _widths(self.people, PEOPLE_WIDTHS)
+        _widths(self.organisations, ORG_WIDTHS)
+        self.inner.addTab(self._people_page(), "Педагоги")
+        self.inner.addTab(self._organisations_page(), "Организации")
+        self.inner.addTab(self.active, "Методический актив")
         layout = QVBoxLayout(self)
         layout.addWidget(self.inner)
         self.reload()
 
-    def reload(self) -> None:
+    # people ---------------------------------------------------------------------------------
+    def _people_page(self) -> QWidget:
+        self.f_org = QComboBox()
+        self.f_position = QComboBox()
+        self.f_category = QComboBox()
+        self.f_category.addItem("любая категория", None)
+        for code, label in Category.choices():
+            self.f_category.addItem(label, code)
+        self.f_checks = {
+            "under_35": QCheckBox("до 35 лет"),
+            "young_specialist": QCheckBox("молодой специалист (стаж < 3 лет)"),
+            "member": QCheckBox("член актива"),
+            "mentor": QCheckBox("наставник"),
+            "mentee": QCheckBox("наставляемый"),
+        }
+        self.f_left = QCheckBox("показывать выбывших")
+        for combo in (self.f_org, self.f_position, self.f_category):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        for check in (*self.f_checks.values(), self.f_left):
+            check.toggled.connect(self.apply_filters)
+        filters = QHBoxLayout()
+        for widget, width in ((self.f_org, 220), (self.f_position, 170), (self.f_category, 200)):
+            widget.setMinimumWidth(width)
+            widget.setMaximumWidth(width + 80)
+            filters.addWidget(widget)
+        for check in (*self.f_checks.values(), self.f_left):
+            filters.addWidget(check)
+        filters.addStretch(1)
+        buttons = QHBoxLayout()
+        for text, slot in (("Добавить…", self.add_person), ("Изменить…", self.edit_person),
+                           ("Перевести в другую ОО…", self.move_person),
+                           ("Уволить / выбыл…", self.dismiss_person),
+                           ("Предложить в актив…", self.propose_person)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.people.activated.connect(lambda pid: self.edit_person(pid))
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(buttons)
+        layout.addLayout(filters)
+        layout.addWidget(self.people, 1)
+        return page
+
+    def person_filter(self) -> registry.PersonFilter:
+        checks = {key: box.isChecked() for key, box in self.f_checks.items()}
+        return registry.PersonFilter(
+            organisation_id=self.f_org.currentData(), position=self.f_position.currentData() or "",
+            category=self.f_category.currentData(), include_left=self.f_left.isChecked(),
+            **checks)
+
+    def apply_filters(self) -> None:
+        f = self.person_filter()
+        people = self._people
+        if f == registry.PersonFilter(include_left=True):
+            self.people.set_extra_filter(None)
+        else:
+            self.people.set_extra_filter(lambda row: registry.matches(people[row[-1]], f))
+
+    def reload_people(self) -> None:
+        on = self._today()
         with self.db.sessions() as session:
-            people = registry.list_people(session)
+            rows = registry.list_people(session, on)
             orgs = registry.list_organisations(session)
+            positions = registry.positions(session)
+        self._people = {r.id: r for r in rows}
+        self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
+        self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
         self.people.set_rows([
-            (p.fio, p.birth_date, p.organisation, p.position, p.category, p.subject,
-             p.experience_years, p.id)
-            for p in people
+            (r.fio, r.birth_date, r.age, r.organisation, r.position, r.category, r.subject,
+             r.experience_years, r.is_active, _roles(r), r.id)
+            for r in rows
         ])
+        self.apply_filters()
+
+    def _fill_filter(
+        self, combo: QComboBox, everything: str, items: list[tuple[str, object]]
+    ) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
+    def _open(self, dialog: QDialog, after: Callable[[int], None]) -> QDialog:
+        """Show a dialog without blocking the window; reload after a save."""
+        self.dialog = dialog
+        dialog.saved.connect(after)  # type: ignore[attr-defined]
+        dialog.open()
+        return dialog
+
+    def _after_person(self, person_id: int) -> None:
+        self.reload_people()
+        self.active.reload()
+        row = self.people.model.row_of_id(person_id)
+        if row is not None:
+            self.people.table.selectRow(row)
+
+    def add_person(self) -> QDialog:
+        return self._open(PersonDialog(self.db, None, self, self._today), self._after_person)
+
+    def edit_person(self, person_id: int | None = None) -> QDialog | None:
+        person_id = person_id if person_id is not None else self.people.selected_id()
+        if person_id is None:
+            return self._hint("Выберите педагога в списке.")
+        return self._open(PersonDialog(self.db, person_id, self, self._today),
+                          self._after_person)
+
+    def move_person(self) -> QDialog | None:
+        person_id = self.people.selected_id()
+        if person_id is None:
+            return self._hint("Выберите педагога в списке.")
+        return self._open(StepOnDate(self.db, person_id, True, self), self._after_person)
+
+    def dismiss_person(self) -> QDialog | None:
+        person_id = self.people.selected_id()
+        if person_id is None:
+            return self._hint("Выберите педагога в списке.")
+        return self._open(StepOnDate(self.db, person_id, False, self), self._after_person)
+
+    def propose_person(self) -> QDialog | None:
+        person_id = self.people.selected_id()
+        if person_id is None:
+            return self._hint("Выберите педагога в списке.")
+        dialog = MemberDialog(self.db, person_id=person_id, parent=self)
+        return self._open(dialog, lambda _mid: (self.active.reload(), self.reload_people()))
+
+    def _hint(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Реестр", text,
+                          QMessageBox.StandardButton.Ok, self)
+        self.dialog = box
+        box.open()
+
+    # organisations ----------------------------------------------------------------------------
+    def _organisations_page(self) -> QWidget:
+        buttons = QHBoxLayout()
+        for text, slot in (("Добавить…", self.add_organisation),
+                           ("Изменить…", self.edit_organisation),
+                           ("Сделать недействующей", self.deactivate_organisation),
+                           ("Удалить", self.delete_organisation)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.org_message = QLabel()
+        self.org_message.setWordWrap(True)
+        self.organisations.activated.connect(lambda oid: self.edit_organisation(oid))
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(buttons)
+        layout.addWidget(self.org_message)
+        layout.addWidget(self.organisations, 1)
+        return page
+
+    def reload_organisations(self) -> None:
+        with self.db.sessions() as session:
+            orgs = registry.list_organisations(session)
         self.organisations.set_rows([
             (o.short_name, o.kind, o.is_low_results, o.is_difficult_conditions,
-             _act(o.mentoring_act_number, o.mentoring_act_date), o.is_active, o.id)
+             _act(o.mentoring_act_number, o.mentoring_act_date),
+             fmt_date(o.mentoring_programme_date) or "нет", o.curator, o.people_count,
+             o.is_active, o.id)
             for o in orgs
         ])
 
+    def _after_org(self, _org_id: int) -> None:
+        self.reload()
 
-def _act(number: str, when: object) -> str:
-    from desktop_app.ui.table_model import show_value
+    def add_organisation(self) -> QDialog:
+        return self._open(OrganisationDialog(self.db, None, self, self._today), self._after_org)
 
+    def edit_organisation(self, org_id: int | None = None) -> QDialog | None:
+        org_id = org_id if org_id is not None else self.organisations.selected_id()
+        if org_id is None:
+            return self._hint("Выберите организацию в списке.")
+        return self._open(OrganisationDialog(self.db, org_id, self, self._today), self._after_org)
+
+    def _org_action(self, action: Callable[..., None], done: str) -> bool:
+        org_id = self.organisations.selected_id()
+        if org_id is None:
+            self.org_message.setText("Выберите организацию в списке.")
+            return False
+        try:
+            with self.db.sessions.begin() as session:
+                action(session, org_id)
+        except Refused as exc:
+            self.org_message.setText(exc.message)
+            return False
+        self.org_message.setText(done)
+        self.reload()
+        return True
+
+    def deactivate_organisation(self) -> bool:
+        return self._org_action(
+            lambda s, oid: registry.deactivate_organisation(s, oid, self._today()),
+            "Организация отмечена как недействующая; её записи сохранены.")
+
+    def delete_organisation(self) -> bool:
+        return self._org_action(registry.delete_organisation, "Организация удалена.")
+
+    # all --------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.reload_people()
+        self.reload_organisations()
+        self.active.reload()
+
+
+def _widths(panel: ListPanel, widths: list[int]) -> None:
+    header = panel.table.horizontalHeader()
+    for column, width in enumerate(widths):
+        header.resizeSection(column, width)
+
+
+def _roles(r: registry.PersonRow) -> str:
+    parts = [name for flag, name in ((r.is_member, "актив"), (r.is_mentor, "наставник"),
+                                     (r.is_mentee, "наставляемый")) if flag]
+    return ", ".join(parts)
+
+
+def _act(number: str, when: date | None) -> str:
     if not when:
         return "нет"
-    return f"№ {number} от {show_value(when)}" if number else f"от {show_value(when)}"
+    return f"№ {number} от {fmt_date(when)}" if number else f"от {fmt_date(when)}"

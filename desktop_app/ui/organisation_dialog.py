@@ -1,0 +1,136 @@
+"""The organisation form: names, type, ШНОР and difficult-conditions flags, the mentoring act,
+the programme of mentorship, the curator and contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.model.enums import OrgKind
+from desktop_app.services import registry
+from desktop_app.services.validation import ORG_LABELS, OrganisationInput, Refused
+from desktop_app.store.database import Database
+from desktop_app.ui.person_dialog import (
+    FormErrors,
+    date_edit,
+    dialog_buttons,
+    enum_combo,
+    error_label,
+    get_date,
+    row_with_error,
+    select_data,
+    set_date,
+)
+
+
+class OrganisationDialog(QDialog):
+    """Add or edit an organisation; emits saved(org_id)."""
+
+    saved = Signal(int)
+
+    def __init__(self, db: Database, org_id: int | None = None, parent: QWidget | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.db, self.org_id, self._today = db, org_id, today
+        self.setWindowTitle("Организация — новая запись" if org_id is None else "Организация")
+        self.resize(640, 520)
+        self.summary = error_label(self)
+        self.errors = FormErrors(self.summary)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form
+        self.short_name = self._field("short_name", QLineEdit())
+        self.full_name = self._field("full_name", QLineEdit())
+        self.kind = self._field("kind", enum_combo(OrgKind.choices()))
+        self.is_low_results = QCheckBox("школа с низкими образовательными результатами (ШНОР)")
+        self.is_difficult_conditions = QCheckBox("функционирует в сложных социальных условиях")
+        form.addRow("", self.is_low_results)
+        form.addRow("", self.is_difficult_conditions)
+        self.mentoring_act_date = self._field("mentoring_act_date", date_edit(optional=True))
+        self.mentoring_act_number = self._field("mentoring_act_number", QLineEdit())
+        self.mentoring_programme_date = self._field("mentoring_programme_date",
+                                                    date_edit(optional=True))
+        self.curator = QComboBox()
+        self.curator.addItem("— не назначен —", None)
+        self._field("curator_id", self.curator)
+        self.head_name = self._field("head_name", QLineEdit())
+        self.address = self._field("address", QLineEdit())
+        self.phone = self._field("phone", QLineEdit())
+        self.email = self._field("email", QLineEdit())
+        buttons = dialog_buttons(self, "Save")
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self._load()
+
+    def _field(self, name: str, widget: QWidget) -> QWidget:
+        label = error_label()
+        self.errors.add(name, label)
+        self.form.addRow(ORG_LABELS[name].replace(" об утверждении Положения о наставничестве",
+                                                  " (Положение о наставничестве)") + ":",
+                         row_with_error(widget, label))
+        return widget
+
+    def _load(self) -> None:
+        if self.org_id is None:
+            return
+        with self.db.sessions() as session:
+            data = registry.get_organisation_input(session, self.org_id)
+            choices = registry.people_choices(session, organisation_id=self.org_id)
+            if data.curator_id is not None and data.curator_id not in dict(choices):
+                choices += registry.people_choices(session, ids=[data.curator_id])
+        for pid, text in choices:
+            self.curator.addItem(text, pid)
+        self.set_values(data)
+
+    def set_values(self, data: OrganisationInput) -> None:
+        for name in ("short_name", "full_name", "mentoring_act_number", "head_name", "address",
+                     "phone", "email"):
+            getattr(self, name).setText(getattr(data, name))
+        select_data(self.kind, data.kind)
+        self.is_low_results.setChecked(data.is_low_results)
+        self.is_difficult_conditions.setChecked(data.is_difficult_conditions)
+        set_date(self.mentoring_act_date, data.mentoring_act_date)
+        set_date(self.mentoring_programme_date, data.mentoring_programme_date)
+        select_data(self.curator, data.curator_id)
+
+    def values(self) -> OrganisationInput:
+        return OrganisationInput(
+            short_name=self.short_name.text(), full_name=self.full_name.text(),
+            kind=self.kind.currentData(), is_low_results=self.is_low_results.isChecked(),
+            is_difficult_conditions=self.is_difficult_conditions.isChecked(),
+            mentoring_act_date=get_date(self.mentoring_act_date),
+            mentoring_act_number=self.mentoring_act_number.text(),
+            mentoring_programme_date=get_date(self.mentoring_programme_date),
+            curator_id=self.curator.currentData(), head_name=self.head_name.text(),
+            address=self.address.text(), phone=self.phone.text(), email=self.email.text(),
+        )
+
+    def save(self) -> bool:
+        try:
+            with self.db.sessions.begin() as session:
+                if self.org_id is None:
+                    self.org_id = registry.add_organisation(session, self.values(), self._today())
+                else:
+                    registry.update_organisation(session, self.org_id, self.values(),
+                                                 self._today())
+        except Refused as exc:
+            self.errors.show(exc.message, exc.errors)
+            return False
+        self.saved.emit(self.org_id)
+        self.accept()
+        return True

@@ -1,0 +1,242 @@
+"""Settings dialog: the municipality and centre (for documents), the preset of grounds in force
+and its grounds, the limit of mentees per mentor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services import active, settings
+from desktop_app.services.validation import Refused
+from desktop_app.store.database import Database
+from desktop_app.ui.person_dialog import dialog_buttons, error_label
+
+TEXT_SETTINGS = [
+    ("municipality", "Муниципальное образование"),
+    ("authority", "Орган управления образованием"),
+    ("centre_name", "Полное наименование центра"),
+    ("centre_short", "Краткое наименование центра"),
+    ("head_position", "Должность руководителя"),
+    ("head_last", "Фамилия руководителя"),
+    ("head_first", "Имя руководителя"),
+    ("head_middle", "Отчество руководителя"),
+    ("place", "Место издания документов"),
+    ("executor", "Исполнитель (ФИО, телефон)"),
+]
+
+
+class SettingsDialog(QDialog):
+    """Edits the settings; grounds are saved at once, the rest with «Сохранить»."""
+
+    saved = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("Настройки")
+        self.resize(780, 560)
+        self.error = error_label(self)
+        self.fields: dict[str, QLineEdit] = {}
+        self.mentee_limit = QSpinBox()
+        self.mentee_limit.setRange(1, 20)
+        self.preset = QComboBox()
+        self.requirement = QComboBox()
+        for code, text in active.REQUIREMENTS.items():
+            self.requirement.addItem(text, code)
+        self.min_years = QSpinBox()
+        self.min_years.setRange(0, 40)
+        self.min_years.setSuffix(" лет")
+        self.grounds = QListWidget()
+        self.grounds.setWordWrap(True)
+        self.ground_text = QPlainTextEdit()
+        self.ground_text.setMaximumHeight(60)
+        self.ground_mandatory = QCheckBox("включается в обязательном порядке")
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._general_page(), "Муниципалитет и центр")
+        self.tabs.addTab(self._grounds_page(), "Основания включения в актив")
+        buttons = dialog_buttons(self, "Save")
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self._load()
+
+    def _general_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, label in TEXT_SETTINGS:
+            self.fields[key] = QLineEdit()
+            form.addRow(label + ":", self.fields[key])
+        form.addRow("Наставляемых на одного наставника, не более:", self.mentee_limit)
+        return page
+
+    def _grounds_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        form.addRow("Действующий перечень:", self.preset)
+        form.addRow("Требование к квалификации:", self.requirement)
+        form.addRow("Стаж по специальности не менее:", self.min_years)
+        layout.addLayout(form)
+        self.preset.currentIndexChanged.connect(self._show_preset)
+        layout.addWidget(self.grounds, 1)
+        self.grounds.currentRowChanged.connect(self._show_ground)
+        layout.addWidget(QLabel("Текст основания:"))
+        layout.addWidget(self.ground_text)
+        layout.addWidget(self.ground_mandatory)
+        row = QHBoxLayout()
+        for text, slot in (("Добавить основание", self.add_ground),
+                           ("Изменить основание", self.edit_ground),
+                           ("Удалить основание", self.remove_ground),
+                           ("Новый перечень (копия)…", self.copy_preset)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return page
+
+    # loading ---------------------------------------------------------------------------------
+    def _load(self) -> None:
+        with self.db.sessions() as session:
+            values = settings.get_all(session)
+        for key, edit in self.fields.items():
+            edit.setText(values.get(key, ""))
+        try:
+            self.mentee_limit.setValue(int(values.get("mentee_limit", "3")))
+        except ValueError:
+            self.mentee_limit.setValue(3)
+        self._load_presets()
+
+    def _load_presets(self, select_id: int | None = None) -> None:
+        with self.db.sessions() as session:
+            self._presets = {p.id: p for p in active.list_presets(session)}
+        current = select_id or next((p.id for p in self._presets.values() if p.in_force), None)
+        self.preset.blockSignals(True)
+        self.preset.clear()
+        for p in self._presets.values():
+            self.preset.addItem(p.name, p.id)
+        self.preset.setCurrentIndex(max(self.preset.findData(current), 0))
+        self.preset.blockSignals(False)
+        self._show_preset()
+
+    def _show_preset(self) -> None:
+        preset = self._presets.get(self.preset.currentData())
+        self.grounds.clear()
+        if preset is None:
+            return
+        self.requirement.setCurrentIndex(max(self.requirement.findData(preset.requirement), 0))
+        self.min_years.setValue(preset.min_experience_years)
+        for g in preset.grounds:
+            mark = " (обязательно)" if g.mandatory else ""
+            item = QListWidgetItem(f"{g.number}) {g.text}{mark}")
+            item.setData(Qt.ItemDataRole.UserRole, g.id)
+            self.grounds.addItem(item)
+
+    def _show_ground(self, row: int) -> None:
+        preset = self._presets.get(self.preset.currentData())
+        if preset is None or not 0 <= row < len(preset.grounds):
+            return
+        self.ground_text.setPlainText(preset.grounds[row].text)
+        self.ground_mandatory.setChecked(preset.grounds[row].mandatory)
+
+    # grounds (saved at once) -----------------------------------------------------------------
+    def _ground_action(self, action) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            with self.db.sessions.begin() as session:
+                action(session)
+        except Refused as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return False
+        self.error.hide()
+        self._load_presets(self.preset.currentData())
+        return True
+
+    def selected_ground(self) -> int | None:
+        item = self.grounds.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def add_ground(self) -> bool:
+        preset_id, text = self.preset.currentData(), self.ground_text.toPlainText()
+        mandatory = self.ground_mandatory.isChecked()
+        return self._ground_action(lambda s: active.add_ground(s, preset_id, text, mandatory))
+
+    def edit_ground(self) -> bool:
+        ground_id = self.selected_ground()
+        if ground_id is None:
+            return False
+        text, mandatory = self.ground_text.toPlainText(), self.ground_mandatory.isChecked()
+        return self._ground_action(lambda s: active.edit_ground(s, ground_id, text, mandatory))
+
+    def remove_ground(self) -> bool:
+        ground_id = self.selected_ground()
+        if ground_id is None:
+            return False
+        return self._ground_action(lambda s: active.remove_ground(s, ground_id))
+
+    def copy_preset(self) -> None:
+        name, ok = QInputDialog.getText(self, "Новый перечень", "Название перечня:")
+        if ok:
+            self.add_preset_copy(name)
+
+    def add_preset_copy(self, name: str) -> bool:
+        source, requirement = self.preset.currentData(), self.requirement.currentData()
+        created: list[int] = []
+        ok = self._ground_action(
+            lambda s: created.append(active.add_preset(s, name, requirement, source)))
+        if ok:
+            self._load_presets(created[0])
+        return ok
+
+    # saving ----------------------------------------------------------------------------------
+    def save(self) -> bool:
+        values = {key: edit.text().strip() for key, edit in self.fields.items()}
+        values["mentee_limit"] = str(self.mentee_limit.value())
+        preset_id = self.preset.currentData()
+        preset = self._presets.get(preset_id)
+        try:
+            with self.db.sessions.begin() as session:
+                if preset is not None:
+                    active.update_preset(session, preset_id, preset.name,
+                                         self.requirement.currentData(), self.min_years.value())
+                    active.set_preset_in_force(session, preset_id)
+                settings.put(session, values)
+        except Refused as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return False
+        self.saved.emit()
+        self.accept()
+        return True
+
+
+def open_settings(window: QWidget) -> SettingsDialog:
+    """Open the dialog over the main window (not blocking); the registry reloads after a save."""
+    db: Database = window.db  # type: ignore[attr-defined]
+    dialog = SettingsDialog(db, window)
+    tab = getattr(window, "registry_tab", None)
+    if tab is not None:
+        dialog.saved.connect(tab.reload)
+    window._settings_dialog = dialog  # type: ignore[attr-defined]  # kept alive while shown
+    dialog.open()
+    return dialog
