@@ -459,3 +459,123 @@ def refresh_states(session: Session, person_ids: Sequence[int] | None = None) ->
         if chunk is not None:
             stmt = stmt.where(Deficit.person_id.in_(chunk))
         session.execute(stmt)
+
+
+# --- a person's picture ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    area: str
+    label: str
+    mean: float | None
+    previous: float | None
+    change: float | None
+    deficit: bool
+    strength: bool
+
+
+@dataclass(frozen=True)
+class DeficitLine:
+    id: int
+    area: str
+    area_label: str
+    title: str
+    found_on: date
+    state: str
+    state_label: str
+    overcome_on: date | None
+
+
+@dataclass(frozen=True)
+class PersonPicture:
+    person_id: int
+    name: str
+    organisation: str
+    subject: str
+    session_id: int | None
+    session_date: date | None
+    previous_date: date | None
+    areas: tuple[AreaLine, ...]
+    deficits: tuple[DeficitLine, ...]
+    sessions: tuple[tuple[date, str], ...]
+
+
+def _means(session: Session, session_id: int | None) -> dict[str, float]:
+    if session_id is None:
+        return {}
+    stmt = (
+        select(InstrumentItem.area, func.avg(Answer.score))
+        .join(Answer, Answer.item_id == InstrumentItem.id)
+        .where(Answer.session_id == session_id)
+        .group_by(InstrumentItem.area)
+    )
+    return {area: round(float(mean), 6) for area, mean in session.execute(stmt)}
+
+
+def _latest_two(session: Session, person_id: int) -> tuple[Any, Any]:
+    rows = session.execute(
+        select(DiagnosticSession.id, DiagnosticSession.session_date,
+               DiagnosticSession.instrument_id)
+        .where(DiagnosticSession.person_id == person_id,
+               DiagnosticSession.kind == SessionKind.SELF.value)
+        .order_by(DiagnosticSession.session_date.desc(), DiagnosticSession.id.desc())
+    ).all()
+    if not rows:
+        return None, None
+    earlier = [r for r in rows[1:] if r[2] == rows[0][2]]
+    return rows[0], (earlier[0] if earlier else None)
+
+
+def _deficit_lines(session: Session, person_id: int) -> tuple[DeficitLine, ...]:
+    labels = {s.value: s.label for s in DeficitState}
+    order = {DeficitState.FOUND.value: 0, DeficitState.IN_WORK.value: 1,
+             DeficitState.OVERCOME.value: 2}
+    rows = session.scalars(select(Deficit).where(Deficit.person_id == person_id)).all()
+    lines = [
+        DeficitLine(d.id, d.area, _area_label(d.area), d.title, d.found_on, d.state,
+                    labels.get(d.state, d.state), d.overcome_on)
+        for d in rows
+    ]
+    area_rank = {a.value: n for n, a in enumerate(CompetenceArea)}
+    lines.sort(key=lambda d: (order.get(d.state, 3), area_rank.get(d.area, 9), d.found_on, d.id))
+    return tuple(lines)
+
+
+def person_picture(session: Session, person_id: int) -> PersonPicture:
+    """Scores by area of the latest self-assessment, the change since the previous one of the
+    same instrument, deficit areas and strengths, every deficit with its state."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise DiagnosticsError("Педагог не найден.")
+    latest, previous = _latest_two(session, person_id)
+    t = thresholds(session)
+    now = _means(session, latest[0] if latest else None)
+    before = _means(session, previous[0] if previous else None)
+    areas = []
+    for area in CompetenceArea:
+        mean = now.get(area.value)
+        old = before.get(area.value)
+        areas.append(AreaLine(
+            area.value, area.label, mean, old,
+            round(mean - old, 6) if mean is not None and old is not None else None,
+            mean is not None and mean <= t.area_deficit_max,
+            mean is not None and mean >= t.area_strength_min,
+        ))
+    history = session.execute(
+        select(DiagnosticSession.session_date, DiagnosticSession.procedure)
+        .where(DiagnosticSession.person_id == person_id)
+        .order_by(DiagnosticSession.session_date, DiagnosticSession.id)
+    ).all()
+    return PersonPicture(
+        person_id=person_id,
+        name=fio(person.last_name, person.first_name, person.middle_name),
+        organisation=person.organisation.short_name if person.organisation else "",
+        subject=person.subject,
+        session_id=latest[0] if latest else None,
+        session_date=latest[1] if latest else None,
+        previous_date=previous[1] if previous else None,
+        areas=tuple(areas),
+        deficits=_deficit_lines(session, person_id),
+        sessions=tuple((r[0], r[1]) for r in history),
+    )
