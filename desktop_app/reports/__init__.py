@@ -1,0 +1,89 @@
+"""Printed documents: each kind built once as a document model, written as PDF, DOCX (or xlsx)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from desktop_app.reports import annual, lists, orders, personal
+from desktop_app.reports.docmodel import Document
+from desktop_app.reports.params import ReportParams, remember_number
+from desktop_app.reports.queries import NotFound
+
+__all__ = ["KINDS", "Kind", "NotFound", "ReportParams", "build", "write", "FORMATS"]
+
+FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of document: its code (CLI), its name (window), what it needs, its builder."""
+
+    code: str
+    title: str
+    needs: str | None
+    is_order: bool
+    formats: tuple[str, ...]
+    builder: Callable[[Session, ReportParams], Document]
+
+
+KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind("active-order", "Приказ об утверждении состава методического актива", None, True,
+             (".pdf", ".docx"), orders.active_order),
+        Kind("pairs-order", "Приказ о закреплении наставнических пар (групп)", None, True,
+             (".pdf", ".docx"), orders.pairs_order),
+        Kind("programme", "Персонализированная программа наставничества", "pair", False,
+             (".pdf", ".docx"), personal.programme),
+        Kind("iom", "Индивидуальный образовательный маршрут (ИОМ)", "person", False,
+             (".pdf", ".docx"), personal.iom),
+        Kind("candidates", "Форма представления кандидатов в ММА", None, False,
+             (".pdf", ".docx", ".xlsx"), lists.candidates),
+        Kind("public-list", "Списочный состав ММА для сайта", None, False, (".pdf", ".docx"),
+             lists.public_list),
+        Kind("annual", "Информационно-аналитический отчёт за год", "year", False,
+             (".pdf", ".docx"), annual.annual),
+    )
+}
+
+
+def build(session: Session, kind: str, params: ReportParams) -> Document:
+    """The document model of one kind; raises NotFound for a missing pair, person or route."""
+    return KINDS[kind].builder(session, params)
+
+
+def write(document: Document, target: Path | BytesIO, suffix: str) -> None:
+    """Write the document in the format of the suffix (.pdf, .docx; .xlsx for the form)."""
+    if suffix == ".pdf":
+        from desktop_app.reports.pdf import write_pdf
+
+        write_pdf(document, target)
+    elif suffix == ".docx":
+        from desktop_app.reports.docx_writer import write_docx
+
+        write_docx(document, target)
+    elif suffix == ".xlsx":
+        from desktop_app.reports.xlsx import write_candidates_xlsx
+
+        write_candidates_xlsx(document, target)
+    else:
+        raise ValueError(f"Формат «{suffix}» не поддерживается.")
+
+
+def produce(session: Session, kind: str, params: ReportParams, target: Path) -> Document:
+    """Build, write to the file, and remember an order's number (caller commits)."""
+    document = build(session, kind, params)
+    buffer = BytesIO()
+    write(document, buffer, target.suffix.lower())
+    partial = target.with_name(f"{target.name}.part")
+    partial.write_bytes(buffer.getvalue())
+    os.replace(partial, target)
+    if KINDS[kind].is_order:
+        remember_number(session, kind, params.number)
+    return document

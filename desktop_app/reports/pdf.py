@@ -1,0 +1,349 @@
+"""The PDF writer (reportlab): renders the document model on the ГОСТ page, fonts embedded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, TableStyle
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
+
+from desktop_app.reports import layout
+from desktop_app.reports.docmodel import (
+    Align,
+    Block,
+    Chart,
+    DateNumber,
+    Document,
+    ExecutorMark,
+    Footnotes,
+    Heading,
+    PageBreak,
+    Para,
+    Points,
+    Signature,
+    Spacer,
+    Table,
+)
+from desktop_app.reports.fonts import BOLD, FAMILY, register_fonts
+from desktop_app.textutil import fmt_number
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_TABLE_ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT", "justify": "LEFT"}
+CHART_COLOURS = (colors.HexColor("#9aa9bd"), colors.HexColor("#1f3f6e"), colors.HexColor("#c0504d"))
+
+
+def typeset(text: str) -> str:
+    """Keep «№ 1» and «1 %» together on a line."""
+    return text.replace("№ ", "№\u00a0").replace(" %", "\u00a0%")
+
+
+def markup(text: str) -> str:
+    """Plain text to reportlab paragraph markup (escaped, line breaks kept)."""
+    return escape(typeset(text)).replace("\n", "<br/>")
+
+
+def _style(size: float, align: Align = "left", bold: bool = False, italic: bool = False,
+           indent: float = 0.0, left: float = 0.0) -> ParagraphStyle:
+    font = {(False, False): FAMILY, (True, False): BOLD, (False, True): "LiberationSerif-Italic",
+            (True, True): "LiberationSerif-BoldItalic"}[(bold, italic)]
+    return ParagraphStyle(
+        f"s{size}{align}{bold}{italic}{indent}{left}", fontName=font, fontSize=size,
+        leading=size * layout.LINE_SPACING, alignment=_ALIGN[align], firstLineIndent=indent,
+        leftIndent=left,
+    )
+
+
+class _Styles:
+    """Paragraph styles cached per (size, align, bold, italic, indent, left)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[Any, ...], ParagraphStyle] = {}
+
+    def get(self, size: float, align: Align = "left", bold: bool = False, italic: bool = False,
+            indent: float = 0.0, left: float = 0.0) -> ParagraphStyle:
+        key = (size, align, bold, italic, indent, left)
+        if key not in self._cache:
+            self._cache[key] = _style(size, align, bold, italic, indent, left)
+        return self._cache[key]
+
+
+class BottomNote(Flowable):  # type: ignore[misc]
+    """Takes the rest of the page and prints its small text at the bottom (executor mark)."""
+
+    def __init__(self, paragraph: Paragraph) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+        self._height = 0.0
+        self._avail = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        _, self._height = self.paragraph.wrap(avail_width, avail_height)
+        self._avail = max(avail_height, self._height)
+        return avail_width, self._avail
+
+    def draw(self) -> None:
+        self.paragraph.drawOn(self.canv, 0, 0)
+
+
+class PdfWriter:
+    """Turns a Document into reportlab flowables and builds the file."""
+
+    def __init__(self, document: Document) -> None:
+        register_fonts()
+        self.document = document
+        self.styles = _Styles()
+        left, right, top, bottom = document.margins_mm
+        self.pagesize = landscape(A4) if document.landscape else A4
+        self.margins = (left * mm, right * mm, top * mm, bottom * mm)
+        self.width = self.pagesize[0] - self.margins[0] - self.margins[1]
+
+    # flowables ----------------------------------------------------------------------
+    def para(self, block: Para) -> Paragraph:
+        size = block.size or layout.TEXT_PT
+        indent = layout.INDENT_MM * mm if block.indent else 0.0
+        style = self.styles.get(size, block.align, block.bold, block.italic, indent,
+                                block.left_indent_mm * mm)
+        if block.space_before or block.space_after or block.keep_with_next:
+            style = ParagraphStyle(f"{style.name}x", parent=style, spaceBefore=block.space_before,
+                                   spaceAfter=block.space_after,
+                                   keepWithNext=int(block.keep_with_next))
+        return Paragraph(markup(block.text), style)
+
+    def heading(self, block: Heading) -> Paragraph:
+        base = self.styles.get(layout.TEXT_PT, "center", bold=True)
+        style = ParagraphStyle(f"h{block.level}", parent=base, spaceBefore=10, spaceAfter=6,
+                               keepWithNext=1)
+        return Paragraph(markup(block.text), style)
+
+    def points(self, block: Points) -> list[Flowable]:
+        style = self.styles.get(layout.TEXT_PT, "justify", indent=layout.INDENT_MM * mm)
+        return [Paragraph(markup(f"{n}. {text}"), style)
+                for n, text in enumerate(block.items, start=block.start)]
+
+    def two_sided(self, left: str, right: str, space_before: float = 0.0) -> RLTable:
+        """Left text and right text on one line (date and №; position and name)."""
+        size = layout.TEXT_PT
+        cells = [[Paragraph(markup(left), self.styles.get(size, "left")),
+                  Paragraph(markup(right), self.styles.get(size, "right"))]]
+        right_width = min(75 * mm, self.width * 0.4)
+        table = RLTable(cells, colWidths=[self.width - right_width, right_width])
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), space_before),
+        ]))
+        return table
+
+    def table(self, block: Table) -> RLTable:
+        return TableBuilder(self, block).build()
+
+    def footnotes(self, block: Footnotes) -> list[Flowable]:
+        style = self.styles.get(layout.SMALL_PT, "left")
+        rule = RLTable([[""]], colWidths=[50 * mm], hAlign="LEFT")
+        rule.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black),
+                                  ("FONTNAME", (0, 0), (-1, -1), FAMILY)]))
+        notes = [Paragraph(f"<super>{escape(mark)}</super> {markup(text)}", style)
+                 for mark, text in block.items]
+        return [RLSpacer(1, 6), KeepTogether([rule, *notes])]
+
+    def chart(self, block: Chart) -> Flowable:
+        return chart_drawing(block, self.width)
+
+    def flowables(self, block: Block) -> list[Flowable]:
+        if isinstance(block, Para):
+            return [self.para(block)]
+        if isinstance(block, Heading):
+            return [self.heading(block)]
+        if isinstance(block, Points):
+            return self.points(block)
+        if isinstance(block, Table):
+            return [self.table(block)]
+        if isinstance(block, Signature):
+            return [self.two_sided(block.position, block.name, block.space_before)]
+        if isinstance(block, DateNumber):
+            return [self.two_sided(block.date_text, block.number_text, 6)]
+        if isinstance(block, Chart):
+            return [self.chart(block)]
+        if isinstance(block, Footnotes):
+            return self.footnotes(block)
+        if isinstance(block, ExecutorMark):
+            return [BottomNote(Paragraph(markup(f"Исп. {block.text}"),
+                                         self.styles.get(layout.SMALL_PT, "left")))]
+        if isinstance(block, PageBreak):
+            return [RLPageBreak()]
+        if isinstance(block, Spacer):
+            return [RLSpacer(1, block.height_pt)]
+        raise TypeError(f"unknown block {block!r}")
+
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        for block in self.document.blocks:
+            story.extend(self.flowables(block))
+        return story
+
+    # pages --------------------------------------------------------------------------
+    def _page_number(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(FAMILY, 12)
+        y = self.pagesize[1] - self.margins[2] / 2
+        x = self.margins[0] + self.width / 2
+        canvas.drawCentredString(x, y, str(doc.page))
+        canvas.restoreState()
+
+    def build(self, target: Path | BytesIO, story: list[Flowable] | None = None) -> None:
+        left, right, top, bottom = self.margins
+        doc = SimpleDocTemplate(
+            target if isinstance(target, BytesIO) else str(target), pagesize=self.pagesize,
+            leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+            title=self.document.title, author=self.document.meta.get("author", ""),
+            creator="Методактив", initialFontName=FAMILY, initialFontSize=layout.TEXT_PT,
+        )
+        no_header: Callable[[Canvas, SimpleDocTemplate], None] = lambda c, d: None  # noqa: E731
+        doc.build(story if story is not None else self.story(), onFirstPage=no_header,
+                  onLaterPages=self._page_number)
+
+
+class TableBuilder:
+    """A ruled reportlab table: «№ п/п», header repeated on every page, «Итого» in bold."""
+
+    def __init__(self, writer: PdfWriter, block: Table) -> None:
+        self.writer = writer
+        self.block = block
+        self.size = block.size or layout.TABLE_PT
+        self.head_style = writer.styles.get(block.head_size or self.size, "center", bold=True)
+
+    def headers(self) -> list[str]:
+        if not self.block.headers:
+            return []
+        return (["№\nп/п"] if self.block.numbered else []) + list(self.block.headers)
+
+    def aligns(self) -> list[Align]:
+        own = [self.block.column_align(i) for i in range(len(self.block.widths))]
+        return (["center"] if self.block.numbered else []) + own
+
+    def cell(self, text: str, align: Align, bold: bool = False) -> Paragraph | str:
+        if align in ("right", "center") and "\n" not in text and len(text) < 12 and not bold:
+            return text
+        return Paragraph(markup(text), self.writer.styles.get(self.size, align, bold))
+
+    def body(self) -> list[list[Paragraph | str]]:
+        aligns = self.aligns()
+        rows: list[list[Paragraph | str]] = []
+        for n, row in enumerate(self.block.rows, start=1):
+            values = ([f"{n}."] if self.block.numbered else []) + list(row)
+            rows.append([self.cell(v, a) for v, a in zip(values, aligns, strict=True)])
+        for n in range(len(self.block.rows) + 1, len(self.block.rows) + 1 + self.block.empty_rows):
+            values = ([f"{n}."] if self.block.numbered else []) + [""] * len(self.block.widths)
+            rows.append([self.cell(v, a) for v, a in zip(values, aligns, strict=True)])
+        if self.block.total:
+            values = ([""] if self.block.numbered else []) + list(self.block.total)
+            rows.append([self.cell(v, a, bold=True) for v, a in zip(values, aligns, strict=True)])
+        return rows
+
+    def header_rows(self) -> int:
+        return int(bool(self.block.headers)) + int(self.block.column_numbers)
+
+    def widths(self) -> list[float]:
+        return layout.table_widths(self.block, self.writer.width)
+
+    def build(self) -> RLTable:
+        data: list[list[Any]] = []
+        if self.block.headers:
+            data.append([Paragraph(markup(h), self.head_style) for h in self.headers()])
+        if self.block.column_numbers:
+            data.append([str(i) for i in range(1, len(self.aligns()) + 1)])
+        data.extend(self.body())
+        repeat = self.header_rows()
+        table = RLTable(data, colWidths=self.widths(), repeatRows=repeat, hAlign="LEFT")
+        table.setStyle(TableStyle(self.commands(len(data), repeat)))
+        return table
+
+    def commands(self, n_rows: int, repeat: int) -> list[tuple[Any, ...]]:
+        commands: list[tuple[Any, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            *([("VALIGN", (0, 0), (-1, repeat - 1), "MIDDLE")] if repeat else []),
+            ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+            ("FONTSIZE", (0, 0), (-1, -1), self.size),
+            ("LEADING", (0, 0), (-1, -1), self.size * layout.LINE_SPACING),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        for column, align in enumerate(self.aligns()):
+            commands.append(("ALIGN", (column, repeat), (column, -1), _TABLE_ALIGN[align]))
+        if self.block.column_numbers:
+            commands.append(("ALIGN", (0, repeat - 1), (-1, repeat - 1), "CENTER"))
+        if self.block.total:
+            commands.append(("FONTNAME", (0, n_rows - 1), (-1, n_rows - 1), BOLD))
+        return commands
+
+
+def chart_drawing(block: Chart, width: float) -> Drawing:
+    """A vertical bar chart with Cyrillic labels in Liberation Serif."""
+    register_fonts()
+    height = 75 * mm
+    drawing = Drawing(width, height, initialFontName=FAMILY, initialFontSize=9)
+    drawing.add(String(width / 2, height - 12, block.title, fontName=BOLD, fontSize=11,
+                       textAnchor="middle"))
+    chart = VerticalBarChart()
+    chart.x, chart.y = 18 * mm, 18 * mm
+    chart.width, chart.height = width - 30 * mm, height - 40 * mm
+    chart.data = [list(values) for _, values in block.series] or [[0]]
+    chart.categoryAxis.categoryNames = list(block.categories)
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = FAMILY
+        axis.labels.fontSize = 9
+    top = max([v for _, values in block.series for v in values] + [1.0])
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = 100 if block.unit == "%" and top <= 100 else top * 1.1
+    chart.valueAxis.labelTextFormat = lambda v: f"{fmt_number(v, 0)}"
+    chart.barLabelFormat = lambda v: fmt_number(v, 1)
+    chart.barLabels.fontName = FAMILY
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    for index in range(len(block.series)):
+        chart.bars[index].fillColor = CHART_COLOURS[index % len(CHART_COLOURS)]
+    drawing.add(chart)
+    drawing.add(_legend(block, width))
+    return drawing
+
+
+def _legend(block: Chart, width: float) -> Legend:
+    legend = Legend()
+    legend.fontName = FAMILY
+    legend.fontSize = 9
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.x, legend.y = width / 2 - 40 * mm, 6 * mm
+    legend.colorNamePairs = [
+        (CHART_COLOURS[i % len(CHART_COLOURS)], name) for i, (name, _) in enumerate(block.series)
+    ]
+    return legend
+
+
+def write_pdf(document: Document, target: Path | BytesIO) -> None:
+    """Write the document as a PDF file (or into a buffer)."""
+    PdfWriter(document).build(target)
+
+
+def pdf_bytes(document: Document) -> bytes:
+    buffer = BytesIO()
+    write_pdf(document, buffer)
+    return buffer.getvalue()

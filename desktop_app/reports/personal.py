@@ -1,0 +1,170 @@
+"""Personal documents: the personalised mentorship programme of a pair and a teacher's ИОМ."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from desktop_app.model.enums import (
+    Category,
+    CompetenceArea,
+    MenteeCategory,
+    ModelElement,
+    PairDirection,
+    PairLevel,
+    RouteActivity,
+    RouteState,
+    RuEnum,
+)
+from desktop_app.reports import layout, queries
+from desktop_app.reports.docmodel import Block, Document, Heading, Para, Points, Signature, Table
+from desktop_app.reports.params import ReportParams
+from desktop_app.services.pairs import years_text
+from desktop_app.textutil import fmt_date, signature_fio, years_between
+
+BLANK_LINE = "_" * 64
+PROGRAMME_TITLE = "Персонализированная программа наставничества"
+IOM_TITLE = "Индивидуальный образовательный маршрут педагога"
+
+
+def label(enum: type[RuEnum], value: str) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
+def text_blocks(text: str) -> list[Block]:
+    """The user's text as paragraphs (one per line), or lines to fill in by hand."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return [Para(BLANK_LINE, indent=False), Para(BLANK_LINE, indent=False)]
+    return [Para(line) for line in lines]
+
+
+def list_blocks(text: str) -> list[Block]:
+    """Several lines become numbered points; one line stays a paragraph."""
+    lines = [line.strip().lstrip("-–•").strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        return [Points(tuple(lines))]
+    return text_blocks(text)
+
+
+def job_text(card: queries.PersonCard, on: date) -> str:
+    """«учитель математики, МБОУ «СОШ № 1», высшая категория, стаж 12 лет»."""
+    parts = [card.position, card.organisation]
+    if card.category and card.category != Category.NONE.value:
+        parts.append(f"квалификационная категория: {label(Category, card.category)}")
+    if card.experience_start:
+        parts.append(f"педагогический стаж {years_text(years_between(card.experience_start, on))}")
+    return ", ".join(p for p in parts if p)
+
+
+def _sign_name(card: queries.PersonCard) -> str:
+    return f"__________\u00a0{signature_fio(*card.signature)}"
+
+
+def programme_card(data: queries.ProgrammeData, on: date) -> Table:
+    mentees = "\n".join(f"{m.fio} — {job_text(m, on)}" for m in data.mentees) or BLANK_LINE
+    directions = ", ".join(label(PairDirection, d) for d in data.directions) or "—"
+    order = (f"от {fmt_date(data.order_date)} № {data.order_number}"
+             if data.order_number else "—")
+    rows = (
+        ("Наставник", f"{data.mentor.fio} — {job_text(data.mentor, on)}"),
+        ("Наставляемый" if len(data.mentees) == 1 else "Наставляемые", mentees),
+        ("Форма наставничества", data.form),
+        ("Элемент модели наставничества", label(ModelElement, data.model_element)),
+        ("Категория наставляемого", label(MenteeCategory, data.mentee_category)),
+        ("Уровень", label(PairLevel, data.level)),
+        ("Направления", directions),
+        ("Срок реализации", f"с {fmt_date(data.start)} по {fmt_date(data.end)}"),
+        ("Приказ о закреплении пары", order),
+    )
+    return Table(headers=(), rows=rows, widths=(32, 68), numbered=False)
+
+
+def plan_table(data: queries.ProgrammeData) -> Table:
+    return Table(
+        headers=("Мероприятие", "Срок", "Ответственный", "Форма отчётности",
+                 "Отметка о выполнении"),
+        rows=tuple((p.activity, fmt_date(p.deadline), p.responsible, p.report_form,
+                    "выполнено" if p.done else "") for p in data.plan),
+        widths=(40, 16, 22, 22, 18), align=("left", "center", "left", "left", "center"),
+        empty_rows=0 if data.plan else 3,
+    )
+
+
+def programme(session: Session, params: ReportParams) -> Document:
+    """The personalised programme of one pair (seed 002 §1.2): goal, tasks, plan, signatures."""
+    if params.pair_id is None:
+        raise queries.NotFound("Не выбрана наставническая пара (группа).")
+    data = queries.programme_data(session, params.pair_id)
+    on = params.day
+    deficits = tuple(f"{label(CompetenceArea, area)}: {title}" for area, title in data.deficits)
+    blocks: list[Block] = [
+        *layout.issuer_blocks(layout.letterhead(session)),
+        Heading(PROGRAMME_TITLE),
+        programme_card(data, on),
+        Heading("1. Цель программы"), *text_blocks(data.goal),
+        Heading("2. Задачи программы"), *list_blocks(data.tasks),
+        Heading("3. Профессиональные затруднения наставляемого"), *text_blocks(data.difficulties),
+        Heading("4. Профессиональные дефициты, на преодоление которых направлена программа"),
+        *([Points(deficits)] if deficits else text_blocks("")),
+        Heading("5. План мероприятий"), plan_table(data),
+        Heading("6. Ожидаемые результаты"), *list_blocks(data.expected_results),
+        Signature("Наставник", _sign_name(data.mentor)),
+        *[Signature("Наставляемый", _sign_name(m), 12) for m in data.mentees],
+    ]
+    title = f"{PROGRAMME_TITLE}: {data.mentor.short}"
+    return Document(title, tuple(blocks), margins_mm=layout.page_margins(session))
+
+
+def route_card(data: queries.RouteData, on: date) -> Table:
+    card = data.person
+    rows = (
+        ("Фамилия, имя, отчество", card.fio),
+        ("Место работы, должность", ", ".join(p for p in (card.organisation_full,
+                                                           card.position) if p) or "—"),
+        ("Квалификационная категория", label(Category, card.category)),
+        ("Педагогический стаж", years_text(years_between(card.experience_start, on))
+         if card.experience_start else "не указан"),
+        ("Предмет (направление)", card.subject or "—"),
+        ("Срок реализации маршрута", f"с {fmt_date(data.start)} по {fmt_date(data.end)}"),
+        ("Состояние", label(RouteState, data.state)),
+    )
+    return Table(headers=(), rows=rows, widths=(30, 70), numbered=False)
+
+
+def route_table(data: queries.RouteData) -> Table:
+    return Table(
+        headers=("Профессиональный дефицит", "Задача", "Мероприятие", "Форма", "Срок",
+                 "Планируемый результат", "Отметка о выполнении"),
+        rows=tuple((line.deficit, line.task, label(RouteActivity, line.activity), line.form,
+                    fmt_date(line.deadline), line.planned_result,
+                    "выполнено" if line.done else "") for line in data.lines),
+        widths=(44, 36, 24, 30, 18, 40, 20),
+        align=("left", "left", "left", "left", "center", "left", "center"),
+        empty_rows=0 if data.lines else 3,
+    )
+
+
+def iom(session: Session, params: ReportParams) -> Document:
+    """The individual educational route (ИОМ) of one person, landscape."""
+    if params.person_id is None:
+        raise queries.NotFound("Не выбран педагог.")
+    data = queries.route_data(session, params.person_id)
+    on = params.day
+    head = data.person.org_head.strip()
+    blocks: list[Block] = [
+        *layout.issuer_blocks(layout.letterhead(session)),
+        Heading(IOM_TITLE),
+        route_card(data, on),
+        Heading("План реализации маршрута"),
+        route_table(data),
+        Signature("Педагог", _sign_name(data.person)),
+        Signature("Руководитель образовательной организации",
+                  f"__________\u00a0{head}" if head else layout.BLANK_NAME, 12),
+    ]
+    return Document(f"{IOM_TITLE}: {data.person.short}", tuple(blocks), landscape=True,
+                    margins_mm=layout.page_margins(session))
