@@ -350,7 +350,8 @@ class ActivePanel(QWidget):
             found = active.gaps(session, on)
             public = active.public_list(session, on)
             preset = active.preset_in_force(session)
-        self._rows = {r.id: r for r in rows}
+        self._rows.clear()  # in place: the status filter in use holds this dict
+        self._rows.update((r.id, r) for r in rows)
         self.members.set_rows([
             (r.fio, r.organisation, r.status, r.role, r.directions, r.subject_area, r.grounds,
              _order(r), "да" if r.eligibility.eligible else "нет", r.id)

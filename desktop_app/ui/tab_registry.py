@@ -198,7 +198,9 @@ class RegistryTab(QWidget):
             rows = registry.list_people(session, on)
             orgs = registry.list_organisations(session)
             positions = registry.positions(session)
-        self._people = {r.id: r for r in rows}
+        # updated in place: the filter predicate in use holds this very dict
+        self._people.clear()
+        self._people.update((r.id, r) for r in rows)
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
         self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
         self.people.set_rows([
