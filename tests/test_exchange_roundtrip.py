@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, func, insert, se
 
 from desktop_app.cli import main
 from desktop_app.exchange.schema import ENUMS, INFO_SHEET
-from desktop_app.exchange.workbook import carried_columns, exchange_tables, export_all
+from desktop_app.exchange.workbook import exchange_tables, export_all
 from desktop_app.store.database import open_database
 from desktop_app.textutil import fio, fold
 

@@ -82,7 +82,7 @@ def _marked(ws: Any, value: Any, bad: bool) -> Any:
     cell = plain_cell(ws, value)
     if not bad:
         return cell
-    if not isinstance(cell, WriteOnlyCell):
+    if not hasattr(cell, "fill"):
         cell = WriteOnlyCell(ws, value=cell)
     cell.fill = BAD_FILL
     return cell
