@@ -54,6 +54,7 @@ class SessionRow:
     session_date: date
     kind: str
     deficits_found: int
+    person_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def list_sessions(session: Session) -> list[SessionRow]:
         select(
             DiagnosticSession.id, Person.last_name, Person.first_name, Person.middle_name,
             Organisation.short_name, DiagnosticSession.session_date, DiagnosticSession.kind,
-            func.coalesce(found.c.n, 0),
+            func.coalesce(found.c.n, 0), DiagnosticSession.person_id,
         )
         .join(Person, Person.id == DiagnosticSession.person_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
@@ -109,7 +110,8 @@ def list_sessions(session: Session) -> list[SessionRow]:
     )
     labels = {k.value: k.label for k in SessionKind}
     return [
-        SessionRow(r[0], fio(r[1], r[2], r[3]), r[4] or "", r[5], labels.get(r[6], r[6]), r[7])
+        SessionRow(r[0], fio(r[1], r[2], r[3]), r[4] or "", r[5], labels.get(r[6], r[6]), r[7],
+                   r[8])
         for r in session.execute(stmt)
     ]
 
@@ -538,7 +540,8 @@ def _deficit_lines(session: Session, person_id: int) -> tuple[DeficitLine, ...]:
         for d in rows
     ]
     area_rank = {a.value: n for n, a in enumerate(CompetenceArea)}
-    lines.sort(key=lambda d: (order.get(d.state, 3), area_rank.get(d.area, 9), d.found_on, d.id))
+    lines.sort(key=lambda d: (order.get(d.state, 3), area_rank.get(d.area, 9), d.found_on,
+                              not d.title.startswith("Дефицитная область"), d.id))
     return tuple(lines)
 
 

@@ -1,11 +1,14 @@
-"""Tab «Диагностика»: diagnostic sessions and deficits."""
+"""Tab «Диагностика»: sessions, a person's deficits, the ИОМ, municipal analysis, mentors."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.services import diagnostics
 from desktop_app.store.database import Database
+from desktop_app.ui.diagnostic_analysis import HeatDialog, SuggestionsDialog
+from desktop_app.ui.diagnostic_entry import SessionEntryDialog
+from desktop_app.ui.diagnostic_person import PictureDialog, RouteDialog
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
 
@@ -19,7 +22,21 @@ class DiagnosticsTab(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.list = ListPanel(COLUMNS, search_columns=(0,), placeholder="Поиск по ФИО…")
+        self._people: dict[int, int] = {}
+        self.list = ListPanel(COLUMNS, search_columns=(0, 1), placeholder="Поиск по ФИО или ОО…")
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("new", "Новая диагностика…", self.new_session),
+            ("picture", "Дефициты педагога", self.show_picture),
+            ("route", "ИОМ…", self.edit_route),
+            ("mentors", "Подобрать наставника…", self.suggest),
+            ("heat", "Муниципальный анализ…", self.show_heat),
+        ):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            self.list.toolbar.addWidget(button)
+            self.buttons[key] = button
+        self.list.activated.connect(lambda _id: self.show_picture())
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         self.reload()
@@ -27,7 +44,40 @@ class DiagnosticsTab(QWidget):
     def reload(self) -> None:
         with self.db.sessions() as session:
             rows = diagnostics.list_sessions(session)
+        self._people = {s.id: s.person_id for s in rows}
         self.list.set_rows([
             (s.person, s.organisation, s.session_date, s.kind, s.deficits_found, s.id)
             for s in rows
         ])
+
+    def selected_person(self) -> int | None:
+        session_id = self.list.selected_id()
+        if session_id is None:
+            QMessageBox.information(self, "Диагностика", "Выберите строку в списке диагностик.")
+            return None
+        return self._people.get(session_id)
+
+    def new_session(self) -> None:
+        dialog = SessionEntryDialog(self.db, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
+    def show_picture(self) -> None:
+        person_id = self.selected_person()
+        if person_id is not None:
+            PictureDialog(self.db, person_id, self).exec()
+            self.reload()
+
+    def edit_route(self) -> None:
+        person_id = self.selected_person()
+        if person_id is not None:
+            RouteDialog(self.db, person_id, self).exec()
+
+    def suggest(self) -> None:
+        person_id = self.selected_person()
+        if person_id is not None:
+            SuggestionsDialog(self.db, person_id, self).exec()
+            self.reload()
+
+    def show_heat(self) -> None:
+        HeatDialog(self.db, self).exec()
