@@ -12,4 +12,5 @@ MODULES = [
     "desktop_app.commands.exchange",
     "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
+    "desktop_app.commands.report",
 ]

@@ -7,12 +7,12 @@ from io import BytesIO
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_app.reports.docmodel import Chart
-from desktop_app.reports.fonts import BOLD, FAMILY, font_file
+from desktop_app.reports.fonts import FAMILY, font_file
 from desktop_app.textutil import fmt_number
 
 COLOURS = ("#9aa9bd", "#1f3f6e", "#c0504d")
 WIDTH, HEIGHT = 1600, 800
-LEFT, RIGHT, TOP, BOTTOM = 110, 40, 90, 150
+LEFT, RIGHT, TOP, BOTTOM = 110, 40, 40, 150
 
 
 def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
@@ -65,10 +65,10 @@ def _legend(draw: ImageDraw.ImageDraw, block: Chart) -> None:
 
 
 def chart_png(block: Chart) -> bytes:
-    """Draw the chart; Cyrillic labels in Liberation Serif."""
+    """Draw the chart (its title is the Word caption above it); Cyrillic labels in Liberation
+    Serif."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((WIDTH / 2, 40), block.title, font=_font(BOLD, 30), fill="black", anchor="mm")
     top_value = _scale_max(block)
     _axes(draw, block, top_value)
     _bars(draw, block, top_value)

@@ -189,6 +189,9 @@ class DocxWriter:
         DocxTableBuilder(self, block).build()
 
     def chart(self, block: Chart) -> None:
+        caption = self.paragraph(block.title, "center", layout.TABLE_PT, bold=True)
+        caption.paragraph_format.space_before = Pt(12)
+        caption.paragraph_format.keep_with_next = True
         paragraph = self.docx.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         width = min(self.width_mm, 170.0)

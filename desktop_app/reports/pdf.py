@@ -17,7 +17,14 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    TableStyle,
+)
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
@@ -44,6 +51,7 @@ from desktop_app.textutil import fmt_number
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _TABLE_ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT", "justify": "LEFT"}
+KEEP_BEFORE_TABLE_MM = 45
 CHART_COLOURS = (colors.HexColor("#9aa9bd"), colors.HexColor("#1f3f6e"), colors.HexColor("#c0504d"))
 
 
@@ -193,9 +201,18 @@ class PdfWriter:
         raise TypeError(f"unknown block {block!r}")
 
     def story(self) -> list[Flowable]:
+        """The flowables; a heading before a table gets a conditional page break instead of
+        keep-with-next (which would push a long table's whole first page onward)."""
         story: list[Flowable] = []
-        for block in self.document.blocks:
-            story.extend(self.flowables(block))
+        blocks = self.document.blocks
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            flowables = self.flowables(block)
+            if isinstance(following, Table | Chart) and isinstance(block, Heading | Para):
+                story.append(CondPageBreak(KEEP_BEFORE_TABLE_MM * mm))
+                for flowable in flowables:
+                    flowable.keepWithNext = 0
+            story.extend(flowables)
         return story
 
     # pages --------------------------------------------------------------------------
