@@ -61,6 +61,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Демонстрационная база", self.open_demo)
         file_menu.addSeparator()
         # [file menu: Excel — exchange]
+        from desktop_app.ui import import_dialog
+
+        self._action(file_menu, "Бланк для ОО…",
+                     lambda _checked=False: import_dialog.save_template(self))
+        self._action(file_menu, "Импорт из Excel…",
+                     lambda _checked=False: import_dialog.choose_and_import(self))
+        self._action(file_menu, "Экспорт всей базы в Excel…",
+                     lambda _checked=False: import_dialog.export_database(self))
         file_menu.addSeparator()
         self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
         docs_menu = self.menuBar().addMenu("&Документы")

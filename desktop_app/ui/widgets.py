@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -56,6 +59,10 @@ class ListPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        self.excel_button = QPushButton("Excel", self)
+        self.excel_button.setToolTip("Сохранить список, как он показан (с отбором), в Excel")
+        self.excel_button.clicked.connect(lambda _checked=False: self.export_excel())
+        top.addWidget(self.excel_button)
         self.toolbar = top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -89,6 +96,19 @@ class ListPanel(QWidget):
             self.model.set_filter(predicate)
         shown, total = self.model.rowCount(), self.model.total_count()
         self.count.setText(f"Показано: {shown} из {total}")
+
+    def export_excel(self, target: Path | None = None) -> Path | None:
+        """Write the shown rows (filtered and sorted, without the id) to an xlsx file."""
+        from desktop_app.exchange.lists import export_rows
+
+        if target is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Сохранить список в Excel", "Список.xlsx",
+                                                  "Книга Excel (*.xlsx)")
+            if not name:
+                return None
+            target = Path(name)
+        rows = [row[:-1] for row in self.model.visible_rows()]
+        return export_rows(self.model.column_titles(), rows, target)
 
     def selected_id(self) -> Any:
         rows = self.table.selectionModel().selectedRows()

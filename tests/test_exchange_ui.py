@@ -1,0 +1,102 @@
+"""Excel in the window: a filtered list saved as shown, the import dialog and its buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import Qt
+
+from desktop_app.exchange.importer import import_file
+from desktop_app.model import Person
+from desktop_app.ui.import_dialog import ImportDialog
+from desktop_app.ui.table_model import Column
+from desktop_app.ui.widgets import ListPanel
+from tests.helpers import type_text
+from tests.test_exchange_import import count
+from tests.test_exchange_roundtrip import db_digest
+from tests.test_import_bad_input import base, write  # noqa: F401  (fixture)
+
+
+def test_list_exports_as_filtered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    panel = ListPanel([Column("ФИО"), Column("Дата рождения"), Column("Стаж")])
+    qtbot.addWidget(panel)
+    panel.set_rows([("Ёлкина Анна", date(1980, 1, 2), 12, 1), ("Елисеев Олег", None, 3, 2),
+                    ("Петров Пётр", date(1975, 5, 6), 20, 3), ("=1+1 Смирнов", None, 1, 4)])
+    type_text(panel.search, "ел")
+    assert panel.model.rowCount() == 2
+    out = panel.export_excel(tmp_path / "list.xlsx")
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0] == ("ФИО", "Дата рождения", "Стаж")
+    assert {r[0] for r in rows[1:]} == {"Елисеев Олег", "Ёлкина Анна"} and len(rows) == 3
+    elkina = next(r for r in rows if r[0] == "Ёлкина Анна")
+    assert elkina[1].date() == date(1980, 1, 2) and elkina[2] == 12
+    panel.search.clear()
+    out = panel.export_excel(tmp_path / "all.xlsx")
+    ws = openpyxl.load_workbook(out).active
+    shown = [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())]
+    assert [c.value for c in ws["A"]][1:] == shown and ws.max_row == 5
+    formula_like = next(c for c in ws["A"] if c.value == "=1+1 Смирнов")
+    assert formula_like.data_type == "s"
+    assert panel.excel_button.text() == "Excel"
+
+
+def _people_file(tmp_path: Path, bad: bool) -> Path:
+    rows = [["Фамилия", "Имя", "Дата рождения", "ОО"],
+            ["Новиков", "Ян", "02.03.1990", "МБОУ СОШ № 1"]]
+    if bad:
+        rows.append(["Зайцев", "Лев", "31.02.1990", "МБОУ СОШ № 1"])
+    return write(tmp_path / ("bad.xlsx" if bad else "good.xlsx"), rows)
+
+
+def test_dialog_with_refused_rows(qtbot, base: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from desktop_app.store.database import open_database
+
+    db = open_database(base)
+    try:
+        path = _people_file(tmp_path, bad=True)
+        before = db_digest(base)
+        dialog = ImportDialog(db, path, import_file(db, path, dry_run=True))
+        qtbot.addWidget(dialog)
+        assert db_digest(base) == before
+        assert not dialog.import_all.isEnabled() and dialog.import_valid.isEnabled()
+        model = dialog.refused.model
+        assert model.rowCount() == 1
+        assert [model.index(0, c).data() for c in range(4)] == ["Sheet", "3", "C (Дата рождения)",
+                                                               "31.02.1990"]
+        report = dialog.save_report_to(tmp_path / "report.xlsx")
+        assert report is not None and "Отказы" in openpyxl.load_workbook(report).sheetnames
+        dialog.grab().save(str(tmp_path / "dialog.png"))
+        qtbot.mouseClick(dialog.import_valid, Qt.MouseButton.LeftButton)
+        assert dialog.result is not None and dialog.result.applied
+    finally:
+        db.dispose()
+    assert count(base, Person) == 2
+
+
+def test_dialog_import_all(qtbot, base: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from desktop_app.store.database import open_database
+
+    db = open_database(base)
+    try:
+        path = _people_file(tmp_path, bad=False)
+        dialog = ImportDialog(db, path, import_file(db, path, dry_run=True))
+        qtbot.addWidget(dialog)
+        assert dialog.import_all.isEnabled() and not dialog.import_valid.isEnabled()
+        assert dialog.actions.model.rowCount() == 1
+        qtbot.mouseClick(dialog.import_all, Qt.MouseButton.LeftButton)
+        assert dialog.result is not None and dialog.result.applied
+    finally:
+        db.dispose()
+    assert count(base, Person) == 2
+
+
+def test_menu_has_the_excel_actions(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    texts = [a.text() for a in window.file_menu.actions()]
+    for wanted in ("Бланк для ОО…", "Импорт из Excel…", "Экспорт всей базы в Excel…"):
+        assert wanted in texts
