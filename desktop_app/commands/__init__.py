@@ -9,6 +9,7 @@ from __future__ import annotations
 # Modules are listed in the order their commands appear in --help.
 MODULES = [
     "desktop_app.commands.core",
+    "desktop_app.commands.demo",
     "desktop_app.commands.exchange",
     "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
