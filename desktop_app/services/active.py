@@ -487,10 +487,14 @@ class Composition:
     by_status: tuple[tuple[str, int], ...]
 
 
-def composition(session: Session, on: date | None = None) -> Composition:
-    """Members included on the date, counted by role, ОО and direction; all records by status."""
+def composition(
+    session: Session, on: date | None = None, rows: list[MemberRow] | None = None
+) -> Composition:
+    """Members included on the date, counted by role, ОО and direction; all records by status.
+
+    rows: list_members() already read for the same date (saves reading them again)."""
     on = on or date.today()
-    rows = list_members(session, on)
+    rows = rows if rows is not None else list_members(session, on)
     members = _included_on(rows, on)
     roles = Counter(r.role_code for r in members)
     orgs = Counter(r.organisation or "без места работы" for r in members)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app.model import (
     ActiveMember,
@@ -130,19 +130,32 @@ def list_organisations(session: Session, include_inactive: bool = True) -> list[
             .group_by(Person.organisation_id)
         )
     }
-    stmt = select(Organisation).order_by(Organisation.short_name)
+    curator = aliased(Person)
+    stmt = (
+        select(Organisation, curator.last_name, curator.first_name, curator.middle_name)
+        .outerjoin(curator, Organisation.curator_id == curator.id)
+        .order_by(Organisation.short_name)
+    )
     if not include_inactive:
         stmt = stmt.where(Organisation.is_active.is_(True))
     rows = []
-    for o in session.scalars(stmt):
-        curator = fio(o.curator.last_name, o.curator.first_name, o.curator.middle_name) if (
-            o.curator is not None) else ""
+    for o, last, first, middle in session.execute(stmt):
         rows.append(OrganisationRow(
             o.id, o.short_name, o.full_name, OrgKind(o.kind).label, o.is_low_results,
             o.is_difficult_conditions, o.mentoring_act_date, o.mentoring_act_number, o.is_active,
-            o.mentoring_programme_date, curator, counts.get(o.id, 0), o.kind,
+            o.mentoring_programme_date, fio(last, first, middle or "") if last else "",
+            counts.get(o.id, 0), o.kind,
         ))
     return rows
+
+
+def organisation_choices(session: Session, include_inactive: bool = False) -> list[tuple[int, str]]:
+    """(id, short name) for combo boxes, in Russian order."""
+    stmt = select(Organisation.id, Organisation.short_name)
+    if not include_inactive:
+        stmt = stmt.where(Organisation.is_active.is_(True))
+    return sorted(((r.id, r.short_name) for r in session.execute(stmt)),
+                  key=lambda r: ru_sort_key(r[1]))
 
 
 def get_organisation_input(session: Session, org_id: int) -> OrganisationInput:

@@ -346,7 +346,7 @@ class ActivePanel(QWidget):
         on = self._today()
         with self.db.sessions() as session:
             rows = active.list_members(session, on)
-            comp = active.composition(session, on)
+            comp = active.composition(session, on, rows)
             found = active.gaps(session, on)
             public = active.public_list(session, on)
             preset = active.preset_in_force(session)

@@ -318,13 +318,14 @@ class PersonDialog(QDialog):
     # loading and saving ---------------------------------------------------------------------
     def _load(self) -> None:
         with self.db.sessions() as session:
-            orgs = registry.list_organisations(session)
+            orgs = registry.organisation_choices(session, include_inactive=True)
+            active_ids = {oid for oid, _name in registry.organisation_choices(session)}
             positions = registry.positions(session)
             data = (registry.get_person_input(session, self.person_id)
                     if self.person_id is not None else None)
-        for o in orgs:
-            if o.is_active or (data is not None and data.organisation_id == o.id):
-                self.organisation.addItem(o.short_name, o.id)
+        for oid, name in orgs:
+            if oid in active_ids or (data is not None and data.organisation_id == oid):
+                self.organisation.addItem(name, oid)
         self.position.addItems(positions)
         self.position.setCurrentText("")
         if data is not None:

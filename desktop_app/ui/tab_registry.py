@@ -130,7 +130,8 @@ class RegistryTab(QWidget):
         self.inner.addTab(self.active, "Методический актив")
         layout = QVBoxLayout(self)
         layout.addWidget(self.inner)
-        self.reload()
+        self.reload_people()  # the active panel has loaded itself
+        self.reload_organisations()
 
     # people ---------------------------------------------------------------------------------
     def _people_page(self) -> QWidget:
@@ -186,11 +187,12 @@ class RegistryTab(QWidget):
 
     def apply_filters(self) -> None:
         f = self.person_filter()
-        people = self._people
         if f == registry.PersonFilter(include_left=True):
             self.people.set_extra_filter(None)
-        else:
-            self.people.set_extra_filter(lambda row: registry.matches(people[row[-1]], f))
+            return
+        # the ids passing the filters, computed once; the search then only looks them up
+        allowed = {pid for pid, row in self._people.items() if registry.matches(row, f)}
+        self.people.set_extra_filter(lambda row: row[-1] in allowed)
 
     def reload_people(self) -> None:
         on = self._today()
@@ -198,9 +200,8 @@ class RegistryTab(QWidget):
             rows = registry.list_people(session, on)
             orgs = registry.list_organisations(session)
             positions = registry.positions(session)
-        # updated in place: the filter predicate in use holds this very dict
-        self._people.clear()
-        self._people.update((r.id, r) for r in rows)
+        self._people = {r.id: r for r in rows}
+        self.people.set_extra_filter(None)  # the old one knows only the old rows
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
         self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
         self.people.set_rows([
