@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,8 +39,7 @@ from desktop_app.model.enums import (
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.table_model import Column, RowsTableModel
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("ОО"), Column("Должность"), Column("Возраст", align_right=True),
@@ -74,6 +75,61 @@ def select_data(box: QComboBox, value: object) -> None:
         box.setCurrentIndex(index)
 
 
+class PeoplePicker(QWidget):
+    """A search field over every active person (already in Russian order) and a table.
+
+    No sorting by clicking a header: 30 000 names arrive sorted, and a search folds case and ё.
+    """
+
+    activated = Signal(object)  # the id of a double-clicked person
+
+    def __init__(self, people: list[pairs.PersonChoice], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = RowsTableModel(PEOPLE_COLUMNS, self)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Поиск педагога по ФИО или ОО…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply)
+        self.count = QLabel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(
+            lambda ix: self.activated.emit(self.model.row_id(ix.row())))
+        for column, width in ((0, 240), (1, 150), (2, 120), (3, 60)):
+            self.table.setColumnWidth(column, width)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._keys = {p.id: f"{p.fio} {p.organisation}".lower().replace("ё", "е") for p in people}
+        self.model.set_rows([
+            (p.fio, p.organisation, p.position, p.age, p.experience_years, p.id) for p in people
+        ])
+        self._apply()
+
+    def _apply(self) -> None:
+        needle = self.search.text().strip().lower().replace("ё", "е")
+        keys = self._keys
+        self.model.set_filter((lambda row: needle in keys[row[-1]]) if needle else None)
+        self.count.setText(f"Найдено: {self.model.rowCount()} из {self.model.total_count()}")
+        if self.model.rowCount() == 1:
+            self.table.selectRow(0)
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_id(rows[0].row()) if rows else None
+
+
 class PairDialog(QDialog):
     """Create or edit a pair (group): participants, pair fields, the programme.
 
@@ -88,7 +144,8 @@ class PairDialog(QDialog):
         self.setWindowTitle("Новая пара (группа)" if pair_id is None else "Пара (группа)")
         self._level_touched = pair_id is not None
         with db.sessions() as session:
-            self._people = {p.id: p for p in pairs.list_person_choices(session)}
+            self._choices = pairs.list_person_choices(session)
+            self._people = {p.id: p for p in self._choices}
             self._forms = pairs.list_forms(session)
             data = pairs.pair_input(session, pair_id) if pair_id is not None else None
         if data is not None:
@@ -131,15 +188,7 @@ class PairDialog(QDialog):
 
     def _participants_page(self) -> QWidget:
         page = QWidget(self)
-        self.people = ListPanel(PEOPLE_COLUMNS, search_columns=(0, 1),
-                                placeholder="Поиск педагога по ФИО или ОО…", parent=page)
-        self.people.set_rows([
-            (p.fio, p.organisation, p.position, p.age, p.experience_years, p.id)
-            for p in self._people.values() if not p.fio.startswith("(выбыл)")
-        ])
-        self.people.table.setColumnWidth(0, 250)
-        self.people.table.setColumnWidth(1, 170)
-        self.people.table.setColumnWidth(2, 150)
+        self.people = PeoplePicker(self._choices, page)
         self.people.activated.connect(self._add_mentee)
         self.set_mentor_button = QPushButton("Назначить наставником", page)
         self.set_mentor_button.clicked.connect(lambda: self._set_mentor(self.people.selected_id()))

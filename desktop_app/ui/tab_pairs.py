@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import PairStatus
-from desktop_app.services import pairs, registry
+from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.pair_dialog import PairDialog, StatusDialog, date_edit, from_qdate
@@ -65,7 +65,10 @@ class PairsTab(QWidget):
         super().__init__(parent)
         self.db = db
         self._rows: dict[int, pairs.PairRow] = {}
+        self._applied = pairs.PairFilter()
         self.list = ListPanel(COLUMNS, search_columns=(0, 2), placeholder="Поиск по ФИО…")
+        # newest programmes first; dates sort far faster than names at region scale
+        self.list.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)
         self.programme = ProgrammePanel(db, self)
         self.programme.changed.connect(self.reload)
         self.young = ListPanel(YOUNG_COLUMNS, search_columns=(0, 1), placeholder="Поиск…")
@@ -190,17 +193,18 @@ class PairsTab(QWidget):
         today = date.today()
         with self.db.sessions() as session:
             rows = pairs.list_pairs(session, today=today)
-            orgs = registry.list_organisations(session)
+            orgs = pairs.organisation_choices(session)
             forms = pairs.list_forms(session)
             young = pairs.young_without_mentor(session, today)
         self._rows = {r.id: r for r in rows}
-        self._fill_choices(self.org_box, "все ОО", [(o.id, o.short_name) for o in orgs])
+        self._fill_choices(self.org_box, "все ОО", orgs)
         self._fill_choices(self.form_box, "все формы", [(f.id, f.name) for f in forms])
         self.list.set_rows([table_row(r) for r in rows])
         self.young.set_rows([(y.fio, y.organisation, y.position, y.age, y.experience_years,
                               y.id) for y in young])
         self._badges(rows, len(young), today)
-        self.apply_filter()
+        if self.current_filter() != self._applied:  # a chosen ОО or form disappeared
+            self.apply_filter()
         self._reselect(keep)
 
     def _fill_choices(self, box: QComboBox, everything: str,
@@ -238,12 +242,13 @@ class PairsTab(QWidget):
         )
 
     def apply_filter(self) -> None:
-        flt = self.current_filter()
-        rows = self._rows
+        """Filter the loaded rows (no query): the predicate reads self._rows at each call,
+        so a reload keeps the filter."""
+        flt = self._applied = self.current_filter()
         if flt == pairs.PairFilter():
             self.list.set_extra_filter(None)
         else:
-            self.list.set_extra_filter(lambda row: flt.matches(rows[row[-1]]))
+            self.list.set_extra_filter(lambda row: flt.matches(self._rows[row[-1]]))
         self._selected()
 
     def reset_filter(self) -> None:
