@@ -88,3 +88,12 @@ def pairs_order(session: Session, params: ReportParams) -> Document:
     blocks.append(pairs_table(queries.order_pairs(session, info.on)))
     return Document(f"Приказ {info.number_text} — {PAIRS_TITLE}", tuple(blocks),
                     margins_mm=layout.page_margins(session))
+
+
+def default_wording(session: Session, kind: str) -> tuple[str, tuple[str, ...]]:
+    """The preamble and points an order of this kind prints unless the user rewrites them."""
+    if kind == "active-order":
+        return ACTIVE_PREAMBLE, active_points(layout.letterhead(session))
+    if kind == "pairs-order":
+        return PAIRS_PREAMBLE, PAIRS_POINTS
+    raise ValueError(f"«{kind}» не приказ")

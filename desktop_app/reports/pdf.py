@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
     KeepTogether,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     TableStyle,
 )
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -216,7 +217,10 @@ class PdfWriter:
         return story
 
     # pages --------------------------------------------------------------------------
-    def _page_number(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    def _page_number(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Page numbers from page 2, top centre (ГОСТ Р 7.0.97)."""
+        if doc.page < 2:
+            return
         canvas.saveState()
         canvas.setFont(FAMILY, 12)
         y = self.pagesize[1] - self.margins[2] / 2
@@ -226,15 +230,16 @@ class PdfWriter:
 
     def build(self, target: Path | BytesIO, story: list[Flowable] | None = None) -> None:
         left, right, top, bottom = self.margins
-        doc = SimpleDocTemplate(
+        doc = BaseDocTemplate(
             target if isinstance(target, BytesIO) else str(target), pagesize=self.pagesize,
             leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
             title=self.document.title, author=self.document.meta.get("author", ""),
             creator="Методактив", initialFontName=FAMILY, initialFontSize=layout.TEXT_PT,
         )
-        no_header: Callable[[Canvas, SimpleDocTemplate], None] = lambda c, d: None  # noqa: E731
-        doc.build(story if story is not None else self.story(), onFirstPage=no_header,
-                  onLaterPages=self._page_number)
+        frame = Frame(left, bottom, self.width, self.pagesize[1] - top - bottom, leftPadding=0,
+                      rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+        doc.addPageTemplates([PageTemplate("page", [frame], onPage=self._page_number)])
+        doc.build(story if story is not None else self.story())
 
 
 class TableBuilder:

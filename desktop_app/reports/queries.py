@@ -475,3 +475,44 @@ def org_acts(session: Session, on: date) -> list[OrgActs]:
     rows = [OrgActs(n, a if a and a <= on else None, num if a and a <= on else "",
                     p if p and p <= on else None) for n, a, num, p in session.execute(stmt)]
     return sorted(rows, key=lambda r: ru_sort_key(r.name))
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    text: str
+
+
+def pair_choices(session: Session) -> list[Choice]:
+    """Every pair as «Наставник И.О. → Наставляемый И.О. (01.09.2024–31.05.2025)», by mentor."""
+    mentees = _mentee_names(session)
+    stmt = (select(Pair.id, Person.last_name, Person.first_name, Person.middle_name,
+                   Pair.start_date, Pair.end_date)
+            .join(Person, Person.id == Pair.mentor_id))
+    rows = []
+    for pair_id, last, first, middle, start, end in session.execute(stmt):
+        mentor = short_fio(last, first, middle)
+        text = f"{mentor} → {', '.join(mentees.get(pair_id, [])) or '—'} " \
+               f"({start:%d.%m.%Y}–{end:%d.%m.%Y})"
+        rows.append(Choice(pair_id, text))
+    return sorted(rows, key=lambda c: ru_sort_key(c.text))
+
+
+def _mentee_names(session: Session) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    stmt = (select(PairMentee.pair_id, Person.last_name, Person.first_name, Person.middle_name)
+            .join(Person, Person.id == PairMentee.person_id))
+    for pair_id, last, first, middle in session.execute(stmt):
+        names[pair_id].append(short_fio(last, first, middle))
+    return names
+
+
+def route_people(session: Session) -> list[Choice]:
+    """People who have an individual educational route (ИОМ), by ФИО."""
+    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
+                   Organisation.short_name)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where(Person.id.in_(select(Route.person_id))))
+    rows = [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
+            for i, last, first, middle, org in session.execute(stmt)]
+    return sorted(rows, key=lambda c: ru_sort_key(c.text))

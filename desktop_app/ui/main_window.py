@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
         docs_menu = self.menuBar().addMenu("&Документы")
         # [documents menu — reports]
+        from desktop_app.ui.report_dialog import add_report_actions
+
+        add_report_actions(self, docs_menu)
         service_menu = self.menuBar().addMenu("С&ервис")
         # [service menu: settings — registry]
         from desktop_app.ui.settings_dialog import open_settings

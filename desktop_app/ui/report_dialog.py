@@ -1,0 +1,354 @@
+"""Documents window: choose a document and its parameters, preview it, print it, save PDF/DOCX."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME
+from desktop_app.reports import KINDS, NotFound, ReportParams, build, produce
+from desktop_app.reports.orders import default_wording
+from desktop_app.reports.params import (
+    ANNUAL_SECTIONS,
+    last_number,
+    next_number,
+    report_texts,
+    save_report_text,
+)
+from desktop_app.reports.pdf import pdf_bytes
+from desktop_app.reports.queries import pair_choices, route_people
+from desktop_app.services.indicators import IndicatorInputError
+from desktop_app.store.database import Database
+
+PRINT_DPI = 300
+FILTERS = {
+    ".pdf": "PDF (*.pdf)", ".docx": "Документ Word (*.docx)", ".xlsx": "Книга Excel (*.xlsx)",
+}
+
+
+def add_report_actions(window, menu: QMenu) -> None:  # type: ignore[no-untyped-def]
+    """One menu item per document; each opens the window on that document."""
+    for code, kind in KINDS.items():
+        action = menu.addAction(f"{kind.title}…")
+        action.triggered.connect(
+            lambda _checked=False, c=code: ReportDialog(window.db, window, c).exec()
+        )
+
+
+class ReportDialog(QDialog):
+    """Left: the document and its parameters; right: the preview (QtPdf)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 kind: str = "active-order") -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("Документы")
+        self.pdf = QPdfDocument(self)
+        self._buffer: QBuffer | None = None
+        self.view = QPdfView(self)
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._build()
+        self.kinds.setCurrentRow(list(KINDS).index(kind))
+        self.resize(1200, 800)
+
+    # building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.kinds = QListWidget(self)
+        self.kinds.addItems([k.title for k in KINDS.values()])
+        self.kinds.currentRowChanged.connect(self._kind_changed)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.addWidget(QLabel("Документ:"))
+        column.addWidget(self.kinds, 1)
+        column.addWidget(self._params_box())
+        column.addWidget(self._wording_box(), 2)
+        column.addWidget(self._texts_box(), 2)
+        column.addLayout(self._buttons())
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        column.addWidget(self.status)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.view)
+        splitter.setSizes([420, 780])
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _params_box(self) -> QGroupBox:
+        box = QGroupBox("Параметры", self)
+        form = QFormLayout(box)
+        self.number = QLineEdit(box)
+        self.number_hint = QLabel("", box)
+        self.date = QDateEdit(QDate.currentDate(), box)
+        self.date.setDisplayFormat("dd.MM.yyyy")
+        self.date.setCalendarPopup(True)
+        self.year = QSpinBox(box)
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.valueChanged.connect(self._load_texts)
+        self.pair = QComboBox(box)
+        self.person = QComboBox(box)
+        for label, widget in (("Номер приказа:", self.number), ("", self.number_hint),
+                              ("Дата:", self.date), ("Год отчёта:", self.year),
+                              ("Пара (группа):", self.pair), ("Педагог:", self.person)):
+            form.addRow(label, widget)
+        self.form = form
+        return box
+
+    def _wording_box(self) -> QGroupBox:
+        self.wording = QGroupBox("Текст приказа", self)
+        form = QFormLayout(self.wording)
+        self.preamble = QPlainTextEdit(self.wording)
+        self.points = QPlainTextEdit(self.wording)
+        self.points.setToolTip("Один пункт в строке; номера проставляются сами.")
+        form.addRow("Преамбула:", self.preamble)
+        form.addRow("Пункты (по одному в строке):", self.points)
+        return self.wording
+
+    def _texts_box(self) -> QGroupBox:
+        self.texts = QGroupBox("Выводы и рекомендации отчёта (хранятся по годам)", self)
+        form = QFormLayout(self.texts)
+        self.section_edits: dict[str, QPlainTextEdit] = {}
+        for section, title in ANNUAL_SECTIONS.items():
+            edit = QPlainTextEdit(self.texts)
+            self.section_edits[section] = edit
+            form.addRow(f"{title}:", edit)
+        save = QPushButton("Сохранить тексты", self.texts)
+        save.clicked.connect(self.save_texts)
+        form.addRow("", save)
+        return self.texts
+
+    def _buttons(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        top, bottom = QHBoxLayout(), QHBoxLayout()
+        self.preview_button = QPushButton("Показать", self)
+        self.print_button = QPushButton("Печать…", self)
+        self.pdf_button = QPushButton("Сохранить PDF…", self)
+        self.docx_button = QPushButton("Сохранить DOCX…", self)
+        self.xlsx_button = QPushButton("Сохранить XLSX…", self)
+        close = QPushButton("Закрыть", self)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_document)
+        self.pdf_button.clicked.connect(lambda: self.save_as(".pdf"))
+        self.docx_button.clicked.connect(lambda: self.save_as(".docx"))
+        self.xlsx_button.clicked.connect(lambda: self.save_as(".xlsx"))
+        close.clicked.connect(self.reject)
+        for button in (self.preview_button, self.print_button):
+            top.addWidget(button)
+        for button in (self.pdf_button, self.docx_button, self.xlsx_button, close):
+            bottom.addWidget(button)
+        rows.addLayout(top)
+        rows.addLayout(bottom)
+        return rows
+
+    # state -------------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return list(KINDS)[max(self.kinds.currentRow(), 0)]
+
+    def _kind_changed(self, _row: int) -> None:
+        kind = KINDS[self.kind]
+        for widget, visible in ((self.number, kind.is_order), (self.number_hint, kind.is_order),
+                                (self.year, kind.needs == "year"),
+                                (self.pair, kind.needs == "pair"),
+                                (self.person, kind.needs == "person")):
+            self.form.setRowVisible(widget, visible)
+        self.wording.setVisible(kind.is_order)
+        self.texts.setVisible(kind.needs == "year")
+        self.xlsx_button.setVisible(".xlsx" in kind.formats)
+        self._fill_choices(kind.needs)
+        if kind.is_order:
+            self._load_order_defaults()
+        if kind.needs == "year":
+            self._load_texts()
+
+    def _fill_choices(self, needs: str | None) -> None:
+        if needs not in ("pair", "person"):
+            return
+        combo = self.pair if needs == "pair" else self.person
+        with self.db.sessions() as session:
+            choices = pair_choices(session) if needs == "pair" else route_people(session)
+        combo.clear()
+        for choice in choices:
+            combo.addItem(choice.text, choice.id)
+
+    def _load_order_defaults(self) -> None:
+        with self.db.sessions() as session:
+            last = last_number(session, self.kind)
+            preamble, points = default_wording(session, self.kind)
+        self.number.setText(next_number(last))
+        self.number_hint.setText(f"Последний номер: {last}" if last else "Номеров ещё не было")
+        self.preamble.setPlainText(preamble)
+        self.points.setPlainText("\n".join(points))
+
+    def _load_texts(self) -> None:
+        with self.db.sessions() as session:
+            texts = report_texts(session, "annual", self.year.value())
+        for section, edit in self.section_edits.items():
+            edit.setPlainText(texts.get(section, ""))
+
+    def params(self) -> ReportParams:
+        kind = KINDS[self.kind]
+        points = tuple(line.strip() for line in self.points.toPlainText().splitlines()
+                       if line.strip())
+        return ReportParams(
+            number=self.number.text().strip() if kind.is_order else "",
+            on=self.date.date().toPython(),
+            year=self.year.value(),
+            pair_id=self.pair.currentData() if kind.needs == "pair" else None,
+            person_id=self.person.currentData() if kind.needs == "person" else None,
+            points=(points or None) if kind.is_order else None,
+            preamble=self.preamble.toPlainText().strip() if kind.is_order else None,
+        )
+
+    def _missing_choice(self) -> str | None:
+        needs = KINDS[self.kind].needs
+        if needs == "pair" and self.pair.currentData() is None:
+            return "Выберите наставническую пару (группу): в базе нет ни одной пары."
+        if needs == "person" and self.person.currentData() is None:
+            return "Выберите педагога: ни у кого в базе ещё нет ИОМ."
+        return None
+
+    # actions -----------------------------------------------------------------------------
+    def save_texts(self) -> None:
+        """Store the conclusions and recommendations of the chosen year."""
+        if self.db.read_only:
+            self._refuse("База открыта только для чтения: тексты не сохранены.")
+            return
+        with self.db.sessions() as session:
+            for section, edit in self.section_edits.items():
+                save_report_text(session, "annual", self.year.value(), section,
+                                 edit.toPlainText().strip())
+            session.commit()
+        self.status.setText(f"Тексты отчёта за {self.year.value()} год сохранены.")
+
+    def _build_pdf(self) -> bytes | None:
+        missing = self._missing_choice()
+        if missing:
+            self._refuse(missing)
+            return None
+        if KINDS[self.kind].needs == "year" and not self.db.read_only:
+            self.save_texts()
+        try:
+            with self.db.sessions() as session:
+                return pdf_bytes(build(session, self.kind, self.params()))
+        except (NotFound, IndicatorInputError) as exc:
+            self._refuse(str(exc))
+            return None
+
+    def preview(self) -> bool:
+        """Build the PDF and show it inside the window."""
+        data = self._build_pdf()
+        if data is None:
+            return False
+        self.pdf.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        if self._buffer is not None:
+            self._buffer.deleteLater()
+        self._buffer = buffer
+        self.pdf.load(buffer)
+        self.status.setText(f"Страниц: {self.pdf.pageCount()}")
+        return True
+
+    def print_document(self) -> None:
+        if not self.preview():
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            print_pdf(self.pdf, printer)
+            self.status.setText("Документ отправлен на печать.")
+
+    def save_as(self, suffix: str) -> None:
+        missing = self._missing_choice()
+        if missing:
+            self._refuse(missing)
+            return
+        name = f"{self.kind}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, "Сохранить документ", name, FILTERS[suffix])
+        if path:
+            self.save_to(Path(path) if Path(path).suffix else Path(path + suffix))
+
+    def save_to(self, path: Path) -> bool:
+        """Write the document to the file; an order's number is remembered."""
+        if KINDS[self.kind].needs == "year" and not self.db.read_only:
+            self.save_texts()
+        try:
+            with self.db.sessions() as session:
+                produce(session, self.kind, self.params(), path)
+                if not self.db.read_only:
+                    session.commit()
+        except (NotFound, IndicatorInputError) as exc:
+            self._refuse(str(exc))
+            return False
+        except OSError as exc:
+            self._refuse(f"Не удалось записать файл «{path}»: {exc.strerror or exc}")
+            return False
+        self.status.setText(f"Сохранено: {path}")
+        if KINDS[self.kind].is_order:
+            self._load_order_defaults()
+        return True
+
+    def _refuse(self, message: str) -> None:
+        self.status.setText(message)
+        QMessageBox.warning(self, APP_NAME, message)
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
+    """Render each page of the PDF onto the printer at its resolution; returns pages printed."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        pages = document.pageCount()
+        first, last = printer.fromPage() or 1, printer.toPage() or pages
+        for index in range(first - 1, min(last, pages)):
+            if index > first - 1:
+                printer.newPage()
+            _draw_page(document, index, printer, painter)
+    finally:
+        painter.end()
+    return max(0, min(last, pages) - first + 1)
+
+
+def _draw_page(document: QPdfDocument, index: int, printer: QPrinter, painter: QPainter) -> None:
+    """One page, rendered at no more than 300 dpi and scaled onto the printable area."""
+    area = printer.pageLayout().paintRectPixels(printer.resolution())
+    points = document.pagePointSize(index)
+    scale = min(area.width() / points.width(), area.height() / points.height())
+    target = QRect(0, 0, int(points.width() * scale), int(points.height() * scale))
+    dpi = min(printer.resolution(), PRINT_DPI)
+    image = document.render(index, QSize(int(points.width() * dpi / 72),
+                                         int(points.height() * dpi / 72)))
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.drawImage(target, image)
