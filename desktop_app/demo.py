@@ -1095,11 +1095,25 @@ def _derive_deficits(session: Session, demo: Demo) -> bool:
     session.flush()
     rebuild(session)
     session.flush()
+    _renumber_deficits(session)
     _link_programmes(session, demo)
     refresh = getattr(diagnostics, "refresh_states", None)
     if refresh is not None:
         refresh(session)
     return True
+
+
+def _renumber_deficits(session: Session) -> None:
+    """Give the derived deficits ids in a stable order (person, date, area, item, title), so
+    the same seed gives the same file whatever order the derivation produced them in."""
+    table = model.Deficit.__table__
+    rows = [dict(r) for r in session.execute(select(table)).mappings()]
+    rows.sort(key=lambda r: (r["person_id"], r["found_on"], r["area"], r["item_id"] or 0,
+                             r["title"], r["found_session_id"] or 0))
+    session.execute(table.delete())
+    for number, row in enumerate(rows, start=1):
+        row["id"] = number
+    _bulk(session, model.Deficit, rows)
 
 
 def _link_programmes(session: Session, demo: Demo) -> None:
