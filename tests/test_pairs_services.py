@@ -249,6 +249,12 @@ def test_plan_progress_and_copy(world) -> None:  # type: ignore[no-untyped-def]
         assert round(progress.percent, 1) == 33.3
         assert P.plan_items(s, source)[0].done_on == date(2024, 9, 9)
         assert P.set_item_done(s, items[0].id, False).done == 0
+        P.set_item_done(s, items[1].id, True)
+        progress = P.set_item_done(s, items[2].id, True)
+        assert (progress.done, progress.total) == (2, 3)
+        assert round(progress.percent, 1) == 66.7
+        P.set_item_done(s, items[1].id, False)
+        P.set_item_done(s, items[2].id, False)
 
         target = P.create_pair(s, base(ids, mentee_ids=(ids["b"],),
                                        start_date=date(2025, 1, 1), end_date=date(2025, 8, 31)))
@@ -381,3 +387,21 @@ def test_user_forms(world) -> None:  # type: ignore[no-untyped-def]
             P.add_form(s, "   ")
         pid = P.create_pair(s, base(ids, form_id=fid))
         assert P.list_pairs(s)[0].form_id == fid == s.get(Pair, pid).form_id
+
+
+def test_plan_lines_added_changed_removed(world) -> None:  # type: ignore[no-untyped-def]
+    db, ids = world
+    with db.sessions() as s:
+        pid = P.create_pair(s, base(ids))
+        first = P.add_plan_item(s, pid, P.PlanItemInput(activity="Встреча"))
+        second = P.add_plan_item(s, pid, P.PlanItemInput(activity="Анкета", done=True))
+        with pytest.raises(P.PairError, match="мероприятие"):
+            P.add_plan_item(s, pid, P.PlanItemInput(activity=" "))
+        P.update_plan_item(s, first, P.PlanItemInput(
+            activity="Установочная встреча", deadline=date(2024, 9, 5), responsible="Наставник"))
+        rows = P.plan_items(s, pid)
+        assert [(r.position, r.activity, r.deadline) for r in rows] == [
+            (1, "Установочная встреча", date(2024, 9, 5)), (2, "Анкета", None)]
+        assert P.plan_progress(s, pid) == P.Progress(1, 2)
+        P.delete_plan_item(s, second)
+        assert P.plan_progress(s, pid) == P.Progress(0, 1)

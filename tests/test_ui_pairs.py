@@ -137,6 +137,9 @@ def test_plan_item_done_updates_progress(qtbot, people) -> None:  # type: ignore
     assert panel.progress.value() == 1
     with db.sessions() as s:
         assert P.plan_progress(s, pid) == P.Progress(1, 2)
+    panel.plan.item(0, 5).setCheckState(Qt.CheckState.Checked)
+    assert panel.progress_label.text() == "2 из 2 (100\u00a0%)"
+    assert panel.progress.value() == panel.progress.maximum() == 2
     # editing a deadline cell saves it
     panel.plan.item(0, 2).setText("15.09.2025")
     with db.sessions() as s:

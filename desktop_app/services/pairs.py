@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app import paths
@@ -243,7 +243,8 @@ def years_text(n: int) -> str:
 def _experience_text(person: Person, on: date) -> str:
     if person.ped_experience_start is None:
         return "педагогический стаж не указан"
-    return f"педагогический стаж {years_text(years_between(person.ped_experience_start, on))}"
+    years = years_between(person.ped_experience_start, on)
+    return f"педагогический стаж {years_text(years) if years > 0 else 'менее года'}"
 
 
 # checking -------------------------------------------------------------------------------------
@@ -653,7 +654,8 @@ def plan_items(session: Session, pair_id: int) -> list[PlanItemRow]:
 def plan_progress(session: Session, pair_id: int) -> Progress:
     """Done and total plan items of the pair's programme."""
     row = session.execute(
-        select(func.count(PlanItem.id), func.coalesce(func.sum(PlanItem.done), 0))
+        select(func.count(PlanItem.id),
+               func.coalesce(func.sum(case((PlanItem.done.is_(True), 1), else_=0)), 0))
         .join(Programme, Programme.id == PlanItem.programme_id)
         .where(Programme.pair_id == pair_id)
     ).one()

@@ -102,7 +102,7 @@ class PeoplePicker(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(
             lambda ix: self.activated.emit(self.model.row_id(ix.row())))
-        for column, width in ((0, 240), (1, 150), (2, 120), (3, 60)):
+        for column, width in ((0, 215), (1, 150), (2, 90), (3, 60)):
             self.table.setColumnWidth(column, width)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -158,6 +158,7 @@ class PairDialog(QDialog):
             self._fill(data)
         for pid in mentee_ids:
             self._add_mentee(pid)
+        self._refresh_notice()
         self.resize(980, 680)
 
     def _add_missing_people(self, data: pairs.PairInput) -> None:
@@ -197,6 +198,7 @@ class PairDialog(QDialog):
         self.mentor_label = QLabel("Наставник не выбран", page)
         self.mentor_label.setWordWrap(True)
         self.mentees_list = QListWidget(page)
+        self.mentees_list.setWordWrap(True)
         self.remove_mentee_button = QPushButton("Убрать наставляемого", page)
         self.remove_mentee_button.clicked.connect(self._remove_mentee)
         side = QVBoxLayout()
@@ -344,8 +346,12 @@ class PairDialog(QDialog):
     # participants -----------------------------------------------------------------------------
     def _person_text(self, pid: int) -> str:
         p = self._people[pid]
-        experience = "стаж не указан" if p.experience_years is None else (
-            f"стаж {pairs.years_text(p.experience_years)}")
+        if p.experience_years is None:
+            experience = "стаж не указан"
+        elif p.experience_years == 0:
+            experience = "стаж менее года"
+        else:
+            experience = f"стаж {pairs.years_text(p.experience_years)}"
         org = f", {p.organisation}" if p.organisation else ""
         return f"{p.fio}{org} ({experience})"
 

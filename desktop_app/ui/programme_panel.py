@@ -82,7 +82,7 @@ class ProgrammePanel(QWidget):
         self.plan.setWordWrap(True)
         header = self.plan.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 34), (2, 90), (3, 170), (4, 170), (5, 90)):
+        for column, width in ((0, 34), (2, 90), (3, 170), (4, 170), (5, 105)):
             self.plan.setColumnWidth(column, width)
         self.plan.itemChanged.connect(self._plan_edited)
         self.progress = QProgressBar(page)

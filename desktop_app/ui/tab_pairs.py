@@ -161,8 +161,8 @@ class PairsTab(QWidget):
         splitter.addWidget(self.programme)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        for column, width in ((0, 150), (1, 150), (2, 230), (3, 55), (4, 200), (5, 110),
-                              (6, 110), (7, 85), (8, 85), (9, 70), (10, 85)):
+        for column, width in ((0, 130), (1, 150), (2, 200), (3, 50), (4, 180), (5, 100),
+                              (6, 95), (7, 82), (8, 82), (9, 65), (10, 82)):
             self.list.table.setColumnWidth(column, width)
         self.list.table.selectionModel().selectionChanged.connect(self._selected)
         self.list.activated.connect(self.open_dialog)
@@ -175,6 +175,7 @@ class PairsTab(QWidget):
         assign = QPushButton("Подобрать наставника…", page)
         assign.clicked.connect(self._pair_for_young)
         self.young.activated.connect(lambda pid: self._pair_for_young(pid))
+        self.young.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.young.table.setColumnWidth(0, 260)
         self.young.table.setColumnWidth(1, 200)
         self.young.table.setColumnWidth(2, 180)
