@@ -177,8 +177,10 @@ def test_repeated_direction_pointed_out_and_experience_shown(world) -> None:  # 
         check = P.check_pair(s, again)
         assert check.ok
         assert any(f"паре № {first}" in w and "методика обучения" in w for w in check.warnings)
-        assert "Наставник Орлова В.И.: педагогический стаж 19 лет" in check.facts
-        assert "Наставляемый Петрова М.И.: педагогический стаж 1 год" in check.facts
+        assert check.facts == (
+            "Наставник Орлова В.И.: педагогический стаж 19 лет на начало программы",
+            "Наставляемый Петрова М.И.: педагогический стаж 1 год на начало программы",
+        )
         P.create_pair(s, again)
         assert len(P.repeated_direction_mentees(s)) == 1
         # reverse mentoring: a young mentor of an experienced colleague is allowed

@@ -421,7 +421,8 @@ def check_pair(session: Session, data: PairInput, pair_id: int | None = None) ->
         level = suggest_level(session, data.mentor_id, data.mentee_ids)
         on = data.start_date or date.today()
         facts = [
-            f"{role} {_person_label(people[pid])}: {_experience_text(people[pid], on)}"
+            f"{role} {_person_label(people[pid])}: {_experience_text(people[pid], on)} "
+            f"на начало программы"
             for role, pid in [("Наставник", data.mentor_id)]
             + [("Наставляемый", m) for m in data.mentee_ids]
         ]
@@ -1241,27 +1242,31 @@ def young_without_mentor(session: Session, on: date | None = None) -> list[Young
 
 
 def repeated_direction_mentees(session: Session) -> list[str]:
-    """People who are mentees in two open programmes sharing a direction, one line each."""
-    a, b = aliased(PairMentee), aliased(PairMentee)
-    pa, pb = aliased(Pair), aliased(Pair)
-    da, db_ = aliased(PairDirectionLink), aliased(PairDirectionLink)
+    """People who are mentees in two or more open programmes of one direction, one line each
+    («Петрова М.И.: пары № 3, № 8, направление «…»»), by person and direction."""
     stmt = (
-        select(a.person_id, pa.id, pb.id, da.direction)
-        .join(b, (b.person_id == a.person_id) & (b.pair_id > a.pair_id))
-        .join(pa, pa.id == a.pair_id)
-        .join(pb, pb.id == b.pair_id)
-        .join(da, da.pair_id == pa.id)
-        .join(db_, (db_.pair_id == pb.id) & (db_.direction == da.direction))
-        .where(pa.status.in_(OPEN_STATUSES), pb.status.in_(OPEN_STATUSES))
-        .order_by(a.person_id, pa.id)
+        select(PairMentee.person_id, PairDirectionLink.direction,
+               func.group_concat(Pair.id, ","))
+        .join(Pair, Pair.id == PairMentee.pair_id)
+        .join(PairDirectionLink, PairDirectionLink.pair_id == Pair.id)
+        .where(Pair.status.in_(OPEN_STATUSES))
+        .group_by(PairMentee.person_id, PairDirectionLink.direction)
+        .having(func.count() > 1)
     )
     found = list(session.execute(stmt))
-    people = _people(session, [r[0] for r in found])
-    return [
-        f"{_person_label(people[pid])}: пары № {x} и № {y}, направление "
-        f"«{PairDirection(d).label}»"
-        for pid, x, y, d in found
-    ]
+    names = {
+        pid: short_fio(last, first, middle)
+        for pid, last, first, middle in session.execute(
+            select(Person.id, Person.last_name, Person.first_name, Person.middle_name)
+            .where(Person.id.in_({r[0] for r in found}))
+        )
+    }
+    lines = []
+    for pid, code, ids in sorted(found, key=lambda r: (ru_key(names.get(r[0], "")), r[1])):
+        numbers = ", № ".join(str(i) for i in sorted(int(x) for x in ids.split(",")))
+        lines.append(f"{names.get(pid, pid)}: пары № {numbers}, направление "
+                     f"«{PairDirection(code).label}»")
+    return lines
 
 
 # shipped plan templates --------------------------------------------------------------------------

@@ -102,7 +102,7 @@ class PeoplePicker(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(
             lambda ix: self.activated.emit(self.model.row_id(ix.row())))
-        for column, width in ((0, 215), (1, 150), (2, 90), (3, 60)):
+        for column, width in ((0, 200), (1, 140), (2, 85), (3, 58)):
             self.table.setColumnWidth(column, width)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

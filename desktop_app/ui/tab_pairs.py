@@ -124,6 +124,8 @@ class PairsTab(QWidget):
         self.ending_badge = QPushButton(self)
         self.stale_badge = QPushButton(self)
         self.young_badge = QPushButton(self)
+        self.repeat_badge = QLabel(self)
+        self.repeat_badge.setStyleSheet("color: #9a5b00; font-weight: bold;")
         for badge, color in ((self.ending_badge, "#9a5b00"), (self.stale_badge, "#9a5b00"),
                              (self.young_badge, "#b00020")):
             badge.setStyleSheet(BADGE_STYLE % color)
@@ -150,7 +152,7 @@ class PairsTab(QWidget):
         for w in (self.new_button, self.edit_button, self.status_button, self.delete_button):
             bar.addWidget(w)
         bar.addSpacing(16)
-        for w in (self.ending_badge, self.stale_badge, self.young_badge):
+        for w in (self.ending_badge, self.stale_badge, self.young_badge, self.repeat_badge):
             bar.addWidget(w)
         bar.addStretch(1)
         return bar
@@ -197,6 +199,7 @@ class PairsTab(QWidget):
             orgs = pairs.organisation_choices(session)
             forms = pairs.list_forms(session)
             young = pairs.young_without_mentor(session, today)
+            repeated = pairs.repeated_direction_mentees(session)
         self._rows = {r.id: r for r in rows}
         self._fill_choices(self.org_box, "все ОО", orgs)
         self._fill_choices(self.form_box, "все формы", [(f.id, f.name) for f in forms])
@@ -204,6 +207,10 @@ class PairsTab(QWidget):
         self.young.set_rows([(y.fio, y.organisation, y.position, y.age, y.experience_years,
                               y.id) for y in young])
         self._badges(rows, len(young), today)
+        self.repeat_badge.setText(f"Повтор направления: {len(repeated)}" if repeated else "")
+        self.repeat_badge.setToolTip(
+            "Наставляемые в двух действующих программах одного направления:\n"
+            + "\n".join(repeated[:40]) + ("\n…" if len(repeated) > 40 else ""))
         if self.current_filter() != self._applied:  # a chosen ОО or form disappeared
             self.apply_filter()
         self._reselect(keep)
