@@ -174,3 +174,52 @@ def test_filters_badges_and_young(qtbot, people) -> None:  # type: ignore[no-unt
     tab.status_box.setCurrentIndex(tab.status_box.findData("active"))
     assert tab.list.model.rowCount() == 0
     assert tab.list.count.text() == "Показано: 0 из 2"
+
+
+def test_status_monitoring_and_satisfaction_entry(qtbot, people) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.pair_dialog import StatusDialog
+    from desktop_app.ui.programme_panel import MonitoringDialog, ProgrammePanel
+
+    db, ids = people
+    with db.sessions() as s:
+        pid = P.create_pair(s, P.PairInput(mentor_id=ids["mentor"], mentee_ids=(ids["a"],),
+                                           start_date=date(2025, 9, 1),
+                                           end_date=date(2026, 5, 31), status="active"))
+        s.commit()
+    status = StatusDialog(db, pid, "active")
+    qtbot.addWidget(status)
+    assert [status.status_box.itemText(i) for i in range(status.status_box.count())] == [
+        "завершена", "прекращена досрочно"]
+    status.status_box.setCurrentIndex(1)
+    status.save()
+    assert "причину" in status.error.text()
+    type_text(status.reason_edit, "Переход наставляемого в другую ОО")
+    status.save()
+    with db.sessions() as s:
+        pair = s.get(Pair, pid)
+        assert (pair.status, pair.end_reason) == ("ended_early",
+                                                  "Переход наставляемого в другую ОО")
+
+    monitoring = MonitoringDialog(db, pid)
+    qtbot.addWidget(monitoring)
+    monitoring.exam_box.setCurrentIndex(monitoring.exam_box.findData("ОГЭ"))
+    monitoring.percent_box.setValue(75.5)
+    type_text(monitoring.activity_edit, "Открытый урок для ММО")
+    monitoring.save()
+    with db.sessions() as s:
+        rows = P.list_monitorings(s, pid)
+    assert [(r.exam_kind, r.students_passed_percent, r.olympiad_participants,
+             r.mentee_activity) for r in rows] == [("ОГЭ", 75.5, None, "Открытый урок для ММО")]
+
+    panel = ProgrammePanel(db)
+    qtbot.addWidget(panel)
+    panel.set_pair(pid)
+    assert panel.monitoring.item(0, 2).text() == "75,5"
+    panel.respondent_box.setCurrentIndex(1)  # the mentee
+    panel.score_box.setValue(7)
+    panel.add_answer_button.click()
+    panel.respondent_box.setCurrentIndex(0)
+    panel.score_box.setValue(10)
+    panel.add_answer_button.click()
+    assert panel.satisfaction.rowCount() == 2
+    assert "наставник — 10,0, наставляемые — 7,0, в целом — 8,5 (анкет: 2)" in panel.means.text()
