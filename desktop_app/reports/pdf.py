@@ -22,6 +22,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    LongTable,
     PageTemplate,
     Paragraph,
     TableStyle,
@@ -160,7 +161,7 @@ class PdfWriter:
         ]))
         return table
 
-    def table(self, block: Table) -> RLTable:
+    def table(self, block: Table) -> LongTable:
         return TableBuilder(self, block).build()
 
     def footnotes(self, block: Footnotes) -> list[Flowable]:
@@ -285,7 +286,8 @@ class TableBuilder:
     def widths(self) -> list[float]:
         return layout.table_widths(self.block, self.writer.width)
 
-    def build(self) -> RLTable:
+    def build(self) -> LongTable:
+        """A LongTable: row heights are computed only as far as the page needs (fast splits)."""
         data: list[list[Any]] = []
         if self.block.headers:
             data.append([Paragraph(markup(h), self.head_style) for h in self.headers()])
@@ -293,7 +295,7 @@ class TableBuilder:
             data.append([str(i) for i in range(1, len(self.aligns()) + 1)])
         data.extend(self.body())
         repeat = self.header_rows()
-        table = RLTable(data, colWidths=self.widths(), repeatRows=repeat, hAlign="LEFT")
+        table = LongTable(data, colWidths=self.widths(), repeatRows=repeat, hAlign="LEFT")
         table.setStyle(TableStyle(self.commands(len(data), repeat)))
         return table
 
