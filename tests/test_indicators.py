@@ -183,9 +183,14 @@ def test_by_organisation(data) -> None:  # type: ignore[no-untyped-def]
 def test_dynamics(data) -> None:  # type: ignore[no-untyped-def]
     db, _ = data
     with db.sessions() as session:
-        points = ind.dynamics(session, "I1", [2025, 2024, 2023])
+        points = ind.dynamics(session, "I1", [2025, 2024, 2023], today=date(2026, 3, 1))
+        now = ind.dynamics(session, "I1", [2024, 2025, 2026], today=date(2024, 6, 30))
     assert [(p.year, p.a, p.b, p.fact, p.plan) for p in points] == [
         (2023, 2, 4, 50.0, 60), (2024, 2, 3, 66.7, 80), (2025, 3, 3, 100.0, 100),
+    ]
+    assert [(p.on, p.a, p.b, p.fact) for p in now] == [
+        (date(2024, 6, 30), 1, 3, 33.3), (date(2025, 12, 31), 0, 0, None),
+        (date(2026, 12, 31), 0, 0, None),
     ]
 
 
@@ -232,3 +237,14 @@ def test_cli_refuses_date_of_another_year(db_file) -> None:  # type: ignore[no-u
     done = _cli("--db", db_file, "indicators", "--year", "2024", "--date", "01.01.2025")
     assert done.returncode == 1
     assert "не относится к 2024 году" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_drill_xlsx_text_never_a_formula(tmp_path) -> None:
+    import openpyxl
+
+    row = ind.DrillRow("person", 1, "=HYPERLINK(\"x\")", "ОО", "=1+1")
+    drill = ind.Drill("I2", "Доля", 2024, date(2024, 12, 31), (row,), (row,))
+    path = ind.write_drill_xlsx(drill, tmp_path / "d.xlsx")
+    sheet = openpyxl.load_workbook(path)["A"]
+    assert sheet["B5"].value == "=HYPERLINK(\"x\")" and sheet["B5"].data_type == "s"
+    assert sheet["D5"].value == "=1+1" and sheet["D5"].data_type == "s"

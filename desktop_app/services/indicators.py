@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -195,6 +196,8 @@ def set_plan(session: Session, code: str, year: int, value: float | None) -> Non
         if row is not None:
             session.delete(row)
             log_change(session, "indicator_plans", row.id, "delete", old, "")
+        return
+    if row is not None and row.value == float(value):
         return
     if row is None:
         row = IndicatorPlan(code=code, year=year, value=float(value))
@@ -386,14 +389,22 @@ def compute_indicators(
     return results
 
 
-def dynamics(session: Session, code: str, years: Sequence[int]) -> list[YearPoint]:
-    """Plan and fact of one indicator for each year (as of 31 December of each)."""
+def dynamics(
+    session: Session, code: str, years: Sequence[int], today: date | None = None
+) -> list[YearPoint]:
+    """Plan and fact of one indicator for each year: as of 31 December of a past year, as of
+    today for the current year; a year still to come has its plan only (fact None)."""
     _check_code(code)
+    now = today or date.today()
     points = []
     for year in sorted(set(years)):
-        a, b = raw_counts(session, year)[code]
         plan = _plans_for(session, year).get(code)
-        points.append(YearPoint(year, date(year, 12, 31), plan, share(a, b), a, b))
+        if year > now.year:
+            points.append(YearPoint(year, date(year, 12, 31), plan, None, 0, 0))
+            continue
+        on = now if year == now.year else date(year, 12, 31)
+        a, b = raw_counts(session, year, on)[code]
+        points.append(YearPoint(year, on, plan, share(a, b), a, b))
     return points
 
 
@@ -569,3 +580,41 @@ def status_label(status: Status) -> str:
         "above": "выше плана", "met": "план выполнен", "below": "ниже плана",
         "no_plan": "план не задан",
     }[status]
+
+
+# export ---------------------------------------------------------------------------------
+def _text_cell(ws: Any, row: int, column: int, value: object) -> None:
+    """Write a value; text is always stored as text, never run as a formula."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def write_drill_xlsx(drill: Drill, path: str | Path) -> Path:
+    """The drill-down of one indicator as an xlsx workbook: sheets «A» and «B»."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    target = Path(path)
+    wb = Workbook()
+    first = wb.active
+    wb.remove(first)
+    for title, rows, part in (("A", drill.a_rows, "числитель"), ("B", drill.b_rows,
+                                                                   "знаменатель")):
+        ws = wb.create_sheet(title)
+        _text_cell(ws, 1, 1, f"{drill.code}. {drill.name}")
+        _text_cell(ws, 2, 1, f"{title} ({part}) на {fmt_date(drill.on)}: {len(rows)}")
+        ws.cell(row=1, column=1).font = Font(bold=True)
+        headers = ("№ п/п", "Наименование / ФИО", "ОО", "Основание")
+        for col, head in enumerate(headers, start=1):
+            _text_cell(ws, 4, col, head)
+            ws.cell(row=4, column=col).font = Font(bold=True)
+        for n, row in enumerate(rows, start=1):
+            for col, value in enumerate((n, row.name, row.organisation, row.reason), start=1):
+                _text_cell(ws, 4 + n, col, value)
+        _text_cell(ws, 5 + len(rows), 1, "Итого")
+        ws.cell(row=5 + len(rows), column=2, value=len(rows))
+        for col, width in zip("ABCD", (8, 40, 30, 80), strict=True):
+            ws.column_dimensions[col].width = width
+    wb.save(target)
+    return target

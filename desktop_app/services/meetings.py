@@ -171,3 +171,16 @@ def quarters_without_meeting(
 def flagged_quarters(session: Session, year: int, on: date | None = None) -> Sequence[int]:
     """The numbers of the quarters flagged as having no meeting."""
     return [q.quarter for q in quarters_without_meeting(session, year, on) if q.flagged]
+
+
+def people_choices(session: Session) -> list[Attendee]:
+    """Working people (active, in an active ОО) to pick attendees from, in Russian order."""
+    rows = session.execute(
+        select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
+               Organisation.short_name)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.is_active.is_(True))
+    )
+    people = [Attendee(pid, short_fio(last, first, middle), org or "")
+              for pid, last, first, middle, org in rows]
+    return sorted(people, key=lambda a: (ru_sort_key(a.name), ru_sort_key(a.organisation)))

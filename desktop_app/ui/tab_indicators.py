@@ -1,34 +1,178 @@
-"""Tab «Показатели»: the municipal indicators against their plan values."""
+"""Tab «Показатели»: the indicators against plan with who is counted, by ОО, dynamics, plan,
+road map and meetings of the active."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from datetime import date
 
-from desktop_app.services import indicators
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services import indicators as ind
 from desktop_app.store.database import Database
+from desktop_app.textutil import fmt_date
+from desktop_app.ui.indicator_chart import DynamicsView
+from desktop_app.ui.indicator_meetings import MeetingsView
+from desktop_app.ui.indicator_plans import PlanEditor
+from desktop_app.ui.indicator_roadmap import RoadmapView
+from desktop_app.ui.indicator_views import (
+    INDICATOR_COLUMNS,
+    ColouredPanel,
+    ColouredRowsModel,
+    DrillPanel,
+    indicator_rows,
+    status_colour,
+)
 from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+
+ORG_COLUMNS = [Column("ОО"), Column("Положение"), Column("Программа")] + [
+    column for code in ind.PERSON_CODES
+    for column in (Column(f"{code}, %", True), Column(f"{code}: A из B", True))
+]
 
 
 class IndicatorsTab(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.layout_ = QVBoxLayout(self)
-        self.list: ListPanel | None = None
+        self.year = QSpinBox(self)
+        self.year.setRange(ind.MIN_YEAR, ind.MAX_YEAR)
+        self.year.setValue(date.today().year)
+        self.use_date = QCheckBox("на дату", self)
+        self.on_date = QDateEdit(self)
+        self.on_date.setDisplayFormat("dd.MM.yyyy")
+        self.on_date.setCalendarPopup(True)
+        self.on_date.setDate(QDate.currentDate())
+        self.on_date.setEnabled(False)
+        self.period = QLabel(self)
+        top = QHBoxLayout()
+        for widget in (QLabel("Год:", self), self.year, self.use_date, self.on_date):
+            top.addWidget(widget)
+        top.addWidget(self.period, 1)
+        self.pages = QTabWidget(self)
+        self.pages.addTab(self._build_main(), "Показатели")
+        self.by_org = ColouredPanel(ORG_COLUMNS, None, (0,), "Поиск ОО…", self, (260,))
+        self.pages.addTab(self.by_org, "По ОО")
+        self.dynamics = DynamicsView(db, self)
+        self.pages.addTab(self.dynamics, "Динамика")
+        self.plan = PlanEditor(db, self)
+        self.plan.saved.connect(self._plans_changed)
+        self.pages.addTab(self.plan, "План")
+        self.roadmap = RoadmapView(db, self)
+        self.pages.addTab(self.roadmap, "Дорожная карта")
+        self.meetings = MeetingsView(db, self)
+        self.pages.addTab(self.meetings, "Заседания актива")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+        self.year.valueChanged.connect(self._year_changed)
+        self.use_date.toggled.connect(self._date_toggled)
+        self.on_date.dateChanged.connect(lambda _d: self.reload())
         self.reload()
 
+    def _build_main(self) -> QWidget:
+        page = QSplitter(Qt.Orientation.Vertical, self)
+        self.model = ColouredRowsModel(INDICATOR_COLUMNS, self)
+        self.model.colour_of = lambda row: status_colour(row[8])
+        self.table = QTableView(page)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._drill())
+        self.drill = DrillPanel(page)
+        page.addWidget(self.table)
+        page.addWidget(self.drill)
+        page.setStretchFactor(0, 2)
+        page.setStretchFactor(1, 3)
+        return page
+
+    # period --------------------------------------------------------------------------
+    def selected_date(self) -> date | None:
+        return self.on_date.date().toPython() if self.use_date.isChecked() else None
+
+    def _year_changed(self, year: int) -> None:
+        if self.use_date.isChecked():
+            current = self.on_date.date()
+            self.on_date.blockSignals(True)
+            self.on_date.setDate(QDate(year, current.month(), min(current.day(), 28)
+                                       if current.month() == 2 else current.day()))
+            self.on_date.blockSignals(False)
+        self.reload()
+
+    def _date_toggled(self, checked: bool) -> None:
+        self.on_date.setEnabled(checked)
+        if checked and self.on_date.date().year() != self.year.value():
+            self.on_date.setDate(QDate(self.year.value(), 12, 31))
+        self.reload()
+
+    # loading -------------------------------------------------------------------------
     def reload(self) -> None:
+        year, on = self.year.value(), self.selected_date()
+        try:
+            with self.db.sessions() as session:
+                self.results = ind.compute_indicators(session, year, on)
+                orgs = ind.by_organisation(session, year, on)
+                day = ind.as_of(year, on)
+        except ind.IndicatorInputError as exc:
+            self.period.setText(str(exc))
+            return
+        self.period.setText(f"Период: 01.01.{year} – {fmt_date(day)}")
+        code = self.current_code()
+        self.model.set_rows(indicator_rows(self.results))
+        self.by_org.set_rows([self._org_row(o) for o in orgs])
+        self.meetings.set_period(year, on)
+        self.select_code(code or "I1")
+
+    @staticmethod
+    def _org_row(org: ind.OrgIndicators) -> tuple[object, ...]:
+        values: list[object] = [org.name, org.act_date, org.programme_date]
+        for code in ind.PERSON_CODES:
+            a, b, fact = org.values[code]
+            values += [fact, f"{a} из {b}"]
+        return (*values, org.org_id)
+
+    def current_code(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def select_code(self, code: str) -> None:
+        row = self.model.row_of_id(code)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.model.index(row, 0))
+            self._drill()
+
+    def _drill(self) -> None:
+        code = self.current_code()
+        if code is None:
+            return
         with self.db.sessions() as session:
-            rows = indicators.list_plans(session)
-        years = sorted({y for r in rows for y in r.plans})
-        columns = [Column("Код"), Column("Показатель"), Column("Ед. изм.")] + [
-            Column(f"План {y}", align_right=True) for y in years
-        ]
-        if self.list is not None:
-            self.list.setParent(None)
-        self.list = ListPanel(columns, search_columns=(1,), placeholder="Поиск показателя…")
-        self.layout_.addWidget(self.list)
-        self.list.set_rows([
-            (r.code, r.name, r.unit, *[r.plans.get(y) for y in years], r.code) for r in rows
-        ])
+            drill = ind.drill_down(session, code, self.year.value(), self.selected_date())
+        self.drill.show_drill(drill)
+        self.dynamics.select(code)
+
+    def _plans_changed(self) -> None:
+        self.reload()
+        self.dynamics.reload()
