@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from desktop_app import APP_NAME, paths
+
+# Set to 1 by benchmarks/bench_startup.py: quit as soon as the window has painted.
+BENCH_EXIT_AFTER_SHOW = "METODAKTIV_BENCH_EXIT_AFTER_SHOW"
 
 
 def demo_database() -> Path:
@@ -38,7 +42,25 @@ def run_gui(args: argparse.Namespace) -> int:
     install_error_hook(window)
     start_heartbeat(window)
     window.show()
+    if os.environ.get(BENCH_EXIT_AFTER_SHOW) == "1":
+        quit_after_first_paint(window)
     return int(app.exec())
+
+
+def quit_after_first_paint(window) -> None:  # type: ignore[no-untyped-def]
+    """For benchmarks/bench_startup.py: leave the event loop once the window has painted."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, QApplication.quit)
+            return False
+
+    window.bench_first_paint = FirstPaint(window)  # kept alive with the window
+    window.installEventFilter(window.bench_first_paint)
 
 
 def show_unexpected_error(parent, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]

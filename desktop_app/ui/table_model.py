@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_app.textutil import fmt_date, ru_sort_key
+from desktop_app.textutil import fmt_date
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,6 +31,30 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+_ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+
+
+class _RussianOrder(dict[int, int]):
+    """A str.translate table giving the order of textutil.ru_sort_key as plain code points:
+    Russian letters first in alphabetical order (ё right after е), every other character after
+    them in code order. Comparing translated strings is many times faster than comparing
+    ru_sort_key tuples, which matters when a 30 000-row list is sorted."""
+
+    def __missing__(self, code: int) -> int:
+        shifted = code + len(_ALPHABET) + 1
+        value = shifted if shifted <= 0x10FFFF else code
+        self[code] = value
+        return value
+
+
+_ORDER = _RussianOrder({ord(ch): i + 1 for i, ch in enumerate(_ALPHABET)})
+
+
+def text_key(text: str) -> str:
+    """Russian collation key of a text (same order as textutil.ru_sort_key)."""
+    return " ".join(text.split()).lower().translate(_ORDER)  # split() is clean() without a regex
+
+
 def sort_value(value: Any) -> Any:
     """A key that orders None first, numbers and dates naturally, text in Russian order."""
     if value is None:
@@ -39,7 +63,7 @@ def sort_value(value: Any) -> Any:
         return (1, value)
     if isinstance(value, date):
         return (1, value.toordinal())
-    return (2, ru_sort_key(show_value(value)))
+    return (2, text_key(show_value(value)))
 
 
 @dataclass(frozen=True)
@@ -62,9 +86,15 @@ class RowsTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # loading -----------------------------------------------------------------
-    def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Replace all rows (each tuple: one value per column, then the record id)."""
+    def set_rows(
+        self, rows: Sequence[tuple[Any, ...]],
+        predicate: Callable[[tuple[Any, ...]], bool] | None | object = ...,
+    ) -> None:
+        """Replace all rows (each tuple: one value per column, then the record id); a predicate
+        given here replaces the filter in the same pass (one reset, one sort)."""
         self.beginResetModel()
+        if predicate is not ...:
+            self._filter = predicate  # type: ignore[assignment]
         self._rows = list(rows)
         self._sort_cache.clear()
         self._view = self._compute_view()
