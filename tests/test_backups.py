@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import sqlite3
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -81,6 +82,17 @@ def test_rotation_keeps_last_days_and_one_per_month(db) -> None:  # type: ignore
     months = {(d.year, d.month) for d in days}
     assert months == {(2025, 5), (2025, 4), (2025, 3)}
     assert len(kept) == 6 and len(deleted) == 40 - 6
+
+
+def test_rotation_removes_unfinished_copies_of_killed_runs(db) -> None:  # type: ignore[no-untyped-def]
+    folder = paths.backups_dir()
+    old_part = folder / "test-2026-01-01_100000-before-import.sqlite.part"
+    fresh_part = folder / "test-2026-01-02_100000-daily.sqlite.part"
+    for part in (old_part, fresh_part):
+        part.write_bytes(b"half a copy")
+    os.utime(old_part, (time.time() - 7200, time.time() - 7200))
+    backup_now(db, "manual")
+    assert not old_part.exists() and fresh_part.exists()
 
 
 def test_daily_backup_once_a_day(db) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DAILY_KEEP = 10
 DEFAULT_MONTHLY_KEEP = 12
+# An unfinished copy this old belongs to a killed process (a live copy keeps writing to it).
+STALE_PART_SECONDS = 3600
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}_\d{6})(?:-(?P<n>\d+))?"
                    r"-(?P<reason>[\w-]+)\.sqlite$")
 REASONS = {
@@ -155,12 +158,26 @@ def rotate(folder: Path, stem: str, daily_keep: int, monthly_keep: int,
     kept.update(list(months.values())[: max(monthly_keep, 0)])
     if keep is not None:
         kept.add(keep)
-    deleted = []
+    deleted = _remove_stale_parts(folder)
     for b in backups:
         if b.path not in kept:
             b.path.unlink(missing_ok=True)
             deleted.append(b.path)
     return deleted
+
+
+def _remove_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) -> list[Path]:
+    """Unfinished copies («….sqlite.part») left by a copy that was killed mid-way."""
+    removed = []
+    limit = time.time() - older_than
+    for part in folder.glob("*.sqlite.part"):
+        try:
+            if part.stat().st_mtime < limit:
+                part.unlink()
+                removed.append(part)
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def daily_backup(db: Database, today: date | None = None) -> Path | None:
