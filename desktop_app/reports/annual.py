@@ -93,10 +93,11 @@ def org_table(lines: list[queries.OrgLine]) -> Table:
     totals = [sum(column) for column in zip(*(values(x) for x in lines), strict=True)] \
         if lines else [0] * 7
     return Table(
-        headers=("Образовательная организация", "Педагогов", "До 35 лет", "Молодые специалисты",
-                 "Наставники", "Наставляемые", "Пары (группы)", "Охват, %"),
+        headers=("Образовательная организация", "Педа-\nгогов", "До 35 лет",
+                 "Молодые специа-\nлисты", "Настав-\nники", "Настав-\nляемые",
+                 "Пары (груп-\nпы)", "Охват, %"),
         rows=tuple(row(x.name, values(x)) for x in lines),
-        widths=(48, 17, 15, 20, 19, 19, 15, 18), align=("left",) + (N,) * 7, size=10,
+        widths=(80, 14, 10, 16, 15, 16, 12, 14), align=("left",) + (N,) * 7, size=10,
         total=row("Итого", totals),
     )
 
