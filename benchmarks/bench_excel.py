@@ -1,0 +1,177 @@
+"""Excel speed at region scale: import of 30 000 people and the whole-base export.
+
+Each figure is printed with its ratio to a baseline measured in the same run:
+- import (check + write in one transaction) vs openpyxl read_only just reading the file
+  (goal ≤ 2×), with the peak memory of the import (goal ≤ 400 MB);
+- export of the exchange workbook vs openpyxl write_only writing the same cells (goal ≤ 2×).
+Run: /work/venv/bin/python benchmarks/bench_excel.py [--people 30000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desktop_app.exchange.importer import import_file  # noqa: E402
+from desktop_app.exchange.workbook import carried_columns, exchange_tables, export_all  # noqa: E402
+from desktop_app.store.database import open_database  # noqa: E402
+
+HEADER = ["Фамилия", "Имя", "Отчество", "Дата рождения", "ОО", "Должность",
+          "Квалификационная категория", "Дата присвоения категории", "Начало педагогического стажа",
+          "Предмет", "Управленческие кадры", "Уровень образования", "Год окончания",
+          "Специальность по диплому", "Учебное заведение", "Педагогическое образование",
+          "Телефон", "Эл. почта", "Согласие на публикацию", "Примечание"]
+LAST = ["Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Волков", "Фёдоров",
+        "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов", "Егоров", "Орлов", "Зайцев"]
+FIRST = ["Иван", "Пётр", "Сергей", "Андрей", "Олег", "Алексей", "Михаил", "Никита"]
+MIDDLE = ["Иванович", "Петрович", "Сергеевич", "Андреевич", "Олегович", "Алексеевич"]
+CATEGORIES = ["высшая", "первая", "без категории", "соответствие занимаемой должности"]
+
+
+def make_people_file(path: Path, count: int, orgs: list[str]) -> None:
+    rng = random.Random(7)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Педагоги")
+    ws.append(HEADER)
+    seen = set()
+    while len(seen) < count:
+        born = date(1962, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35))
+        name = (rng.choice(LAST), rng.choice(FIRST), rng.choice(MIDDLE))
+        if (name, born) in seen:
+            continue
+        seen.add((name, born))
+        start = born + timedelta(days=365 * 22)
+        ws.append([*name, born.strftime("%d.%m.%Y"), rng.choice(orgs), "учитель",
+                   rng.choice(CATEGORIES[1:2]), start + timedelta(days=1000), start, "математика",
+                   rng.choice(["да", "нет"]), "высшее", born.year + 22, "учитель математики",
+                   "педагогический университет", "да", f"8 913 {rng.randrange(100, 999)} 45 67",
+                   f"t{len(seen)}@school.ru", "нет", ""])
+    wb.save(path)
+
+
+def make_region(path: Path, orgs: int, people_file: Path) -> list[str]:
+    """A region-scale database: ОО via the organisations form, people via the people form."""
+    names = [f"МБОУ СОШ № {i}" for i in range(1, orgs + 1)]
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Организации")
+    ws.append(["Краткое наименование", "Тип организации"])
+    for n in names:
+        ws.append([n, "общеобразовательная"])
+    org_file = path.with_suffix(".orgs.xlsx")
+    wb.save(org_file)
+    db = open_database(path)
+    try:
+        assert import_file(db, org_file).applied
+    finally:
+        db.dispose()
+    return names
+
+
+def read_only_baseline(path: Path) -> float:
+    start = time.perf_counter()
+    wb = openpyxl.load_workbook(path, read_only=True)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.value  # noqa: B018
+    wb.close()
+    return time.perf_counter() - start
+
+
+def write_only_baseline(db_path: Path, out: Path) -> float:
+    """openpyxl write_only writing the same cells (values already read from the database)."""
+    db = open_database(db_path)
+    try:
+        with db.sessions() as s:
+            sheets = [(t.name, [c.name for c in carried_columns(t)],
+                       [tuple(r) for r in s.execute(t.select().with_only_columns(
+                           *carried_columns(t)))]) for t in exchange_tables()]
+    finally:
+        db.dispose()
+    start = time.perf_counter()
+    wb = openpyxl.Workbook(write_only=True)
+    for name, header, rows in sheets:
+        ws = wb.create_sheet(name[:31])
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
+    wb.save(out)
+    return time.perf_counter() - start
+
+
+def import_in_child(db_path: Path, people_file: Path, expected: int) -> tuple[float, float, str]:
+    """Run the import in a fresh process: its own time and its peak resident memory."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--import-only", str(db_path), str(people_file),
+         str(expected)], capture_output=True, text=True, encoding="utf-8", check=True)
+    elapsed_text, line = out.stdout.strip().split("\n")[-1].split(" ", 1)
+    try:
+        import resource  # POSIX only: on Windows the memory figure is not measured
+    except ImportError:
+        return float(elapsed_text), float("nan"), line
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return float(elapsed_text), peak, line
+
+
+def import_only(db_path: Path, people_file: Path, expected: int) -> int:
+    db = open_database(db_path)
+    try:
+        start = time.perf_counter()
+        result = import_file(db, people_file)
+        elapsed = time.perf_counter() - start
+    finally:
+        db.dispose()
+    assert result.applied and result.added == expected, (result.summary(), result.errors[:3])
+    print(f"{elapsed:.3f} {result.message}")
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) == 5 and sys.argv[1] == "--import-only":
+        return import_only(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--orgs", type=int, default=400)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        os.environ.setdefault("METODAKTIV_HOME", str(folder / "home"))
+        db_path = folder / "region.sqlite"
+        people_file = folder / "people.xlsx"
+        names = make_region(db_path, args.orgs, people_file)
+        make_people_file(people_file, args.people, names)
+        size = people_file.stat().st_size / 1024 / 1024
+        print(f"Файл: {args.people} педагогов, {size:.1f} МБ")
+        baseline = read_only_baseline(people_file)
+        print(f"openpyxl read_only, только чтение: {baseline:.2f} с")
+        elapsed, peak_mb, result_line = import_in_child(db_path, people_file, args.people)
+        print(f"Импорт (проверка + запись): {elapsed:.2f} с — {elapsed / baseline:.2f}× "
+              f"(цель ≤ 2×); пик памяти процесса импорта {peak_mb:.0f} МБ (цель ≤ 400 МБ)")
+        print(f"  {result_line}")
+        base_export = write_only_baseline(db_path, folder / "baseline.xlsx")
+        print(f"openpyxl write_only, те же ячейки: {base_export:.2f} с")
+        db = open_database(db_path)
+        try:
+            start = time.perf_counter()
+            counts = export_all(db, folder / "export.xlsx")
+            exported = time.perf_counter() - start
+        finally:
+            db.dispose()
+        print(f"Экспорт книги обмена ({sum(counts.values())} строк): {exported:.2f} с — "
+              f"{exported / base_export:.2f}× (цель ≤ 2×)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
