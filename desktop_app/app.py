@@ -48,13 +48,17 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def quit_after_first_paint(window) -> None:  # type: ignore[no-untyped-def]
-    """For benchmarks/bench_startup.py: leave the event loop once the window has painted."""
+    """For benchmarks/bench_startup.py: print the wall-clock time of the window's first paint
+    and leave the event loop."""
+    import time
+
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
             if event.type() == QEvent.Type.Paint:
+                print(f"first-paint {time.time():.6f}", flush=True)
                 watched.removeEventFilter(self)
                 QTimer.singleShot(0, QApplication.quit)
             return False

@@ -654,9 +654,9 @@ class Matcher:
     limit: int = 3
 
     def _free(self, candidates: list[Row], mentees: list[Row], same_org: bool) -> Row | None:
-        org = mentees[0]["organisation_id"]
+        org, own = mentees[0]["organisation_id"], {m["id"] for m in mentees}
         ok = [c for c in candidates if (c["organisation_id"] == org) == same_org
-              and c["id"] not in self.used
+              and c["id"] not in self.used and c["id"] not in own
               and self.load.get(c["id"], 0) + len(mentees) <= max(self.limit, len(mentees))]
         return self.rng.choice(ok) if ok else None
 
@@ -963,11 +963,11 @@ def _profile(demo: Demo, person: Row) -> dict[str, float]:
     if profile is None:
         rng = demo.rng
         exp = person["_exp"]
-        base = 2.7 if exp < 3 else 3.4 if exp < 10 else 3.9
+        base = 3.05 if exp < 3 else 3.6 if exp < 10 else 3.95
         base += 0.3 if person["category"] in ("highest", "methodist", "mentor") else 0
         age = (REFERENCE - person["birth_date"]).days / 365.25
         areas = sorted({area for _, area in demo.instrument[3]}) if demo.instrument else []
-        profile = {a: base + rng.gauss(0, 0.55) - (0.5 if a == "digital" and age > 55 else 0)
+        profile = {a: base + rng.gauss(0, 0.45) - (0.5 if a == "digital" and age > 55 else 0)
                    for a in areas}
         person["_profile"] = profile
     return profile
@@ -975,9 +975,9 @@ def _profile(demo: Demo, person: Row) -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _noise() -> tuple[float, ...]:
-    """1024 normal deviates (σ 0.75) drawn once: far cheaper per answer than random.gauss."""
+    """1024 normal deviates (σ 0.7) drawn once: far cheaper per answer than random.gauss."""
     fixed = random.Random(20260901)
-    return tuple(sorted(fixed.gauss(0, 0.75) for _ in range(1024)))
+    return tuple(sorted(fixed.gauss(0, 0.7) for _ in range(1024)))
 
 
 def _answers(demo: Demo, session_row: Row) -> Iterable[Row]:
@@ -1156,7 +1156,7 @@ def write_demo(path: Path, scale: str | Scale = "municipality", seed: int = 1) -
     """
     path = Path(path)
     size = resolve_scale(scale)
-    part = path.with_name(path.name + ".part")
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
     _remove(part)
     db = open_database(part, create=True)
     try:

@@ -109,6 +109,10 @@ def test_groups_forms_and_levels(con: sqlite3.Connection) -> None:
     assert any(2 <= s <= 4 for s in sizes) and max(sizes) <= 4 and min(sizes) == 1
     assert one(con, "SELECT count(DISTINCT form_id) FROM pairs") >= 4
     assert one(con, "SELECT count(*) FROM pairs WHERE level='municipal'") >= 1
+    assert one(con, "SELECT count(*) FROM pairs p JOIN pair_mentees m ON m.pair_id = p.id "
+                    "WHERE m.person_id = p.mentor_id") == 0
+    assert one(con, "SELECT count(*) FROM (SELECT person_id FROM pair_mentees "
+                    "GROUP BY person_id HAVING count(*) > 1)") == 0
     assert one(con, "SELECT count(DISTINCT status) FROM pairs") == 4
     plans = [r[0] for r in con.execute("SELECT count(*) FROM plan_items GROUP BY programme_id")]
     assert min(plans) >= 4 and max(plans) <= 8
@@ -288,7 +292,7 @@ def test_small_custom_scale_through_the_same_path(tmp_path: Path) -> None:
     assert 50 <= counts["diagnostic_sessions"] <= 70
     assert counts["answers"] == counts["instrument_items"] * (
         counts["diagnostic_sessions"] - _external(path))
-    assert not Path(f"{path}.part").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["small.sqlite"]
 
 
 def _external(path: Path) -> int:

@@ -135,6 +135,10 @@ class RowsTableModel(QAbstractTableModel):
                 return pos
         return None
 
+    def all_rows(self) -> list[tuple[Any, ...]]:
+        """Every loaded row, filtered out or not, in loading order."""
+        return self._rows
+
     def visible_rows(self) -> list[tuple[Any, ...]]:
         return [self._rows[i] for i in self._view]
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.textutil import fold
-from desktop_app.ui.table_model import Column, RowsTableModel
+from desktop_app.ui.table_model import Column, RowsTableModel, show_value
 
 
 def search_key(value: Any) -> str:
@@ -43,7 +43,8 @@ class ListPanel(QWidget):
         super().__init__(parent)
         self.model = RowsTableModel(columns, self)
         self._search_columns = tuple(search_columns)
-        self._keys: dict[Any, str] = {}
+        self._keys: dict[Any, str] | None = {}
+        self._fitted = False
         self._extra: Callable[[tuple[Any, ...]], bool] | None = None
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(placeholder)
@@ -52,8 +53,9 @@ class ListPanel(QWidget):
         self.count = QLabel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        # rows come in Russian alphabetical order of the first column, and the header says so
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -79,22 +81,41 @@ class ListPanel(QWidget):
 
     def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Show new rows (each: column values, then the record id)."""
-        columns = self._search_columns
-        self._keys = {row[-1]: " ".join(search_key(row[c]) for c in columns) for row in rows}
-        self.model.set_rows(rows, self._predicate())
+        self._keys = None  # built on the first search: not needed to show the rows
+        self.model.set_rows(rows, self._predicate(rows))
         self._show_count()
+        if rows and not self._fitted:
+            self._fitted = True
+            self.fit_columns()
+
+    def fit_columns(self, sample: int = 300, cap: int = 260) -> None:
+        """Widen (never narrow) each column to its title and to most of the text of the first
+        rows (the 90th percentile, so one long value does not push the rest off screen), up to
+        a cap; measured from the values, so 30 000 rows cost no more than 300."""
+        header = self.table.horizontalHeader()
+        cells, titles = self.table.fontMetrics(), header.fontMetrics()
+        rows = self.model.visible_rows()[:sample]
+        for column, title in enumerate(self.model.column_titles()[:-1]):
+            texts = sorted(cells.horizontalAdvance(show_value(row[column])) for row in rows)
+            typical = texts[int(len(texts) * 0.9)] + 12 if texts else 0
+            width = min(max(titles.horizontalAdvance(title) + 24, typical), cap)
+            if width > header.sectionSize(column):
+                header.resizeSection(column, width)
 
     def set_extra_filter(self, predicate: Callable[[tuple[Any, ...]], bool] | None) -> None:
         self._extra = predicate
         self._apply()
 
-    def _predicate(self) -> Callable[[tuple[Any, ...]], bool] | None:
-        """The search and the extra filter as one predicate (None when nothing filters)."""
+    def _predicate(
+        self, rows: Sequence[tuple[Any, ...]] | None = None
+    ) -> Callable[[tuple[Any, ...]], bool] | None:
+        """The search and the extra filter as one predicate (None when nothing filters) over
+        the given rows, or the loaded ones."""
         needle = fold(self.search.text())
         extra = self._extra
-        keys = self._keys
         if not needle and extra is None:
             return None
+        keys = self._search_keys(rows) if needle else {}
 
         def predicate(row: tuple[Any, ...]) -> bool:
             if needle and needle not in keys[row[-1]]:
@@ -102,6 +123,16 @@ class ListPanel(QWidget):
             return extra is None or extra(row)
 
         return predicate
+
+    def _search_keys(self, rows: Sequence[tuple[Any, ...]] | None = None) -> dict[Any, str]:
+        """The folded text of the searched columns of every row, by record id."""
+        if self._keys is None:
+            columns = self._search_columns
+            self._keys = {
+                row[-1]: " ".join(search_key(row[c]) for c in columns)
+                for row in (self.model.all_rows() if rows is None else rows)
+            }
+        return self._keys
 
     def _apply(self) -> None:
         self.model.set_filter(self._predicate())
