@@ -170,7 +170,7 @@ def _remove_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) ->
     """Unfinished copies («….sqlite.part») left by a copy that was killed mid-way."""
     removed = []
     limit = time.time() - older_than
-    for part in folder.glob("*.sqlite.part"):
+    for part in folder.glob("*.sqlite.part*"):
         try:
             if part.stat().st_mtime < limit:
                 part.unlink()
