@@ -193,7 +193,7 @@ def _entry(mapper: Mapper[Any], target: Any, action: str, old: dict[str, Any],
         new = {**keys, **new}
     return {
         "changed_at": datetime.now().replace(microsecond=0),
-        "table_name": mapper.local_table.name,
+        "table_name": mapper.persist_selectable.description,
         "record_id": _record_id(mapper, target),
         "action": action,
         "old_values": json.dumps(old, ensure_ascii=False) if old else "",
@@ -225,7 +225,7 @@ def _write_pending(session: Session, _flush_context: Any) -> None:
     """Write what this flush changed into change_log, in the same transaction."""
     pending = session.info.pop(PENDING_KEY, None)
     if pending:
-        session.connection().execute(insert(ChangeLog.__table__), pending)
+        session.connection().execute(insert(ChangeLog), pending)
 
 
 def _forget_pending(session: Session, *_args: Any) -> None:
@@ -379,7 +379,7 @@ def pair_history(session: Session, pair_id: int) -> list[HistoryEntry]:
         "plan_items": plan_ids,
         "monitorings": _ids_by_column(session, Monitoring, "pair_id", pair_id),
     }
-    extra = []
+    extra: list[ChangeLog] = []
     for table in ("pair_mentees", "pair_directions"):
         stmt = select(ChangeLog).where(ChangeLog.table_name == table,
                                        ChangeLog.record_id == pair_id)

@@ -84,7 +84,7 @@ def _pid_alive_windows(pid: int) -> bool:  # pragma: no cover - Windows only
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
-        return ctypes.get_last_error() == 5  # access denied: it exists
+        return bool(ctypes.get_last_error() == 5)  # type: ignore[attr-defined]  # access denied
     try:
         code = ctypes.c_ulong()
         if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
