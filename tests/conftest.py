@@ -27,3 +27,31 @@ def db(tmp_path: Path) -> Iterator["Database"]:  # noqa: F821
     database = open_database(tmp_path / "test.sqlite")
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A modal message box offscreen would wait forever: record it and answer the safe button.
+
+    Tests that need another answer patch the function themselves; `message_boxes` shows what
+    was said.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def recorder(kind: str, answer: QMessageBox.StandardButton):  # type: ignore[no-untyped-def]
+        def show(*args, **kwargs):  # type: ignore[no-untyped-def]
+            text = args[2] if len(args) > 2 else kwargs.get("text", "")
+            shown.append((kind, str(text)))
+            return answer
+
+        return show
+
+    buttons = QMessageBox.StandardButton
+    for kind, answer in (
+        ("information", buttons.Ok), ("warning", buttons.Ok), ("critical", buttons.Ok),
+        ("question", buttons.No), ("about", buttons.Ok),
+    ):
+        monkeypatch.setattr(QMessageBox, kind, recorder(kind, answer))
+    return shown
