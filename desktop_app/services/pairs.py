@@ -1121,7 +1121,6 @@ FROM pairs p
 JOIN people m ON m.id = p.mentor_id
 LEFT JOIN organisations o ON o.id = m.organisation_id
 JOIN mentorship_forms f ON f.id = p.form_id
-ORDER BY p.start_date DESC, p.id
 """
 _MENTEES_SQL = f"""
 SELECT pm.pair_id, {_short_sql("x")}, x.organisation_id
@@ -1185,6 +1184,7 @@ def list_pairs(
             updated_at, is_open and today <= end_date <= soon_until,
             is_open and (updated_at is None or updated_at.date() <= stale_until),
         ))
+    rows.sort(key=lambda r: (-r.start_date.toordinal(), r.id))  # newest programmes first
     if flt is not None:
         rows = [row for row in rows if flt.matches(row)]
     return rows
@@ -1203,6 +1203,19 @@ class YoungRow:
     experience_years: int
 
 
+_YOUNG_SQL = """
+SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
+       coalesce(o.short_name, ''), p.position, p.birth_date, p.ped_experience_start
+FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+WHERE p.is_active = 1 AND p.birth_date > :born_after
+  AND p.ped_experience_start > :started_after AND p.ped_experience_start <= :on
+  AND NOT EXISTS (
+      SELECT 1 FROM pair_mentees pm JOIN pairs x ON x.id = pm.pair_id
+      WHERE pm.person_id = p.id AND x.status IN ('planned', 'active')
+        AND x.start_date <= :on AND x.end_date >= :on)
+"""
+
+
 def young_without_mentor(session: Session, on: date | None = None) -> list[YoungRow]:
     """Active people under 35 with under 3 full years of pedagogical experience on the date
     who are not a mentee of a planned or active pair whose period contains the date.
@@ -1210,35 +1223,19 @@ def young_without_mentor(session: Session, on: date | None = None) -> list[Young
     A person with no recorded start of experience is not counted (the experience is unknown).
     """
     on = on or date.today()
-    covered = set(
-        session.scalars(
-            select(PairMentee.person_id)
-            .join(Pair, Pair.id == PairMentee.pair_id)
-            .where(Pair.status.in_(OPEN_STATUSES), Pair.start_date <= on, Pair.end_date >= on)
-        )
-    )
-    born_after = add_months(on, -12 * YOUNG_AGE)
-    started_after = add_months(on, -12 * YOUNG_EXPERIENCE)
-    stmt = (
-        select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
-               Organisation.short_name, Person.position, Person.birth_date,
-               Person.ped_experience_start)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(
-            Person.is_active.is_(True),
-            Person.birth_date > born_after,
-            Person.ped_experience_start > started_after,
-            Person.ped_experience_start <= on,
-        )
-        .order_by(Person.last_name, Person.first_name, Person.middle_name)
-    )
-    return [
-        YoungRow(r.id, " ".join(p for p in (r.last_name, r.first_name, r.middle_name) if p),
-                 r.short_name or "", r.position, years_between(r.birth_date, on),
-                 years_between(r.ped_experience_start, on))
-        for r in session.execute(stmt)
-        if r.id not in covered
+    params = {
+        "on": on.isoformat(),
+        "born_after": add_months(on, -12 * YOUNG_AGE).isoformat(),
+        "started_after": add_months(on, -12 * YOUNG_EXPERIENCE).isoformat(),
+    }
+    rows = [
+        YoungRow(pid, name, org, position, years_between(_as_date(born), on),
+                 years_between(_as_date(started), on))
+        for pid, name, org, position, born, started in session.connection().exec_driver_sql(
+            _YOUNG_SQL, params)
     ]
+    rows.sort(key=lambda r: ru_key(r.fio))
+    return rows
 
 
 def repeated_direction_mentees(session: Session) -> list[str]:

@@ -23,7 +23,13 @@ from desktop_app.model.enums import PairStatus
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.pair_dialog import PairDialog, StatusDialog, date_edit, from_qdate
+from desktop_app.ui.pair_dialog import (
+    PairDialog,
+    StatusDialog,
+    date_edit,
+    from_qdate,
+    gc_paused,
+)
 from desktop_app.ui.programme_panel import ProgrammePanel
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
@@ -192,6 +198,10 @@ class PairsTab(QWidget):
     # data -------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the pairs, the filter choices and the attention lists again."""
+        with gc_paused():
+            self._reload()
+
+    def _reload(self) -> None:
         keep = self.list.selected_id()
         today = date.today()
         with self.db.sessions() as session:
