@@ -176,7 +176,7 @@ class PairDialog(QDialog):
         for pid in mentee_ids:
             self._add_mentee(pid)
         self._refresh_notice()
-        self.resize(980, 680)
+        self.resize(1060, 700)
 
     def _add_missing_people(self, data: pairs.PairInput) -> None:
         """Someone who left (the choices hold only active people) still shows in an old pair."""
