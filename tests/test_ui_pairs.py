@@ -174,6 +174,16 @@ def test_filters_badges_and_young(qtbot, people) -> None:  # type: ignore[no-unt
     tab.status_box.setCurrentIndex(tab.status_box.findData("active"))
     assert tab.list.model.rowCount() == 0
     assert tab.list.count.text() == "Показано: 0 из 2"
+    tab.reset_filter()
+    assert tab.list.model.rowCount() == 2 and not tab.period_from.isEnabled()
+    later = today + timedelta(days=100)
+    tab.period_from.setDate(QDate(later.year, later.month, later.day))
+    tab.period_to.setDate(QDate(later.year + 2, 1, 1))
+    assert tab.list.model.rowCount() == 2  # the period is not applied until ticked
+    tab.period_check.setChecked(True)
+    assert tab.period_from.isEnabled()
+    assert [tab.list.model.row_values(i)[2] for i in range(tab.list.model.rowCount())] == [
+        "Фёдоров И."]
 
 
 def test_status_monitoring_and_satisfaction_entry(qtbot, people) -> None:  # type: ignore[no-untyped-def]

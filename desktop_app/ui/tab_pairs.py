@@ -109,6 +109,9 @@ class PairsTab(QWidget):
         for w in (self.org_box, self.form_box, self.status_box):
             w.currentIndexChanged.connect(self.apply_filter)
         self.period_check.toggled.connect(self.apply_filter)
+        for edit in (self.period_from, self.period_to):
+            edit.setEnabled(False)
+            self.period_check.toggled.connect(edit.setEnabled)
         self.period_from.dateChanged.connect(self.apply_filter)
         self.period_to.dateChanged.connect(self.apply_filter)
         reset = QPushButton("Сбросить", self)
@@ -278,6 +281,8 @@ class PairsTab(QWidget):
             b.blockSignals(True)
             b.setChecked(False)
             b.blockSignals(False)
+        self.period_from.setEnabled(False)
+        self.period_to.setEnabled(False)
         self.apply_filter()
 
     def _reselect(self, pair_id: int | None) -> None:
