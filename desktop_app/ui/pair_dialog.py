@@ -569,6 +569,12 @@ class StatusDialog(QDialog):
         if not self.status_box.count():
             self.error.setText("Статус завершённой или прекращённой пары не меняется.")
             buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.status_box.currentIndexChanged.connect(self._status_changed)
+        self._status_changed()
+
+    def _status_changed(self) -> None:
+        early = self.status_box.currentData() == PairStatus.ENDED_EARLY.value
+        self.reason_edit.setEnabled(early)
 
     def save(self) -> None:
         try:
