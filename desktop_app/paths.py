@@ -65,7 +65,7 @@ def resources_dir() -> Path:
 
 
 def resource(*parts: str) -> Path:
-    """The path of a shipped resource file, e.g. resource("fonts", "LiberationSerif-Regular.ttf")."""
+    """The path of a shipped resource file, e.g. resource("fonts", "LiberationSerif-Bold.ttf")."""
     path = resources_dir().joinpath(*parts)
     if not path.exists():
         raise FileNotFoundError(f"Не найден файл ресурсов: {path}")

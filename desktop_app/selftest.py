@@ -46,7 +46,9 @@ def _check_database(tmp: Path) -> str:
         db.dispose()
     if not (presets and forms and items):
         raise RuntimeError("справочники не загружены в новую базу")
-    return f"ревизия {revision}; основания: {presets} набора, форм: {forms}, пунктов анкеты: {items}"
+    return (
+        f"ревизия {revision}; основания: {presets} набора, форм: {forms}, пунктов анкеты: {items}"
+    )
 
 
 def _check_pdf(tmp: Path) -> str:

@@ -18,7 +18,7 @@ def clean(text: object) -> str:
 
 
 def fold(text: object) -> str:
-    """A search key: lower case, ё as е, spaces cleaned (SQLite's lower() does not fold Cyrillic)."""
+    """A search key: lower case, ё as е, spaces cleaned (SQLite lower() does not fold Cyrillic)."""
     return clean(text).lower().replace("ё", "е")
 
 

@@ -1,6 +1,6 @@
 """One build script: version → PyInstaller one-folder bundle → its self-test → installer → zip.
 
-On Windows it produces dist/Metodaktiv-<version>-setup.exe and dist/Metodaktiv-<version>-portable.zip.
+On Windows it produces dist/Metodaktiv-<version>-setup.exe and a portable zip beside it.
 On Linux (CI's check, installer/check_linux.sh) the same steps build the bundle, run its
 self-test offscreen and compile the NSIS script with that bundle as payload.
 
@@ -38,10 +38,21 @@ def build_bundle() -> None:
     step("PyInstaller: one-folder bundle")
     shutil.rmtree(BUNDLE, ignore_errors=True)
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
-         str(ROOT / "installer" / "metodaktiv.spec")],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(ROOT / "build" / "pyinstaller"),
+            str(ROOT / "installer" / "metodaktiv.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
     )
 
 
@@ -50,15 +61,33 @@ def smoke_test() -> None:
     step("Self-test of the bundle")
     cli = BUNDLE / f"metodaktiv-cli{EXE_SUFFIX}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "METODAKTIV_HOME": str(Path(tmp) / "home"),
-               "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-        result = subprocess.run([str(cli), "--selftest"], cwd=tmp, env=env, capture_output=True,
-                                text=True, encoding="utf-8", errors="replace", timeout=300)
+        env = {
+            **os.environ,
+            "METODAKTIV_HOME": str(Path(tmp) / "home"),
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        }
+        result = subprocess.run(
+            [str(cli), "--selftest"],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=300,
+        )
         print(result.stdout, result.stderr, sep="")
         if result.returncode != 0 or not result.stdout.strip().endswith("OK"):
             raise SystemExit("Самопроверка собранной программы не пройдена")
-        check = subprocess.run([str(cli), "--db", "new.sqlite", "check"], cwd=tmp, env=env,
-                               capture_output=True, text=True, encoding="utf-8", timeout=300)
+        check = subprocess.run(
+            [str(cli), "--db", "new.sqlite", "check"],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+        )
         print(check.stdout)
         if check.returncode != 0:
             raise SystemExit(f"check в собранной программе не прошёл: {check.stderr}")
@@ -79,9 +108,16 @@ def build_installer(ver: str) -> Path:
     step("NSIS installer")
     out = DIST / f"Metodaktiv-{ver}-setup.exe"
     subprocess.run(
-        [makensis(), "-V2", f"-DVERSION={ver}", f"-DSOURCE_DIR={BUNDLE}", f"-DOUTFILE={out}",
-         str(ROOT / "installer" / "metodaktiv.nsi")],
-        check=True, cwd=ROOT / "installer",
+        [
+            makensis(),
+            "-V2",
+            f"-DVERSION={ver}",
+            f"-DSOURCE_DIR={BUNDLE}",
+            f"-DOUTFILE={out}",
+            str(ROOT / "installer" / "metodaktiv.nsi"),
+        ],
+        check=True,
+        cwd=ROOT / "installer",
     )
     print(f"installer: {out} ({out.stat().st_size // 1024 // 1024} MB)")
     return out

@@ -20,7 +20,7 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator["Database"]:  # noqa: F821
+def db(tmp_path: Path) -> Iterator[Database]:  # noqa: F821
     """A new, migrated database file with the presets."""
     from desktop_app.store.database import open_database
 
@@ -50,8 +50,11 @@ def no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str
 
     buttons = QMessageBox.StandardButton
     for kind, answer in (
-        ("information", buttons.Ok), ("warning", buttons.Ok), ("critical", buttons.Ok),
-        ("question", buttons.No), ("about", buttons.Ok),
+        ("information", buttons.Ok),
+        ("warning", buttons.Ok),
+        ("critical", buttons.Ok),
+        ("question", buttons.No),
+        ("about", buttons.Ok),
     ):
         monkeypatch.setattr(QMessageBox, kind, recorder(kind, answer))
     return shown

@@ -23,8 +23,12 @@ def digest(path: Path) -> str:
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True,
-        encoding="utf-8", cwd=cwd, timeout=120,
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -41,7 +45,9 @@ def test_new_file_is_migrated_to_head_with_presets(db) -> None:
         forms = list(s.scalars(select(MentorshipForm.name)))
         assert "Реверсивное наставничество" in forms and "Флэш-наставничество" in forms
         plan = s.scalar(
-            select(IndicatorPlan.value).where(IndicatorPlan.code == "I5", IndicatorPlan.year == 2025)
+            select(IndicatorPlan.value).where(
+                IndicatorPlan.code == "I5", IndicatorPlan.year == 2025
+            )
         )
         assert plan == 80
         assert s.scalar(select(Ground.text).where(Ground.number == 7, Ground.preset_id == 2))
@@ -63,7 +69,9 @@ def test_reopening_changes_nothing(tmp_path: Path) -> None:
         (b"PK\x03\x04" + b"\x00" * 200, "не является базой данных SQLite"),
     ],
 )
-def test_not_a_database_is_refused_and_unchanged(tmp_path: Path, content: bytes, words: str) -> None:
+def test_not_a_database_is_refused_and_unchanged(
+    tmp_path: Path, content: bytes, words: str
+) -> None:
     path = tmp_path / "bad.sqlite"
     path.write_bytes(content)
     before = digest(path)

@@ -95,7 +95,9 @@ class Deficit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     area: Mapped[str] = mapped_column(String(32), index=True)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("instrument_items.id", ondelete="SET NULL"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instrument_items.id", ondelete="SET NULL")
+    )
     title: Mapped[str] = mapped_column(Text)
     found_session_id: Mapped[int | None] = mapped_column(
         ForeignKey("diagnostic_sessions.id", ondelete="SET NULL")

@@ -56,7 +56,9 @@ class Pair(Base):
 class PairMentee(Base):
     __tablename__ = "pair_mentees"
 
-    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True
+    )
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
@@ -66,7 +68,9 @@ class PairMentee(Base):
 class PairDirectionLink(Base):
     __tablename__ = "pair_directions"
 
-    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True
+    )
     direction: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 

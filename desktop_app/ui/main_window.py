@@ -57,7 +57,9 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
         self._action(file_menu, "Создать базу…", self.create_database, QKeySequence.StandardKey.New)
-        self._action(file_menu, "Открыть базу…", self.choose_database, QKeySequence.StandardKey.Open)
+        self._action(
+            file_menu, "Открыть базу…", self.choose_database, QKeySequence.StandardKey.Open
+        )
         self._action(file_menu, "Демонстрационная база", self.open_demo)
         file_menu.addSeparator()
         # [file menu: Excel — exchange]
