@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 from desktop_app.commands.common import UserError
+from desktop_app.commands.exchange import busy_message
 from desktop_app.demo import SCALES, write_demo
+from desktop_app.store.lock import DatabaseBusy, DatabaseLock
 
 SHOWN = {
     "organisations": "организаций",
@@ -50,7 +52,16 @@ def run_demo(args: argparse.Namespace) -> int:
         )
     if not out.parent.exists():
         raise UserError(f"Папка «{out.parent}» не существует.")
-    result = write_demo(out, scale=args.scale, seed=args.seed)
+    lock = DatabaseLock(out.resolve())
+    if out.exists():  # --force replaces a database: never one open in the window
+        try:
+            lock.acquire()
+        except DatabaseBusy as exc:
+            raise UserError(busy_message(exc, "Демонстрационная база не записана")) from exc
+    try:
+        result = write_demo(out, scale=args.scale, seed=args.seed)
+    finally:
+        lock.release()
     print(f"Демонстрационная база записана: {out}")
     print(f"Масштаб: {args.scale}, начальное число: {args.seed}")
     for table, label in SHOWN.items():

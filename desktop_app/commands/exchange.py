@@ -6,10 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.commands.common import UserError, open_db
+from desktop_app.commands.common import UserError, db_target, open_db
 from desktop_app.exchange.kinds import KIND_CODES
 from desktop_app.exchange.result import ImportResult
 from desktop_app.exchange.safe import ExchangeError
+from desktop_app.store.backup import BackupError
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.lock import DatabaseBusy
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,15 +69,33 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def busy_message(exc: DatabaseBusy, refused: str) -> str:
+    """The refusal of a writing command while the database is open in another copy:
+    who holds it and since when; `refused` says what was not done («Загрузка не выполнена»)."""
+    return (f"База данных «{exc.path.name}» открыта в другой копии Методактива "
+            f"{exc.holder.describe()}. {refused}, база не изменена. Закройте программу там "
+            "и повторите команду.")
+
+
+def open_for_writing(args: argparse.Namespace, refused: str, create: bool = False) -> Database:
+    """Open --db for a command that writes, holding its lock as the window does."""
+    try:
+        return open_database(db_target(args), create=create, lock=True)
+    except DatabaseBusy as exc:
+        raise UserError(busy_message(exc, refused)) from exc
+
+
 def run_import(args: argparse.Namespace) -> int:
     from desktop_app.exchange.importer import import_file
 
     path = Path(args.file)
     report = _out_path(args.report) if args.report else None
-    db = open_db(args, create=True)
+    # a dry run writes nothing: it may check a file while the window has the database open
+    db = (open_db(args, create=True) if args.dry_run
+          else open_for_writing(args, "Загрузка не выполнена", create=True))
     try:
         result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only)
-    except ExchangeError as exc:
+    except (ExchangeError, BackupError) as exc:
         raise UserError(str(exc)) from exc
     finally:
         db.dispose()

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop_app.commands.common import UserError, open_db, parse_ru_date
+from desktop_app.commands.exchange import open_for_writing
 from desktop_app.reports import FORMATS, KINDS, NotFound, ReportParams, produce
 from desktop_app.reports.params import last_number, next_number
 from desktop_app.services.indicators import IndicatorInputError
@@ -46,7 +47,14 @@ def run_report(args: argparse.Namespace) -> int:
     _check_usage(args)
     if not args.out.parent.is_dir():
         raise UserError(f"Папка «{args.out.parent}» не существует.")
-    db = open_db(args, read_only=getattr(args, "read_only", False))
+    read_only = bool(getattr(args, "read_only", False))
+    if KINDS[args.kind].is_order and not read_only:
+        # an order's number is recorded in the database: one writer, as in the window
+        db = open_for_writing(
+            args, "Приказ не сформирован (его номер записывается в базу; сформируйте его в "
+                  "окне программы)")
+    else:
+        db = open_db(args, read_only=read_only)
     try:
         with db.sessions() as session:
             number = args.number

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop_app import paths
 from desktop_app.exchange import forms_import as fi
 from desktop_app.exchange.kinds import (
     DIAGNOSTICS_BASE,
@@ -29,7 +28,7 @@ from desktop_app.exchange.reader import (
 from desktop_app.exchange.result import ImportResult, SheetOutcome
 from desktop_app.exchange.safe import ExchangeError, merged_ranges, open_workbook
 from desktop_app.model import Instrument, InstrumentItem
-from desktop_app.store.backup import backup_file, stamped_name
+from desktop_app.store.backups import backup_now
 from desktop_app.store.database import Database
 
 LISTS_SHEET = "Списки"
@@ -41,10 +40,11 @@ IMPORTERS: dict[str, type[fi.FormImport]] = {
 
 
 def backup_before_import(db: Database) -> Path | None:
-    """A checked copy of the database file in the backups folder (None for a non-file URL)."""
+    """A checked copy of the database file in the backups folder, rotated with the others
+    (None for a non-file URL). Raises BackupError (Russian message) when it cannot be made."""
     if db.path is None or not db.path.exists():
         return None
-    return backup_file(db.path, paths.backups_dir() / stamped_name(db.path, "before-import"))
+    return backup_now(db, "before-import")
 
 
 def current_instrument(session: Session) -> Instrument | None:
