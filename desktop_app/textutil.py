@@ -7,7 +7,22 @@ from datetime import date
 
 _SPACES = re.compile(r"\s+")
 _ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-_ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+class _RussianOrder(dict[int, int]):
+    """A str.translate table putting text in Russian order as plain code points: Russian
+    letters first in alphabetical order (ё right after е), every other character after them in
+    code order. Comparing translated strings runs in C, many times faster than comparing
+    per-character tuples, which matters when 30 000 names are sorted."""
+
+    def __missing__(self, code: int) -> int:
+        shifted = code + len(_ALPHABET) + 1
+        value = shifted if shifted <= 0x10FFFF else code
+        self[code] = value
+        return value
+
+
+_ORDER = _RussianOrder({ord(ch): i + 1 for i, ch in enumerate(_ALPHABET)})
 
 
 def clean(text: object) -> str:
@@ -22,17 +37,26 @@ def fold(text: object) -> str:
     return clean(text).lower().replace("ё", "е")
 
 
-def ru_sort_key(text: object) -> tuple[tuple[int, int], ...]:
-    """Sort key in Russian alphabetical order with ё right after е; other characters after."""
-    key = []
-    for ch in clean(text).lower():
-        pos = _ORDER.get(ch)
-        key.append((0, pos) if pos is not None else (1, ord(ch)))
-    return tuple(key)
+def ru_sort_key(text: object) -> str:
+    """Sort key in Russian alphabetical order with ё right after е; other characters after.
+
+    Case-insensitive, spaces cleaned as clean() does (str.split() is clean() without a regex).
+    The one Russian key of the program: lists, services and documents all sort with it."""
+    if text is None:
+        return ""
+    return " ".join(str(text).split()).lower().translate(_ORDER)
 
 
 def fio(last: str, first: str, middle: str = "") -> str:
     return " ".join(part for part in (last, first, middle) if part)
+
+
+def person_key(*parts: str | None) -> str:
+    """The one key people are matched on everywhere (people.search_key): the folded ФИО.
+
+    Takes the three parts or one «Фамилия Имя Отчество» text; case, ё/е and spaces ignored.
+    """
+    return fold(" ".join(part for part in parts if part))
 
 
 def short_fio(last: str, first: str, middle: str = "") -> str:

@@ -39,7 +39,7 @@ from desktop_app.model.enums import (
     Respondent,
 )
 from desktop_app.services import settings
-from desktop_app.textutil import clean, fmt_date, fold, short_fio, years_between
+from desktop_app.textutil import clean, fmt_date, fold, ru_sort_key, short_fio, years_between
 
 OPEN_STATUSES = (PairStatus.PLANNED.value, PairStatus.ACTIVE.value)
 FINAL_STATUSES = (PairStatus.COMPLETED.value, PairStatus.ENDED_EARLY.value)
@@ -190,17 +190,6 @@ class PersonChoice:
     experience_years: int | None
 
 
-# Russian order (ё right after е, as textutil.ru_sort_key) through str.translate, which runs
-# in C: ru_sort_key builds a tuple per character and took about a second for 30 000 names.
-_ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-_RU_ORDER = str.maketrans({ch: chr(0x0500 + i) for i, ch in enumerate(_ALPHABET)})
-
-
-def ru_key(text: str) -> str:
-    """A fast sort key in Russian order (case-insensitive, ё after е)."""
-    return text.lower().translate(_RU_ORDER)
-
-
 _CHOICES_SQL = """
 SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
        p.organisation_id, coalesce(o.short_name, ''), p.position, p.subject,
@@ -221,7 +210,7 @@ def list_person_choices(session: Session, on: date | None = None) -> list[Person
     on = on or date.today()
     result = session.connection().exec_driver_sql(_CHOICES_SQL, {"on": on.isoformat()})
     rows = [PersonChoice(*r) for r in result.fetchall()]
-    rows.sort(key=lambda c: ru_key(c.fio))
+    rows.sort(key=lambda c: ru_sort_key(c.fio))
     return rows
 
 
@@ -1234,7 +1223,7 @@ def young_without_mentor(session: Session, on: date | None = None) -> list[Young
         for pid, name, org, position, born, started in session.connection().exec_driver_sql(
             _YOUNG_SQL, params)
     ]
-    rows.sort(key=lambda r: ru_key(r.fio))
+    rows.sort(key=lambda r: ru_sort_key(r.fio))
     return rows
 
 
@@ -1259,7 +1248,7 @@ def repeated_direction_mentees(session: Session) -> list[str]:
         )
     }
     lines = []
-    for pid, code, ids in sorted(found, key=lambda r: (ru_key(names.get(r[0], "")), r[1])):
+    for pid, code, ids in sorted(found, key=lambda r: (ru_sort_key(names.get(r[0], "")), r[1])):
         numbers = ", № ".join(str(i) for i in sorted(int(x) for x in ids.split(",")))
         lines.append(f"{names.get(pid, pid)}: пары № {numbers}, направление "
                      f"«{PairDirection(code).label}»")

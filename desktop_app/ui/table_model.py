@@ -2,7 +2,8 @@
 
 Rows are tuples of plain values; each column says how to show and sort its value. Sorting uses
 Russian order (ё right after е); a filter is a predicate over the row, applied in Python on the
-already-loaded rows, then the view is reset (a proxy model would be far too slow at 30 000 rows).
+already-loaded rows kept in their sorted order (a filter never sorts), then the view is reset
+(a proxy model would be far too slow at 30 000 rows).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_app.textutil import fmt_date
+from desktop_app.textutil import fmt_date, ru_sort_key
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,28 +32,9 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-_ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-
-
-class _RussianOrder(dict[int, int]):
-    """A str.translate table giving the order of textutil.ru_sort_key as plain code points:
-    Russian letters first in alphabetical order (ё right after е), every other character after
-    them in code order. Comparing translated strings is many times faster than comparing
-    ru_sort_key tuples, which matters when a 30 000-row list is sorted."""
-
-    def __missing__(self, code: int) -> int:
-        shifted = code + len(_ALPHABET) + 1
-        value = shifted if shifted <= 0x10FFFF else code
-        self[code] = value
-        return value
-
-
-_ORDER = _RussianOrder({ord(ch): i + 1 for i, ch in enumerate(_ALPHABET)})
-
-
 def text_key(text: str) -> str:
-    """Russian collation key of a text (same order as textutil.ru_sort_key)."""
-    return " ".join(text.split()).lower().translate(_ORDER)  # split() is clean() without a regex
+    """Russian collation key of a text: textutil.ru_sort_key (ё right after е)."""
+    return ru_sort_key(text)
 
 
 def sort_value(value: Any) -> Any:
@@ -63,7 +45,15 @@ def sort_value(value: Any) -> Any:
         return (1, value)
     if isinstance(value, date):
         return (1, value.toordinal())
-    return (2, text_key(show_value(value)))
+    return (2, ru_sort_key(show_value(value)))
+
+
+def column_keys(values: Sequence[Any]) -> list[Any]:
+    """Sort keys of one column's values, in the order of sort_value: plain text keys when every
+    value is text (the usual case, and comparing strings is far faster than tuples)."""
+    if all(type(v) is str for v in values):
+        return [ru_sort_key(v) for v in values]
+    return [sort_value(v) for v in values]
 
 
 @dataclass(frozen=True)
@@ -74,12 +64,16 @@ class Column:
 
 
 class RowsTableModel(QAbstractTableModel):
-    """Rows of plain tuples; row_id(i) gives the record id kept in the last tuple element."""
+    """Rows of plain tuples; row_id(i) gives the record id kept in the last tuple element.
+
+    The model keeps every row's position in the current sort order (_order); a filter only
+    picks from that order, so typing in a search field never sorts again."""
 
     def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[tuple[Any, ...]] = []
+        self._order: list[int] = []
         self._view: list[int] = []
         self._sort_cache: dict[int, list[Any]] = {}
         self._filter: Callable[[tuple[Any, ...]], bool] | None = None
@@ -97,28 +91,44 @@ class RowsTableModel(QAbstractTableModel):
             self._filter = predicate  # type: ignore[assignment]
         self._rows = list(rows)
         self._sort_cache.clear()
-        self._view = self._compute_view()
+        self._order = self._sorted_order()
+        self._view = self._filtered(self._order)
         self.endResetModel()
 
     def set_filter(self, predicate: Callable[[tuple[Any, ...]], bool] | None) -> None:
+        """Show the rows passing the predicate (all with None), in the current sort order."""
         self.beginResetModel()
         self._filter = predicate
-        self._view = self._compute_view()
+        self._view = self._filtered(self._order)
         self.endResetModel()
 
-    def _compute_view(self) -> list[int]:
+    def narrow_filter(self, predicate: Callable[[tuple[Any, ...]], bool]) -> None:
+        """Like set_filter for a predicate that passes only rows the current one passes (a
+        longer search text): only the rows shown now are tested."""
+        self.beginResetModel()
+        self._filter = predicate
+        self._view = self._filtered(self._view)
+        self.endResetModel()
+
+    def _filtered(self, order: list[int]) -> list[int]:
         pred = self._filter
-        view = [i for i, row in enumerate(self._rows) if pred is None or pred(row)]
+        if pred is None:
+            return list(order)
+        rows = self._rows
+        return [i for i in order if pred(rows[i])]
+
+    def _sorted_order(self) -> list[int]:
+        order = list(range(len(self._rows)))
         if self._sort is not None:
-            column, order = self._sort
+            column, direction = self._sort
             keys = self._keys(column)
-            view.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        return view
+            order.sort(key=keys.__getitem__, reverse=direction == Qt.SortOrder.DescendingOrder)
+        return order
 
     def _keys(self, column: int) -> list[Any]:
         keys = self._sort_cache.get(column)
         if keys is None:
-            keys = [sort_value(row[column]) for row in self._rows]
+            keys = column_keys([row[column] for row in self._rows])
             self._sort_cache[column] = keys
         return keys
 
@@ -182,5 +192,8 @@ class RowsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort = (column, order)
         keys = self._keys(column)
-        self._view.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        # the current order sorted again (stable): rows equal in this column keep the order of
+        # the previous sort, as the user saw them
+        self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._view = self._filtered(self._order)
         self.endResetModel()

@@ -46,10 +46,12 @@ class ListPanel(QWidget):
         self._keys: dict[Any, str] | None = {}
         self._fitted = False
         self._extra: Callable[[tuple[Any, ...]], bool] | None = None
+        # the search text the model's filter was made of: typing on only narrows the rows shown
+        self._applied = ""
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(placeholder)
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._apply)
+        self.search.textChanged.connect(self._search_changed)
         self.count = QLabel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -83,6 +85,7 @@ class ListPanel(QWidget):
         """Show new rows (each: column values, then the record id)."""
         self._keys = None  # built on the first search: not needed to show the rows
         self.model.set_rows(rows, self._predicate(rows))
+        self._applied = fold(self.search.text())
         self._show_count()
         if rows and not self._fitted:
             self._fitted = True
@@ -113,16 +116,12 @@ class ListPanel(QWidget):
         the given rows, or the loaded ones."""
         needle = fold(self.search.text())
         extra = self._extra
-        if not needle and extra is None:
-            return None
-        keys = self._search_keys(rows) if needle else {}
-
-        def predicate(row: tuple[Any, ...]) -> bool:
-            if needle and needle not in keys[row[-1]]:
-                return False
-            return extra is None or extra(row)
-
-        return predicate
+        if not needle:
+            return extra
+        keys = self._search_keys(rows)
+        if extra is None:
+            return lambda row: needle in keys[row[-1]]
+        return lambda row: needle in keys[row[-1]] and extra(row)
 
     def _search_keys(self, rows: Sequence[tuple[Any, ...]] | None = None) -> dict[Any, str]:
         """The folded text of the searched columns of every row, by record id."""
@@ -134,8 +133,21 @@ class ListPanel(QWidget):
             }
         return self._keys
 
+    def _search_changed(self, text: str) -> None:
+        """A longer search text (typing on) only narrows the rows shown: nothing is sorted and
+        only the shown rows are tested."""
+        needle = fold(text)
+        predicate = self._predicate()
+        if predicate is not None and self._applied in needle:
+            self.model.narrow_filter(predicate)
+            self._applied = needle
+            self._show_count()
+        else:
+            self._apply()
+
     def _apply(self) -> None:
         self.model.set_filter(self._predicate())
+        self._applied = fold(self.search.text())
         self._show_count()
 
     def _show_count(self) -> None:
