@@ -1087,33 +1087,16 @@ def fill(session: Session, scale: Scale, seed: int) -> bool:
 
 
 def _derive_deficits(session: Session, demo: Demo) -> bool:
+    """Stored area means and deficits derived from the sessions, as the program derives them
+    (rebuild_deficits numbers the rows in a fixed order, so the same seed gives the same ids)."""
     from desktop_app.services import diagnostics
 
-    rebuild = getattr(diagnostics, "rebuild_deficits", None)
-    if rebuild is None:
-        return False
     session.flush()
-    rebuild(session)
-    session.flush()
-    _renumber_deficits(session)
+    diagnostics.store_area_scores(session)
+    diagnostics.rebuild_deficits(session)
     _link_programmes(session, demo)
-    refresh = getattr(diagnostics, "refresh_states", None)
-    if refresh is not None:
-        refresh(session)
+    diagnostics.refresh_states(session)
     return True
-
-
-def _renumber_deficits(session: Session) -> None:
-    """Give the derived deficits ids in a stable order (person, date, area, item, title), so
-    the same seed gives the same file whatever order the derivation produced them in."""
-    table = model.Deficit.__table__
-    rows = [dict(r) for r in session.execute(select(table)).mappings()]
-    rows.sort(key=lambda r: (r["person_id"], r["found_on"], r["area"], r["item_id"] or 0,
-                             r["title"], r["found_session_id"] or 0))
-    session.execute(table.delete())
-    for number, row in enumerate(rows, start=1):
-        row["id"] = number
-    _bulk(session, model.Deficit, rows)
 
 
 def _link_programmes(session: Session, demo: Demo) -> None:
@@ -1121,7 +1104,7 @@ def _link_programmes(session: Session, demo: Demo) -> None:
     found: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for person_id, found_on, deficit_id in session.execute(
         select(model.Deficit.person_id, model.Deficit.found_on, model.Deficit.id)
-        .order_by(model.Deficit.id)
+        .order_by(model.Deficit.person_id, model.Deficit.found_on, model.Deficit.id)
     ):
         found[person_id].append((found_on, deficit_id))
     pairs = {p["id"]: p for p in demo.tables[model.Pair]}

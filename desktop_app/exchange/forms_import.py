@@ -25,7 +25,7 @@ from desktop_app.model import (
     Participation,
     Person,
 )
-from desktop_app.services import validation
+from desktop_app.services import diagnostics, validation
 from desktop_app.textutil import fio, fmt_date, fold, short_fio
 
 PERSON_COLUMNS = [c.key for c in Person.__table__.columns if c.key not in ("id", "search_key")]
@@ -398,6 +398,8 @@ class DiagnosticsImport(FormImport):
         for (pid, day), number, values in self.duplicates(keyed, "session_date", "диагностика"):
             self._apply(pid, day, number, values, items)
         self.session.flush()
+        if keyed:  # stored area means and deficits follow the answers written above
+            diagnostics.sessions_changed(self.session, {key[0] for key, _n, _v in keyed})
 
     def _scores_ok(self, number: int, values: dict[str, Any],
                    items: dict[str, InstrumentItem]) -> bool:

@@ -9,7 +9,8 @@ FORMAT_VERSION = 1
 INFO_SHEET = "Сведения"
 INFO_TITLE = "Книга обмена Методактива"
 # change_log is the local history of one database: not carried (an import writes its own).
-SKIPPED_TABLES = {"alembic_version", "change_log"}
+# session_area_scores is derived from the answers: recomputed on import, never carried.
+SKIPPED_TABLES = {"alembic_version", "change_log", "session_area_scores"}
 # Derived columns, recomputed on import.
 DERIVED_COLUMNS = {("people", "search_key")}
 # A database with rows here is not new: the workbook is refused. Otherwise every carried table

@@ -40,6 +40,7 @@ from desktop_app.exchange.schema import (
     sheet_title,
 )
 from desktop_app.model import Base
+from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
 from desktop_app.textutil import fio, fold
 
@@ -338,6 +339,7 @@ def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, An
             outcome = outcomes[table.name]
             outcome.actions.extend(RowAction(outcome.sheet, n, ADDED, "") for n, _ in rows)
         session.flush()
+        store_area_scores(session)  # derived from the answers just loaded
     except IntegrityError as exc:
         info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
                                    f"данные противоречат друг другу: {exc.orig}"))

@@ -73,6 +73,23 @@ class Answer(Base):
     score: Mapped[int] = mapped_column(Integer)
 
 
+class SessionAreaScore(Base):
+    """The mean score of one self-assessment in one competence area (kept with its answers).
+
+    Stored so that everyone's latest area means are read without aggregating every answer;
+    written by the diagnostics service, the demo and the Excel import (revision 0002).
+    """
+
+    __tablename__ = "session_area_scores"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("diagnostic_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mean_score: Mapped[float] = mapped_column(Float)
+    item_count: Mapped[int] = mapped_column(Integer)
+
+
 class ExternalResult(Base):
     """A block of an external assessment (regional or federal), as a percent."""
 

@@ -26,6 +26,7 @@ from desktop_app.model import (
     Route,
     RouteItem,
 )
+from desktop_app.model.diagnostics import SessionAreaScore
 from desktop_app.model.enums import (
     CompetenceArea,
     DeficitState,
@@ -205,6 +206,7 @@ def record_session(
     row.answers = [Answer(item_id=i, score=s) for i, s in answers.items()]
     session.add(row)
     session.flush()
+    store_area_scores(session, [row.id])
     rebuild_deficits(session, [person_id])
     return row.id
 
@@ -247,8 +249,48 @@ def record_external(
     row.external_results = [ExternalResult(block=b, area=a, percent=p) for b, a, p in clean]
     session.add(row)
     session.flush()
+    store_area_scores(session, [row.id])  # no answers: stores nothing, clears nothing stale
     rebuild_deficits(session, [person_id])
     return row.id
+
+
+# --- stored area means (session_area_scores) -----------------------------------------------------
+
+
+def store_area_scores(session: Session, session_ids: Sequence[int] | None = None) -> None:
+    """Rewrite the stored area means of the sessions (all when None) from their answers.
+
+    One DELETE and one INSERT … SELECT per chunk of sessions; a session without answers (an
+    external assessment) has no rows. Every writer of answers calls this. Caller commits.
+    """
+    mean = func.round(func.avg(Answer.score), 6)
+    source = (
+        select(Answer.session_id, InstrumentItem.area, mean, func.count())
+        .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+        .group_by(Answer.session_id, InstrumentItem.area)
+    )
+    columns = ["session_id", "area", "mean_score", "item_count"]
+    ids = None if session_ids is None else sorted(set(session_ids))
+    for chunk in _chunks(ids):
+        wipe = delete(SessionAreaScore).execution_options(synchronize_session=False)
+        rows = source
+        if chunk is not None:
+            wipe = wipe.where(SessionAreaScore.session_id.in_(chunk))
+            rows = source.where(Answer.session_id.in_(chunk))
+        session.execute(wipe)
+        session.execute(insert(SessionAreaScore).from_select(columns, rows))
+
+
+def sessions_changed(session: Session, person_ids: Iterable[int]) -> RebuildResult:
+    """After sessions or answers of these people were written directly (the Excel import):
+    rewrite their stored area means and rebuild their deficits. Caller commits."""
+    people = sorted(set(person_ids))
+    session.flush()
+    for chunk in _chunks(people):
+        assert chunk is not None
+        store_area_scores(session, list(session.scalars(
+            select(DiagnosticSession.id).where(DiagnosticSession.person_id.in_(chunk)))))
+    return rebuild_deficits(session, people)
 
 
 # --- rebuilding deficits -------------------------------------------------------------------------
@@ -313,13 +355,10 @@ def _found_keys(
     for sid, item_id in session.execute(items):
         area, text = items_meta[item_id]
         found[sid].add((area, item_id, text))
-    mean = func.round(func.avg(Answer.score), 6)
     by_area = _filtered(
-        select(Answer.session_id, InstrumentItem.area)
-        .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
-        .join(DiagnosticSession, DiagnosticSession.id == Answer.session_id)
-        .group_by(Answer.session_id, InstrumentItem.area)
-        .having(mean <= t.area_deficit_max),
+        select(SessionAreaScore.session_id, SessionAreaScore.area)
+        .join(DiagnosticSession, DiagnosticSession.id == SessionAreaScore.session_id)
+        .where(SessionAreaScore.mean_score <= t.area_deficit_max),
         chunk,
     )
     for sid, area in session.execute(by_area):
@@ -348,53 +387,77 @@ def _walk(
             if key not in shown:
                 occurrence = current.pop(key)
                 occurrence.overcome_session_id, occurrence.overcome_on = sid, on
-        for key in shown:
+        for key in sorted(shown):
             if key not in current:
                 current[key] = _Occurrence(sid, on)
                 history[(person_id, stream, key)].append(current[key])
     return history
 
 
+Group = tuple[int, Stream, Key]
+Orphans = dict[tuple[int, Key], list[tuple[Any, ...]]]
+
+
 def _existing(
     session: Session, chunk: Sequence[int] | None
-) -> dict[tuple[int, Stream, Key], list[tuple[Any, ...]]]:
+) -> tuple[dict[Group, list[tuple[Any, ...]]], Orphans]:
+    """Stored deficits by (person, stream, key); apart, the orphans whose finding session was
+    deleted (found_session_id set to NULL): their stream is unknown."""
     stmt = select(
         Deficit.id, Deficit.person_id, Deficit.area, Deficit.item_id, Deficit.title,
         Deficit.found_session_id, Deficit.found_on, Deficit.overcome_session_id,
         Deficit.overcome_on, DiagnosticSession.kind, DiagnosticSession.instrument_id,
         DiagnosticSession.procedure,
-    ).join(DiagnosticSession, DiagnosticSession.id == Deficit.found_session_id)
+    ).outerjoin(DiagnosticSession, DiagnosticSession.id == Deficit.found_session_id)
     if chunk is not None:
         stmt = stmt.where(Deficit.person_id.in_(chunk))
-    rows: dict[tuple[int, Stream, Key], list[tuple[Any, ...]]] = defaultdict(list)
+    rows: dict[Group, list[tuple[Any, ...]]] = defaultdict(list)
+    orphans: Orphans = defaultdict(list)
     for r in session.execute(stmt):
         key: Key = (r[2], r[3] or 0, r[4])
-        rows[(r[1], _stream(r[9], r[10], r[11]), key)].append(tuple(r[:9]))
-    for listed in rows.values():
+        if r[9] is None:
+            orphans[(r[1], key)].append(tuple(r[:9]))
+        else:
+            rows[(r[1], _stream(r[9], r[10], r[11]), key)].append(tuple(r[:9]))
+    for listed in (*rows.values(), *orphans.values()):
         listed.sort(key=lambda r: (r[6], r[0]))
-    return rows
+    return rows, orphans
+
+
+def _values(occurrence: _Occurrence) -> tuple[Any, ...]:
+    return (occurrence.found_session_id, occurrence.found_on,
+            occurrence.overcome_session_id, occurrence.overcome_on)
+
+
+def _update(row_id: int, values: tuple[Any, ...]) -> dict[str, Any]:
+    return {"id": row_id, "found_session_id": values[0], "found_on": values[1],
+            "overcome_session_id": values[2], "overcome_on": values[3]}
 
 
 def _diff(
-    desired: dict[tuple[int, Stream, Key], list[_Occurrence]],
-    existing: dict[tuple[int, Stream, Key], list[tuple[Any, ...]]],
+    desired: dict[Group, list[_Occurrence]],
+    existing: dict[Group, list[tuple[Any, ...]]],
+    orphans: Orphans,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
+    """Rows to insert, update and delete, in a fixed order (sorted groups: the same database
+    gives the same ids whatever the hash seed). A missing occurrence first takes over an
+    orphan of the same person and deficit (its id, so its links, survive); orphans nobody
+    takes over are no longer shown by any remaining session and are deleted."""
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     deletes: list[int] = []
-    for group in desired.keys() | existing.keys():
+    for group in sorted(desired.keys() | existing.keys()):
         person_id, _stream_key, (area, item_id, title) = group
         want = desired.get(group, [])
         have = existing.get(group, [])
         for occurrence, row in zip(want, have, strict=False):
-            values = (occurrence.found_session_id, occurrence.found_on,
-                      occurrence.overcome_session_id, occurrence.overcome_on)
-            if tuple(row[5:9]) != values:
-                updates.append({
-                    "id": row[0], "found_session_id": values[0], "found_on": values[1],
-                    "overcome_session_id": values[2], "overcome_on": values[3],
-                })
+            if tuple(row[5:9]) != _values(occurrence):
+                updates.append(_update(row[0], _values(occurrence)))
+        spare = orphans.get((person_id, (area, item_id, title)), [])
         for occurrence in want[len(have):]:
+            if spare:
+                updates.append(_update(spare.pop(0)[0], _values(occurrence)))
+                continue
             inserts.append({
                 "person_id": person_id, "area": area, "item_id": item_id or None, "title": title,
                 "found_session_id": occurrence.found_session_id, "found_on": occurrence.found_on,
@@ -402,6 +465,8 @@ def _diff(
                 "overcome_on": occurrence.overcome_on, "state": DeficitState.FOUND.value,
             })
         deletes.extend(row[0] for row in have[len(want):])
+    for key in sorted(orphans):
+        deletes.extend(row[0] for row in orphans[key])
     return inserts, updates, deletes
 
 
@@ -411,17 +476,20 @@ def rebuild_deficits(session: Session, person_ids: Iterable[int] | None = None) 
     For each person and instrument (or external procedure) the sessions are walked in date
     order: a deficit shown by a session is created or kept (found_on, found_session_id); one no
     longer shown by a later session is overcome (overcome_on, overcome_session_id). Existing
-    rows keep their ids, so programmes and routes that target them stay linked. Idempotent;
-    set-based queries, suitable for tens of thousands of sessions. Caller commits.
+    rows keep their ids, so programmes and routes that target them stay linked. A deficit whose
+    finding session was deleted is re-derived from the remaining sessions (kept under its id
+    when one of them still shows it, deleted otherwise). Idempotent and deterministic;
+    set-based queries and one executemany per kind of change. Caller commits.
     """
     ids = None if person_ids is None else sorted(set(person_ids))
     t = thresholds(session)
     totals = [0, 0, 0]
     for chunk in _chunks(ids):
         desired = _walk(_sessions(session, chunk), _found_keys(session, chunk, t))
-        inserts, updates, deletes = _diff(desired, _existing(session, chunk))
+        inserts, updates, deletes = _diff(desired, *_existing(session, chunk))
         if inserts:
-            session.execute(insert(Deficit), inserts)
+            # render_nulls: rows with and without item_id / overcome_on stay one executemany
+            session.execute(insert(Deficit).execution_options(render_nulls=True), inserts)
         if updates:
             session.execute(update(Deficit), updates)
         for start in range(0, len(deletes), _CHUNK):
@@ -429,6 +497,18 @@ def rebuild_deficits(session: Session, person_ids: Iterable[int] | None = None) 
         totals = [totals[0] + len(inserts), totals[1] + len(updates), totals[2] + len(deletes)]
     refresh_states(session, ids)
     return RebuildResult(*totals)
+
+
+def delete_session(session: Session, session_id: int) -> None:
+    """Delete a diagnostic session (its answers, blocks and stored means go with it) and
+    re-derive the person's deficits from the remaining sessions. Caller commits."""
+    row = session.get(DiagnosticSession, session_id)
+    if row is None:
+        raise DiagnosticsError("Диагностика не найдена: возможно, она уже удалена.")
+    person_id = row.person_id
+    session.delete(row)
+    session.flush()
+    rebuild_deficits(session, [person_id])
 
 
 def refresh_states(session: Session, person_ids: Sequence[int] | None = None) -> None:
@@ -503,16 +583,14 @@ class PersonPicture:
     sessions: tuple[tuple[date, str], ...]
 
 
-def _means(session: Session, session_id: int | None) -> dict[str, float]:
+def area_means(session: Session, session_id: int | None) -> dict[str, float]:
+    """The stored mean score per area of one self-assessment (empty for None)."""
     if session_id is None:
         return {}
-    stmt = (
-        select(InstrumentItem.area, func.avg(Answer.score))
-        .join(Answer, Answer.item_id == InstrumentItem.id)
-        .where(Answer.session_id == session_id)
-        .group_by(InstrumentItem.area)
+    stmt = select(SessionAreaScore.area, SessionAreaScore.mean_score).where(
+        SessionAreaScore.session_id == session_id
     )
-    return {area: round(float(mean), 6) for area, mean in session.execute(stmt)}
+    return {area: float(mean) for area, mean in session.execute(stmt)}
 
 
 def _latest_two(session: Session, person_id: int) -> tuple[Any, Any]:
@@ -553,8 +631,8 @@ def person_picture(session: Session, person_id: int) -> PersonPicture:
         raise DiagnosticsError("Педагог не найден.")
     latest, previous = _latest_two(session, person_id)
     t = thresholds(session)
-    now = _means(session, latest[0] if latest else None)
-    before = _means(session, previous[0] if previous else None)
+    now = area_means(session, latest[0] if latest else None)
+    before = area_means(session, previous[0] if previous else None)
     areas = []
     for area in CompetenceArea:
         mean = now.get(area.value)

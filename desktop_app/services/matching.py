@@ -12,15 +12,14 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import (
     ActiveMember,
-    Answer,
     Deficit,
     DiagnosticSession,
-    InstrumentItem,
     Organisation,
     Pair,
     PairMentee,
     Person,
 )
+from desktop_app.model.diagnostics import SessionAreaScore
 from desktop_app.model.enums import ActiveStatus, CompetenceArea, DeficitState, SessionKind
 from desktop_app.services import settings as settings_service
 from desktop_app.services.diagnostics import thresholds
@@ -125,6 +124,7 @@ def _fingerprint(session: Session, strength_min: float) -> tuple[object, ...]:
 
 
 def _compute_strengths(session: Session, strength_min: float) -> dict[int, frozenset[str]]:
+    """Stored area means (session_area_scores) of each person's latest self-assessment."""
     ranked = select(
         DiagnosticSession.id.label("sid"), DiagnosticSession.person_id.label("pid"),
         func.row_number().over(
@@ -133,12 +133,9 @@ def _compute_strengths(session: Session, strength_min: float) -> dict[int, froze
         ).label("n"),
     ).where(DiagnosticSession.kind == SessionKind.SELF.value).subquery()
     stmt = (
-        select(ranked.c.pid, InstrumentItem.area)
-        .join(Answer, Answer.session_id == ranked.c.sid)
-        .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
-        .where(ranked.c.n == 1)
-        .group_by(ranked.c.pid, InstrumentItem.area)
-        .having(func.round(func.avg(Answer.score), 6) >= strength_min)
+        select(ranked.c.pid, SessionAreaScore.area)
+        .join(SessionAreaScore, SessionAreaScore.session_id == ranked.c.sid)
+        .where(ranked.c.n == 1, SessionAreaScore.mean_score >= strength_min)
     )
     found: dict[int, set[str]] = {}
     for pid, area in session.execute(stmt):
