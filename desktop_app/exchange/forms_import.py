@@ -26,15 +26,10 @@ from desktop_app.model import (
     Person,
 )
 from desktop_app.services import diagnostics, validation
-from desktop_app.textutil import fio, fmt_date, fold, short_fio
+from desktop_app.textutil import fio, fmt_date, fold, person_key, short_fio
 
 PERSON_COLUMNS = [c.key for c in Person.__table__.columns if c.key not in ("id", "search_key")]
 ORG_COLUMNS = [c.key for c in Organisation.__table__.columns if c.key != "id"]
-
-
-def person_key(last: str, first: str, middle: str = "") -> str:
-    """The search key people are matched on: the folded ФИО (case, ё/е, spaces ignored)."""
-    return fold(fio(last, first, middle))
 
 
 def org_key(name: Any) -> str:
@@ -299,7 +294,7 @@ class PairsImport(FormImport):
         before = len(self.outcome.errors)
         ids = []
         for who in ("mentor", "mentee"):
-            pid = people.get((fold(values[who]), values[f"{who}_birth_date"]))
+            pid = people.get((person_key(values[who]), values[f"{who}_birth_date"]))
             if pid is None:
                 self.refuse(number, who, values[who],
                             f"{values[who]}, {fmt_date(values[f'{who}_birth_date'])} г. р., нет "

@@ -36,7 +36,7 @@ from desktop_app.services.validation import (
     validate_organisation,
     validate_person,
 )
-from desktop_app.textutil import fio, fmt_date, fold, ru_sort_key, years_between
+from desktop_app.textutil import fio, fmt_date, fold, person_key, ru_sort_key, years_between
 
 UNDER_AGE = 35
 YOUNG_SPECIALIST_YEARS = 3
@@ -59,8 +59,8 @@ COURSE_FIELDS = ("kind", "title", "provider", "hours", "end_date", "in_federal_r
 
 
 def person_search_key(last: str, first: str, middle: str = "") -> str:
-    """The stored search key: folded ФИО (lower case, ё as е)."""
-    return fold(fio(last, first, middle))
+    """The stored search key: folded ФИО (textutil.person_key, shared with the Excel import)."""
+    return person_key(last, first, middle)
 
 
 def apply_person_input(person: Person, data: PersonInput) -> None:
