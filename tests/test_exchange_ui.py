@@ -68,7 +68,8 @@ def test_dialog_with_refused_rows(qtbot, base: Path, tmp_path: Path) -> None:  #
         report = dialog.save_report_to(tmp_path / "report.xlsx")
         assert report is not None and "Отказы" in openpyxl.load_workbook(report).sheetnames
         dialog.grab().save(str(tmp_path / "dialog.png"))
-        qtbot.mouseClick(dialog.import_valid, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dialog.accepted, timeout=20000):  # the import runs in a worker
+            qtbot.mouseClick(dialog.import_valid, Qt.MouseButton.LeftButton)
         assert dialog.result is not None and dialog.result.applied
     finally:
         db.dispose()
@@ -85,7 +86,8 @@ def test_dialog_import_all(qtbot, base: Path, tmp_path: Path) -> None:  # type: 
         qtbot.addWidget(dialog)
         assert dialog.import_all.isEnabled() and not dialog.import_valid.isEnabled()
         assert dialog.actions.model.rowCount() == 1
-        qtbot.mouseClick(dialog.import_all, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dialog.accepted, timeout=20000):  # the import runs in a worker
+            qtbot.mouseClick(dialog.import_all, Qt.MouseButton.LeftButton)
         assert dialog.result is not None and dialog.result.applied
     finally:
         db.dispose()

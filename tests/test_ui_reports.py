@@ -14,6 +14,15 @@ from tests.helpers import type_text
 from tests.test_reports import fill, pdf_text
 
 
+def finish(qtbot, op) -> bool:  # type: ignore[no-untyped-def]
+    """Wait for a document built or saved in the background; True when it succeeded."""
+    assert op is not None
+    if not op.done:
+        with qtbot.waitSignal(op.finished, timeout=30000):
+            pass
+    return bool(op.succeeded)
+
+
 def test_preview_print_and_save(qtbot, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with db.sessions() as session:
         fill(session)
@@ -22,7 +31,7 @@ def test_preview_print_and_save(qtbot, db, tmp_path: Path) -> None:  # type: ign
     dialog.number.clear()
     type_text(dialog.number, "12-од")
     dialog.date.setDate(QDate(2024, 12, 20))
-    assert dialog.preview()
+    assert finish(qtbot, dialog.preview())
     assert dialog.pdf.pageCount() == 2
     printed = tmp_path / "printed.pdf"
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
@@ -31,7 +40,7 @@ def test_preview_print_and_save(qtbot, db, tmp_path: Path) -> None:  # type: ign
     assert print_pdf(dialog.pdf, printer) == 2
     assert printed.stat().st_size > 1000
     saved = tmp_path / "order.docx"
-    assert dialog.save_to(saved) and saved.stat().st_size > 0
+    assert finish(qtbot, dialog.save_to(saved)) and saved.stat().st_size > 0
     with db.sessions() as session:
         assert last_number(session, "active-order") == "12-од"
     assert dialog.number.text() == "13-од"
@@ -44,7 +53,7 @@ def test_pair_person_and_annual_texts(qtbot, db, tmp_path: Path) -> None:  # typ
     qtbot.addWidget(dialog)
     assert dialog.pair.count() == 1 and dialog.pair.currentData() == ids.pair
     out = tmp_path / "programme.pdf"
-    assert dialog.save_to(out)
+    assert finish(qtbot, dialog.save_to(out))
     assert "Персонализированная программа наставничества" in pdf_text(out)
     dialog.kinds.setCurrentRow(list(KINDS).index("iom"))
     assert dialog.person.currentData() == ids.mentee
@@ -60,7 +69,7 @@ def test_pair_person_and_annual_texts(qtbot, db, tmp_path: Path) -> None:  # typ
     dialog.year.setValue(2024)
     assert dialog.section_edits["conclusions"].toPlainText() == "Охват вырос."
     dialog.date.setDate(QDate(2025, 1, 10))
-    assert dialog.preview()
+    assert finish(qtbot, dialog.preview())
     assert dialog.pdf.pageCount() >= 3
 
 

@@ -1,7 +1,12 @@
-"""Excel in the window: the import dialog with its preview, blank forms, the whole-base export."""
+"""Excel in the window: the import dialog with its preview, blank forms, the whole-base export.
+
+Reading, importing and exporting run in a worker thread behind a progress dialog (operations.py);
+the worker opens its own database sessions.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,9 @@ from desktop_app.exchange.kinds import KIND_CODES, KIND_TITLES
 from desktop_app.exchange.report import save_report
 from desktop_app.exchange.result import ImportResult
 from desktop_app.exchange.safe import ExchangeError
+from desktop_app.store.backup import BackupError
 from desktop_app.store.database import Database
+from desktop_app.ui.operations import Operation, Progress, refusals, run_in_background
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
 
@@ -38,7 +45,7 @@ ACTION_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), 
 
 
 class _Busy:
-    """A wait cursor while the file is read (the work is in one quick pass)."""
+    """A wait cursor for the short jobs (a blank form, a report of refused rows)."""
 
     def __enter__(self) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -92,17 +99,24 @@ class ImportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
-    def run_import(self, valid_only: bool) -> None:
-        try:
-            with _Busy():
-                self.result = import_file(self.db, self.path, valid_only=valid_only)
-        except ExchangeError as exc:
-            QMessageBox.critical(self, APP_NAME, str(exc))
-            return
-        if self.result.applied:
+    def run_import(self, valid_only: bool) -> Operation[ImportResult]:
+        """Write the file in the background; the dialog closes when the rows are in."""
+        db, path = self.db, self.path
+
+        def work(progress: Progress) -> ImportResult:
+            return import_file(db, path, valid_only=valid_only,
+                               progress=_labels(progress, f"Загрузка «{path.name}» в базу"))
+
+        return run_in_background(self, f"Загрузка «{path.name}» в базу…", work,
+                                 self._imported,
+                                 refusals(ExchangeError, BackupError, parent=self))
+
+    def _imported(self, result: ImportResult) -> None:
+        self.result = result
+        if result.applied:
             self.accept()
         else:
-            QMessageBox.warning(self, APP_NAME, self.result.summary())
+            QMessageBox.warning(self, APP_NAME, result.summary())
 
     def save_report_to(self, target: Path | None) -> Path | None:
         if target is None:
@@ -117,26 +131,44 @@ class ImportDialog(QDialog):
         return target
 
 
-def preview_file(db: Database, path: Path, parent: QWidget | None) -> ImportResult | None:
-    """A dry run of the file, or None after showing why the file is refused as a whole."""
-    try:
-        with _Busy():
-            return import_file(db, path, dry_run=True)
-    except ExchangeError as exc:
-        QMessageBox.critical(parent, APP_NAME, str(exc))
-        return None
+def _labels(progress: Progress, doing: str) -> Callable[[str], None]:
+    """The importer names each sheet it starts («Лист «…»…»): shown after what is done."""
+    return lambda text: progress(label=f"{doing}: {text[:1].lower()}{text[1:]}")
 
 
-def choose_and_import(window: Any) -> None:
+def preview_file(db: Database, path: Path, parent: QWidget | None,
+                 then: Callable[[ImportResult], None]) -> Operation[ImportResult]:
+    """A dry run of the file in the background; then(result) on the GUI thread, or a message
+    saying why the file is refused as a whole."""
+    def work(progress: Progress) -> ImportResult:
+        return import_file(db, path, dry_run=True,
+                           progress=_labels(progress, f"Проверка файла «{path.name}»"))
+
+    return run_in_background(parent, f"Проверка файла «{path.name}»…", work, then,
+                             refusals(ExchangeError, parent=parent))
+
+
+def choose_and_import(window: Any, path: Path | None = None) -> Operation[ImportResult] | None:
     """Файл → Импорт из Excel…: choose, preview, import, then reload the tabs."""
-    name, _ = QFileDialog.getOpenFileName(window, "Импорт из Excel", "", XLSX_FILTER)
-    if not name:
-        return
-    preview = preview_file(window.db, Path(name), window)
-    if preview is None:
-        return
-    dialog = ImportDialog(window.db, Path(name), preview, window)
-    if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
+    if path is None:
+        name, _ = QFileDialog.getOpenFileName(window, "Импорт из Excel", "", XLSX_FILTER)
+        if not name:
+            return None
+        path = Path(name)
+    return preview_file(window.db, path, window,
+                        lambda preview: _show_preview(window, path, preview))
+
+
+def _show_preview(window: Any, path: Path, preview: ImportResult) -> ImportDialog:
+    dialog = ImportDialog(window.db, path, preview, window)
+    window.import_dialog = dialog  # kept while it is open (it is shown without blocking)
+    dialog.accepted.connect(lambda: _after_import(window, dialog))
+    dialog.open()
+    return dialog
+
+
+def _after_import(window: Any, dialog: ImportDialog) -> None:
+    if dialog.result is not None:
         window._build_tabs()
         QMessageBox.information(window, APP_NAME, dialog.result.summary())
 
@@ -159,14 +191,28 @@ def save_template(window: Any) -> None:
         window.statusBar().showMessage(f"Бланк сохранён: {name}", 8000)
 
 
-def export_database(window: Any) -> None:
-    """Файл → Экспорт всей базы в Excel…"""
+def export_database(window: Any, target: Path | None = None) -> Operation[dict[str, int]] | None:
+    """Файл → Экспорт всей базы в Excel…: written in the background."""
     from desktop_app.exchange.workbook import export_all
 
-    name, _ = QFileDialog.getSaveFileName(window, "Экспорт всей базы", "Методактив — книга "
-                                          "обмена.xlsx", XLSX_FILTER)
-    if name:
-        with _Busy():
-            counts = export_all(window.db, Path(name))
+    if target is None:
+        name, _ = QFileDialog.getSaveFileName(window, "Экспорт всей базы", "Методактив — книга "
+                                              "обмена.xlsx", XLSX_FILTER)
+        if not name:
+            return None
+        target = Path(name)
+    db = window.db
+
+    def done(counts: dict[str, int]) -> None:
         window.statusBar().showMessage(
-            f"Книга обмена сохранена: {name} (строк: {sum(counts.values())})", 8000)
+            f"Книга обмена сохранена: {target} (строк: {sum(counts.values())})", 8000)
+
+    def failed(exc: BaseException) -> bool:
+        if not isinstance(exc, OSError):
+            return False
+        QMessageBox.critical(window, APP_NAME, f"Не удалось записать файл «{target}»: "
+                                               f"{exc.strerror or exc}. База не изменена.")
+        return True
+
+    return run_in_background(window, "Выгрузка всей базы в Excel…",
+                             lambda _progress: export_all(db, target), done, failed)

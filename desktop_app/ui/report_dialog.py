@@ -1,7 +1,12 @@
-"""Documents window: choose a document and its parameters, preview it, print it, save PDF/DOCX."""
+"""Documents window: choose a document and its parameters, preview it, print it, save PDF/DOCX.
+
+A document of a region is built for seconds: building and saving run in a worker thread behind
+a progress dialog (operations.py), with their own database session.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +50,7 @@ from desktop_app.reports.pdf import pdf_bytes
 from desktop_app.reports.queries import pair_choices, route_people
 from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
+from desktop_app.ui.operations import Operation, Progress, run_in_background
 
 PRINT_DPI = 300
 FILTERS = {
@@ -250,25 +256,36 @@ class ReportDialog(QDialog):
             session.commit()
         self.status.setText(f"Тексты отчёта за {self.year.value()} год сохранены.")
 
-    def _build_pdf(self) -> bytes | None:
+    def _refused(self, exc: BaseException) -> bool:
+        """The failure callback: a refusal of the data is told here, the rest is unexpected."""
+        if isinstance(exc, NotFound | IndicatorInputError):
+            self._refuse(str(exc))
+            return True
+        return False
+
+    def preview(self, then: Callable[[], None] | None = None) -> Operation[bytes] | None:
+        """Build the PDF in the background and show it inside the window (then then())."""
         missing = self._missing_choice()
         if missing:
             self._refuse(missing)
             return None
         if KINDS[self.kind].needs == "year" and not self.db.read_only:
             self.save_texts()
-        try:
-            with self.db.sessions() as session:
-                return pdf_bytes(build(session, self.kind, self.params()))
-        except (NotFound, IndicatorInputError) as exc:
-            self._refuse(str(exc))
-            return None
+        db, kind, params = self.db, self.kind, self.params()
 
-    def preview(self) -> bool:
-        """Build the PDF and show it inside the window."""
-        data = self._build_pdf()
-        if data is None:
-            return False
+        def work(_progress: Progress) -> bytes:
+            with db.sessions() as session:
+                return pdf_bytes(build(session, kind, params))
+
+        def done(data: bytes) -> None:
+            self._show_pdf(data)
+            if then is not None:
+                then()
+
+        return run_in_background(self, f"Подготовка документа «{KINDS[kind].title}»…", work,
+                                 done, self._refused)
+
+    def _show_pdf(self, data: bytes) -> None:
         self.pdf.close()
         buffer = QBuffer(self)
         buffer.setData(QByteArray(data))
@@ -278,11 +295,11 @@ class ReportDialog(QDialog):
         self._buffer = buffer
         self.pdf.load(buffer)
         self.status.setText(f"Страниц: {self.pdf.pageCount()}")
-        return True
 
     def print_document(self) -> None:
-        if not self.preview():
-            return
+        self.preview(then=self._print_shown)
+
+    def _print_shown(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -299,25 +316,30 @@ class ReportDialog(QDialog):
         if path:
             self.save_to(Path(path) if Path(path).suffix else Path(path + suffix))
 
-    def save_to(self, path: Path) -> bool:
-        """Write the document to the file; an order's number is remembered."""
+    def save_to(self, path: Path) -> Operation[None]:
+        """Write the document to the file in the background; an order's number is remembered."""
         if KINDS[self.kind].needs == "year" and not self.db.read_only:
             self.save_texts()
-        try:
-            with self.db.sessions() as session:
-                produce(session, self.kind, self.params(), path)
-                if not self.db.read_only:
+        db, kind, params = self.db, self.kind, self.params()
+
+        def work(_progress: Progress) -> None:
+            with db.sessions() as session:
+                produce(session, kind, params, path)
+                if not db.read_only:
                     session.commit()
-        except (NotFound, IndicatorInputError) as exc:
-            self._refuse(str(exc))
-            return False
-        except OSError as exc:
-            self._refuse(f"Не удалось записать файл «{path}»: {exc.strerror or exc}")
-            return False
-        self.status.setText(f"Сохранено: {path}")
-        if KINDS[self.kind].is_order:
-            self._load_order_defaults()
-        return True
+
+        def done(_nothing: None) -> None:
+            self.status.setText(f"Сохранено: {path}")
+            if KINDS[kind].is_order:
+                self._load_order_defaults()
+
+        def failed(exc: BaseException) -> bool:
+            if isinstance(exc, OSError):
+                self._refuse(f"Не удалось записать файл «{path}»: {exc.strerror or exc}")
+                return True
+            return self._refused(exc)
+
+        return run_in_background(self, f"Сохранение «{path.name}»…", work, done, failed)
 
     def _refuse(self, message: str) -> None:
         self.status.setText(message)
