@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from threading import Lock
 
@@ -75,7 +76,12 @@ class _Candidate:
     start: date | None
 
 
+_LABELS = {a.value: a.label for a in CompetenceArea}
+
+
 def _area_label(area: str) -> str:
+    if area in _LABELS:
+        return _LABELS[area]
     found = CompetenceArea.from_label(area)
     return found.label if found is not None else area
 
@@ -262,12 +268,18 @@ def suggest_mentors(
             same_subject=same_subject, covered=covered, member=member, experience_years=years,
             load=load, limit=cap,
             score=_score(len(covered), len(wanted), same_subject, member, years, load),
-            reason=_reason(covered, c.subject if same_subject else None, member, years, load,
-                           cap, same_org),
+            reason="",
         ))
-    found.sort(key=lambda s: (not s.same_organisation, -len(s.covered), not s.same_subject,
-                              -s.score, s.name))
-    return found[:limit]
+    best = heapq.nsmallest(limit, found, key=lambda s: (
+        not s.same_organisation, -len(s.covered), not s.same_subject, -s.score, s.name))
+    return [_with_reason(s) for s in best]  # words only for those shown
+
+
+def _with_reason(s: Suggestion) -> Suggestion:
+    return replace(s, reason=_reason(
+        s.covered, s.subject if s.same_subject else None, s.member, s.experience_years, s.load,
+        s.limit, s.same_organisation,
+    ))
 
 
 def open_pair(

@@ -168,13 +168,39 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
     held = DatabaseLock(path).acquire() if lock and path is not None and not read_only else None
     engine = make_engine(url, read_only=read_only)
     try:
-        backups = _bring_to_head(engine, path if exists else None, read_only)
+        # An older file is copied before the first connection (which switches it to WAL).
+        early = _backup_if_behind(path) if exists and path and not read_only else []
+        backups = early + _bring_to_head(engine, None if early or not exists else path, read_only)
     except BaseException:
         engine.dispose()
         if held is not None:
             held.release()
         raise
     return Database(url, engine, make_sessionmaker(engine), path, read_only, backups, held)
+
+
+def _backup_if_behind(path: Path) -> list[Path]:
+    """A checked copy of a file at an older known revision, made before anything connects to
+    it; [] otherwise (_bring_to_head then decides). When the copy cannot be made the file is
+    refused (DatabaseRefused) and left untouched."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+    revision = row[0] if row else None
+    if revision is None or revision == head_revision() or revision not in known_revisions():
+        return []
+    try:
+        return [_backup_before_migration(path, revision)]
+    except (BackupError, OSError) as exc:
+        raise DatabaseRefused(
+            f"Перед обновлением базы «{path}» не удалось сделать её резервную копию ({exc}). "
+            "База не обновлена и оставлена без изменений."
+        ) from exc
 
 
 def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> list[Path]:
