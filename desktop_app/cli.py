@@ -7,12 +7,14 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from desktop_app import __version__
+from desktop_app import __version__, argparse_ru
 from desktop_app.commands import MODULES
 from desktop_app.commands.common import UserError
 from desktop_app.logging_setup import report_unexpected_cli, setup_logging
 from desktop_app.store.database import DatabaseRefused
 from desktop_app.store.lock import DatabaseBusy
+
+argparse_ru.install()
 
 
 class RussianParser(argparse.ArgumentParser):
@@ -21,6 +23,12 @@ class RussianParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        try:
+            return super()._get_value(action, arg_string)  # type: ignore[misc]
+        except argparse.ArgumentError as exc:
+            raise (argparse_ru.typed_value_error(action, arg_string) or exc) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

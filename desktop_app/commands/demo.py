@@ -32,11 +32,12 @@ SHOWN = {
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("demo", help="создать демонстрационную базу (муниципалитет или регион)")
-    p.add_argument("--out", required=True, metavar="FILE", help="файл создаваемой базы")
+    p.add_argument("--out", required=True, metavar="ФАЙЛ", help="файл создаваемой базы")
     p.add_argument("--scale", choices=list(SCALES), default="municipality",
                    help="масштаб: municipality (≈ 30 ОО, 900 педагогов) или region "
                         "(≈ 600 ОО, 30 000 педагогов)")
-    p.add_argument("--seed", type=int, default=1, help="число, от которого зависят данные")
+    p.add_argument("--seed", type=int, default=1, metavar="ЧИСЛО",
+                   help="число, от которого зависят данные")
     p.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     p.set_defaults(func=run_demo)
 

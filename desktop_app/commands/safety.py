@@ -15,11 +15,11 @@ from desktop_app.store.lock import DatabaseBusy, DatabaseLock
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("backup", help="сделать проверенную резервную копию базы")
-    p.add_argument("--out", metavar="PATH",
+    p.add_argument("--out", metavar="ПУТЬ",
                    help="папка или файл копии (по умолчанию — папка backups в папке данных)")
     p.set_defaults(func=run_backup)
     p = sub.add_parser("restore", help="восстановить базу из резервной копии (текущая сохраняется)")
-    p.add_argument("file", metavar="FILE", help="файл резервной копии")
+    p.add_argument("file", metavar="ФАЙЛ", help="файл резервной копии")
     p.set_defaults(func=run_restore)
     p = sub.add_parser("backups", help="список резервных копий базы в папке данных")
     p.set_defaults(func=run_list)
