@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--valid-only", action="store_true",
                    help="загрузить верные строки, пропустив отклонённые")
     p.add_argument("--report", metavar="R.xlsx", help="сохранить отчёт о проверке в Excel")
+    p.add_argument("--merge", action="store_true",
+                   help="книгу обмена добавить к данным базы, даже новой, сохранив её настройки "
+                        "(в базу с ОО или педагогами книга добавляется всегда; без --merge новая "
+                        "база становится точной копией книги)")
     p.set_defaults(func=run_import)
     p = sub.add_parser("export", help="выгрузить всю базу в книгу обмена Excel")
     p.add_argument("--out", required=True, metavar="F.xlsx", help="куда сохранить книгу")
@@ -94,7 +98,8 @@ def run_import(args: argparse.Namespace) -> int:
     db = (open_db(args, create=True) if args.dry_run
           else open_for_writing(args, "Загрузка не выполнена", create=True))
     try:
-        result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only)
+        result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only,
+                             merge=args.merge)
     except (ExchangeError, BackupError) as exc:
         raise UserError(str(exc)) from exc
     finally:

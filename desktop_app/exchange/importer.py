@@ -77,12 +77,14 @@ def kind_fields(session: Session) -> dict[str, tuple[Field, ...]]:
 
 def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: bool = False,
                 today: date | None = None,
-                progress: Callable[[str], None] | None = None) -> ImportResult:
+                progress: Callable[[str], None] | None = None,
+                merge: bool = False) -> ImportResult:
     """Check every row of the file and write it in one transaction, or nothing at all.
 
     Any refused row leaves the database unchanged unless valid_only (then the valid rows are
-    written). dry_run checks and counts without writing. Raises ExchangeError for a file that
-    is not a readable workbook.
+    written). dry_run checks and counts without writing. merge: an exchange workbook is merged
+    even into a new database (its settings kept). Raises ExchangeError for a file that is not a
+    readable workbook.
     """
     today = today or date.today()
     result = ImportResult(Path(path), dry_run=dry_run, valid_only=valid_only)
@@ -92,7 +94,7 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
 
         with db.sessions() as session, session.begin():
             if exchange.is_exchange_workbook(workbook):
-                exchange.import_exchange(session, workbook, result)
+                exchange.import_exchange(session, workbook, result, merge=merge)
             else:
                 _import_forms(session, workbook, Path(path), result, today, progress)
             _finish(db, session, result)

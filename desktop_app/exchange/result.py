@@ -8,6 +8,8 @@ from pathlib import Path
 from desktop_app.exchange.reader import RowError
 
 ADDED, CHANGED, UNCHANGED = "добавить", "изменить", "без изменений"
+# A merged exchange workbook: a record the database already has; a row not applied.
+MATCHED, SKIPPED = "совпадает", "пропустить"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class ImportResult:
                 f"  лист «{s.sheet}» ({s.kind_title}): добавить — {s.count(ADDED)}, изменить — "
                 f"{s.count(CHANGED)}, без изменений — {s.count(UNCHANGED)}, отказано — "
                 f"{len({e.row for e in s.errors})}"
+                + "".join(f", {name} — {s.count(name)}" for name in (MATCHED, SKIPPED)
+                          if s.count(name))
             )
         if self.message:
             lines.append(self.message)

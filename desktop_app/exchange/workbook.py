@@ -42,7 +42,7 @@ from desktop_app.exchange.schema import (
 from desktop_app.model import Base
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
-from desktop_app.textutil import fio, fold
+from desktop_app.textutil import fold, person_key
 
 DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -139,14 +139,20 @@ def is_exchange_workbook(wb: Any) -> bool:
     return bool(first) and as_text(first[0]) == INFO_TITLE
 
 
-def import_exchange(session: Session, wb: Any, result: ImportResult) -> None:
-    """Load an exchange workbook into a new database: its presets are replaced by the book's."""
+def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool = False) -> None:
+    """Load an exchange workbook: a copy into a new database, else merged into its data.
+
+    A new database (no ОО, no people) becomes an exact copy of the book (its presets replaced by
+    the book's) unless merge; otherwise the book is merged (exchange/merge.py): records matched
+    by their natural keys, the rest added with new ids, this database's settings kept.
+    """
     info = SheetOutcome(INFO_SHEET, "exchange", "книга обмена")
     result.sheets.append(info)
-    if not _check_version(wb, info) or not _check_empty(session, info):
+    if not _check_version(wb, info):
         return
     parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     outcomes: dict[str, SheetOutcome] = {}
+    letters: dict[str, dict[str, str]] = {}
     for table in exchange_tables():
         title = sheet_title(table.name)
         outcome = SheetOutcome(title, table.name, title)
@@ -155,11 +161,15 @@ def import_exchange(session: Session, wb: Any, result: ImportResult) -> None:
         if title not in wb.sheetnames:
             outcome.fatal.append(RowError(title, 1, "—", "", "в книге нет этого листа"))
             continue
-        parsed[table.name] = _read_table(wb[title], table, outcome)
-    _check_references(parsed, outcomes)
+        parsed[table.name] = _read_table(wb[title], table, outcome,
+                                         letters.setdefault(table.name, {}))
+    _check_references(parsed, outcomes, letters)
     if any(o.fatal for o in outcomes.values()):
         return
-    _insert_all(session, parsed, outcomes, info)
+    if _is_new(session) and not merge:
+        _insert_all(session, parsed, outcomes, info)
+    else:
+        _merge(session, parsed, outcomes, info)
 
 
 def _check_version(wb: Any, info: SheetOutcome) -> bool:
@@ -179,17 +189,24 @@ def _check_version(wb: Any, info: SheetOutcome) -> bool:
     return False
 
 
-def _check_empty(session: Session, info: SheetOutcome) -> bool:
-    """Only a database without ОО and people (a new one, with its presets) takes the workbook."""
-    busy = [sheet_title(name) for name in REGISTRY_TABLES
-            if session.scalar(select(func.count()).select_from(Base.metadata.tables[name]))]
-    if busy:
-        info.fatal.append(RowError(
-            INFO_SHEET, 1, "—", "",
-            "книгу обмена можно загрузить только в новую базу, а в этой уже есть "
-            + " и ".join(busy) + ". Создайте новую базу (Файл → Создать базу) и загрузите "
-            "книгу в неё"))
-    return not busy
+def _is_new(session: Session) -> bool:
+    """A database without ОО and people (a new one, with only its presets)."""
+    return not any(session.scalar(select(func.count()).select_from(Base.metadata.tables[name]))
+                   for name in REGISTRY_TABLES)
+
+
+def _merge(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
+           outcomes: dict[str, SheetOutcome], info: SheetOutcome) -> None:
+    from desktop_app.exchange.merge import merge_book
+
+    try:
+        scored = merge_book(session, exchange_tables(), parsed, outcomes)
+        session.flush()
+        if scored:
+            store_area_scores(session, sorted(scored))  # derived from the answers just added
+    except IntegrityError as exc:
+        info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
+                                   f"данные противоречат друг другу: {exc.orig}"))
 
 
 def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
@@ -225,7 +242,8 @@ def _parse_datetime(value: Any) -> datetime:
         raise CellProblem(f"«{as_text(value)}» — не дата и время ГГГГ-ММ-ДД чч:мм:сс") from None
 
 
-def _header_map(ws: Any, table: Table, outcome: SheetOutcome) -> list[Any] | None:
+def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
+                letters: dict[str, str]) -> list[Any] | None:
     header = next(ws.iter_rows(max_row=1, values_only=True), ())
     by_title = {header_key(column_title(table.name, c.name)): c for c in carried_columns(table)}
     mapped: list[Any] = []
@@ -234,7 +252,9 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome) -> list[Any] | Non
             mapped.append(None)
             continue
         column = by_title.get(header_key(value))
-        if column is None:
+        if column is not None:
+            letters[column.name] = openpyxl.utils.get_column_letter(i + 1)
+        else:
             outcome.fatal.append(RowError(ws.title, 1, openpyxl.utils.get_column_letter(i + 1),
                                           as_text(value), "неизвестный столбец"))
         mapped.append(column)
@@ -246,8 +266,9 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome) -> list[Any] | Non
     return None if outcome.fatal else mapped
 
 
-def _read_table(ws: Any, table: Table, outcome: SheetOutcome) -> list[tuple[int, dict[str, Any]]]:
-    mapped = _header_map(ws, table, outcome)
+def _read_table(ws: Any, table: Table, outcome: SheetOutcome,
+                letters: dict[str, str]) -> list[tuple[int, dict[str, Any]]]:
+    mapped = _header_map(ws, table, outcome, letters)
     if mapped is None:
         return []
     parsers = [None if c is None else _cell_parser(table, c) for c in mapped]
@@ -282,8 +303,8 @@ def _read_row(sheet: str, table: Table, number: int, row: Any, mapped: list[Any]
         if column.name not in values:
             values[column.name] = _empty_value(column)
     if table.name == "people":
-        values["search_key"] = fold(fio(values["last_name"], values["first_name"],
-                                        values["middle_name"]))
+        values["search_key"] = person_key(values["last_name"], values["first_name"],
+                                          values["middle_name"])
     return values
 
 
@@ -298,7 +319,9 @@ def _empty_value(column: Any) -> Any:
 
 
 def _check_references(parsed: dict[str, list[tuple[int, dict[str, Any]]]],
-                      outcomes: dict[str, SheetOutcome]) -> None:
+                      outcomes: dict[str, SheetOutcome],
+                      letters: dict[str, dict[str, str]]) -> None:
+    """Every reference names a record of the book itself (ids are the book's, not a database's)."""
     keys: dict[tuple[str, str], set[Any]] = {}
     for table in exchange_tables():
         for column in carried_columns(table):
@@ -307,14 +330,15 @@ def _check_references(parsed: dict[str, list[tuple[int, dict[str, Any]]]],
                 wanted = (target.table.name, target.name)
                 if wanted not in keys:
                     keys[wanted] = {v[target.name] for _, v in parsed.get(target.table.name, [])}
-                _check_column(table, column, keys[wanted], parsed, outcomes)
+                where = f"{letters.get(table.name, {}).get(column.name, '—')} (" \
+                        f"{column_title(table.name, column.name)})"
+                _check_column(table, column, keys[wanted], parsed, outcomes[table.name], where)
 
 
 def _check_column(table: Table, column: Any, known: set[Any],
                   parsed: dict[str, list[tuple[int, dict[str, Any]]]],
-                  outcomes: dict[str, SheetOutcome]) -> None:
-    outcome = outcomes[table.name]
-    title = column_title(table.name, column.name)
+                  outcome: SheetOutcome, title: str) -> None:
+    target = sheet_title(next(iter(column.foreign_keys)).column.table.name)
     for number, values in parsed.get(table.name, []):
         value = values.get(column.name)
         if value is None:
@@ -322,8 +346,10 @@ def _check_column(table: Table, column: Any, known: set[Any],
                 outcome.fatal.append(RowError(outcome.sheet, number, title, "",
                                               "обязательное значение не заполнено"))
         elif value not in known:
-            outcome.fatal.append(RowError(outcome.sheet, number, title, str(value),
-                                          "ссылка на запись, которой нет в книге"))
+            outcome.fatal.append(RowError(
+                outcome.sheet, number, title, str(value),
+                f"ссылка на запись, которой нет в книге: на листе «{target}» нет записи "
+                f"с кодом {value}"))
 
 
 def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],

@@ -1,0 +1,370 @@
+"""Merging an exchange workbook into a database that already has data: ids remapped, matches kept.
+
+Every record of the book gets this database's id: a record the database already has (matched by
+its natural key, references compared after translation) keeps the database's id and values; any
+other record is inserted with a new id and every reference in it is translated. The rules are in
+docs/exchange-format.md («Как регион сводит муниципалитеты»).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Table, false, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop_app.exchange.forms_import import org_key
+from desktop_app.exchange.reader import RowError
+from desktop_app.exchange.result import ADDED, CHANGED, MATCHED, SKIPPED, RowAction, SheetOutcome
+from desktop_app.exchange.schema import DERIVED_COLUMNS, column_title
+from desktop_app.textutil import fio, fmt_date, fold, person_key
+
+Parsed = dict[str, list[tuple[int, dict[str, Any]]]]
+Key = tuple[Any, ...]
+Keyer = Callable[[dict[str, Any], Any, bool], Key]
+
+# Natural keys of the records; "~" compares text folded (case, ё/е, spaces). Tables with a
+# composite primary key (answers, links) are matched on it; any other table on every column.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "ground_presets": ("code",),
+    "grounds": ("preset_id", "number"),
+    "indicator_plans": ("code", "year"),
+    "instruments": ("code", "version"),
+    "instrument_items": ("instrument_id", "code"),
+    "mentorship_forms": ("~name",),
+    "plan_templates": ("~name",),
+    "plan_template_items": ("template_id", "position"),
+    "roadmap_items": ("~section", "~activity"),
+    "meetings": ("meeting_date", "~agenda"),
+    "active_members": ("person_id", "role", "request_date", "included_on"),
+    "courses": ("person_id", "kind", "~title", "end_date"),
+    "diagnostic_sessions": ("person_id", "session_date", "instrument_id"),
+    "employments": ("person_id", "organisation_id", "start_date"),
+    "pairs": ("mentor_id", "start_date"),
+    "participations": ("person_id", "kind", "event_date", "~title"),
+    "routes": ("person_id", "start_date"),
+    "deficits": ("person_id", "area", "item_id", "~title", "found_on"),
+    "external_results": ("session_id", "~block"),
+    "monitorings": ("pair_id", "monitoring_date"),
+    "programmes": ("pair_id",),
+    "satisfactions": ("pair_id", "person_id", "respondent", "answered_on"),
+    "plan_items": ("programme_id", "position"),
+    "route_items": ("route_id", "position"),
+}
+# Keys that also hold the set of people linked through a child table: a pair is its mentor,
+# start date and mentees; a meeting its date, agenda and attendees.
+PEOPLE_SETS: dict[str, tuple[str, str]] = {
+    "pairs": ("pair_mentees", "pair_id"),
+    "meetings": ("meeting_attendees", "meeting_id"),
+}
+# This database's own settings and report texts stay: the book's are neither applied nor added.
+KEPT: dict[str, str] = {
+    "settings": "настройки этой базы сохраняются, настройки книги не применяются",
+    "report_texts": "тексты отчётов этой базы сохраняются, тексты книги не добавляются",
+}
+# Tables whose key needs a table that comes later in the book: handled right after it.
+AFTER: dict[str, str] = {"meetings": "people"}
+
+
+def merge_order(tables: list[Table]) -> list[Table]:
+    """The book's order, with a table moved after the one its key needs (meetings after people)."""
+    out = [t for t in tables if t.name not in AFTER]
+    for name, after in AFTER.items():
+        moved = next((t for t in tables if t.name == name), None)
+        if moved is not None:
+            out.insert(next(i for i, t in enumerate(out) if t.name == after) + 1, moved)
+    return out
+
+
+def _single_id(table: Table) -> bool:
+    pk = list(table.primary_key.columns)
+    return len(pk) == 1 and pk[0].name == "id"
+
+
+def _norm(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _fk_table(column: Any) -> str | None:
+    fk = next(iter(column.foreign_keys), None)
+    return None if fk is None else fk.column.table.name
+
+
+class Merger:
+    """One merge of a read and reference-checked book into the session's database."""
+
+    def __init__(self, session: Session, tables: list[Table], parsed: Parsed,
+                 outcomes: dict[str, SheetOutcome], municipality: str) -> None:
+        self.session = session
+        self.tables = tables
+        self.parsed = parsed
+        self.outcomes = outcomes
+        self.municipality = municipality or "из книги обмена"
+        self.done: set[str] = set()
+        self.ids: dict[str, dict[Any, Any]] = defaultdict(dict)  # book id → database id
+        self.fresh: dict[str, set[Any]] = defaultdict(set)  # database ids inserted now
+        self.deferred: list[tuple[Table, Any, str, str, Any]] = []
+        self.book_sets: dict[str, dict[Any, frozenset[Any]]] = {}
+        self.target_sets: dict[str, dict[Any, frozenset[Any]]] = {}
+        self.by_name = {t.name: t for t in tables}
+        self.inactive: set[int] = set()
+        self.scored: set[int] = set()  # sessions with answers added: their area means are stale
+
+    # driver -------------------------------------------------------------------------------
+    def check(self) -> bool:
+        """Refusals that only a merge finds (before anything is written)."""
+        outcome = self.outcomes["people"]
+        seen: dict[Key, int] = {}
+        for number, values in self.parsed.get("people", []):
+            key = _person(values)
+            if key in seen:
+                outcome.fatal.append(RowError(
+                    outcome.sheet, number, column_title("people", "last_name"),
+                    fio(values["last_name"], values["first_name"], values["middle_name"]),
+                    f"этот педагог с той же датой рождения ({fmt_date(values['birth_date'])}) "
+                    f"уже есть в строке {seen[key]}"))
+            seen.setdefault(key, number)
+        return not outcome.fatal
+
+    def run(self) -> None:
+        for table in merge_order(self.tables):
+            if table.name in KEPT:
+                self._keep(table)
+            elif table.name == "organisations":
+                self._organisations(table)
+            else:
+                self._merge_table(table)
+            self.done.add(table.name)
+        for table, row_id, column, target, book_value in self.deferred:
+            self.session.execute(update(table).where(table.c.id == row_id).values(
+                {column: self.ids[target][book_value]}))
+
+    def _act(self, table: Table, number: int, action: str, what: str) -> None:
+        outcome = self.outcomes[table.name]
+        outcome.actions.append(RowAction(outcome.sheet, number, action, what))
+
+    def _keep(self, table: Table) -> None:
+        for number, _values in self.parsed.get(table.name, []):
+            self._act(table, number, SKIPPED, KEPT[table.name])
+
+    # references ---------------------------------------------------------------------------
+    def _remap(self, table: Table, values: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        """The row with this database's ids; references to tables not merged yet come later."""
+        row: dict[str, Any] = {}
+        later = []
+        single = _single_id(table)
+        for column in table.columns:
+            name = column.name
+            if (single and name == "id") or ((table.name, name) in DERIVED_COLUMNS
+                                             and name not in values):
+                continue
+            value = values.get(name)
+            target = _fk_table(column)
+            if target is not None and value is not None:
+                if target in self.done:
+                    value = self.ids[target][value]
+                else:
+                    later.append((name, target, value))
+                    value = None
+            row[name] = value
+        return row, later
+
+    def _may_exist(self, table: Table, row: dict[str, Any], book_id: Any,
+                   key_columns: list[tuple[str, str]]) -> bool:
+        """False when the key holds a record inserted now: then the row cannot be in the base."""
+        for name, target in key_columns:
+            if row.get(name) is not None and row[name] in self.fresh[target]:
+                return False
+        members = self.book_sets.get(table.name, {}).get(book_id, frozenset())
+        return not any(p in self.fresh["people"] for p in members)
+
+    # keys ---------------------------------------------------------------------------------
+    def _keyer(self, table: Table) -> tuple[Keyer, list[tuple[str, str]]]:
+        spec = NATURAL_KEYS.get(table.name)
+        if table.name == "people":
+            return (lambda row, _id, _book: _person(row)), []
+        if spec is None:
+            pk = list(table.primary_key.columns)
+            names = [c.name for c in pk] if not _single_id(table) else [
+                c.name for c in table.columns if c.name != "id"
+                and (table.name, c.name) not in DERIVED_COLUMNS]
+            spec = tuple(names)
+        plain = [(n.lstrip("~"), n.startswith("~")) for n in spec]
+        fks = [(n, t) for n, _ in plain
+               if (t := _fk_table(table.columns[n])) is not None]
+        sets = table.name in PEOPLE_SETS
+        if sets:
+            self._book_sets(table)
+
+        def key(row: dict[str, Any], row_id: Any, book: bool) -> Key:
+            out = tuple(fold(row[n] or "") if folded else _norm(row[n]) for n, folded in plain)
+            if sets:
+                found = self.book_sets[table.name] if book else self.target_sets[table.name]
+                out += (found.get(row_id, frozenset()),)
+            return out
+        return key, fks
+
+    def _book_sets(self, table: Table) -> None:
+        child, parent = PEOPLE_SETS[table.name]
+        people = self.ids["people"]
+        sets: dict[Any, set[Any]] = defaultdict(set)
+        for _number, values in self.parsed.get(child, []):
+            sets[values[parent]].add(people[values["person_id"]])
+        self.book_sets[table.name] = {k: frozenset(v) for k, v in sets.items()}
+
+    def _index(self, table: Table, keyer: Keyer) -> dict[Key, deque[Any]]:
+        """The database's records (before this merge) by key; equal keys in id order."""
+        if table.name in PEOPLE_SETS:
+            child, parent = PEOPLE_SETS[table.name]
+            links = self.session.execute(select(self.by_name[child].c[parent],
+                                                self.by_name[child].c.person_id))
+            sets: dict[Any, set[Any]] = defaultdict(set)
+            for owner, person in links:
+                sets[owner].add(person)
+            self.target_sets[table.name] = {k: frozenset(v) for k, v in sets.items()}
+        if table.name == "people":
+            self.inactive = set(self.session.scalars(
+                select(table.c.id).where(table.c.is_active == false())))
+        single = _single_id(table)
+        order = table.c.id if single else list(table.primary_key.columns)[0]
+        index: dict[Key, deque[Any]] = defaultdict(deque)
+        for record in self.session.execute(select(table).order_by(order)).mappings():
+            index[keyer(dict(record), record["id"] if single else None, False)].append(
+                record["id"] if single else True)
+        return index
+
+    # one table ----------------------------------------------------------------------------
+    def _merge_table(self, table: Table) -> None:
+        rows = self.parsed.get(table.name, [])
+        if not rows:
+            return
+        single = _single_id(table)
+        keyer, key_fks = self._keyer(table)
+        index: dict[Key, deque[Any]] | None = None
+        seen: set[Key] = set()
+        new: list[dict[str, Any]] = []
+        sources: list[tuple[int, Any, list[Any]]] = []
+        for number, values in rows:
+            row, later = self._remap(table, values)
+            book_id = values.get("id") if single else None
+            key = keyer(row, book_id, True)
+            found = None
+            if self._may_exist(table, row, book_id, key_fks):
+                if index is None:
+                    index = self._index(table, keyer)
+                queue = index.get(key)
+                found = queue.popleft() if queue else None
+            if found is not None:
+                if single:
+                    self.ids[table.name][book_id] = found
+                self._matched(table, number, row, found)
+            elif not single and key in seen:
+                self._act(table, number, SKIPPED, "повтор строки этой книги")
+            else:
+                seen.add(key)
+                new.append(row)
+                sources.append((number, book_id, later))
+        self._insert(table, new, sources)
+
+    def _insert(self, table: Table, new: list[dict[str, Any]],
+                sources: list[tuple[int, Any, list[Any]]]) -> None:
+        if not new:
+            return
+        if _single_id(table):
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            new_ids = list(self.session.execute(stmt, new).scalars())
+            for (number, book_id, later), new_id in zip(sources, new_ids, strict=True):
+                self.ids[table.name][book_id] = new_id
+                self.fresh[table.name].add(new_id)
+                self.deferred.extend((table, new_id, c, t, v) for c, t, v in later)
+                self._act(table, number, ADDED, "новая запись")
+        else:
+            self.session.execute(insert(table), new)
+            if table.name == "answers":
+                self.scored.update(row["session_id"] for row in new)
+            for number, _book_id, _later in sources:
+                self._act(table, number, ADDED, "новая запись")
+
+    def _matched(self, table: Table, number: int, row: dict[str, Any], found: Any) -> None:
+        if table.name != "people":
+            self._act(table, number, MATCHED, "уже есть в базе")
+            return
+        who = f"{fio(row['last_name'], row['first_name'], row['middle_name'])}, " \
+              f"{fmt_date(row['birth_date'])} г. р."
+        if found in self.inactive and row.get("is_active"):
+            self.session.execute(update(table).where(table.c.id == found).values(row))
+            self.inactive.discard(found)
+            self._act(table, number, CHANGED, f"{who}: выбыл(а) из ОО базы и работает в ОО "
+                      "книги — карточка взята из книги")
+        else:
+            self._act(table, number, MATCHED, f"{who} уже есть в базе")
+
+    # organisations ------------------------------------------------------------------------
+    def _organisations(self, table: Table) -> None:
+        targets = self.session.execute(select(table.c.id, table.c.short_name,
+                                              table.c.full_name)).all()
+        by_full = {org_key(full): oid for oid, _short, full in targets if full}
+        by_short = {org_key(short): (oid, full) for oid, short, full in targets}
+        for number, values in self.parsed.get(table.name, []):
+            row, later = self._remap(table, values)
+            found, taken = _find_org(row["short_name"], row["full_name"], by_full, by_short)
+            if found is not None:
+                self.ids[table.name][values["id"]] = found
+                self._act(table, number, MATCHED, f"ОО «{row['short_name']}» уже есть в базе")
+                continue
+            what = "новая ОО"
+            if taken:
+                row["short_name"] = self._free_name(row["short_name"], by_full, by_short)
+                what = (f"краткое наименование занято другой ОО базы (полные наименования "
+                        f"различаются): записана как «{row['short_name']}»")
+            new_id = self.session.execute(insert(table).returning(table.c.id), row).scalar_one()
+            self.ids[table.name][values["id"]] = new_id
+            self.fresh[table.name].add(new_id)
+            self.deferred.extend((table, new_id, c, t, v) for c, t, v in later)
+            by_short[org_key(row["short_name"])] = (new_id, row["full_name"])
+            if row["full_name"]:
+                by_full[org_key(row["full_name"])] = new_id
+            self._act(table, number, ADDED, what)
+
+    def _free_name(self, short: str, by_full: dict[str, Any], by_short: dict[str, Any]) -> str:
+        name, n = f"{short} ({self.municipality})", 2
+        while org_key(name) in by_short or org_key(name) in by_full:
+            name, n = f"{short} ({self.municipality}, {n})", n + 1
+        return name
+
+
+def _person(row: dict[str, Any]) -> Key:
+    return person_key(row["last_name"], row["first_name"], row["middle_name"]), row["birth_date"]
+
+
+def _find_org(short: str, full: str | None, by_full: dict[str, Any],
+              by_short: dict[str, tuple[Any, Any]]) -> tuple[Any, bool]:
+    """(database id or None, whether the short name is taken by a different ОО)."""
+    s, f = org_key(short), org_key(full) if full else ""
+    if f and f in by_full:
+        return by_full[f], False
+    if s in by_short:
+        oid, their_full = by_short[s]
+        if not f or not their_full:
+            return oid, False
+        return None, True
+    if f and f in by_short:
+        return by_short[f][0], False
+    if s in by_full:
+        return by_full[s], False
+    return None, False
+
+
+def merge_book(session: Session, tables: list[Table], parsed: Parsed,
+               outcomes: dict[str, SheetOutcome]) -> set[int]:
+    """Merge a checked book into the session's database (the caller commits or rolls back).
+
+    Returns the diagnostic sessions that got answers (their stored area means to rewrite).
+    """
+    settings = {v.get("key"): v.get("value") for _n, v in parsed.get("settings", [])}
+    merger = Merger(session, tables, parsed, outcomes, str(settings.get("municipality") or ""))
+    if merger.check():
+        merger.run()
+    return merger.scored
