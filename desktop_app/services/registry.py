@@ -35,6 +35,7 @@ from desktop_app.services.validation import (
     person_error,
     validate_organisation,
     validate_person,
+    working_age_problem,
 )
 from desktop_app.textutil import fio, fmt_date, fold, person_key, ru_sort_key, years_between
 
@@ -523,6 +524,7 @@ def move_person(
         raise Refused(f"«{org.short_name}» — недействующая организация.")
     if on > date.today():
         raise Refused(f"«Дата перевода»: дата {fmt_date(on)} ещё не наступила.")
+    _refuse_before_working_age(person, on, "Дата перевода")
     job = _open_job(person)
     if job is not None and job.start_date is not None and on < job.start_date:
         raise Refused(f"«Дата перевода»: {fmt_date(on)} раньше начала работы на прежнем месте "
@@ -545,10 +547,22 @@ def dismiss_person(session: Session, person_id: int, on: date) -> None:
         raise Refused(f"«Дата выбытия»: дата {fmt_date(on)} ещё не наступила.")
     if on < person.birth_date:
         raise Refused(f"«Дата выбытия»: {fmt_date(on)} раньше даты рождения.")
+    _refuse_before_working_age(person, on, "Дата выбытия")
+    job = _open_job(person)
+    if job is not None and job.start_date is not None and on < job.start_date:
+        raise Refused(f"«Дата выбытия»: {fmt_date(on)} раньше начала работы на нынешнем месте "
+                      f"({fmt_date(job.start_date)}).")
     person.is_active = False
     person.left_on = on
     _close_job(person, on)
     session.flush()
+
+
+def _refuse_before_working_age(person: Person, on: date, label: str) -> None:
+    """A move or a leaving dated before the person could work at all (16 years of age)."""
+    problem = working_age_problem(person.birth_date, on)
+    if problem:
+        raise Refused(f"«{label}»: {problem}.")
 
 
 def restore_person(session: Session, person_id: int) -> None:

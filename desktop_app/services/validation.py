@@ -266,6 +266,14 @@ def phone_problem(value: str) -> str | None:
     return None
 
 
+def working_age_problem(born: date, on: date) -> str | None:
+    """A date of work (a move, a leaving) before the person was 16."""
+    if years_between(born, on) < MIN_WORK_AGE:
+        return (f"{fmt_date(on)} — педагогу тогда не было {MIN_WORK_AGE} лет "
+                f"(дата рождения {fmt_date(born)})")
+    return None
+
+
 def future_problem(value: date | None, on: date) -> str | None:
     if value is not None and value > on:
         return f"дата {fmt_date(value)} ещё не наступила (сегодня {fmt_date(on)})"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -36,7 +35,11 @@ from desktop_app.ui.person_dialog import (
     dialog_buttons,
     enum_combo,
     error_label,
+    fit_to_screen,
     get_date,
+    russian_buttons,
+    scrolled,
+    text_edit,
 )
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
@@ -63,7 +66,7 @@ class MemberDialog(QDialog):
         self.db, self.person_id, self.member_id = db, person_id, member_id
         self.setWindowTitle("Кандидат в методический актив" if member_id is None
                             else "Член методического актива")
-        self.resize(720, 600)
+        fit_to_screen(self, 760, 640)
         self.error = error_label(self)
         self.who = QLabel(self)
         self.role = enum_combo(ActiveRole.choices())
@@ -71,8 +74,7 @@ class MemberDialog(QDialog):
         self.request_date = date_edit(optional=True)
         self.directions = {d.value: QCheckBox(d.label) for d in ActiveDirection}
         self.grounds: dict[int, QCheckBox] = {}
-        self.notes = QPlainTextEdit()
-        self.notes.setMaximumHeight(60)
+        self.notes = text_edit(60)
         self._build()
 
     def _build(self) -> None:
@@ -94,13 +96,13 @@ class MemberDialog(QDialog):
         grounds = QGroupBox(f"Основания включения — {preset.name}")
         g_layout = QVBoxLayout(grounds)
         for g in preset.grounds:
-            check = QCheckBox(f"{g.number}) {g.text}")
-            check.setStyleSheet("QCheckBox { padding: 2px; }")
+            check = QCheckBox(f"{g.number})")
+            check.setToolTip(g.text)
             self.grounds[g.id] = check
-            g_layout.addWidget(check)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(grounds)
+            g_layout.addLayout(_wrapped_check(check, g.text))
+        g_layout.addStretch(1)
+        scroll = scrolled(grounds)
+        scroll.setMinimumHeight(160)
         buttons = dialog_buttons(self, "Save")
         self.buttons = buttons
         layout = QVBoxLayout(self)
@@ -113,6 +115,7 @@ class MemberDialog(QDialog):
         layout.addWidget(buttons)
         if row is not None:
             self._fill(row)
+        self.role.setFocus()
 
     def _fill(self, row: active.MemberRow) -> None:
         self.role.setCurrentIndex(max(self.role.findData(row.role_code), 0))
@@ -168,20 +171,22 @@ class StepDialog(QDialog):
         super().__init__(parent)
         self.db, self.member_id, self.target = db, member_id, target
         self.setWindowTitle(self.TITLES[target])
-        self.resize(560, 300)
+        fit_to_screen(self, 600, 360)
         self.error = error_label(self)
         self.on = date_edit()
         form = QFormLayout()
         with db.sessions() as session:
             row = active.get_member(session, member_id, today())
             orgs = registry.list_organisations(session, include_inactive=False)
+            self._preset = active.preset_in_force(session)
         form.addRow("Кандидат:", QLabel(f"{row.fio} — {row.organisation}"))
         form.addRow("Дата:", self.on)
         self.by_org = QComboBox()
         self.by_body = QLineEdit()
         self.order_number = QLineEdit()
-        self.reason = QPlainTextEdit()
-        self.reason.setMaximumHeight(70)
+        self.reason = text_edit(70)
+        self.requirements = QLabel()
+        self.requirements.setWordWrap(True)
         if target == ActiveStatus.SUBMITTED:
             self.by_org.addItem("— не ОО (орган, ГМО …) —", None)
             for o in orgs:
@@ -190,20 +195,39 @@ class StepDialog(QDialog):
             form.addRow("или орган / объединение:", self.by_body)
         elif target == ActiveStatus.INCLUDED:
             form.addRow("Номер приказа:", self.order_number)
-            check = QLabel(_eligibility_text(row.eligibility))
-            check.setWordWrap(True)
-            form.addRow("Требования:", check)
-            if not row.eligibility.eligible:
-                form.addRow("Причина включения\nвопреки требованиям:", self.reason)
+            form.addRow("Требования:", self.requirements)
+            self.reason_label = QLabel("Причина включения\nвопреки требованиям:")
+            form.addRow(self.reason_label, self.reason)
+            # eligibility is checked on the date of the order, which the user may change
+            self.on.dateChanged.connect(self._show_eligibility)
+            self._show_eligibility()
         elif target == ActiveStatus.EXCLUDED:
             form.addRow("Причина исключения:", self.reason)
         buttons = dialog_buttons(self, "Ok")
         self.buttons = buttons
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.error)
+        page_layout.addLayout(form)
+        page_layout.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.error)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        layout.addWidget(scrolled(page), 1)
         layout.addWidget(buttons)
+        self.on.setFocus()
+
+    def eligibility(self) -> active.Eligibility:
+        """The candidate's eligibility on the date in the field (the date of the order)."""
+        on = get_date(self.on)
+        assert on is not None
+        with self.db.sessions() as session:
+            return active.member_eligibility(session, self.member_id, on)
+
+    def _show_eligibility(self) -> None:
+        result = self.eligibility()
+        self.requirements.setText(_eligibility_text(result))
+        self.reason_label.setVisible(not result.eligible)
+        self.reason.setVisible(not result.eligible)
 
     def save(self) -> bool:
         on = get_date(self.on)
@@ -235,13 +259,13 @@ class PersonPicker(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Выбор педагога")
-        self.resize(600, 480)
+        fit_to_screen(self, 640, 520)
         self.list = ListPanel([Column("ФИО — ОО")], placeholder="Поиск по ФИО…")
         with db.sessions() as session:
             self.list.set_rows([(text, pid) for pid, text in registry.people_choices(session)])
         self.list.activated.connect(lambda _id: self.accept())
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = russian_buttons(QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -435,6 +459,20 @@ class ActivePanel(QWidget):
             return
         self.reload()
         self.changed.emit()
+
+
+def _wrapped_check(check: QCheckBox, text: str) -> QHBoxLayout:
+    """A check box with a long text that wraps (a QCheckBox never wraps its own text); a click
+    on the text ticks the box too."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setToolTip(text)
+    label.mousePressEvent = lambda _event: check.toggle()  # type: ignore[method-assign]
+    row = QHBoxLayout()
+    row.setSpacing(4)
+    row.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
+    row.addWidget(label, 1)
+    return row
 
 
 def _boxed(title: str, widget: QWidget) -> QGroupBox:

@@ -27,10 +27,13 @@ from desktop_app.ui.person_dialog import (
     dialog_buttons,
     enum_combo,
     error_label,
+    fit_to_screen,
     get_date,
     row_with_error,
+    scrolled,
     select_data,
     set_date,
+    set_texts,
 )
 
 
@@ -44,7 +47,7 @@ class OrganisationDialog(QDialog):
         super().__init__(parent)
         self.db, self.org_id, self._today = db, org_id, today
         self.setWindowTitle("Организация — новая запись" if org_id is None else "Организация")
-        self.resize(640, 520)
+        fit_to_screen(self, 720, 600)
         self.summary = error_label(self)
         self.errors = FormErrors(self.summary)
         form = QFormLayout()
@@ -70,12 +73,17 @@ class OrganisationDialog(QDialog):
         self.email = self._field("email", QLineEdit())
         buttons = dialog_buttons(self, "Save")
         self.buttons = buttons
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addLayout(form)
+        page_layout.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        layout.addWidget(scrolled(page), 1)
         layout.addWidget(buttons)
         self._load()
+        self.short_name.setFocus()
 
     def _field(self, name: str, widget: QWidget) -> QWidget:
         label = error_label()
@@ -98,9 +106,9 @@ class OrganisationDialog(QDialog):
         self.set_values(data)
 
     def set_values(self, data: OrganisationInput) -> None:
-        for name in ("short_name", "full_name", "mentoring_act_number", "head_name", "address",
-                     "phone", "email"):
-            getattr(self, name).setText(getattr(data, name))
+        names = ("short_name", "full_name", "mentoring_act_number", "head_name", "address",
+                 "phone", "email")
+        set_texts({n: getattr(self, n) for n in names}, {n: getattr(data, n) for n in names})
         select_data(self.kind, data.kind)
         self.is_low_results.setChecked(data.is_low_results)
         self.is_difficult_conditions.setChecked(data.is_difficult_conditions)

@@ -11,20 +11,24 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -53,11 +57,109 @@ ERROR_STYLE = "color: #b00020;"
 
 
 # shared helpers -----------------------------------------------------------------------------------
+class RuDateEdit(QDateEdit):
+    """A date field typed the Russian way, «12.04.1995» or «1.4.1995», digits and dots.
+
+    Qt's own field jumps to the month by itself after «12» and then takes the typed dot as a
+    jump to the year; here a dot right after such a jump is swallowed, and a dot (or «,», «/»)
+    typed inside a section moves to the next one. An optional field left «не указана» starts
+    from today when a digit is typed, opens its calendar on today, and Delete clears it.
+    """
+
+    SEPARATORS = ".,/-"
+
+    def __init__(self, parent: QWidget | None = None, optional: bool = False) -> None:
+        super().__init__(parent)
+        self.optional = optional
+        self._advanced = False
+        self._day_digits = ""  # the day as typed: «31» stays 31 when the month comes after it
+        self._day_typing = False
+        self._month_before: int | None = None  # the month shown before a 31-day stand-in
+        self._month_typed = False
+        self.editingFinished.connect(self._apply_typed_day)
+        self.setDisplayFormat("dd.MM.yyyy")
+        self.setCalendarPopup(True)
+        self.setToolTip("дд.мм.гггг" + ("; Delete — очистить" if optional else ""))
+
+    def is_empty(self) -> bool:
+        return self.optional and self.date() == EMPTY_DATE
+
+    def clear_date(self) -> None:
+        if self.optional:
+            self.setDate(EMPTY_DATE)
+
+    def _select_section(self, index: int) -> None:
+        self.setCurrentSectionIndex(index)
+        self.setSelectedSection(self.sectionAt(index))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        text = event.text()
+        if self.optional and event.key() == Qt.Key.Key_Delete:
+            self.clear_date()
+            return
+        if text and text.isdigit() and self.is_empty():
+            self.setDate(QDate.currentDate())
+            self._select_section(0)
+        if text and text in self.SEPARATORS:
+            if not self._advanced and self.currentSectionIndex() < self.sectionCount() - 1:
+                self._select_section(self.currentSectionIndex() + 1)
+            self._advanced = False
+            return
+        before = self.currentSectionIndex()
+        digit = bool(text) and text.isdigit()
+        in_day = self.currentSection() == QDateTimeEdit.Section.DaySection
+        if digit and in_day:
+            if not self._day_typing:
+                self._day_digits = ""
+                self._stand_in_month()
+            self._day_digits = (self._day_digits + text)[-2:]
+        self._month_typed |= digit and self.currentSection() == QDateTimeEdit.Section.MonthSection
+        self._day_typing = digit and in_day
+        super().keyPressEvent(event)
+        self._advanced = bool(text) and text.isdigit() and self.currentSectionIndex() != before
+        if event.key() in (Qt.Key.Key_F4, Qt.Key.Key_Down) and self.is_empty():
+            self._calendar_on_today()
+
+    def _stand_in_month(self) -> None:
+        """Qt checks a typed day against the month shown: «31» typed over 05.11 would become 30
+        and «30» over February would be refused. While the day is typed, the next month (it
+        has 31 days whenever the shown one has fewer) stands in; the month is put back when the
+        typing ends without a month typed."""
+        current = self.date()
+        if self.is_empty() or current.daysInMonth() == 31:
+            return
+        self._month_before = current.month()
+        self.setDate(QDate(current.year(), current.month() + 1, current.day()))
+        self._select_section(0)
+
+    def _apply_typed_day(self) -> None:
+        """The typing ended: the day as typed, in the month typed (or the one shown before)."""
+        digits, before, month_typed = self._day_digits, self._month_before, self._month_typed
+        self._day_digits, self._month_before = "", None
+        self._day_typing = self._month_typed = False
+        if self.is_empty() or (not digits and before is None):
+            return
+        current = self.date()
+        month = before if before is not None and not month_typed else current.month()
+        last = QDate(current.year(), month, 1).daysInMonth()
+        day = min(max(int(digits), 1), last) if digits else min(current.day(), last)
+        wanted = QDate(current.year(), month, day)
+        if wanted != current:
+            self.setDate(wanted)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        super().mousePressEvent(event)
+        if self.is_empty():
+            self._calendar_on_today()
+
+    def _calendar_on_today(self) -> None:
+        today = QDate.currentDate()
+        self.calendarWidget().setCurrentPage(today.year(), today.month())
+
+
 def date_edit(optional: bool = False, parent: QWidget | None = None) -> QDateEdit:
-    """A date field shown as дд.мм.гггг; an optional one may be left «не указана»."""
-    edit = QDateEdit(parent)
-    edit.setDisplayFormat("dd.MM.yyyy")
-    edit.setCalendarPopup(True)
+    """A date field shown and typed as дд.мм.гггг; an optional one may be left «не указана»."""
+    edit = RuDateEdit(parent, optional)
     edit.setMaximumDate(QDate(2100, 12, 31))
     if optional:
         edit.setMinimumDate(EMPTY_DATE)
@@ -151,20 +253,67 @@ def row_with_error(widget: QWidget, label: QLabel) -> QWidget:
 OK_TEXTS = {"Save": "Сохранить", "Ok": "ОК", "Cancel": "Отмена"}
 
 
+def russian_buttons(buttons: QDialogButtonBox) -> QDialogButtonBox:
+    """Qt's Russian translation leaves «OK» in Latin letters: name every standard button."""
+    standard = QDialogButtonBox.StandardButton
+    for key, text in OK_TEXTS.items():
+        button = buttons.button(getattr(standard, key))
+        if button is not None:
+            button.setText(text)
+    return buttons
+
+
+def scrolled(inner: QWidget) -> QScrollArea:
+    """A frameless scroll area around a form: a long form or long error texts never get cut
+    on a small screen, they scroll."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setWidget(inner)
+    return area
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to the wished size but never beyond the free area of the screen (a 1366×768
+    laptop with the taskbar leaves about 1366×728, and the window frame takes its title bar)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    free = screen.availableGeometry() if screen is not None else None
+    if free is not None:
+        width, height = min(width, free.width() - 16), min(height, free.height() - 48)
+    widget.resize(width, height)
+
+
+def set_texts(edits: dict[str, QLineEdit], values: dict[str, str]) -> None:
+    """Fill line edits showing the beginning of each text (Qt would show the end of a long one)."""
+    for name, edit in edits.items():
+        edit.setText(values.get(name, ""))
+        edit.setCursorPosition(0)
+
+
+def text_edit(height: int | None = None, parent: QWidget | None = None) -> QPlainTextEdit:
+    """A multi-line field where Tab moves on to the next field, as in every other field."""
+    edit = QPlainTextEdit(parent)
+    edit.setTabChangesFocus(True)
+    if height is not None:
+        edit.setMaximumHeight(height)
+    return edit
+
+
 def dialog_buttons(dialog: QDialog, ok: str = "Save") -> QDialogButtonBox:
     """Russian «Сохранить»/«ОК» and «Отмена» (whatever Qt translation is loaded), wired to
     dialog.save() and reject()."""
     standard = QDialogButtonBox.StandardButton
     buttons = QDialogButtonBox(getattr(standard, ok) | standard.Cancel, dialog)
-    buttons.button(getattr(standard, ok)).setText(OK_TEXTS[ok])
-    buttons.button(standard.Cancel).setText(OK_TEXTS["Cancel"])
+    russian_buttons(buttons)
     buttons.accepted.connect(dialog.save)  # type: ignore[attr-defined]
     buttons.rejected.connect(dialog.reject)
     return buttons
 
 
 # the dialog ---------------------------------------------------------------------------------------
-COURSE_COLUMNS = ["Название программы", "Вид", "Организация", "Часов", "Окончание (дд.мм.гггг)"]
+COURSE_COLUMNS = ["Название программы", "Вид", "Организация", "Часов", "Окончание"]
+COURSE_WIDTHS = {1: 235, 2: 160, 3: 60, 4: 100}
 
 
 class PersonDialog(QDialog):
@@ -179,7 +328,7 @@ class PersonDialog(QDialog):
         self.person_id = person_id
         self._today = today
         self.setWindowTitle("Педагог — новая запись" if person_id is None else "Педагог")
-        self.resize(760, 560)
+        fit_to_screen(self, 820, 600)
         self.summary = error_label(self)
         self.errors = FormErrors(self.summary)
         self.tabs = QTabWidget(self)
@@ -196,13 +345,15 @@ class PersonDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self._load()
+        self.tabs.setCurrentIndex(0)
+        self.last_name.setFocus()
 
     # building -------------------------------------------------------------------------------
     def _page(self, title: str) -> tuple[QFormLayout, int]:
         page = QWidget()
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        index = self.tabs.addTab(page, title)
+        index = self.tabs.addTab(scrolled(page), title)
         return form, index
 
     def _field(self, form: QFormLayout, page: int, name: str, widget: QWidget) -> QWidget:
@@ -220,8 +371,7 @@ class PersonDialog(QDialog):
         self.birth_date.setDate(QDate(1985, 1, 1))
         self.is_manager = self._field(form, page, "is_manager",
                                       QCheckBox("относится к управленческим кадрам"))
-        self.notes = self._field(form, page, "notes", QPlainTextEdit())
-        self.notes.setMaximumHeight(70)
+        self.notes = self._field(form, page, "notes", text_edit(70))
 
     def _build_education(self) -> None:
         form, page = self._page("Образование")
@@ -245,12 +395,15 @@ class PersonDialog(QDialog):
         self.courses = QTableWidget(0, len(COURSE_COLUMNS), page)
         self.courses.setHorizontalHeaderLabels(COURSE_COLUMNS)
         self.courses.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in COURSE_WIDTHS.items():
+            self.courses.setColumnWidth(column, width)
+        self.courses.horizontalHeaderItem(4).setToolTip("Дата окончания курса, дд.мм.гггг")
         self.courses.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.courses.verticalHeader().setVisible(False)
         layout.addWidget(self.courses, 1)
         row = QHBoxLayout()
         add, remove = QPushButton("Добавить курс"), QPushButton("Удалить курс")
-        add.clicked.connect(lambda: self.add_course_row(CourseInput(title="")))
+        add.clicked.connect(self._new_course)
         remove.clicked.connect(self._remove_course)
         row.addWidget(add)
         row.addWidget(remove)
@@ -272,10 +425,21 @@ class PersonDialog(QDialog):
                                                       else str(course.hours)))
         self.courses.setItem(row, 4, QTableWidgetItem(fmt_date(course.end_date)))
 
+    def _new_course(self) -> None:
+        self.add_course_row(CourseInput(title=""))
+        row = self.courses.rowCount() - 1
+        self.courses.setCurrentCell(row, 0)
+        self.courses.editItem(self.courses.item(row, 0))
+
     def _remove_course(self) -> None:
         row = self.courses.currentRow()
-        if row >= 0:
-            self.courses.removeRow(row)
+        label = self.errors.labels["courses"]
+        if row < 0:
+            label.setText("Выберите курс в таблице, затем нажмите «Удалить курс».")
+            label.show()
+            return
+        label.hide()
+        self.courses.removeRow(row)
 
     def _build_work(self) -> None:
         form, page = self._page("Место работы")
@@ -297,11 +461,11 @@ class PersonDialog(QDialog):
     def _build_experience(self) -> None:
         form, page = self._page("Опыт и достижения")
         self.methodical_experience = self._field(form, page, "methodical_experience",
-                                                 QPlainTextEdit())
+                                                 text_edit())
         self.methodical_experience.setPlaceholderText(
             "опыт наставничества, деятельности в методических объединениях, ассоциациях, "
             "сообществах")
-        self.achievements = self._field(form, page, "achievements", QPlainTextEdit())
+        self.achievements = self._field(form, page, "achievements", text_edit())
 
     def _build_contacts(self) -> None:
         form, page = self._page("Контакты и согласие")
@@ -333,9 +497,9 @@ class PersonDialog(QDialog):
 
     def set_values(self, data: PersonInput) -> None:
         """Fill the form from a PersonInput."""
-        for name in ("last_name", "first_name", "middle_name", "education_specialty",
-                     "education_institution", "subject", "phone", "email"):
-            getattr(self, name).setText(getattr(data, name))
+        names = ("last_name", "first_name", "middle_name", "education_specialty",
+                 "education_institution", "subject", "phone", "email")
+        set_texts({n: getattr(self, n) for n in names}, {n: getattr(data, n) for n in names})
         for name in ("methodical_experience", "achievements", "notes"):
             getattr(self, name).setPlainText(getattr(data, name))
         for name in ("is_manager", "education_pedagogical", "consent_publish"):
@@ -369,6 +533,8 @@ class PersonDialog(QDialog):
             title, provider, hours_text, end_text = (c.text().strip() if c else "" for c in cells)
             if not any((title, provider, hours_text, end_text)):
                 continue
+            if not title:
+                errors.append(person_error("courses", f"курс {row + 1}: не указано название"))
             hours = int(hours_text) if hours_text.isdigit() else None
             if hours_text and hours is None:
                 errors.append(person_error(

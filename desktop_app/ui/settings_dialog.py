@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -26,7 +25,13 @@ from PySide6.QtWidgets import (
 from desktop_app.services import active, settings
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
-from desktop_app.ui.person_dialog import dialog_buttons, error_label
+from desktop_app.ui.person_dialog import (
+    dialog_buttons,
+    error_label,
+    fit_to_screen,
+    set_texts,
+    text_edit,
+)
 
 TEXT_SETTINGS = [
     ("municipality", "Муниципальное образование"),
@@ -51,7 +56,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("Настройки")
-        self.resize(780, 560)
+        fit_to_screen(self, 800, 580)
         self.error = error_label(self)
         self.fields: dict[str, QLineEdit] = {}
         self.mentee_limit = QSpinBox()
@@ -65,8 +70,7 @@ class SettingsDialog(QDialog):
         self.min_years.setSuffix(" лет")
         self.grounds = QListWidget()
         self.grounds.setWordWrap(True)
-        self.ground_text = QPlainTextEdit()
-        self.ground_text.setMaximumHeight(60)
+        self.ground_text = text_edit(60)
         self.ground_mandatory = QCheckBox("включается в обязательном порядке")
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._general_page(), "Муниципалитет и центр")
@@ -119,8 +123,7 @@ class SettingsDialog(QDialog):
     def _load(self) -> None:
         with self.db.sessions() as session:
             values = settings.get_all(session)
-        for key, edit in self.fields.items():
-            edit.setText(values.get(key, ""))
+        set_texts(self.fields, values)
         try:
             self.mentee_limit.setValue(int(values.get("mentee_limit", "3")))
         except ValueError:
@@ -181,23 +184,32 @@ class SettingsDialog(QDialog):
         mandatory = self.ground_mandatory.isChecked()
         return self._ground_action(lambda s: active.add_ground(s, preset_id, text, mandatory))
 
+    def _no_ground(self) -> bool:
+        self.error.setText("Выберите основание в списке, затем нажмите кнопку ещё раз.")
+        self.error.show()
+        return False
+
     def edit_ground(self) -> bool:
         ground_id = self.selected_ground()
         if ground_id is None:
-            return False
+            return self._no_ground()
         text, mandatory = self.ground_text.toPlainText(), self.ground_mandatory.isChecked()
         return self._ground_action(lambda s: active.edit_ground(s, ground_id, text, mandatory))
 
     def remove_ground(self) -> bool:
         ground_id = self.selected_ground()
         if ground_id is None:
-            return False
+            return self._no_ground()
         return self._ground_action(lambda s: active.remove_ground(s, ground_id))
 
     def copy_preset(self) -> None:
-        name, ok = QInputDialog.getText(self, "Новый перечень", "Название перечня:")
-        if ok:
-            self.add_preset_copy(name)
+        ask = QInputDialog(self)
+        ask.setWindowTitle("Новый перечень")
+        ask.setLabelText("Название перечня (копия текущего с его основаниями):")
+        ask.setOkButtonText("ОК")
+        ask.setCancelButtonText("Отмена")
+        if ask.exec() == QDialog.DialogCode.Accepted:
+            self.add_preset_copy(ask.textValue())
 
     def add_preset_copy(self, name: str) -> bool:
         source, requirement = self.preset.currentData(), self.requirement.currentData()
