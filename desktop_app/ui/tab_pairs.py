@@ -23,6 +23,7 @@ from desktop_app.model.enums import PairStatus
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.history_dialog import history_dialog
 from desktop_app.ui.pair_dialog import (
     PairDialog,
     StatusDialog,
@@ -155,10 +156,14 @@ class PairsTab(QWidget):
         self.edit_button.clicked.connect(lambda: self.open_dialog(self.list.selected_id()))
         self.status_button = QPushButton("Статус…", self)
         self.status_button.clicked.connect(self.change_status)
+        self.history_button = QPushButton("История…", self)
+        self.history_button.setToolTip("Что, когда и как менялось в паре, её программе и плане")
+        self.history_button.clicked.connect(self.pair_history)
         self.delete_button = QPushButton("Удалить", self)
         self.delete_button.clicked.connect(self.delete_selected)
         bar = QHBoxLayout()
-        for w in (self.new_button, self.edit_button, self.status_button, self.delete_button):
+        for w in (self.new_button, self.edit_button, self.status_button, self.history_button,
+                  self.delete_button):
             bar.addWidget(w)
         bar.addSpacing(16)
         for w in (self.ending_badge, self.stale_badge, self.young_badge, self.repeat_badge):
@@ -295,7 +300,7 @@ class PairsTab(QWidget):
         pair_id = self.list.selected_id()
         if pair_id != self.programme.pair_id:
             self.programme.set_pair(pair_id)
-        for b in (self.edit_button, self.status_button, self.delete_button):
+        for b in (self.edit_button, self.status_button, self.history_button, self.delete_button):
             b.setEnabled(pair_id is not None)
 
     # actions -------------------------------------------------------------------------------
@@ -318,6 +323,15 @@ class PairsTab(QWidget):
         dialog = StatusDialog(self.db, pair_id, self._rows[pair_id].status_code, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
+
+    def pair_history(self) -> QDialog | None:
+        """The change history of the selected pair (shown without blocking the window)."""
+        pair_id = self.list.selected_id()
+        if pair_id is None:
+            return None
+        self.history = history_dialog(self, self.db, "pair", pair_id)
+        self.history.open()
+        return self.history
 
     def delete_selected(self) -> None:
         pair_id = self.list.selected_id()

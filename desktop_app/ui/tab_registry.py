@@ -27,6 +27,7 @@ from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.active_panel import ActivePanel, MemberDialog
+from desktop_app.ui.history_dialog import history_dialog
 from desktop_app.ui.organisation_dialog import OrganisationDialog
 from desktop_app.ui.person_dialog import (
     PersonDialog,
@@ -170,6 +171,7 @@ class RegistryTab(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self._add_history_button(buttons)
         self.people.activated.connect(lambda pid: self.edit_person(pid))
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -246,6 +248,28 @@ class RegistryTab(QWidget):
             return self._hint("Выберите педагога в списке.")
         return self._open(PersonDialog(self.db, person_id, self, self._today),
                           self._after_person)
+
+    def _add_history_button(self, buttons: QHBoxLayout) -> None:
+        """«История…» next to «Изменить…», enabled while a person is selected."""
+        self.history_button = QPushButton("История…")
+        self.history_button.setToolTip("Что, когда и как менялось в записи педагога")
+        self.history_button.setEnabled(False)
+        self.history_button.clicked.connect(self.person_history)
+        buttons.insertWidget(2, self.history_button)
+        self.people.table.selectionModel().selectionChanged.connect(self._history_enabled)
+        self.people.model.modelReset.connect(self._history_enabled)
+
+    def _history_enabled(self) -> None:
+        self.history_button.setEnabled(self.people.selected_id() is not None)
+
+    def person_history(self, _checked: bool = False) -> QDialog | None:
+        """The change history of the selected person (shown without blocking the window)."""
+        person_id = self.people.selected_id()
+        if person_id is None:
+            return self._hint("Выберите педагога в списке.")
+        self.dialog = history_dialog(self, self.db, "person", person_id)
+        self.dialog.open()
+        return self.dialog
 
     def move_person(self) -> QDialog | None:
         person_id = self.people.selected_id()
