@@ -546,9 +546,27 @@ def change_status(
         raise PairError(errors[0], "status")
     if status == PairStatus.ENDED_EARLY.value and not clean(reason):
         raise PairError("Для досрочного прекращения укажите причину.", "end_reason")
+    if status in FINAL_STATUSES and on is not None:
+        _check_end_date(pair, on)
     _set_status_fields(pair, status, reason, on)
     pair.updated_at = datetime.now()
     session.flush()
+
+
+def _check_end_date(pair: Pair, on: date) -> None:
+    """The day a programme ended is a day that has come, and not before the programme began
+    (a planned one may be called off before its start)."""
+    if on > date.today():
+        raise PairError(f"Поле «Дата окончания»: дата {fmt_date(on)} ещё не наступила.", "ended_on")
+    if on < pair.start_date and pair.status != PairStatus.PLANNED.value:
+        raise PairError(f"Поле «Дата окончания»: {fmt_date(on)} раньше начала программы "
+                        f"({fmt_date(pair.start_date)}).", "ended_on")
+
+
+def _future_date_error(on: date, label: str) -> PairError | None:
+    if on > date.today():
+        return PairError(f"Поле «{label}»: дата {fmt_date(on)} ещё не наступила.", "date")
+    return None
 
 
 def delete_pair(session: Session, pair_id: int) -> None:
@@ -873,6 +891,9 @@ EXAM_KINDS = ("ВПР", "ОГЭ", "ЕГЭ", "итоговые работы", "и
 def add_monitoring(session: Session, pair_id: int, data: MonitoringInput) -> int:
     """Record a monitoring of the programme; percent 0–100, participants ≥ 0."""
     _pair_or_error(session, pair_id)
+    error = _future_date_error(data.monitoring_date, "Дата мониторинга")
+    if error:
+        raise error
     p = data.students_passed_percent
     if p is not None and not 0 <= p <= 100:
         raise PairError(
@@ -941,6 +962,9 @@ def add_satisfaction(
     pair = _pair_or_error(session, pair_id)
     if not isinstance(score, int) or not 1 <= score <= 10:
         raise PairError("Поле «Оценка удовлетворённости»: целое число от 1 до 10.", "score")
+    error = _future_date_error(answered_on, "Дата анкеты")
+    if error:
+        raise error
     if person_id == pair.mentor_id:
         respondent = Respondent.MENTOR.value
     elif person_id in {m.person_id for m in pair.mentees}:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -42,6 +43,13 @@ from desktop_app.model.enums import (
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.person_dialog import (
+    RuDateEdit,
+    fit_to_screen,
+    russian_buttons,
+    scrolled,
+    text_edit,
+)
 from desktop_app.ui.table_model import Column, RowsTableModel
 
 PEOPLE_COLUMNS = [
@@ -73,9 +81,9 @@ def from_qdate(value: QDate) -> date:
 
 
 def date_edit(value: date, parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value), parent)
-    edit.setDisplayFormat("dd.MM.yyyy")
-    edit.setCalendarPopup(True)
+    """A date field shown and typed as дд.мм.гггг (see person_dialog.RuDateEdit)."""
+    edit = RuDateEdit(parent)
+    edit.setDate(to_qdate(value))
     return edit
 
 
@@ -116,10 +124,11 @@ class PeoplePicker(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # the name gets the room; short columns keep their width
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(
             lambda ix: self.activated.emit(self.model.row_id(ix.row())))
-        for column, width in ((0, 200), (1, 140), (2, 85), (3, 58)):
+        for column, width in ((1, 140), (2, 85), (3, 58), (4, 48)):
             self.table.setColumnWidth(column, width)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -176,7 +185,8 @@ class PairDialog(QDialog):
         for pid in mentee_ids:
             self._add_mentee(pid)
         self._refresh_notice()
-        self.resize(1060, 700)
+        fit_to_screen(self, 1060, 700)
+        self.people.search.setFocus()
 
     def _add_missing_people(self, data: pairs.PairInput) -> None:
         """Someone who left (the choices hold only active people) still shows in an old pair."""
@@ -194,14 +204,18 @@ class PairDialog(QDialog):
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.RichText)
-        self.buttons = QDialogButtonBox(
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a group of ten gives ten lines of facts: they scroll, the buttons stay on the screen
+        notice_area = scrolled(self.notice)
+        notice_area.setMaximumHeight(110)
+        self.buttons = russian_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        ))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.notice)
+        layout.addWidget(notice_area)
         layout.addWidget(self.buttons)
 
     def _participants_page(self) -> QWidget:
@@ -404,6 +418,7 @@ class PairDialog(QDialog):
     def _remove_mentee(self) -> None:
         row = self.mentees_list.currentRow()
         if row < 0:
+            self._say_error("Выберите наставляемого в списке справа.")
             return
         item = self.mentees_list.takeItem(row)
         self.mentee_ids.remove(item.data(Qt.ItemDataRole.UserRole))
@@ -551,6 +566,8 @@ class StatusDialog(QDialog):
             self.status_box.addItem(PairStatus(code).label, code)
         self.reason_edit = QLineEdit(self)
         self.date_edit = date_edit(date.today(), self)
+        self.date_edit.setToolTip("дд.мм.гггг; день окончания программы (для завершённой или "
+                                  "прекращённой досрочно)")
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color:#b00020")
@@ -558,11 +575,12 @@ class StatusDialog(QDialog):
         form.addRow("Текущий статус:", QLabel(PairStatus(current).label, self))
         form.addRow("Новый статус:", self.status_box)
         form.addRow("Причина досрочного прекращения:", self.reason_edit)
-        form.addRow("Дата:", self.date_edit)
+        form.addRow("Дата окончания:", self.date_edit)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
+        buttons = russian_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        ))
+        self.buttons = buttons
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -573,14 +591,17 @@ class StatusDialog(QDialog):
         self._status_changed()
 
     def _status_changed(self) -> None:
-        early = self.status_box.currentData() == PairStatus.ENDED_EARLY.value
-        self.reason_edit.setEnabled(early)
+        status = self.status_box.currentData()
+        self.reason_edit.setEnabled(status == PairStatus.ENDED_EARLY.value)
+        # only an end has a date of its own; «действует» is a state, not an event with a day
+        self.date_edit.setEnabled(status in pairs.FINAL_STATUSES)
 
     def save(self) -> None:
+        status = self.status_box.currentData()
+        on = from_qdate(self.date_edit.date()) if status in pairs.FINAL_STATUSES else None
         try:
             with self.db.sessions() as session:
-                pairs.change_status(session, self.pair_id, self.status_box.currentData(),
-                                    self.reason_edit.text(), from_qdate(self.date_edit.date()))
+                pairs.change_status(session, self.pair_id, status, self.reason_edit.text(), on)
                 session.commit()
         except pairs.PairError as exc:
             self.error.setText(str(exc))
@@ -596,17 +617,16 @@ class FormDialog(QDialog):
         self.db, self.saved_id = db, None
         self.setWindowTitle("Новая форма наставничества")
         self.name_edit = QLineEdit(self)
-        self.description_edit = QPlainTextEdit(self)
-        self.description_edit.setMaximumHeight(90)
+        self.description_edit = text_edit(90, self)
         self.error = QLabel(self)
         self.error.setStyleSheet("color:#b00020")
         form = QFormLayout(self)
         form.addRow("Название:", self.name_edit)
         form.addRow("Описание:", self.description_edit)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
+        buttons = russian_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        ))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

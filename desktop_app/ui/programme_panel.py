@@ -33,6 +33,7 @@ from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 from desktop_app.ui.pair_dialog import date_edit, from_qdate
+from desktop_app.ui.person_dialog import russian_buttons
 
 PLAN_HEADERS = ["№", "Мероприятие", "Срок", "Ответственный", "Форма отчётности", "Выполнено"]
 DONE_COLUMN = 5
@@ -42,6 +43,22 @@ def parse_date(text: str) -> date | None:
     """дд.мм.гггг or empty; anything else raises ValueError."""
     text = text.strip()
     return datetime.strptime(text, "%d.%m.%Y").date() if text else None
+
+
+def ask(parent: QWidget, title: str, label: str,
+        items: list[str] | None = None) -> tuple[str, bool]:
+    """A line of text, or a choice among items, with «ОК» and «Отмена» in Russian (Qt's own
+    QInputDialog.getText/getItem say «OK» in Latin letters)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setOkButtonText("ОК")
+    dialog.setCancelButtonText("Отмена")
+    if items is not None:
+        dialog.setComboBoxItems(items)
+        dialog.setComboBoxEditable(False)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue(), accepted
 
 
 def mean_text(value: float | None) -> str:
@@ -209,7 +226,7 @@ class ProgrammePanel(QWidget):
     def _add_item(self) -> None:
         if self.pair_id is None:
             return
-        text, ok = QInputDialog.getText(self, "Новое мероприятие", "Мероприятие:")
+        text, ok = ask(self, "Новое мероприятие", "Мероприятие:")
         if not ok:
             return
         try:
@@ -224,7 +241,10 @@ class ProgrammePanel(QWidget):
 
     def _delete_item(self) -> None:
         row = self.plan.currentRow()
-        if self.pair_id is None or row < 0:
+        if self.pair_id is None:
+            return
+        if row < 0:
+            QMessageBox.information(self, "План", "Выберите строку плана, которую удалить.")
             return
         with self.db.sessions() as session:
             pairs.delete_plan_item(session, self._items[row].id)
@@ -244,7 +264,7 @@ class ProgrammePanel(QWidget):
         with self.db.sessions() as session:
             templates = pairs.list_templates(session)
         names = [f"{t.name} ({t.items} мероприятий)" for t in templates]
-        name, ok = QInputDialog.getItem(self, "Шаблон плана", "Шаблон:", names, 0, False)
+        name, ok = ask(self, "Шаблон плана", "Шаблон:", names)
         if ok and self._replace_ok():
             with self.db.sessions() as session:
                 pairs.copy_plan_from_template(session, self.pair_id,
@@ -263,7 +283,7 @@ class ProgrammePanel(QWidget):
         if not names:
             QMessageBox.information(self, "План", "Других программ пока нет.")
             return
-        name, ok = QInputDialog.getItem(self, "Скопировать план", "Программа:", names, 0, False)
+        name, ok = ask(self, "Скопировать план", "Программа:", names)
         if ok and self._replace_ok():
             try:
                 with self.db.sessions() as session:
@@ -426,9 +446,10 @@ class MonitoringDialog(QDialog):
         form.addRow("Влияние программы на участников:", self.influence_edit)
         form.addRow("Риски:", self.risks_edit)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
+        buttons = russian_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        ))
+        self.buttons = buttons
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
