@@ -254,6 +254,39 @@ def record_external(
     return row.id
 
 
+@dataclass(frozen=True)
+class ExternalChoices:
+    """What an external-results form offers: procedures and blocks already recorded."""
+
+    procedures: tuple[str, ...]
+    blocks: tuple[tuple[str, str], ...]  # (block, area code), the latest area of each block
+    threshold: float
+
+
+DEFAULT_PROCEDURES = (
+    "Оценка предметных и методических компетенций учителей (ФГБУ «ФИОКО»)",
+    "Региональная оценка предметных и методических компетенций учителей",
+)
+
+
+def external_choices(session: Session) -> ExternalChoices:
+    """Known external procedures (the usual two first) and blocks with their areas."""
+    used = session.scalars(
+        select(DiagnosticSession.procedure)
+        .where(DiagnosticSession.kind == SessionKind.EXTERNAL.value)
+        .group_by(DiagnosticSession.procedure)
+    ).all()
+    procedures = list(DEFAULT_PROCEDURES) + sorted(
+        (p for p in used if p and p not in DEFAULT_PROCEDURES), key=str.casefold)
+    blocks: dict[str, str] = {}
+    for block, area in session.execute(
+        select(ExternalResult.block, ExternalResult.area).order_by(ExternalResult.id)
+    ):
+        blocks[block] = area
+    return ExternalChoices(tuple(procedures), tuple(sorted(blocks.items())),
+                           thresholds(session).external_deficit_below)
+
+
 # --- stored area means (session_area_scores) -----------------------------------------------------
 
 

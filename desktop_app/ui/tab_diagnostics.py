@@ -8,6 +8,7 @@ from desktop_app.services import diagnostics
 from desktop_app.store.database import Database
 from desktop_app.ui.diagnostic_analysis import HeatDialog, SuggestionsDialog
 from desktop_app.ui.diagnostic_entry import SessionEntryDialog
+from desktop_app.ui.diagnostic_external import ExternalEntryDialog
 from desktop_app.ui.diagnostic_person import PictureDialog, RouteDialog
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
@@ -27,6 +28,7 @@ class DiagnosticsTab(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
             ("new", "Новая диагностика…", self.new_session),
+            ("external", "Внешняя оценка…", self.new_external),
             ("picture", "Дефициты педагога", self.show_picture),
             ("route", "ИОМ…", self.edit_route),
             ("mentors", "Подобрать наставника…", self.suggest),
@@ -60,6 +62,11 @@ class DiagnosticsTab(QWidget):
     def new_session(self) -> None:
         dialog = SessionEntryDialog(self.db, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
+    def new_external(self) -> None:
+        person_id = self._people.get(self.list.selected_id() or 0)
+        if ExternalEntryDialog(self.db, person_id, self).exec() == QDialog.DialogCode.Accepted:
             self.reload()
 
     def show_picture(self) -> None:
