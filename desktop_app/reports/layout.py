@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +34,11 @@ CORNER_INDENT_MM = 95.0
 DEFAULT_MARGINS_MM = (20.0, 10.0, 20.0, 20.0)
 MARGIN_KEYS = ("margin_left_mm", "margin_right_mm", "margin_top_mm", "margin_bottom_mm")
 BLANK_NAME = "____________________"
+
+
+def typeset(text: str) -> str:
+    """Keep «№ 1» and «1 %» together on a line (a no-break space)."""
+    return text.replace("№ ", "№\u00a0").replace(" %", "\u00a0%")
 
 
 @dataclass(frozen=True)
@@ -159,43 +167,135 @@ def order_blocks(
 
 
 NUMBER_COLUMN_PT = 13 * 72 / 25.4
-CELL_PADDING_PT = 10.0
+CELL_PADDING_PT = 8.0  # 3 + 3 pt of cell padding and 2 pt to spare
+MIN_TABLE_PT = 9.0
+SIZE_STEP_PT = 0.5
+MEASURED_PIECES = 12
+# A line may break after a hyphen, a slash or «@» (e-mail), so the widest unbreakable piece is
+# what a column must hold.
+_BREAKS = re.compile(r"(?<=[-/@])(?=.)")
 
 
-def _longest_word(text: str, font: str, size: float) -> float:
+@dataclass(frozen=True)
+class TableFit:
+    """A table's column widths in points («№ п/п» first when numbered) and its font sizes."""
+
+    widths: tuple[float, ...]
+    size: float
+    head_size: float
+
+
+@lru_cache(maxsize=65536)
+def _em(piece: str, font: str) -> float:
+    """The width of a piece of text at 1 pt."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    words = text.replace("/", "/ ").split()
-    return max((stringWidth(w, font, size) for w in words), default=0.0)
+    return stringWidth(piece, font, 1000.0) / 1000.0
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The width of a short text in points (remembered per text and font)."""
+    return _em(text, font) * size
+
+
+def _pieces(texts: Iterable[str]) -> set[str]:
+    pieces: set[str] = set()
+    for text in texts:
+        for word in text.split():
+            pieces.update(_BREAKS.split(word))
+    return pieces
+
+
+def _widest(pieces: set[str], font: str) -> float:
+    """The widest piece at 1 pt; only the longest few (by letters) are measured."""
+    longest = sorted(pieces, key=len, reverse=True)[:MEASURED_PIECES]
+    return max((_em(piece, font) for piece in longest), default=0.0)
+
+
+def _column_ems(block: Table) -> list[tuple[float, float]]:
+    """Per column: the widest unbreakable piece of its cells and of its header, at 1 pt."""
+    from desktop_app.reports.fonts import BOLD, FAMILY
+
+    result = []
+    for index in range(len(block.widths)):
+        cells = _widest(_pieces(row[index] for row in block.rows if index < len(row)), FAMILY)
+        if block.total and index < len(block.total):
+            cells = max(cells, _widest(_pieces([block.total[index]]), BOLD))
+        head = _pieces([block.headers[index]] if index < len(block.headers) else [])
+        result.append((cells, _widest(head, BOLD)))
+    return result
+
+
+def _distribute(weights: list[float], needs: list[float], room: float) -> list[float]:
+    """Widths in the weights' proportions, each at least its need (needs fit in the room)."""
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(weights)) if i not in fixed]
+        rest = room - sum(fixed.values())
+        total = sum(weights[i] for i in free) or 1.0
+        widths = {i: rest * weights[i] / total for i in free}
+        short = [i for i in free if widths[i] < needs[i]]
+        if not short or len(short) == len(free):
+            fixed.update({i: needs[i] for i in short})
+            widths.update(fixed)
+            return [widths[i] for i in range(len(weights))]
+        fixed.update({i: needs[i] for i in short})
+
+
+def _number_width(block: Table, size: float, head_size: float) -> float:
+    from desktop_app.reports.fonts import BOLD, FAMILY
+
+    last = f"{len(block.rows) + block.empty_rows}."
+    return max(NUMBER_COLUMN_PT, _em(last, FAMILY) * size + CELL_PADDING_PT,
+               _em("п/п", BOLD) * head_size + CELL_PADDING_PT)
+
+
+def fit_table(block: Table, available_pt: float) -> TableFit:
+    """Column widths so that no word is cut: each column holds its widest unbreakable piece;
+    the rest of the room follows the block's proportions. When the pieces do not fit, the
+    font goes down by half a point, to 9 pt at least (2 pt under the block's size at most);
+    at the smallest size the widths follow the pieces' proportions."""
+    from desktop_app.reports.fonts import register_fonts
+
+    register_fonts()
+    base = block.size or TABLE_PT
+    head_base = block.head_size or base
+    ems = _column_ems(block)
+    floor = max(MIN_TABLE_PT, base - 2.0)
+    size = base
+    while True:
+        head = min(head_base, size)
+        numbered = [_number_width(block, size, head)] if block.numbered else []
+        room = available_pt - sum(numbered)
+        needs = [max(body * size, top * head) + CELL_PADDING_PT for body, top in ems]
+        if sum(needs) <= room:
+            widths = _distribute(list(block.widths), needs, room)
+            return TableFit(tuple(numbered + widths), size, head)
+        if size - SIZE_STEP_PT < floor - 1e-9:
+            total = sum(needs)
+            return TableFit(tuple(numbered + [room * n / total for n in needs]), size, head)
+        size -= SIZE_STEP_PT
 
 
 def table_widths(block: Table, available_pt: float) -> list[float]:
-    """Column widths in points: the block's proportions, widened so no header word is cut.
+    """Column widths in points (see fit_table)."""
+    return list(fit_table(block, available_pt).widths)
 
-    A column narrower than its longest header word (bold) or its longest short cell takes the
-    difference from the columns with the most room to spare.
-    """
-    from desktop_app.reports.fonts import BOLD, FAMILY, register_fonts
 
-    register_fonts()
-    size = block.size or TABLE_PT
-    numbered = [NUMBER_COLUMN_PT] if block.numbered else []
-    rest = available_pt - sum(numbered)
-    total = sum(block.widths)
-    widths = [rest * w / total for w in block.widths]
-    head_size = block.head_size or size
-    needs = [_longest_word(h, BOLD, head_size) + CELL_PADDING_PT for h in block.headers]
-    for row in block.rows[:200]:
-        for index, cell in enumerate(row):
-            if len(cell) <= 14 and index < len(needs):
-                needs[index] = max(needs[index], _longest_word(cell, FAMILY, size)
-                                   + CELL_PADDING_PT)
-    for index, need in enumerate(needs):
-        while widths[index] < need - 0.01:
-            donor = max(range(len(widths)), key=lambda i: widths[i] - needs[i])
-            give = min(need - widths[index], widths[donor] - needs[donor])
-            if donor == index or give <= 0:
-                break
-            widths[index] += give
-            widths[donor] -= give
-    return numbered + widths
+# Average letter width of Times New Roman / Liberation Serif in ems (row height estimates).
+AVERAGE_EM = 0.5
+
+
+def row_height_estimate(values: Iterable[str], widths: Iterable[float], size: float) -> float:
+    """A rough height of a table row in points (letters × average width), no measuring."""
+    lines = 0
+    for text, width in zip(values, widths, strict=False):
+        per_line = max((width - 6) / (size * AVERAGE_EM), 1.0)
+        lines = max(lines, sum(int(len(part) / per_line) + 1 for part in text.split("\n")))
+    return lines * size * LINE_SPACING + 5
+
+
+def may_have_tall_rows(block: Table, fit: TableFit, limit_pt: float) -> bool:
+    """Whether some row may be taller than limit_pt (estimated)."""
+    widths = fit.widths[1:] if block.numbered else fit.widths
+    return any(row_height_estimate(row, widths, fit.size) > limit_pt for row in block.rows)

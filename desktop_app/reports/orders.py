@@ -72,10 +72,10 @@ def pairs_table(rows: list[queries.OrderPairRow]) -> Table:
                  "Срок"),
         rows=tuple(
             (r.mentor, r.mentor_job, "\n".join(r.mentees), r.form,
-             f"{fmt_date(r.start)} –\n{fmt_date(r.end)}")
+             f"{fmt_date(r.start)}\u00a0–\n{fmt_date(r.end)}")
             for r in rows
         ),
-        widths=(30, 32, 44, 36, 26),
+        widths=(30, 32, 44, 36, 26), size=11,
     )
 
 

@@ -30,6 +30,8 @@ from reportlab.platypus import (
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.paraparser import ParaParser
 
 from desktop_app.reports import layout
 from desktop_app.reports.docmodel import (
@@ -49,17 +51,19 @@ from desktop_app.reports.docmodel import (
     Table,
 )
 from desktop_app.reports.fonts import BOLD, FAMILY, register_fonts
+from desktop_app.reports.layout import typeset
 from desktop_app.textutil import fmt_number
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _TABLE_ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT", "justify": "LEFT"}
 KEEP_BEFORE_TABLE_MM = 45
+# A row taller than what is left of a page is cut inside only if each part is this tall.
+ROW_SPLIT_MIN_PT = 36.0
+# A table of this many rows or fewer is kept on one page with its heading when it fits.
+SMALL_TABLE_ROWS = 15
+# A table with a row that may take this share of a page lets rows break across pages.
+TALL_ROW_SHARE = 0.6
 CHART_COLOURS = (colors.HexColor("#9aa9bd"), colors.HexColor("#1f3f6e"), colors.HexColor("#c0504d"))
-
-
-def typeset(text: str) -> str:
-    """Keep «№ 1» and «1 %» together on a line."""
-    return text.replace("№ ", "№\u00a0").replace(" %", "\u00a0%")
 
 
 def markup(text: str) -> str:
@@ -74,7 +78,7 @@ def _style(size: float, align: Align = "left", bold: bool = False, italic: bool 
     return ParagraphStyle(
         f"s{size}{align}{bold}{italic}{indent}{left}", fontName=font, fontSize=size,
         leading=size * layout.LINE_SPACING, alignment=_ALIGN[align], firstLineIndent=indent,
-        leftIndent=left,
+        leftIndent=left, embeddedHyphenation=2,
     )
 
 
@@ -90,6 +94,37 @@ class _Styles:
         if key not in self._cache:
             self._cache[key] = _style(size, align, bold, italic, indent, left)
         return self._cache[key]
+
+
+class CellParagraph(Paragraph):  # type: ignore[misc]
+    """Plain text in a table cell (see cell_paragraph); its lines are broken once per width,
+    though reportlab wraps a cell again to measure, split and draw it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wrapped_at: float | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._wrapped_at != avail_width:
+            super().wrap(avail_width, avail_height)
+            self._wrapped_at = avail_width
+        return self.width, self.height
+
+
+def cell_paragraph(text: str, style: ParagraphStyle, template: Any) -> CellParagraph:
+    """A paragraph of plain text built from copies of one fragment (no markup parsing)."""
+    frags = []
+    for index, line in enumerate(typeset(text).split("\n")):
+        if index:
+            frags.append(template.clone(text="", lineBreak=True))
+        frags.append(template.clone(text=line))
+    return CellParagraph(text, style, frags=frags)
+
+
+def fragment_template(style: ParagraphStyle) -> Any:
+    """The text fragment a one-style paragraph is made of (copied for each cell)."""
+    _, frags, _ = ParaParser().parse("x", style)
+    return frags[0]
 
 
 class BottomNote(Flowable):  # type: ignore[misc]
@@ -122,6 +157,8 @@ class PdfWriter:
         self.pagesize = landscape(A4) if document.landscape else A4
         self.margins = (left * mm, right * mm, top * mm, bottom * mm)
         self.width = self.pagesize[0] - self.margins[0] - self.margins[1]
+        self.frame_height = self.pagesize[1] - self.margins[2] - self.margins[3]
+        self.split_all_rows = False
 
     # flowables ----------------------------------------------------------------------
     def para(self, block: Para) -> Paragraph:
@@ -173,8 +210,8 @@ class PdfWriter:
                  for mark, text in block.items]
         return [RLSpacer(1, 6), KeepTogether([rule, *notes])]
 
-    def chart(self, block: Chart) -> Flowable:
-        return chart_drawing(block, self.width)
+    def chart(self, block: Chart) -> list[Flowable]:
+        return [RLSpacer(1, 12), chart_drawing(block, self.width)]
 
     def flowables(self, block: Block) -> list[Flowable]:
         if isinstance(block, Para):
@@ -190,7 +227,7 @@ class PdfWriter:
         if isinstance(block, DateNumber):
             return [self.two_sided(block.date_text, block.number_text, 6)]
         if isinstance(block, Chart):
-            return [self.chart(block)]
+            return self.chart(block)
         if isinstance(block, Footnotes):
             return self.footnotes(block)
         if isinstance(block, ExecutorMark):
@@ -203,19 +240,55 @@ class PdfWriter:
         raise TypeError(f"unknown block {block!r}")
 
     def story(self) -> list[Flowable]:
-        """The flowables; a heading before a table gets a conditional page break instead of
-        keep-with-next (which would push a long table's whole first page onward)."""
-        story: list[Flowable] = []
+        """The flowables. What introduces a table or a chart (its heading, a lead-in paragraph)
+        goes to the next page unless it fits there with the first rows — or, for a small
+        table, with the whole table; so no heading is left alone at the foot of a page."""
         blocks = self.document.blocks
+        parts = [self.flowables(block) for block in blocks]
+        starts: dict[int, float] = {}
         for index, block in enumerate(blocks):
-            following = blocks[index + 1] if index + 1 < len(blocks) else None
-            flowables = self.flowables(block)
-            if isinstance(following, Table | Chart) and isinstance(block, Heading | Para):
-                story.append(CondPageBreak(KEEP_BEFORE_TABLE_MM * mm))
-                for flowable in flowables:
-                    flowable.keepWithNext = 0
+            if isinstance(block, Table | Chart):
+                first = self._lead_start(index)
+                if first < index:
+                    starts[first] = self._keep_height(parts, first, index)
+        story: list[Flowable] = []
+        for index, flowables in enumerate(parts):
+            if index in starts:
+                story.append(CondPageBreak(starts[index]))
             story.extend(flowables)
         return story
+
+    def _lead_start(self, index: int) -> int:
+        """The first block of what introduces the table or chart at index."""
+        blocks = self.document.blocks
+        first = index
+        while first > 0:
+            before = blocks[first - 1]
+            introduces = isinstance(before, Heading) or (
+                isinstance(before, Para) and (before.keep_with_next or first == index
+                                              or not before.text.strip()))
+            if not introduces:
+                break
+            first -= 1
+        return first
+
+    def _keep_height(self, parts: list[list[Flowable]], first: int, index: int) -> float:
+        """Room the lead-in needs with the start of what it introduces; lead-ins stop keeping
+        with the next flowable (the conditional break does it)."""
+        frame_height = self.frame_height
+        height = 0.0
+        for flowables in parts[first:index]:
+            for flowable in flowables:
+                flowable.keepWithNext = 0
+                height += flowable.wrap(self.width, frame_height)[1]
+                height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        block = self.document.blocks[index]
+        start = KEEP_BEFORE_TABLE_MM * mm
+        if isinstance(block, Chart) or (isinstance(block, Table)
+                                        and len(block.rows) <= SMALL_TABLE_ROWS):
+            whole = sum(f.wrap(self.width, frame_height)[1] for f in parts[index])
+            start = whole if height + whole <= frame_height else start
+        return height + start
 
     # pages --------------------------------------------------------------------------
     def _page_number(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -244,13 +317,19 @@ class PdfWriter:
 
 
 class TableBuilder:
-    """A ruled reportlab table: «№ п/п», header repeated on every page, «Итого» in bold."""
+    """A ruled reportlab table: «№ п/п», header repeated on every page, «Итого» in bold.
+
+    The widths and the font size come from layout.fit_table (the DOCX uses the same); a row
+    taller than a page is split inside the row rather than failing the whole document.
+    """
 
     def __init__(self, writer: PdfWriter, block: Table) -> None:
         self.writer = writer
         self.block = block
-        self.size = block.size or layout.TABLE_PT
-        self.head_style = writer.styles.get(block.head_size or self.size, "center", bold=True)
+        self.fit = layout.fit_table(block, writer.width)
+        self.size = self.fit.size
+        self.head_style = writer.styles.get(self.fit.head_size, "center", bold=True)
+        self._templates: dict[tuple[Align, bool], tuple[ParagraphStyle, Any]] = {}
 
     def headers(self) -> list[str]:
         if not self.block.headers:
@@ -261,30 +340,51 @@ class TableBuilder:
         own = [self.block.column_align(i) for i in range(len(self.block.widths))]
         return (["center"] if self.block.numbered else []) + own
 
-    def cell(self, text: str, align: Align, bold: bool = False) -> Paragraph | str:
-        if align in ("right", "center") and "\n" not in text and len(text) < 12 and not bold:
+    def _template(self, align: Align, bold: bool) -> tuple[ParagraphStyle, Any]:
+        key = (align, bold)
+        if key not in self._templates:
+            style = self.writer.styles.get(self.size, align, bold)
+            self._templates[key] = (style, fragment_template(style))
+        return self._templates[key]
+
+    def cell(self, text: str, align: Align, room: float, bold: bool = False) -> Paragraph | str:
+        """A short right or centred value that fits its column stays a plain string (fast);
+        anything else is a paragraph that wraps."""
+        short = align in ("right", "center") and not bold and len(text) < 12 and "\n" not in text
+        if not text or (short and layout.text_width(text, FAMILY, self.size) <= room):
             return text
-        return Paragraph(markup(text), self.writer.styles.get(self.size, align, bold))
+        style, template = self._template(align, bold)
+        return cell_paragraph(text, style, template)
 
     def body(self) -> list[list[Paragraph | str]]:
         aligns = self.aligns()
+        rooms = [w - 6 for w in self.fit.widths]
+        numbered = self.block.numbered
         rows: list[list[Paragraph | str]] = []
+        cell = self.cell
         for n, row in enumerate(self.block.rows, start=1):
-            values = ([f"{n}."] if self.block.numbered else []) + list(row)
-            rows.append([self.cell(v, a) for v, a in zip(values, aligns, strict=True)])
+            values = ([f"{n}."] if numbered else []) + list(row)
+            rows.append([cell(v, a, r) for v, a, r in zip(values, aligns, rooms, strict=True)])
         for n in range(len(self.block.rows) + 1, len(self.block.rows) + 1 + self.block.empty_rows):
-            values = ([f"{n}."] if self.block.numbered else []) + [""] * len(self.block.widths)
-            rows.append([self.cell(v, a) for v, a in zip(values, aligns, strict=True)])
+            values = ([f"{n}."] if numbered else []) + [""] * len(self.block.widths)
+            rows.append([cell(v, a, r) for v, a, r in zip(values, aligns, rooms, strict=True)])
         if self.block.total:
-            values = ([""] if self.block.numbered else []) + list(self.block.total)
-            rows.append([self.cell(v, a, bold=True) for v, a in zip(values, aligns, strict=True)])
+            values = ([""] if numbered else []) + list(self.block.total)
+            rows.append([cell(v, a, r, bold=True)
+                         for v, a, r in zip(values, aligns, rooms, strict=True)])
         return rows
+
+    def split_rows(self) -> bool:
+        """Rows are cut inside only in a table that may hold a row near a page's height (or
+        after a first attempt failed): elsewhere each row stays whole on its page."""
+        limit = self.writer.frame_height * TALL_ROW_SHARE
+        return self.writer.split_all_rows or layout.may_have_tall_rows(self.block, self.fit, limit)
 
     def header_rows(self) -> int:
         return int(bool(self.block.headers)) + int(self.block.column_numbers)
 
     def widths(self) -> list[float]:
-        return layout.table_widths(self.block, self.writer.width)
+        return list(self.fit.widths)
 
     def build(self) -> LongTable:
         """A LongTable: row heights are computed only as far as the page needs (fast splits)."""
@@ -295,7 +395,8 @@ class TableBuilder:
             data.append([str(i) for i in range(1, len(self.aligns()) + 1)])
         data.extend(self.body())
         repeat = self.header_rows()
-        table = LongTable(data, colWidths=self.widths(), repeatRows=repeat, hAlign="LEFT")
+        table = LongTable(data, colWidths=self.widths(), repeatRows=repeat, hAlign="LEFT",
+                          splitInRow=ROW_SPLIT_MIN_PT if self.split_rows() else 0)
         table.setStyle(TableStyle(self.commands(len(data), repeat)))
         return table
 
@@ -328,7 +429,7 @@ def chart_drawing(block: Chart, width: float) -> Drawing:
                        textAnchor="middle"))
     chart = VerticalBarChart()
     chart.x, chart.y = 18 * mm, 18 * mm
-    chart.width, chart.height = width - 30 * mm, height - 40 * mm
+    chart.width, chart.height = width - 30 * mm, height - 30 * mm
     chart.data = [list(values) for _, values in block.series] or [[0]]
     chart.categoryAxis.categoryNames = list(block.categories)
     for axis in (chart.categoryAxis, chart.valueAxis):
@@ -363,8 +464,20 @@ def _legend(block: Chart, width: float) -> Legend:
 
 
 def write_pdf(document: Document, target: Path | BytesIO) -> None:
-    """Write the document as a PDF file (or into a buffer)."""
-    PdfWriter(document).build(target)
+    """Write the document as a PDF file (or into a buffer). Should a row still be taller than
+    a page, the document is laid out again with rows allowed to break inside."""
+    buffer = BytesIO()
+    try:
+        PdfWriter(document).build(buffer)
+    except LayoutError:
+        writer = PdfWriter(document)
+        writer.split_all_rows = True
+        buffer = BytesIO()
+        writer.build(buffer)
+    if isinstance(target, BytesIO):
+        target.write(buffer.getvalue())
+    else:
+        Path(target).write_bytes(buffer.getvalue())
 
 
 def pdf_bytes(document: Document) -> bytes:

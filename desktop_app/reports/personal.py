@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,9 @@ from desktop_app.services.pairs import years_text
 from desktop_app.textutil import fmt_date, signature_fio, years_between
 
 BLANK_LINE = "_" * 64
+# A bullet or the user's own number at the start of a line («-», «•», «1)», «2.»): the points
+# are numbered by the document.
+_OWN_NUMBER = re.compile(r"^(?:[-–•]\s*|\d{1,2}[.)]\s+)")
 PROGRAMME_TITLE = "Персонализированная программа наставничества"
 IOM_TITLE = "Индивидуальный образовательный маршрут педагога"
 
@@ -45,7 +49,7 @@ def text_blocks(text: str) -> list[Block]:
 
 def list_blocks(text: str) -> list[Block]:
     """Several lines become numbered points; one line stays a paragraph."""
-    lines = [line.strip().lstrip("-–•").strip() for line in text.splitlines() if line.strip()]
+    lines = [_OWN_NUMBER.sub("", line.strip()) for line in text.splitlines() if line.strip()]
     if len(lines) > 1:
         return [Points(tuple(lines))]
     return text_blocks(text)
