@@ -11,6 +11,7 @@ from desktop_app import APP_NAME, paths
 
 # Set to 1 by benchmarks/bench_startup.py: quit as soon as the window has painted.
 BENCH_EXIT_AFTER_SHOW = "METODAKTIV_BENCH_EXIT_AFTER_SHOW"
+NOT_OPENED = "Ошибка: база данных не открыта."
 
 
 def demo_database() -> Path:
@@ -34,17 +35,24 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     install_translations(app)
     target = str(demo_database()) if args.demo else (args.db or str(paths.default_db_path()))
-    db = open_interactive(None, target, read_only=getattr(args, "read_only", False))
+    # the file's quick_check runs in a worker thread while the window is built
+    db = open_interactive(None, target, read_only=getattr(args, "read_only", False),
+                          check_in_background=True)
     if db is None:
-        print("Ошибка: база данных не открыта.", file=sys.stderr)
+        print(NOT_OPENED, file=sys.stderr)
         return 1
     window = MainWindow(db)
     install_error_hook(window)
     start_heartbeat(window)
     window.show()
+    window.follow_check()
     if os.environ.get(BENCH_EXIT_AFTER_SHOW) == "1":
         quit_after_first_paint(window)
-    return int(app.exec())
+    code = int(app.exec())
+    if window.refused_damaged:  # the file failed its check and was not restored
+        print(NOT_OPENED, file=sys.stderr)
+        return 1
+    return code
 
 
 def quit_after_first_paint(window) -> None:  # type: ignore[no-untyped-def]

@@ -60,11 +60,38 @@ def _configure_streams() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+class _NotWindowOnly(Exception):
+    """The arguments ask for more than the window: the full parser decides."""
+
+
+class _WindowParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotWindowOnly(message)
+
+
+def window_only_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments when they only open the window (--db, --demo, --read-only), parsed without
+    building the full parser, which imports every command module (openpyxl, the reports, the
+    demo: about 0,3 s of the window's start); None for anything else (commands, --help …)."""
+    parser = _WindowParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--db")
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--read-only", action="store_true")
+    try:
+        args, rest = parser.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    except _NotWindowOnly:
+        return None
+    if rest:
+        return None
+    args.selftest, args.command, args.func = False, None, None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; without a command, open the window."""
     _configure_streams()
     setup_logging()
-    args = build_parser().parse_args(argv)
+    args = window_only_args(argv) or build_parser().parse_args(argv)
     try:
         if args.selftest:
             from desktop_app.selftest import run as run_selftest

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app import paths
@@ -23,6 +25,9 @@ from desktop_app.store.engine import (
     url_for,
 )
 from desktop_app.store.lock import DatabaseLock
+
+if TYPE_CHECKING:  # Alembic is imported only to upgrade a file (about 0,3 s at start-up)
+    from alembic.config import Config
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -56,10 +61,17 @@ class Database:
     read_only: bool = False
     backups: list[Path] = field(default_factory=list)
     lock: DatabaseLock | None = None
+    # the quick_check still running in a worker thread (open_database(check_in_background=True))
+    check: IntegrityCheck | None = None
 
     @property
     def title(self) -> str:
         return str(self.path) if self.path else self.url
+
+    def ensure_sound(self) -> None:
+        """Wait for a quick_check running in the background; DatabaseDamaged if it failed."""
+        if self.check is not None and self.path is not None and not self.check.wait():
+            self.check.raise_damaged()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -68,25 +80,145 @@ class Database:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+@cache
+def _scripts(folder: Path) -> tuple[str, frozenset[str]] | None:
+    """(head, every revision) read from the migration files as text, without importing
+    Alembic; None when the files are not a plain chain (a merge, an unreadable line)."""
+    revisions: dict[str, str | None] = {}
+    for script in sorted((folder / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        try:
+            revision = ast.literal_eval(found["revision"])
+            down = ast.literal_eval(found["down_revision"])
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str) or not (down is None or isinstance(down, str)):
+            return None
+        revisions[revision] = down
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        return None
+    return heads.pop(), frozenset(revisions)
+
+
+def _script_directory():  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest revision of the migrations (read from their files; Alembic only as fallback)."""
+    scripts = _scripts(paths.migrations_dir())
+    if scripts is not None:
+        return scripts[0]
+    head = _script_directory().get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    scripts = _scripts(paths.migrations_dir())
+    if scripts is not None:
+        return set(scripts[1])
+    return {rev.revision for rev in _script_directory().walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database (alembic_version), None for a file without it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        versions = [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    if len(versions) > 1:
+        raise DatabaseRefused("В базе данных несколько ревизий схемы: это не база Методактива.")
+    return versions[0] if versions else None
+
+
+def _file_revision(path: Path) -> str | None:
+    """The revision of a SQLite file read without an engine (raises sqlite3.Error)."""
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+class IntegrityCheck:
+    """PRAGMA quick_check of a file in a worker thread: SQLite runs it without holding the GIL,
+    so the window is built meanwhile. Until it has passed, nothing may write to the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sound: bool | None = None
+        self._done = threading.Event()
+        self._callbacks: list[Callable[[bool], None]] = []
+        self._guard = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        sound = integrity_ok(self.path, quick=True)
+        with self._guard:
+            self.sound = sound
+            self._done.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback(sound)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True when the file passed (waits for the check); False when damaged or not yet done
+        within the timeout."""
+        self._done.wait(timeout)
+        return bool(self.sound)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def when_done(self, callback: Callable[[bool], None]) -> None:
+        """Call back with the result (in the worker thread, or at once when already done)."""
+        with self._guard:
+            if not self._done.is_set():
+                self._callbacks.append(callback)
+                return
+        callback(bool(self.sound))
+
+    def raise_damaged(self) -> None:
+        from desktop_app.store.backups import latest_good_backup
+
+        raise DatabaseDamaged(self.path, latest_good_backup(self.path))
+
+
+
+
+def _reads_only(statement: str) -> bool:
+    head = statement.lstrip()[:6].upper()
+    return head == "SELECT" or (head == "PRAGMA" and "=" not in statement)
+
+
+def _guard_writes(engine: Engine, check: IntegrityCheck) -> None:
+    """Every statement that may write waits for the background quick_check and is refused
+    (DatabaseDamaged) when the file failed it; reads go on meanwhile."""
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if check.sound:
+            return
+        if not check.done and _reads_only(statement):
+            return
+        if not check.wait():
+            check.raise_damaged()
+
+    event.listen(engine, "before_cursor_execute", before)
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -127,6 +259,8 @@ def _backup_before_migration(path: Path, revision: str | None) -> Path:
 
 
 def upgrade(engine: Engine) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -145,20 +279,28 @@ def check_integrity(path: Path) -> None:
 
 
 def open_database(target: str | Path, create: bool = True, read_only: bool = False,
-                  lock: bool = False) -> Database:
+                  lock: bool = False, check_in_background: bool = False) -> Database:
     """Open (or create) the database at a path or URL, upgrading an older file after a backup.
 
     Raises DatabaseRefused for a file that is not ours, damaged (DatabaseDamaged), or newer
     than the program; such a file is left untouched. With lock=True a writable SQLite file is
     locked for this process (DatabaseBusy when another copy of the program holds it).
+    With check_in_background=True (the window's start) a file already at the head revision
+    gets its quick_check in a worker thread (Database.check) instead of before returning;
+    until it has passed, statements that write wait for it and a damaged file is never
+    written. A file that needs an upgrade is always checked first.
     """
     url = url_for(target)
     path = sqlite_path(url)
     exists = path is not None and path.exists()
+    check: IntegrityCheck | None = None
     if path is not None:
         if exists:
             check_sqlite_file(path)
-            check_integrity(path)
+            if check_in_background and _at_head(path):
+                check = IntegrityCheck(path)
+            else:
+                check_integrity(path)
         elif not create:
             raise DatabaseRefused(f"Файл базы данных «{path}» не найден.")
         elif read_only:
@@ -167,6 +309,8 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
             path.parent.mkdir(parents=True, exist_ok=True)
     held = DatabaseLock(path).acquire() if lock and path is not None and not read_only else None
     engine = make_engine(url, read_only=read_only)
+    if check is not None:
+        _guard_writes(engine, check)
     try:
         # An older file is copied before the first connection (which switches it to WAL).
         early = _backup_if_behind(path) if exists and path and not read_only else []
@@ -176,7 +320,15 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
         if held is not None:
             held.release()
         raise
-    return Database(url, engine, make_sessionmaker(engine), path, read_only, backups, held)
+    return Database(url, engine, make_sessionmaker(engine), path, read_only, backups, held, check)
+
+
+def _at_head(path: Path) -> bool:
+    """Whether the file reads as ours at the head revision (so opening it writes nothing)."""
+    try:
+        return _file_revision(path) == head_revision()
+    except (sqlite3.Error, TypeError):
+        return False
 
 
 def _backup_if_behind(path: Path) -> list[Path]:
@@ -206,6 +358,8 @@ def _backup_if_behind(path: Path) -> list[Path]:
 def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> list[Path]:
     try:
         revision = current_revision(engine)
+    except DatabaseRefused:
+        raise
     except sqlite3.DatabaseError as exc:  # pragma: no cover - guarded by the header check
         raise DatabaseRefused(f"База данных повреждена: {exc}") from exc
     except Exception as exc:

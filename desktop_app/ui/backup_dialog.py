@@ -42,22 +42,43 @@ def _ask(parent: QWidget | None, text: str) -> bool:
 
 
 def open_interactive(parent: QWidget | None, target: str | Path,
-                     read_only: bool = False) -> Database | None:
+                     read_only: bool = False, check_in_background: bool = False) -> Database | None:
     """Open a database for the window: locked for writing; a copy open elsewhere may be opened
-    read-only; a damaged one may be restored from its latest good backup. None when refused."""
+    read-only; a damaged one may be restored from its latest good backup. None when refused.
+
+    With check_in_background=True (the window's start) the file's quick_check may still be
+    running in a worker thread (db.check): the caller finishes with after_background_check()."""
     try:
-        db = open_database(target, create=True, read_only=read_only, lock=not read_only)
+        db = open_database(target, create=True, read_only=read_only, lock=not read_only,
+                           check_in_background=check_in_background)
     except DatabaseBusy as busy:
         if not _ask(parent, f"{busy}\n\nОткрыть базу только для чтения?"):
             return None
-        return open_interactive(parent, target, read_only=True)
+        return open_interactive(parent, target, read_only=True,
+                                check_in_background=check_in_background)
     except DatabaseDamaged as damaged:
         return _offer_restore(parent, damaged, read_only)
     except DatabaseRefused as exc:
         QMessageBox.critical(parent, APP_NAME, str(exc))
         return None
-    _after_open(parent, db)
+    if db.check is None:
+        _after_open(parent, db)
     return db
+
+
+def after_background_check(parent: QWidget | None, db: Database, sound: bool) -> Database | None:
+    """The end of open_interactive once the background quick_check is over: the network
+    warning and the daily backup when the file passed; when it failed, the file is closed
+    without a write and its latest good backup offered. The database to go on with, or None."""
+    if sound:
+        _after_open(parent, db)
+        return db
+    db.dispose()
+    assert db.path is not None
+    from desktop_app.store.backups import latest_good_backup
+
+    return _offer_restore(parent, DatabaseDamaged(db.path, latest_good_backup(db.path)),
+                          db.read_only)
 
 
 def _offer_restore(parent: QWidget | None, damaged: DatabaseDamaged,

@@ -1,10 +1,15 @@
-"""The main window: four tabs, the menu, the status bar."""
+"""The main window: four tabs, the menu, the status bar.
+
+Each tab (with its modules: charts, PDF, Excel) is built and loaded when first shown, so the
+window opens on the registry without paying for the other three."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,12 +22,16 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__, paths
 from desktop_app.store.database import Database
-from desktop_app.ui.tab_diagnostics import DiagnosticsTab
-from desktop_app.ui.tab_indicators import IndicatorsTab
-from desktop_app.ui.tab_pairs import PairsTab
-from desktop_app.ui.tab_registry import RegistryTab
+from desktop_app.ui.widgets import LazyPage
 
 DB_FILTER = "База Методактива (*.sqlite *.db);;Все файлы (*)"
+# attribute, title, module and class of each tab, in their order
+TABS = (
+    ("registry_tab", "Реестр", "desktop_app.ui.tab_registry", "RegistryTab"),
+    ("pairs_tab", "Пары", "desktop_app.ui.tab_pairs", "PairsTab"),
+    ("diagnostics_tab", "Диагностика", "desktop_app.ui.tab_diagnostics", "DiagnosticsTab"),
+    ("indicators_tab", "Показатели", "desktop_app.ui.tab_indicators", "IndicatorsTab"),
+)
 
 
 def install_translations(app: QApplication) -> None:
@@ -40,6 +49,12 @@ def show_refusal(message: str, parent: QWidget | None = None) -> None:
     QMessageBox.critical(parent, APP_NAME, message)
 
 
+class _CheckResult(QObject):
+    """Carries the background quick_check's result from its thread to the window's."""
+
+    finished = Signal(bool)
+
+
 class MainWindow(QMainWindow):
     """The window over one open database; File → Open swaps the database."""
 
@@ -49,6 +64,10 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(paths.resource("icons", "metodaktiv.png"))))
         self.tabs = QTabWidget(self)
         self.setCentralWidget(self.tabs)
+        self._pages: dict[str, LazyPage] = {}
+        self._pages_db: Database | None = None
+        self.tabs.currentChanged.connect(self._load_page)
+        self.refused_damaged = False  # closed because the file failed its quick_check
         self._build_menu()
         self._build_tabs()
         self.resize(1200, 760)
@@ -62,41 +81,39 @@ class MainWindow(QMainWindow):
         )
         self._action(file_menu, "Демонстрационная база", self.open_demo)
         file_menu.addSeparator()
-        # [file menu: Excel — exchange]
-        from desktop_app.ui import import_dialog
-
+        # [file menu: Excel — exchange] (openpyxl is loaded when an action is chosen)
         self._action(file_menu, "Бланк для ОО…",
-                     lambda _checked=False: import_dialog.save_template(self))
+                     lambda _checked=False: _ui("import_dialog").save_template(self))
         self._action(file_menu, "Импорт из Excel…",
-                     lambda _checked=False: import_dialog.choose_and_import(self))
+                     lambda _checked=False: _ui("import_dialog").choose_and_import(self))
         self._action(file_menu, "Экспорт всей базы в Excel…",
-                     lambda _checked=False: import_dialog.export_database(self))
+                     lambda _checked=False: _ui("import_dialog").export_database(self))
         file_menu.addSeparator()
         self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
         docs_menu = self.menuBar().addMenu("&Документы")
-        # [documents menu — reports]
-        from desktop_app.ui.report_dialog import add_report_actions
-
-        add_report_actions(self, docs_menu)
+        # [documents menu — reports] (filled when first opened: the documents load reportlab
+        # and QtPdf)
+        docs_menu.aboutToShow.connect(self._fill_docs_menu)
         service_menu = self.menuBar().addMenu("С&ервис")
         # [service menu: settings — registry]
-        from desktop_app.ui.settings_dialog import open_settings
-
-        self._action(service_menu, "Настройки…", lambda _checked=False: open_settings(self))
+        self._action(service_menu, "Настройки…",
+                     lambda _checked=False: _ui("settings_dialog").open_settings(self))
         # [service menu: backups — data safety]
-        from desktop_app.ui import backup_dialog, history_dialog
-
         service_menu.addSeparator()
         self._action(service_menu, "Создать резервную копию…",
-                     lambda _checked=False: backup_dialog.make_backup(self, self.db))
+                     lambda _checked=False: _ui("backup_dialog").make_backup(self, self.db))
         self._action(service_menu, "Восстановить из копии…",
-                     lambda _checked=False: backup_dialog.restore_into_window(self))
+                     lambda _checked=False: _ui("backup_dialog").restore_into_window(self))
         self._action(service_menu, "Журнал изменений",
-                     lambda _checked=False: history_dialog.show_journal(self, self.db))
+                     lambda _checked=False: _ui("history_dialog").show_journal(self, self.db))
         help_menu = self.menuBar().addMenu("&Справка")
         self._action(help_menu, "О программе", self.about)
         self.file_menu, self.docs_menu, self.service_menu = file_menu, docs_menu, service_menu
         self.help_menu = help_menu
+
+    def _fill_docs_menu(self) -> None:
+        if self.docs_menu.isEmpty():
+            _ui("report_dialog").add_report_actions(self, self.docs_menu)
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -107,23 +124,112 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_tabs(self) -> None:
-        self.tabs.clear()
-        self.registry_tab = RegistryTab(self.db, self)
-        self.pairs_tab = PairsTab(self.db, self)
-        self.diagnostics_tab = DiagnosticsTab(self.db, self)
-        self.indicators_tab = IndicatorsTab(self.db, self)
-        self.tabs.addTab(self.registry_tab, "Реестр")
-        self.tabs.addTab(self.pairs_tab, "Пары")
-        self.tabs.addTab(self.diagnostics_tab, "Диагностика")
-        self.tabs.addTab(self.indicators_tab, "Показатели")
+        """Show the open database: on the same one (after an import) the tabs already loaded
+        reload; on another one they are built again on it; tabs not yet shown stay unloaded.
+        The tab on screen is loaded at once."""
+        if self._pages and self._pages_db is self.db:
+            for page in self._pages.values():
+                if page.loaded:
+                    page.content.reload()  # type: ignore[union-attr]
+        else:
+            self._new_pages()
+        self._load_page(self.tabs.currentIndex())
         self._update_title()
+
+    def _new_pages(self) -> None:
+        loaded = {attr for attr, page in self._pages.items() if page.loaded}
+        current = max(self.tabs.currentIndex(), 0)
+        self.tabs.blockSignals(True)
+        self.tabs.clear()
+        for page in self._pages.values():
+            page.deleteLater()
+        self._pages = {}
+        for attr, title, module, name in TABS:
+            page = LazyPage(self._tab_builder(module, name), self.tabs)
+            self._pages[attr] = page
+            self.tabs.addTab(page, title)
+        self._pages_db = self.db
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        for attr in loaded:
+            self._pages[attr].load()
+
+    def _tab_builder(self, module: str, name: str) -> Callable[[], QWidget]:
+        def build() -> QWidget:
+            tab_class = getattr(importlib.import_module(module), name)
+            return tab_class(self.db, self)  # type: ignore[no-any-return]
+
+        return build
+
+    def _load_page(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if isinstance(page, LazyPage):
+            page.load()
+
+    def _tab(self, attr: str) -> QWidget:
+        return self._pages[attr].load()
+
+    # each tab, built on first use
+    registry_tab = property(lambda self: self._tab("registry_tab"))
+    pairs_tab = property(lambda self: self._tab("pairs_tab"))
+    diagnostics_tab = property(lambda self: self._tab("diagnostics_tab"))
+    indicators_tab = property(lambda self: self._tab("indicators_tab"))
+
+    def tab_loaded(self, attr: str) -> bool:
+        """Whether a tab ("registry_tab", "pairs_tab" …) has been built and loaded."""
+        page = self._pages.get(attr)
+        return page is not None and page.loaded
 
     def _update_title(self) -> None:
         mode = " (только чтение)" if self.db.read_only else ""
         self.setWindowTitle(f"{APP_NAME} — {self.db.title}{mode}")
-        people = self.registry_tab.people.model.total_count()
-        orgs = self.registry_tab.organisations.model.total_count()
+        orgs, people = self._counts()
         self.statusBar().showMessage(f"Организаций: {orgs} · педагогов: {people}")
+
+    def _counts(self) -> tuple[int, int]:
+        """Organisations and people (all of them, as the registry lists them)."""
+        if self.tab_loaded("registry_tab"):
+            tab = self.registry_tab
+            return tab.organisations.model.total_count(), tab.people.model.total_count()
+        from sqlalchemy import func, select
+
+        from desktop_app.model import Organisation, Person
+
+        with self.db.sessions() as session:
+            orgs = session.scalar(select(func.count()).select_from(Organisation)) or 0
+            people = session.scalar(select(func.count()).select_from(Person)) or 0
+        return orgs, people
+
+    # the quick_check started at opening ---------------------------------------------------
+    def follow_check(self) -> None:
+        """The file's quick_check may still run in a worker thread (open_interactive with
+        check_in_background): when it passes, the opening ends as usual (daily backup); when
+        it fails, the file is closed unwritten and its latest good backup offered."""
+        check = self.db.check
+        if check is None:
+            return
+        carrier = _CheckResult(self)
+        self._checked_db = self.db
+        # queued: the slot runs in the window's thread, from its event loop
+        carrier.finished.connect(self._check_finished, Qt.ConnectionType.QueuedConnection)
+        self._check_carrier = carrier  # kept alive until the result arrives
+        check.when_done(carrier.finished.emit)
+
+    def _check_finished(self, sound: bool) -> None:
+        db = self._checked_db
+        if db is not self.db:  # another database was opened meanwhile
+            return
+        from desktop_app.ui.backup_dialog import after_background_check
+
+        restored = after_background_check(self, db, sound)
+        if sound:
+            return
+        if restored is None:
+            self.refused_damaged = True
+            self.close()
+            return
+        self.db = restored
+        self._build_tabs()
 
     # actions -------------------------------------------------------------------------
     def switch_to(self, target: str | Path) -> bool:
@@ -167,3 +273,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.db.dispose()
         super().closeEvent(event)
+
+
+def _ui(name: str):  # type: ignore[no-untyped-def]
+    """A module of desktop_app.ui imported when its menu action is first chosen."""
+    return importlib.import_module(f"desktop_app.ui.{name}")

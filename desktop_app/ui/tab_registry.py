@@ -37,7 +37,7 @@ from desktop_app.ui.person_dialog import (
     get_date,
 )
 from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.widgets import LazyPage, ListPanel, load_shown_pages
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("Дата рождения"), Column("Возраст", align_right=True), Column("ОО"),
@@ -122,17 +122,32 @@ class RegistryTab(QWidget):
         self.inner = QTabWidget(self)
         self.people = ListPanel(PEOPLE_COLUMNS, search_columns=(0,), placeholder="Поиск по ФИО…")
         self.organisations = ListPanel(ORG_COLUMNS, placeholder="Поиск по наименованию…")
-        self.active = ActivePanel(db, self, today)
-        self.active.changed.connect(self.reload_people)
+        self._active_page = LazyPage(self._make_active)  # loaded when first shown
         _widths(self.people, PEOPLE_WIDTHS)
         _widths(self.organisations, ORG_WIDTHS)
         self.inner.addTab(self._people_page(), "Педагоги")
         self.inner.addTab(self._organisations_page(), "Организации")
-        self.inner.addTab(self.active, "Методический актив")
+        self.inner.addTab(self._active_page, "Методический актив")
+        load_shown_pages(self.inner)
         layout = QVBoxLayout(self)
         layout.addWidget(self.inner)
-        self.reload_people()  # the active panel has loaded itself
+        self.reload_people()
         self.reload_organisations()
+
+    def _make_active(self) -> ActivePanel:
+        panel = ActivePanel(self.db, self, self._today)  # loads itself
+        panel.changed.connect(self.reload_people)
+        return panel
+
+    @property
+    def active(self) -> ActivePanel:
+        """The «Методический актив» panel, built and loaded on first use."""
+        return self._active_page.load()  # type: ignore[return-value]
+
+    def _reload_active(self) -> None:
+        """Reload the active panel if it has been loaded (otherwise it loads when shown)."""
+        if self._active_page.loaded:
+            self.active.reload()
 
     # people ---------------------------------------------------------------------------------
     def _people_page(self) -> QWidget:
@@ -234,7 +249,7 @@ class RegistryTab(QWidget):
 
     def _after_person(self, person_id: int) -> None:
         self.reload_people()
-        self.active.reload()
+        self._reload_active()
         row = self.people.model.row_of_id(person_id)
         if row is not None:
             self.people.table.selectRow(row)
@@ -288,7 +303,7 @@ class RegistryTab(QWidget):
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
         dialog = MemberDialog(self.db, person_id=person_id, parent=self)
-        return self._open(dialog, lambda _mid: (self.active.reload(), self.reload_people()))
+        return self._open(dialog, lambda _mid: (self._reload_active(), self.reload_people()))
 
     def _hint(self, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "Реестр", text,
@@ -367,7 +382,7 @@ class RegistryTab(QWidget):
     def reload(self) -> None:
         self.reload_people()
         self.reload_organisations()
-        self.active.reload()
+        self._reload_active()
 
 
 def _widths(panel: ListPanel, widths: list[int]) -> None:

@@ -1,4 +1,5 @@
-"""Small shared widgets: a searchable list panel over RowsTableModel, typed-text helpers."""
+"""Small shared widgets: a searchable list panel over RowsTableModel, a page built on first
+show, typed-text helpers."""
 
 from __future__ import annotations
 
@@ -16,12 +17,46 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.textutil import fold
 from desktop_app.ui.table_model import Column, RowsTableModel, show_value
+
+
+class LazyPage(QWidget):
+    """A tab's page whose content is built (and loads its rows) when the page is first shown
+    or first asked for; never shown empty: the content is built before the page paints."""
+
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build = build
+        self.content: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def loaded(self) -> bool:
+        return self.content is not None
+
+    def load(self) -> QWidget:
+        if self.content is None:
+            self.content = self._build()
+            self.layout().addWidget(self.content)
+            self.content.show()  # at once: a child added to a shown page would wait a cycle
+        return self.content
+
+
+def load_shown_pages(tabs: QTabWidget) -> None:
+    """Build each LazyPage of a tab widget when it becomes the current tab."""
+    def shown(index: int) -> None:
+        page = tabs.widget(index)
+        if isinstance(page, LazyPage):
+            page.load()
+
+    tabs.currentChanged.connect(shown)
 
 
 def search_key(value: Any) -> str:
