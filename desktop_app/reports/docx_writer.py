@@ -324,6 +324,9 @@ class DocxWriter:
 
 
 TWIPS_PER_PT = 20
+# Table text at single spacing (layout.TABLE_LINE_SPACING), no space around paragraphs.
+TABLE_SPACING = (f'<w:spacing w:before="0" w:after="0" '
+                 f'w:line="{round(240 * layout.TABLE_LINE_SPACING)}" w:lineRule="auto"/>')
 # Cell padding as in the PDF: 3 pt left and right, 2 pt above, 3 pt below.
 CELL_MARGINS_TWIPS = {"top": 40, "left": 60, "bottom": 60, "right": 60}
 # A row estimated taller than this share of the page may break across pages (else it is kept).
@@ -380,7 +383,8 @@ class DocxTableBuilder:
         keep_xml = "<w:keepNext/>" if keep else ""
         valign = '<w:vAlign w:val="center"/>' if middle else ""
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{valign}</w:tcPr>'
-                f'<w:p><w:pPr>{keep_xml}<w:jc w:val="{align}"/><w:rPr>{run_props}</w:rPr></w:pPr>'
+                f'<w:p><w:pPr>{keep_xml}{TABLE_SPACING}<w:jc w:val="{align}"/>'
+                f'<w:rPr>{run_props}</w:rPr></w:pPr>'
                 f'<w:r><w:rPr>{run_props}</w:rPr>{runs}</w:r></w:p></w:tc>')
 
     def _splits(self, values: list[str], widths_pt: list[float]) -> bool:

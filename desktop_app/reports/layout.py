@@ -28,12 +28,22 @@ from desktop_app.textutil import fmt_date, signature_fio
 TEXT_PT = 14.0
 TABLE_PT = 12.0
 SMALL_PT = 10.0
+# Line spacing as a word processor means it: a multiple of the font's own line height, which
+# for Liberation Serif and Times New Roman (ascent + descent) is 1.107 of the size. The PDF's
+# leading is computed the same way, so a page of the PDF and of the DOCX hold the same lines.
 LINE_SPACING = 1.15
+TABLE_LINE_SPACING = 1.0
+FONT_LINE_EM = 1.107
 INDENT_MM = 12.5
 CORNER_INDENT_MM = 95.0
 DEFAULT_MARGINS_MM = (20.0, 10.0, 20.0, 20.0)
 MARGIN_KEYS = ("margin_left_mm", "margin_right_mm", "margin_top_mm", "margin_bottom_mm")
 BLANK_NAME = "____________________"
+
+
+def leading(size: float, spacing: float = LINE_SPACING) -> float:
+    """The distance between lines in points for a font size and a line-spacing multiple."""
+    return size * FONT_LINE_EM * spacing
 
 
 def typeset(text: str) -> str:
@@ -292,7 +302,7 @@ def row_height_estimate(values: Iterable[str], widths: Iterable[float], size: fl
     for text, width in zip(values, widths, strict=False):
         per_line = max((width - 6) / (size * AVERAGE_EM), 1.0)
         lines = max(lines, sum(int(len(part) / per_line) + 1 for part in text.split("\n")))
-    return lines * size * LINE_SPACING + 5
+    return lines * leading(size, TABLE_LINE_SPACING) + 5
 
 
 def may_have_tall_rows(block: Table, fit: TableFit, limit_pt: float) -> bool:

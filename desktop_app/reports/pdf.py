@@ -72,27 +72,29 @@ def markup(text: str) -> str:
 
 
 def _style(size: float, align: Align = "left", bold: bool = False, italic: bool = False,
-           indent: float = 0.0, left: float = 0.0) -> ParagraphStyle:
+           indent: float = 0.0, left: float = 0.0,
+           spacing: float = layout.LINE_SPACING) -> ParagraphStyle:
     font = {(False, False): FAMILY, (True, False): BOLD, (False, True): "LiberationSerif-Italic",
             (True, True): "LiberationSerif-BoldItalic"}[(bold, italic)]
     return ParagraphStyle(
-        f"s{size}{align}{bold}{italic}{indent}{left}", fontName=font, fontSize=size,
-        leading=size * layout.LINE_SPACING, alignment=_ALIGN[align], firstLineIndent=indent,
+        f"s{size}{align}{bold}{italic}{indent}{left}{spacing}", fontName=font, fontSize=size,
+        leading=layout.leading(size, spacing), alignment=_ALIGN[align], firstLineIndent=indent,
         leftIndent=left, embeddedHyphenation=2,
     )
 
 
 class _Styles:
-    """Paragraph styles cached per (size, align, bold, italic, indent, left)."""
+    """Paragraph styles cached per (size, align, bold, italic, indent, left, spacing)."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[Any, ...], ParagraphStyle] = {}
 
     def get(self, size: float, align: Align = "left", bold: bool = False, italic: bool = False,
-            indent: float = 0.0, left: float = 0.0) -> ParagraphStyle:
-        key = (size, align, bold, italic, indent, left)
+            indent: float = 0.0, left: float = 0.0,
+            spacing: float = layout.LINE_SPACING) -> ParagraphStyle:
+        key = (size, align, bold, italic, indent, left, spacing)
         if key not in self._cache:
-            self._cache[key] = _style(size, align, bold, italic, indent, left)
+            self._cache[key] = _style(size, align, bold, italic, indent, left, spacing)
         return self._cache[key]
 
 
@@ -328,7 +330,8 @@ class TableBuilder:
         self.block = block
         self.fit = layout.fit_table(block, writer.width)
         self.size = self.fit.size
-        self.head_style = writer.styles.get(self.fit.head_size, "center", bold=True)
+        self.head_style = writer.styles.get(self.fit.head_size, "center", bold=True,
+                                            spacing=layout.TABLE_LINE_SPACING)
         self._templates: dict[tuple[Align, bool], tuple[ParagraphStyle, Any]] = {}
 
     def headers(self) -> list[str]:
@@ -343,7 +346,8 @@ class TableBuilder:
     def _template(self, align: Align, bold: bool) -> tuple[ParagraphStyle, Any]:
         key = (align, bold)
         if key not in self._templates:
-            style = self.writer.styles.get(self.size, align, bold)
+            style = self.writer.styles.get(self.size, align, bold,
+                                           spacing=layout.TABLE_LINE_SPACING)
             self._templates[key] = (style, fragment_template(style))
         return self._templates[key]
 
@@ -407,7 +411,7 @@ class TableBuilder:
             *([("VALIGN", (0, 0), (-1, repeat - 1), "MIDDLE")] if repeat else []),
             ("FONTNAME", (0, 0), (-1, -1), FAMILY),
             ("FONTSIZE", (0, 0), (-1, -1), self.size),
-            ("LEADING", (0, 0), (-1, -1), self.size * layout.LINE_SPACING),
+            ("LEADING", (0, 0), (-1, -1), layout.leading(self.size, layout.TABLE_LINE_SPACING)),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]
