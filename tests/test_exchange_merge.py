@@ -331,3 +331,26 @@ def test_every_table_merged_into_a_database_with_data(
     before = db_digest(target)
     assert main(["--db", str(target), "import", str(book)]) == 0
     assert db_digest(target) == before
+
+
+@pytest.mark.parametrize("into_new", [True, False])
+def test_one_person_twice_in_a_book_refused(books: dict[str, Any], tmp_path: Path,
+                                            into_new: bool,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "region.sqlite"
+    if not into_new:
+        assert main(["--db", str(target), "import", str(books["first"])]) == 0
+    wb = openpyxl.load_workbook(books["second"])
+    ws = wb["Педагоги"]
+    for column in range(2, ws.max_column + 1):  # row 5 becomes the person of row 4, new code
+        ws.cell(row=5, column=column).value = ws.cell(row=4, column=column).value
+    twice = tmp_path / "twice.xlsx"
+    wb.save(twice)
+    capsys.readouterr()
+    before = db_digest(target) if target.exists() else None
+    assert main(["--db", str(target), "import", str(twice)]) == 1
+    err = capsys.readouterr().err
+    assert "лист «Педагоги», строка 5, столбец Фамилия" in err
+    assert "уже есть в строке 4" in err
+    if before is not None:
+        assert db_digest(target) == before

@@ -113,21 +113,6 @@ class Merger:
         self.scored: set[int] = set()  # sessions with answers added: their area means are stale
 
     # driver -------------------------------------------------------------------------------
-    def check(self) -> bool:
-        """Refusals that only a merge finds (before anything is written)."""
-        outcome = self.outcomes["people"]
-        seen: dict[Key, int] = {}
-        for number, values in self.parsed.get("people", []):
-            key = _person(values)
-            if key in seen:
-                outcome.fatal.append(RowError(
-                    outcome.sheet, number, column_title("people", "last_name"),
-                    fio(values["last_name"], values["first_name"], values["middle_name"]),
-                    f"этот педагог с той же датой рождения ({fmt_date(values['birth_date'])}) "
-                    f"уже есть в строке {seen[key]}"))
-            seen.setdefault(key, number)
-        return not outcome.fatal
-
     def run(self) -> None:
         for table in merge_order(self.tables):
             if table.name in KEPT:
@@ -365,6 +350,20 @@ def merge_book(session: Session, tables: list[Table], parsed: Parsed,
     """
     settings = {v.get("key"): v.get("value") for _n, v in parsed.get("settings", [])}
     merger = Merger(session, tables, parsed, outcomes, str(settings.get("municipality") or ""))
-    if merger.check():
-        merger.run()
+    merger.run()
     return merger.scored
+
+
+def check_people(parsed: Parsed, outcomes: dict[str, SheetOutcome]) -> None:
+    """Two rows of the book for one person (ФИО and birth date) refuse the book."""
+    outcome = outcomes["people"]
+    seen: dict[Key, int] = {}
+    for number, values in parsed.get("people", []):
+        key = _person(values)
+        if key in seen:
+            outcome.fatal.append(RowError(
+                outcome.sheet, number, column_title("people", "last_name"),
+                fio(values["last_name"], values["first_name"], values["middle_name"]),
+                f"этот педагог с той же датой рождения ({fmt_date(values['birth_date'])}) "
+                f"уже есть в строке {seen[key]}"))
+        seen.setdefault(key, number)

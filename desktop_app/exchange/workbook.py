@@ -26,6 +26,7 @@ from desktop_app.exchange.cells import (
     parse_int,
     text_cell,
 )
+from desktop_app.exchange.merge import check_people, merge_book
 from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, ImportResult, RowAction, SheetOutcome
 from desktop_app.exchange.schema import (
@@ -164,6 +165,8 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
         parsed[table.name] = _read_table(wb[title], table, outcome,
                                          letters.setdefault(table.name, {}))
     _check_references(parsed, outcomes, letters)
+    if "people" in outcomes:
+        check_people(parsed, outcomes)
     if any(o.fatal for o in outcomes.values()):
         return
     if _is_new(session) and not merge:
@@ -197,8 +200,6 @@ def _is_new(session: Session) -> bool:
 
 def _merge(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
            outcomes: dict[str, SheetOutcome], info: SheetOutcome) -> None:
-    from desktop_app.exchange.merge import merge_book
-
     try:
         scored = merge_book(session, exchange_tables(), parsed, outcomes)
         session.flush()
