@@ -65,7 +65,7 @@ PLURALS = {
     "conflicting option string: %s": "параметр уже есть: %s",
 }
 # A value argparse could not convert with type=…: said in words, not as a Python type name.
-TYPE_WORDS = {int: "целое число", float: "число"}
+TYPE_WORDS: dict[object, str] = {int: "целое число", float: "число"}
 
 
 def gettext(message: str) -> str:
@@ -86,7 +86,7 @@ def install() -> None:
 
 def typed_value_error(action: argparse.Action, text: str) -> argparse.ArgumentError | None:
     """«ожидается целое число» for a value type=int could not read; None for other types."""
-    word = TYPE_WORDS.get(action.type)  # type: ignore[arg-type]
+    word = TYPE_WORDS.get(action.type)
     if word is None:
         return None
     return argparse.ArgumentError(action, f"ожидается {word}, а указано «{text}»")

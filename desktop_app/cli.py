@@ -26,7 +26,7 @@ class RussianParser(argparse.ArgumentParser):
 
     def _get_value(self, action: argparse.Action, arg_string: str) -> object:
         try:
-            return super()._get_value(action, arg_string)  # type: ignore[misc]
+            return super()._get_value(action, arg_string)
         except argparse.ArgumentError as exc:
             raise (argparse_ru.typed_value_error(action, arg_string) or exc) from None
 
