@@ -354,3 +354,39 @@ def test_one_person_twice_in_a_book_refused(books: dict[str, Any], tmp_path: Pat
     assert "уже есть в строке 4" in err
     if before is not None:
         assert db_digest(target) == before
+
+
+def _edit_pair(book: Path, out: Path, stamp: str, note: str) -> None:
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Наставнические пары"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("Изменено (ГГГГ-ММ-ДД чч:мм:сс)") + 1).value = stamp
+    ws.cell(row=2, column=header.index("Примечание") + 1).value = note
+    wb.save(out)
+
+
+def test_a_pair_changed_later_in_the_book_is_updated(books: dict[str, Any],
+                                                     tmp_path: Path) -> None:
+    target = tmp_path / "centre.sqlite"
+    assert main(["--db", str(target), "import", str(books["second"])]) == 0
+    older, newer = tmp_path / "older.xlsx", tmp_path / "newer.xlsx"
+    _edit_pair(books["second"], older, "2001-01-01 00:00:00.000000", "старая правка")
+    _edit_pair(books["second"], newer, "2030-01-01 00:00:00.000000", "новая правка")
+    before = db_digest(target)
+    assert main(["--db", str(target), "import", str(older)]) == 0
+    assert db_digest(target) == before  # the base's pair is newer: kept
+    db = open_database(target)
+    try:
+        result = import_file(db, newer)
+    finally:
+        db.dispose()
+    pairs = next(s for s in result.sheets if s.kind == "pairs")
+    assert pairs.count(CHANGED) == 1 and result.added == 0
+    con = sqlite3.connect(target)
+    try:
+        notes = [r[0] for r in con.execute("SELECT notes FROM pairs WHERE notes = 'новая правка'")]
+        assert notes == ["новая правка"]
+        assert con.execute("SELECT count(*) FROM pairs").fetchone()[0] == counts(
+            books["dbs"][1])["pairs"]
+    finally:
+        con.close()

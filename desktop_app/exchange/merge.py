@@ -111,6 +111,7 @@ class Merger:
         self.by_name = {t.name: t for t in tables}
         self.inactive: set[int] = set()
         self.scored: set[int] = set()  # sessions with answers added: their area means are stale
+        self.stamps: dict[Any, Any] = {}  # updated_at of the base's records (pairs)
 
     # driver -------------------------------------------------------------------------------
     def run(self) -> None:
@@ -215,6 +216,8 @@ class Merger:
         single = _single_id(table)
         order = table.c.id if single else list(table.primary_key.columns)[0]
         index: dict[Key, deque[Any]] = defaultdict(deque)
+        if "updated_at" in table.c:
+            self.stamps = dict(self.session.execute(select(table.c.id, table.c.updated_at)).all())
         for record in self.session.execute(select(table).order_by(order)).mappings():
             index[keyer(dict(record), record["id"] if single else None, False)].append(
                 record["id"] if single else True)
@@ -274,7 +277,14 @@ class Merger:
 
     def _matched(self, table: Table, number: int, row: dict[str, Any], found: Any) -> None:
         if table.name != "people":
-            self._act(table, number, MATCHED, "уже есть в базе")
+            stamp = self.stamps.get(found) if "updated_at" in table.c else None
+            if stamp is not None and row.get("updated_at") is not None and \
+                    row["updated_at"] > stamp:
+                self.session.execute(update(table).where(table.c.id == found).values(row))
+                self._act(table, number, CHANGED, "в книге изменена позже, чем в базе: взята "
+                          "из книги")
+            else:
+                self._act(table, number, MATCHED, "уже есть в базе")
             return
         who = f"{fio(row['last_name'], row['first_name'], row['middle_name'])}, " \
               f"{fmt_date(row['birth_date'])} г. р."
