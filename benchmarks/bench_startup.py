@@ -7,7 +7,11 @@ Run: python benchmarks/bench_startup.py [--runs 3] [--rebuild]
     registry and every list loaded, has painted (METODAKTIV_BENCH_EXIT_AFTER_SHOW=1).
 Each is timed from just before the process is started to its first paint, in separate
 processes, after one warm-up run each; the medians, their ratio (target ≤ 4×) and the peak
-memory of (b) (target ≤ 400 MB) are printed.
+memory of (b) (target ≤ 400 MB) are printed, with the processor time of each process (less
+sensitive to other programs running at the same time than the wall-clock time) and the
+phases of (b)'s start: Python and the command line, Qt and the window's modules, opening the
+database, building the window with the registry loaded, the first paint; and when the
+database's quick_check (run in a worker thread meanwhile) ended.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,19 +69,36 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _wait(proc: subprocess.Popen[str]) -> tuple[int, float | None]:
-    """Wait for the child; its own peak RSS in MB where the system reports it (not Windows)."""
+PHASES = {
+    "python-and-cli": "Python, командная строка, SQLAlchemy",
+    "qt-and-ui-modules": "Qt и модули окна",
+    "database-opened": "открытие базы (проверки, модели)",
+    "window-built": "окно с загруженным реестром",
+    "first-paint": "первая отрисовка",
+}
+
+
+@dataclass
+class Run:
+    seconds: float  # from just before the start to the first paint
+    rss: float | None  # peak, MB
+    cpu: float | None  # user + system seconds of the whole process
+    marks: dict[str, float]  # phase → seconds since the start
+
+
+def _wait(proc: subprocess.Popen[str]) -> tuple[int, float | None, float | None]:
+    """Wait for the child; its own peak RSS in MB and its processor seconds where the system
+    reports them (not Windows)."""
     wait4 = getattr(os, "wait4", None)
     if wait4 is None:
-        return proc.wait(), None
+        return proc.wait(), None, None
     _pid, status, usage = wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return proc.returncode, usage.ru_maxrss / scale
+    return proc.returncode, usage.ru_maxrss / scale, usage.ru_utime + usage.ru_stime
 
 
-def run_once(args: list[str], home: Path) -> tuple[float, float | None]:
-    """Seconds from just before the start to the first paint, and the peak RSS in MB."""
+def run_once(args: list[str], home: Path) -> Run:
     started = time.time()
     proc = subprocess.Popen(
         [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -84,24 +106,51 @@ def run_once(args: list[str], home: Path) -> tuple[float, float | None]:
     )
     assert proc.stdout is not None
     out = proc.stdout.read()
-    code, rss = _wait(proc)
-    painted = [line for line in out.splitlines() if line.startswith("first-paint ")]
-    if code != 0 or not painted:
+    code, rss, cpu = _wait(proc)
+    marks = {}
+    for line in out.splitlines():
+        if line.startswith("phase "):
+            _word, name, stamp = line.split()
+            marks[name] = float(stamp) - started
+        elif line.startswith("first-paint "):
+            marks["first-paint"] = float(line.split()[1]) - started
+    if code != 0 or "first-paint" not in marks:
         raise SystemExit(f"Процесс {args[:3]} завершился с кодом {code}:\n{out}")
-    return float(painted[-1].split()[1]) - started, rss
+    return Run(marks["first-paint"], rss, cpu, marks)
 
 
-def measure(name: str, args: list[str], runs: int, home: Path) -> tuple[float, float | None]:
+def measure(name: str, args: list[str], runs: int, home: Path) -> list[Run]:
     run_once(args, home)  # warm-up: file cache, compiled bytecode
-    times, peaks = [], []
+    done = []
     for number in range(1, runs + 1):
-        seconds, rss = run_once(args, home)
-        times.append(seconds)
-        if rss is not None:
-            peaks.append(rss)
-        memory = f", пик памяти {rss:.0f} МБ" if rss is not None else ""
-        print(f"  {name}, запуск {number}: {seconds:.2f} с{memory}", flush=True)
-    return statistics.median(times), (max(peaks) if peaks else None)
+        run = run_once(args, home)
+        done.append(run)
+        memory = f", пик памяти {run.rss:.0f} МБ" if run.rss is not None else ""
+        cpu = f", процессор {run.cpu:.2f} с" if run.cpu is not None else ""
+        print(f"  {name}, запуск {number}: {run.seconds:.2f} с{cpu}{memory}", flush=True)
+    return done
+
+
+def median_cpu(runs: list[Run]) -> float | None:
+    cpus = [r.cpu for r in runs if r.cpu is not None]
+    return statistics.median(cpus) if cpus else None
+
+
+def print_phases(runs: list[Run]) -> None:
+    """Median length of each phase of the start (from the end of the one before)."""
+    print("Фазы запуска (b), медианы:")
+    before = 0.0
+    for key, title in PHASES.items():
+        ends = [r.marks[key] for r in runs if key in r.marks]
+        if not ends:
+            continue
+        end = statistics.median(ends)
+        print(f"  {title:<38} {1000 * (end - before):6.0f} мс  (к {end:.2f} с)")
+        before = end
+    checks = [r.marks["quick-check-done"] for r in runs if "quick-check-done" in r.marks]
+    if checks:
+        print(f"  quick_check в фоновом потоке закончен к {statistics.median(checks):.2f} с "
+              f"(в {len(checks)} из {len(runs)} запусков — до выхода процесса)")
 
 
 def main() -> int:
@@ -117,12 +166,21 @@ def main() -> int:
     db = region_file()
     home = db.parent / "home"
     print(f"База: {db} ({db.stat().st_size / 1e6:.0f} МБ)")
-    bare, _ = measure("(a) пустое окно PySide6", ["-c", BARE], options.runs, home)
-    app, peak = measure("(b) Методактив на базе региона",
-                        ["-m", "desktop_app", "--db", str(db)], options.runs, home)
+    bare_runs = measure("(a) пустое окно PySide6", ["-c", BARE], options.runs, home)
+    app_runs = measure("(b) Методактив на базе региона",
+                       ["-m", "desktop_app", "--db", str(db)], options.runs, home)
+    bare = statistics.median(r.seconds for r in bare_runs)
+    app = statistics.median(r.seconds for r in app_runs)
+    peaks = [r.rss for r in app_runs if r.rss is not None]
+    peak = max(peaks) if peaks else None
+    print_phases(app_runs)
     ratio = app / bare
     print(f"(a) пустое окно PySide6, медиана: {bare:.2f} с")
     print(f"(b) окно Методактива с реестром, медиана: {app:.2f} с")
+    bare_cpu, app_cpu = median_cpu(bare_runs), median_cpu(app_runs)
+    if bare_cpu and app_cpu:
+        print(f"Процессорное время, медианы: (a) {bare_cpu:.2f} с, (b) {app_cpu:.2f} с "
+              f"({app_cpu / bare_cpu:.1f}×; в (b) входит и фоновый quick_check)")
     verdict = "в норме" if ratio <= RATIO_TARGET else "ХУЖЕ ЦЕЛИ"
     print(f"Отношение (b)/(a): {ratio:.2f}× (цель ≤ {RATIO_TARGET:.0f}×) — {verdict}")
     if peak is None:

@@ -365,11 +365,10 @@ SELECT p.id,
          || CASE WHEN p.middle_name <> '' THEN ' ' || p.middle_name ELSE '' END, 2),
   p.birth_date, coalesce(o.short_name, ''), p.position, p.category, p.subject,
   CASE WHEN p.ped_experience_start IS NULL THEN NULL ELSE
-    CAST(strftime('%Y', :on) AS INTEGER) - CAST(strftime('%Y', p.ped_experience_start) AS INTEGER)
-    - (strftime('%m-%d', :on) < strftime('%m-%d', p.ped_experience_start)) END,
+    :year - CAST(substr(p.ped_experience_start, 1, 4) AS INTEGER)
+    - (:month_day < substr(p.ped_experience_start, 6, 5)) END,
   p.is_active, p.organisation_id,
-  CAST(strftime('%Y', :on) AS INTEGER) - CAST(strftime('%Y', p.birth_date) AS INTEGER)
-    - (strftime('%m-%d', :on) < strftime('%m-%d', p.birth_date)),
+  :year - CAST(substr(p.birth_date, 1, 4) AS INTEGER) - (:month_day < substr(p.birth_date, 6, 5)),
   p.id IN (SELECT person_id FROM active_members WHERE included_on IS NOT NULL
            AND included_on <= :on AND (excluded_on IS NULL OR excluded_on > :on)),
   p.id IN (SELECT mentor_id FROM pairs WHERE id IN ({_RUNNING_SQL})),
@@ -383,12 +382,14 @@ ORDER BY p.id
 def list_people(session: Session, on: date | None = None) -> list[PersonRow]:
     """Every person with place of work, age, experience and roles computed on a date.
 
-    One SQL statement computes names, full years and roles (as member_ids, mentor_ids and
-    mentee_ids); Python only turns dates and flags into their types. The cyclic collector is
+    One SQL statement computes names, full years (as years_between, from the stored
+    YYYY-MM-DD text) and roles (as member_ids, mentor_ids and mentee_ids); Python only turns
+    dates and flags into their types. The cyclic collector is
     held while the rows are built (30 000 rows would trigger it dozens of times for nothing)."""
     on = on or date.today()
     labels = {c.value: c.label for c in Category}
-    cursor = session.connection().exec_driver_sql(_PEOPLE_SQL, {"on": on.isoformat()})
+    params = {"on": on.isoformat(), "year": on.year, "month_day": on.isoformat()[5:]}
+    cursor = session.connection().exec_driver_sql(_PEOPLE_SQL, params)
     parse, young = date.fromisoformat, YOUNG_SPECIALIST_YEARS
     collecting = gc.isenabled()
     gc.disable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import product
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -131,8 +132,7 @@ class RegistryTab(QWidget):
         load_shown_pages(self.inner)
         layout = QVBoxLayout(self)
         layout.addWidget(self.inner)
-        self.reload_people()
-        self.reload_organisations()
+        self.reload_organisations(self.reload_people())
 
     def _make_active(self) -> ActivePanel:
         panel = ActivePanel(self.db, self, self._today)  # loads itself
@@ -203,30 +203,35 @@ class RegistryTab(QWidget):
             **checks)
 
     def apply_filters(self) -> None:
+        self.people.set_extra_filter(self._people_filter())
+
+    def _people_filter(self) -> Callable[[tuple[object, ...]], bool] | None:
         f = self.person_filter()
         if f == registry.PersonFilter(include_left=True):
-            self.people.set_extra_filter(None)
-            return
+            return None
+        if f == registry.PersonFilter(include_left=False):  # the usual view: those working
+            return lambda row: row[8]  # «Работает»
         # the ids passing the filters, computed once; the search then only looks them up
         allowed = {pid for pid, row in self._people.items() if registry.matches(row, f)}
-        self.people.set_extra_filter(lambda row: row[-1] in allowed)
+        return lambda row: row[-1] in allowed
 
-    def reload_people(self) -> None:
+    def reload_people(self) -> list[registry.OrganisationRow]:
+        """Reload the people and the filter lists; the organisations read are returned."""
         on = self._today()
         with self.db.sessions() as session:
             rows = registry.list_people(session, on)
             orgs = registry.list_organisations(session)
             positions = registry.positions(session)
         self._people = {r.id: r for r in rows}
-        self.people.set_extra_filter(None)  # the old one knows only the old rows
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
         self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
-        self.people.set_rows([
+        roles = _ROLES
+        self.people.set_rows([  # with the filters in the same pass (the old ones knew old rows)
             (r.fio, r.birth_date, r.age, r.organisation, r.position, r.category, r.subject,
-             r.experience_years, r.is_active, _roles(r), r.id)
+             r.experience_years, r.is_active, roles[r.is_member, r.is_mentor, r.is_mentee], r.id)
             for r in rows
-        ])
-        self.apply_filters()
+        ], extra=self._people_filter())
+        return orgs
 
     def _fill_filter(
         self, combo: QComboBox, everything: str, items: list[tuple[str, object]]
@@ -332,9 +337,10 @@ class RegistryTab(QWidget):
         layout.addWidget(self.organisations, 1)
         return page
 
-    def reload_organisations(self) -> None:
-        with self.db.sessions() as session:
-            orgs = registry.list_organisations(session)
+    def reload_organisations(self, orgs: list[registry.OrganisationRow] | None = None) -> None:
+        if orgs is None:
+            with self.db.sessions() as session:
+                orgs = registry.list_organisations(session)
         self.organisations.set_rows([
             (o.short_name, o.kind, o.is_low_results, o.is_difficult_conditions,
              _act(o.mentoring_act_number, o.mentoring_act_date),
@@ -380,8 +386,7 @@ class RegistryTab(QWidget):
 
     # all --------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.reload_people()
-        self.reload_organisations()
+        self.reload_organisations(self.reload_people())
         self._reload_active()
 
 
@@ -391,10 +396,14 @@ def _widths(panel: ListPanel, widths: list[int]) -> None:
         header.resizeSection(column, width)
 
 
-def _roles(r: registry.PersonRow) -> str:
-    parts = [name for flag, name in ((r.is_member, "актив"), (r.is_mentor, "наставник"),
-                                     (r.is_mentee, "наставляемый")) if flag]
+def _roles(member: bool, mentor: bool, mentee: bool) -> str:
+    parts = [name for flag, name in ((member, "актив"), (mentor, "наставник"),
+                                     (mentee, "наставляемый")) if flag]
     return ", ".join(parts)
+
+
+# the «Роли» text of each combination of (member, mentor, mentee)
+_ROLES = {flags: _roles(*flags) for flags in product((False, True), repeat=3)}
 
 
 def _act(number: str, when: date | None) -> str:

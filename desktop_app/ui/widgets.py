@@ -116,8 +116,14 @@ class ListPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
 
-    def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Show new rows (each: column values, then the record id)."""
+    def set_rows(
+        self, rows: Sequence[tuple[Any, ...]],
+        extra: Callable[[tuple[Any, ...]], bool] | None | object = ...,
+    ) -> None:
+        """Show new rows (each: column values, then the record id); an extra filter given here
+        replaces the old one in the same pass."""
+        if extra is not ...:
+            self._extra = extra  # type: ignore[assignment]
         self._keys = None  # built on the first search: not needed to show the rows
         self.model.set_rows(rows, self._predicate(rows))
         self._applied = fold(self.search.text())
