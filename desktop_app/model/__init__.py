@@ -19,6 +19,7 @@ from desktop_app.model.diagnostics import (
     InstrumentItem,
     Route,
     RouteItem,
+    SessionAreaScore,
 )
 from desktop_app.model.indicators import ChangeLog, IndicatorPlan, ReportText, RoadmapItem, Setting
 from desktop_app.model.pairs import (
@@ -43,5 +44,5 @@ __all__ = [
     "MentorshipForm", "Monitoring", "Organisation", "Pair", "PairDirectionLink", "PairMentee",
     "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem", "Programme",
     "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem", "Satisfaction",
-    "Setting",
+    "SessionAreaScore", "Setting",
 ]
