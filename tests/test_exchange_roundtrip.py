@@ -209,3 +209,35 @@ def test_demo_round_trip(tmp_path: Path) -> None:
     first, target, second = round_trip(source, tmp_path)
     assert_same_books(first, second)
     assert table_rows(target) == table_rows(source)
+
+
+def test_demo_round_trip_over_continuation_sheets(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the sheet limit lowered, the demo's answers span three sheets, each with the header;
+    the copy and the second export are the same, cell for cell."""
+    from desktop_app.demo import write_demo
+    from desktop_app.exchange import workbook
+
+    source = tmp_path / "demo.sqlite"
+    write_demo(source, "municipality")
+    answers = len(table_rows(source)["answers"])
+    per_sheet = answers // 3  # the third sheet exactly full: no empty fourth one
+    monkeypatch.setattr(workbook, "SHEET_ROW_LIMIT", per_sheet + 1)
+    first, target, second = round_trip(source, tmp_path)
+    assert_same_books(first, second)
+    assert table_rows(target) == table_rows(source)
+    wb = openpyxl.load_workbook(first, read_only=True)
+    titles = ["Ответы диагностик", "Ответы диагностик (2)", "Ответы диагностик (3)"]
+    assert [t for t in wb.sheetnames if t.startswith("Ответы диагностик")] == titles
+    headers = [next(wb[t].iter_rows(max_row=1, values_only=True)) for t in titles]
+    assert headers[0] == headers[1] == headers[2] and headers[0][0] == "Код диагностики"
+    rows = {ws.title: sum(1 for _ in ws.iter_rows()) for ws in wb.worksheets}
+    assert all(rows[t] == per_sheet + 1 for t in titles)
+    assert max(rows.values()) == per_sheet + 1
+    info = [r for r in wb[INFO_SHEET].iter_rows(values_only=True)]
+    assert next(r[1] for r in info if r and r[0] == "Версия формата") == 2
+    header = next(r for r in info if r and r[0] == "Лист")
+    assert header[:4] == ("Лист", "Таблица", "Строк", "Листов")
+    listed = {r[1]: r[2:4] for r in info[info.index(header) + 1:]}
+    assert listed["answers"] == (answers, 3) and listed["people"] == (900, 1)
+    wb.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,8 @@ from desktop_app.store.backups import backup_now
 from desktop_app.store.database import Database
 
 LISTS_SHEET = "Списки"
+REPORT_EVERY = 2000  # rows read between progress reports
+Progress = Callable[[int, int, str], None]
 IMPORTERS: dict[str, type[fi.FormImport]] = {
     "organisations": fi.OrganisationImport, "people": fi.PeopleImport,
     "active": fi.ActiveImport, "pairs": fi.PairsImport,
@@ -77,14 +79,15 @@ def kind_fields(session: Session) -> dict[str, tuple[Field, ...]]:
 
 def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: bool = False,
                 today: date | None = None,
-                progress: Callable[[str], None] | None = None,
+                progress: Progress | None = None,
                 merge: bool = False) -> ImportResult:
     """Check every row of the file and write it in one transaction, or nothing at all.
 
     Any refused row leaves the database unchanged unless valid_only (then the valid rows are
     written). dry_run checks and counts without writing. merge: an exchange workbook is merged
-    even into a new database (its settings kept). Raises ExchangeError for a file that is not a
-    readable workbook.
+    even into a new database (its settings kept). progress(done, total, label) hears the rows
+    read so far (label: the sheet being read, then «запись в базу»). Raises ExchangeError for a
+    file that is not a readable workbook.
     """
     today = today or date.today()
     result = ImportResult(Path(path), dry_run=dry_run, valid_only=valid_only)
@@ -94,7 +97,8 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
 
         with db.sessions() as session, session.begin():
             if exchange.is_exchange_workbook(workbook):
-                exchange.import_exchange(session, workbook, result, merge=merge)
+                exchange.import_exchange(session, workbook, result, merge=merge,
+                                         progress=progress)
             else:
                 _import_forms(session, workbook, Path(path), result, today, progress)
             _finish(db, session, result)
@@ -122,7 +126,7 @@ def _finish(db: Database, session: Session, result: ImportResult) -> None:
 
 
 def _import_forms(session: Session, workbook: Any, path: Path, result: ImportResult,
-                  today: date, progress: Callable[[str], None] | None) -> None:
+                  today: date, progress: Progress | None) -> None:
     fields_by_kind = kind_fields(session)
     instrument = diagnostics_fields(session)[1]
     planned = []
@@ -141,10 +145,10 @@ def _import_forms(session: Session, workbook: Any, path: Path, result: ImportRes
         planned.append((KIND_CODES.index(kind), ws, kind))
     if not planned:
         raise ExchangeError(f"В файле «{path.name}» нет данных: все листы пусты.")
+    counter = RowCounter(progress, sum(ws.max_row or 0 for _o, ws, _k in planned))
     for _order, ws, kind in sorted(planned, key=lambda p: p[0]):
-        if progress:
-            progress(f"Лист «{ws.title}»…")
-        _import_sheet(session, ws, kind, fields_by_kind[kind], path, result, today, instrument)
+        _import_sheet(session, ws, kind, fields_by_kind[kind], path, result, today, instrument,
+                      counter)
 
 
 def detect_kind(head: list[list[Any]], fields_by_kind: dict[str, tuple[Field, ...]]) -> str | None:
@@ -160,12 +164,48 @@ def detect_kind(head: list[list[Any]], fields_by_kind: dict[str, tuple[Field, ..
     return best
 
 
+class RowCounter:
+    """Counts the rows read for progress(done, total, label): «N из M» in the window. The total
+    is the sheets' recorded dimensions; a file without them (some programs do not write them)
+    gets total 0 and the rows read in the label."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def rows(self, rows: Iterable[Any], label: str) -> Iterator[Any]:
+        """The rows passed through, reported every REPORT_EVERY rows."""
+        if self.progress is None:
+            yield from rows
+            return
+        self._report(self.done, label)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            yield row
+            if not count % REPORT_EVERY:
+                self._report(self.done + count, label)
+        self.done += count
+        self._report(self.done, label)
+
+    def say(self, label: str) -> None:
+        self._report(self.done, label)
+
+    def _report(self, done: int, label: str) -> None:
+        if self.progress is None:
+            return
+        if self.total >= done:
+            self.progress(done, self.total, label)
+        else:  # no dimensions recorded (or wrong ones): a busy bar, the count in the label
+            self.progress(0, 0, f"{label}, прочитано строк: {done}")
+
+
 def _import_sheet(session: Session, ws: Any, kind: str, fields: tuple[Field, ...], path: Path,
-                  result: ImportResult, today: date, instrument: Instrument | None) -> None:
+                  result: ImportResult, today: date, instrument: Instrument | None,
+                  counter: RowCounter) -> None:
     outcome = SheetOutcome(ws.title, kind, KIND_TITLES[kind])
     result.sheets.append(outcome)
     reader = SheetReader(ws.title, fields, today)
-    rows = reader.read(ws.iter_rows(), merged_ranges(path, ws._worksheet_path))
+    rows = reader.read(counter.rows(ws.iter_rows(), f"лист «{ws.title}»"),
+                       merged_ranges(path, ws._worksheet_path))
     outcome.header_row = rows.header_row
     outcome.fatal.extend(rows.fatal)
     if rows.fatal:
@@ -176,6 +216,7 @@ def _import_sheet(session: Session, ws: Any, kind: str, fields: tuple[Field, ...
         outcome.fatal.append(RowError(ws.title, rows.header_row, "—", "",
                                       "в базе нет диагностического инструмента"))
         return
+    counter.say(f"лист «{ws.title}»: проверка и запись")
     IMPORTERS[kind](session, rows, outcome, today, **extra).run()
 
 

@@ -16,8 +16,7 @@ from sqlalchemy import Table, false, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.exchange.forms_import import org_key
-from desktop_app.exchange.reader import RowError
-from desktop_app.exchange.result import ADDED, CHANGED, MATCHED, SKIPPED, RowAction, SheetOutcome
+from desktop_app.exchange.result import ADDED, CHANGED, MATCHED, SKIPPED, SheetOutcome
 from desktop_app.exchange.schema import DERIVED_COLUMNS, column_title
 from desktop_app.textutil import fio, fmt_date, fold, person_key
 
@@ -128,8 +127,7 @@ class Merger:
                 {column: self.ids[target][book_value]}))
 
     def _act(self, table: Table, number: int, action: str, what: str) -> None:
-        outcome = self.outcomes[table.name]
-        outcome.actions.append(RowAction(outcome.sheet, number, action, what))
+        self.outcomes[table.name].act(number, action, what)
 
     def _keep(self, table: Table) -> None:
         for number, _values in self.parsed.get(table.name, []):
@@ -371,9 +369,12 @@ def check_people(parsed: Parsed, outcomes: dict[str, SheetOutcome]) -> None:
     for number, values in parsed.get("people", []):
         key = _person(values)
         if key in seen:
-            outcome.fatal.append(RowError(
-                outcome.sheet, number, column_title("people", "last_name"),
-                fio(values["last_name"], values["first_name"], values["middle_name"]),
-                f"этот педагог с той же датой рождения ({fmt_date(values['birth_date'])}) "
-                f"уже есть в строке {seen[key]}"))
+            sheet, _row = outcome.locate(number)
+            first_sheet, first_row = outcome.locate(seen[key])
+            where = f"строке {first_row}" if first_sheet == sheet else \
+                f"строке {first_row} листа «{first_sheet}»"
+            outcome.refuse(number, column_title("people", "last_name"),
+                           fio(values["last_name"], values["first_name"], values["middle_name"]),
+                           f"этот педагог с той же датой рождения "
+                           f"({fmt_date(values['birth_date'])}) уже есть в {where}")
         seen.setdefault(key, number)

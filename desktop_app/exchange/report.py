@@ -34,9 +34,9 @@ def save_report(result: ImportResult, out: Path) -> Path:
     if source is not None:
         try:
             for outcome in result.sheets:
-                if outcome.sheet in source.sheetnames and outcome.sheet in reasons:
-                    _marked_copy(wb, source[outcome.sheet], reasons[outcome.sheet],
-                                 outcome.header_row)
+                for title in outcome.titles:  # an exchange table: with its continuation sheets
+                    if title in source.sheetnames and title in reasons:
+                        _marked_copy(wb, source[title], reasons[title], outcome.header_row)
         finally:
             source.close()
     tmp = out.with_name(out.name + ".part")

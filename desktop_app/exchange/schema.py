@@ -5,7 +5,12 @@ from __future__ import annotations
 from desktop_app.model import enums
 from desktop_app.model.enums import RuEnum
 
-FORMAT_VERSION = 1
+# 1: one sheet per table. 2: a table longer than a sheet continues on sheets «… (2)», «… (3)»,
+# counted in the «Листов» column of «Сведения». A book with no continuation is still written as 1
+# (older programs read it); the program reads both.
+FORMAT_VERSION = 2
+SINGLE_SHEET_VERSION = 1
+SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
 INFO_SHEET = "Сведения"
 INFO_TITLE = "Книга обмена Методактива"
 # change_log is the local history of one database: not carried (an import writes its own).
@@ -162,6 +167,16 @@ ENUMS: dict[tuple[str, str], type[RuEnum]] = {
 
 def sheet_title(table: str) -> str:
     return SHEETS[table]
+
+
+def part_title(table: str, part: int) -> str:
+    """The title of a table's sheet number part (1 — the table's own sheet, 2… — continuations
+    «Ответы диагностик (2)»), shortened to Excel's 31 characters when the suffix needs room."""
+    title = sheet_title(table)
+    if part <= 1:
+        return title
+    suffix = f" ({part})"
+    return title[:SHEET_NAME_LIMIT - len(suffix)].rstrip() + suffix
 
 
 def column_title(table: str, column: str) -> str:

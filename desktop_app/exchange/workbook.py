@@ -28,7 +28,7 @@ from desktop_app.exchange.cells import (
 )
 from desktop_app.exchange.merge import check_people, merge_book
 from desktop_app.exchange.reader import RowError
-from desktop_app.exchange.result import ADDED, ImportResult, RowAction, SheetOutcome
+from desktop_app.exchange.result import ADDED, PART_STRIDE, ImportResult, SheetOutcome
 from desktop_app.exchange.schema import (
     DERIVED_COLUMNS,
     ENUMS,
@@ -36,8 +36,10 @@ from desktop_app.exchange.schema import (
     INFO_SHEET,
     INFO_TITLE,
     REGISTRY_TABLES,
+    SINGLE_SHEET_VERSION,
     SKIPPED_TABLES,
     column_title,
+    part_title,
     sheet_title,
 )
 from desktop_app.model import Base
@@ -46,6 +48,9 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fold, person_key
 
 DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
+# The table of sheets on «Сведения»: first sheet, table, rows, sheets (with its continuations).
+INFO_HEADER = ("Лист", "Таблица", "Строк", "Листов")
+Progress = Callable[[int, int, str], None]
 
 
 def exchange_tables() -> list[Table]:
@@ -58,33 +63,68 @@ def carried_columns(table: Table) -> list[Any]:
 
 
 # export ---------------------------------------------------------------------------------------
-def export_all(db: Database, out: Path, now: datetime | None = None) -> dict[str, int]:
-    """Write the whole database to an exchange workbook; returns rows written per table."""
+# Rows an xlsx sheet holds, its header included (Excel and LibreOffice: 1 048 576). A longer table
+# continues on sheets «… (2)», «… (3)», each with the same header row. Tests lower it.
+SHEET_ROW_LIMIT = 1_048_576
+FETCH_ROWS = 5000  # rows fetched from the database at a time (and between progress reports)
+
+
+def export_all(db: Database, out: Path, now: datetime | None = None,
+               progress: Progress | None = None) -> dict[str, int]:
+    """Write the whole database to an exchange workbook; returns rows written per table.
+
+    progress(done, total, label), if given, hears the rows written so far."""
     now = now or datetime.now().replace(microsecond=0)
     wb = openpyxl.Workbook(write_only=True)
     counts: dict[str, int] = {}
+    parts: dict[str, int] = {}
     info = wb.create_sheet(INFO_SHEET)
     with db.sessions() as session:
+        ticker = _Ticker(progress, _database_rows(session) if progress else 0)
         for table in exchange_tables():
-            counts[table.name] = _export_table(wb, session, table)
-    _write_info(info, now, counts)
+            counts[table.name], parts[table.name] = _export_table(wb, session, table, ticker)
+    _write_info(info, now, counts, parts)
+    ticker.say("сохранение файла")
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
     tmp.replace(out)
     return counts
 
 
-def _write_info(ws: Any, now: datetime, counts: dict[str, int]) -> None:
+def _database_rows(session: Session) -> int:
+    return sum(int(session.scalar(select(func.count()).select_from(t)) or 0)
+               for t in exchange_tables())
+
+
+class _Ticker:
+    """Rows done so far, passed on to a progress(done, total, label) callback if there is one."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done, self.label = progress, total, 0, ""
+
+    def say(self, label: str) -> None:
+        self.label = label
+        if self.progress is not None:
+            self.progress(self.done, self.total, label)
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        if self.progress is not None:
+            self.progress(self.done, self.total, self.label)
+
+
+def _write_info(ws: Any, now: datetime, counts: dict[str, int], parts: dict[str, int]) -> None:
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 40
+    version = FORMAT_VERSION if any(n > 1 for n in parts.values()) else SINGLE_SHEET_VERSION
     ws.append([header_cell(ws, INFO_TITLE)])
-    ws.append(["Версия формата", FORMAT_VERSION])
+    ws.append(["Версия формата", version])
     ws.append(["Версия программы", __version__])
     ws.append(["Дата выгрузки", date_cell(ws, now)])
     ws.append([])
-    ws.append([header_cell(ws, "Лист"), header_cell(ws, "Таблица"), header_cell(ws, "Строк")])
+    ws.append([header_cell(ws, t) for t in INFO_HEADER])
     for name, count in counts.items():
-        ws.append([sheet_title(name), name, count])
+        ws.append([sheet_title(name), name, count, parts[name]])
 
 
 def _converters(ws: Any, table: Table) -> list[Callable[[Any], Any]]:
@@ -108,20 +148,38 @@ def _converters(ws: Any, table: Table) -> list[Callable[[Any], Any]]:
     return out
 
 
-def _export_table(wb: Any, session: Session, table: Table) -> int:
-    ws = wb.create_sheet(sheet_title(table.name))
+def _export_table(wb: Any, session: Session, table: Table, ticker: _Ticker) -> tuple[int, int]:
+    """Write one table on as many sheets as it needs; returns (rows, sheets)."""
     columns = carried_columns(table)
+    result = session.execute(select(*columns).order_by(*table.primary_key.columns))
+    per_sheet = SHEET_ROW_LIMIT - 1
+    pending = result.fetchmany(FETCH_ROWS)
+    count = part = 0
+    while part == 0 or pending:
+        part += 1
+        ticker.say(f"лист «{part_title(table.name, part)}»")
+        ws = _table_sheet(wb, table, part, columns)
+        convert = _converters(ws, table)
+        room = per_sheet
+        while pending and room:
+            take = pending if len(pending) <= room else pending[:room]
+            for row in take:
+                ws.append([f(v) for f, v in zip(convert, row, strict=True)])
+            room -= len(take)
+            count += len(take)
+            ticker.add(len(take))
+            pending = pending[len(take):] or result.fetchmany(FETCH_ROWS)
+    return count, part
+
+
+def _table_sheet(wb: Any, table: Table, part: int, columns: list[Any]) -> Any:
+    """A new sheet of the table (part 1 — its own, 2… — continuations) with the header row."""
+    ws = wb.create_sheet(part_title(table.name, part))
     ws.freeze_panes = "A2"
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = _width(column)
     ws.append([header_cell(ws, column_title(table.name, c.name)) for c in columns])
-    convert = _converters(ws, table)
-    count = 0
-    stmt = select(*columns).order_by(*table.primary_key.columns)
-    for row in session.execute(stmt):
-        ws.append([f(v) for f, v in zip(convert, row, strict=True)])
-        count += 1
-    return count
+    return ws
 
 
 def _width(column: Any) -> int:
@@ -140,17 +198,24 @@ def is_exchange_workbook(wb: Any) -> bool:
     return bool(first) and as_text(first[0]) == INFO_TITLE
 
 
-def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool = False) -> None:
+def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool = False,
+                    progress: Progress | None = None) -> None:
     """Load an exchange workbook: a copy into a new database, else merged into its data.
 
     A new database (no ОО, no people) becomes an exact copy of the book (its presets replaced by
     the book's) unless merge; otherwise the book is merged (exchange/merge.py): records matched
-    by their natural keys, the rest added with new ids, this database's settings kept.
+    by their natural keys, the rest added with new ids, this database's settings kept. A table
+    is read across its continuation sheets as one. progress(done, total, label) hears the rows
+    read (the total from «Сведения»).
     """
     info = SheetOutcome(INFO_SHEET, "exchange", "книга обмена")
     result.sheets.append(info)
     if not _check_version(wb, info):
         return
+    listed = _listed_tables(wb, info)
+    if info.fatal:
+        return
+    ticker = _Ticker(progress, sum(rows for rows, _parts in listed.values()))
     parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     outcomes: dict[str, SheetOutcome] = {}
     letters: dict[str, dict[str, str]] = {}
@@ -159,16 +224,17 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
         outcome = SheetOutcome(title, table.name, title)
         result.sheets.append(outcome)
         outcomes[table.name] = outcome
-        if title not in wb.sheetnames:
-            outcome.fatal.append(RowError(title, 1, "—", "", "в книге нет этого листа"))
-            continue
-        parsed[table.name] = _read_table(wb[title], table, outcome,
-                                         letters.setdefault(table.name, {}))
+        titles = _table_sheets(wb, table, listed.get(table.name, (0, 1))[1], outcome)
+        if titles:
+            outcome.continued = titles[1:]
+            parsed[table.name] = _read_table(wb, titles, table, outcome,
+                                             letters.setdefault(table.name, {}), ticker)
     _check_references(parsed, outcomes, letters)
     if "people" in outcomes:
         check_people(parsed, outcomes)
     if any(o.fatal for o in outcomes.values()):
         return
+    ticker.say("запись в базу")
     if _is_new(session) and not merge:
         _insert_all(session, parsed, outcomes, info)
     else:
@@ -190,6 +256,69 @@ def _check_version(wb: Any, info: SheetOutcome) -> bool:
             return False
     info.fatal.append(RowError(INFO_SHEET, 2, "A", "", "не указана версия формата"))
     return False
+
+
+def _listed_tables(wb: Any, info: SheetOutcome) -> dict[str, tuple[int, int]]:
+    """(rows, sheets) of each table by the table of sheets on «Сведения»; a book of format 1
+    has no «Листов» column: one sheet each."""
+    listed: dict[str, tuple[int, int]] = {}
+    columns: dict[str, int] | None = None
+    for number, row in enumerate(wb[INFO_SHEET].iter_rows(values_only=True), start=1):
+        texts = [as_text(v) for v in row]
+        if columns is None:
+            if texts[:2] == list(INFO_HEADER[:2]):
+                columns = {t: i for i, t in enumerate(texts) if t in INFO_HEADER}
+            continue
+        name = texts[columns["Таблица"]] if len(texts) > columns["Таблица"] else ""
+        if name:
+            listed[name] = (_info_count(row, columns, "Строк", 0, number, info),
+                            _info_count(row, columns, "Листов", 1, number, info))
+    return listed
+
+
+def _info_count(row: Any, columns: dict[str, int], title: str, empty: int, number: int,
+                info: SheetOutcome) -> int:
+    index = columns.get(title)
+    value = row[index] if index is not None and index < len(row) else None
+    if is_blank(value):
+        return empty
+    try:
+        count = parse_int(value)
+    except CellProblem:
+        count = -1
+    if count < empty:
+        info.fatal.append(RowError(INFO_SHEET, number, openpyxl.utils.get_column_letter(
+            index + 1) + f" ({title})", as_text(value), f"нужно целое число не меньше {empty}"))
+    return max(count, 0)
+
+
+def _table_sheets(wb: Any, table: Table, parts: int, outcome: SheetOutcome) -> list[str]:
+    """The titles of a table's sheets as «Сведения» counts them; a missing one (or one more
+    than counted) refuses the book."""
+    titles = [part_title(table.name, n) for n in range(1, parts + 1)]
+    if titles[0] not in wb.sheetnames:
+        outcome.fatal.append(RowError(titles[0], 1, "—", "", "в книге нет этого листа"))
+        return []
+    for title in titles[1:]:
+        if title not in wb.sheetnames:
+            outcome.fatal.append(RowError(
+                title, 1, "—", "", f"в книге нет этого листа: по листу «{INFO_SHEET}» таблица "
+                f"«{titles[0]}» занимает {_sheets(parts)}, продолжение не найдено"))
+    extra = part_title(table.name, parts + 1)
+    if extra in wb.sheetnames:
+        outcome.fatal.append(RowError(
+            extra, 1, "—", "", f"лист не указан на листе «{INFO_SHEET}»: там у таблицы "
+            f"«{titles[0]}» {_sheets(parts)} (исправьте число в столбце «Листов»)"))
+    return [] if outcome.fatal else titles
+
+
+def _sheets(n: int) -> str:
+    """«1 лист», «3 листа», «5 листов»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} лист"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} листа"
+    return f"{n} листов"
 
 
 def _is_new(session: Session) -> bool:
@@ -267,17 +396,36 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
     return None if outcome.fatal else mapped
 
 
-def _read_table(ws: Any, table: Table, outcome: SheetOutcome,
-                letters: dict[str, str]) -> list[tuple[int, dict[str, Any]]]:
-    mapped = _header_map(ws, table, outcome, letters)
-    if mapped is None:
-        return []
-    parsers = [None if c is None else _cell_parser(table, c) for c in mapped]
+def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
+                letters: dict[str, str], ticker: _Ticker) -> list[tuple[int, dict[str, Any]]]:
+    """Every row of the table over its sheets, numbered part * PART_STRIDE + row."""
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
-        values = _read_row(ws.title, table, number, row, mapped, parsers, outcome)
-        if values:
-            rows.append((number, values))
+    first: list[str | None] | None = None
+    for part, title in enumerate(titles):
+        ws = wb[title]
+        mapped = _header_map(ws, table, outcome, letters if part == 0 else {})
+        if mapped is None:
+            return []
+        names = [None if c is None else c.name for c in mapped]
+        if first is None:
+            first = names
+        elif names != first:
+            outcome.fatal.append(RowError(title, 1, "—", "", "заголовки листа-продолжения не "
+                                          f"совпадают с заголовками листа «{titles[0]}»: нужны "
+                                          "те же столбцы в том же порядке"))
+            return []
+        ticker.say(f"лист «{title}»")
+        parsers = [None if c is None else _cell_parser(table, c) for c in mapped]
+        offset = part * PART_STRIDE
+        number = reported = 1
+        for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
+            values = _read_row(title, table, number, row, mapped, parsers, outcome)
+            if values:
+                rows.append((offset + number, values))
+            if number - reported >= FETCH_ROWS:
+                ticker.add(number - reported)
+                reported = number
+        ticker.add(number - reported)
     return rows
 
 
@@ -344,13 +492,11 @@ def _check_column(table: Table, column: Any, known: set[Any],
         value = values.get(column.name)
         if value is None:
             if not column.nullable:
-                outcome.fatal.append(RowError(outcome.sheet, number, title, "",
-                                              "обязательное значение не заполнено"))
+                outcome.refuse(number, title, "", "обязательное значение не заполнено")
         elif value not in known:
-            outcome.fatal.append(RowError(
-                outcome.sheet, number, title, str(value),
-                f"ссылка на запись, которой нет в книге: на листе «{target}» нет записи "
-                f"с кодом {value}"))
+            outcome.refuse(number, title, str(value),
+                           f"ссылка на запись, которой нет в книге: на листе «{target}» нет "
+                           f"записи с кодом {value}")
 
 
 def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
@@ -364,7 +510,8 @@ def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, An
             if rows:
                 session.execute(insert(table), [v for _, v in rows])
             outcome = outcomes[table.name]
-            outcome.actions.extend(RowAction(outcome.sheet, n, ADDED, "") for n, _ in rows)
+            for number, _values in rows:
+                outcome.act(number, ADDED, "")
         session.flush()
         store_area_scores(session)  # derived from the answers just loaded
     except IntegrityError as exc:

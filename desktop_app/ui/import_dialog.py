@@ -74,8 +74,7 @@ class ImportDialog(QDialog):
         self.actions.set_rows([(a.sheet, a.row, a.action, a.what, i) for i, a in enumerate(
             a for s in preview.sheets for a in s.actions)])
         self.tabs.addTab(self.refused, f"Отклонено ({len(preview.errors)})")
-        self.tabs.addTab(self.actions, f"Будет добавлено и изменено ({preview.added} + "
-                                       f"{preview.changed})")
+        self.tabs.addTab(self.actions, f"Строки файла: {preview.counts_text()}")
         if not preview.errors:
             self.tabs.setCurrentIndex(1)
         self.import_all = QPushButton("Импортировать всё", self)
@@ -131,9 +130,10 @@ class ImportDialog(QDialog):
         return target
 
 
-def _labels(progress: Progress, doing: str) -> Callable[[str], None]:
-    """The importer names each sheet it starts («Лист «…»…»): shown after what is done."""
-    return lambda text: progress(label=f"{doing}: {text[:1].lower()}{text[1:]}")
+def _labels(progress: Progress, doing: str) -> Callable[[int, int, str], None]:
+    """The importer reports rows read (done of total) and names the sheet it reads: shown after
+    what is done, «Проверка файла «…»: лист «Педагоги»» over «N из M»."""
+    return lambda done, total, label: progress(done, total, f"{doing}: {label}")
 
 
 def preview_file(db: Database, path: Path, parent: QWidget | None,
@@ -214,5 +214,7 @@ def export_database(window: Any, target: Path | None = None) -> Operation[dict[s
                                                f"{exc.strerror or exc}. База не изменена.")
         return True
 
-    return run_in_background(window, "Выгрузка всей базы в Excel…",
-                             lambda _progress: export_all(db, target), done, failed)
+    def work(progress: Progress) -> dict[str, int]:
+        return export_all(db, target, progress=_labels(progress, "Выгрузка всей базы в Excel"))
+
+    return run_in_background(window, "Выгрузка всей базы в Excel…", work, done, failed)
