@@ -390,3 +390,40 @@ def test_a_pair_changed_later_in_the_book_is_updated(books: dict[str, Any],
             books["dbs"][1])["pairs"]
     finally:
         con.close()
+
+
+def _split_books(books: dict[str, Any], folder: Path, limit: int) -> tuple[Path, Path]:
+    """The two municipal books exported again with at most `limit` rows a sheet."""
+    from desktop_app.exchange import workbook
+
+    out = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(workbook, "SHEET_ROW_LIMIT", limit)
+        for name, path in zip(("first", "second"), books["dbs"], strict=True):
+            book = folder / f"{name}-split.xlsx"
+            assert main(["--db", str(path), "export", "--out", str(book)]) == 0
+            out.append(book)
+    return out[0], out[1]
+
+
+def test_merge_across_continuation_sheets(books: dict[str, Any], merged: Path,
+                                          tmp_path: Path) -> None:
+    """Books whose people and answers continue on further sheets merge to the same database."""
+    first, second = _split_books(books, tmp_path, 101)
+    names = openpyxl.load_workbook(second, read_only=True).sheetnames
+    assert {"Педагоги (2)", "Ответы диагностик (3)"} <= set(names)
+    target = tmp_path / "region.sqlite"
+    assert main(["--db", str(target), "import", str(first)]) == 0
+    assert main(["--db", str(target), "import", str(second)]) == 0
+    assert db_digest(target) == db_digest(merged)
+    db = open_database(target)
+    try:
+        again = import_file(db, second)
+    finally:
+        db.dispose()
+    assert again.applied and again.added == 0 and again.changed == 0
+    answers = next(s for s in again.sheets if s.kind == "answers")
+    assert len(answers.titles) >= 3 and answers.count(MATCHED) == counts(
+        books["dbs"][1])["answers"]
+    assert {a.sheet for a in answers.actions} == set(answers.titles)
+    assert max(a.row for a in answers.actions) == 101

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from PySide6.QtCore import Qt
@@ -102,3 +103,45 @@ def test_menu_has_the_excel_actions(qtbot, db) -> None:  # type: ignore[no-untyp
     texts = [a.text() for a in window.file_menu.actions()]
     for wanted in ("Бланк для ОО…", "Импорт из Excel…", "Экспорт всей базы в Excel…"):
         assert wanted in texts
+
+
+def test_merge_preview_counts_matched_rows_and_shows_rows_read(
+        qtbot, base: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The database's own book merged back: every row matches; the tab says so in numbers, and
+    the progress dialog counts rows («N из M») while the file is read."""
+    from desktop_app.cli import main
+    from desktop_app.exchange.result import MATCHED, SKIPPED
+    from desktop_app.store.database import open_database
+    from desktop_app.ui import import_dialog
+    from desktop_app.ui.operations import Operation
+
+    book = tmp_path / "book.xlsx"
+    assert main(["--db", str(base), "export", "--out", str(book)]) == 0
+    shown: list[str] = []
+    original = Operation._on_progress
+
+    def recording(self: Operation, done: int, total: int, label: str) -> None:  # type: ignore[type-arg]
+        original(self, done, total, label)
+        shown.append(self.dialog.labelText())
+
+    monkeypatch.setattr(Operation, "_on_progress", recording)
+    db = open_database(base)
+    try:
+        previews: list[Any] = []
+        operation = import_dialog.preview_file(db, book, None, previews.append)
+        qtbot.waitUntil(lambda: operation.done, timeout=20000)
+        preview = previews[0]
+        dialog = ImportDialog(db, book, preview)
+        qtbot.addWidget(dialog)
+    finally:
+        db.dispose()
+    counts = preview.counts()
+    assert counts[MATCHED] > 100 and counts[SKIPPED] > 0 and preview.added == 0
+    matched = f"{counts[MATCHED]:,}".replace(",", "\u00a0")
+    assert dialog.tabs.tabText(1) == (f"Строки файла: добавить — 0, изменить — 0, совпадает — "
+                                      f"{matched}, пропустить — {counts[SKIPPED]}")
+    assert not dialog.import_all.isEnabled()
+    rows = sum(counts.values())
+    assert any(f"из {rows}" in text and text.startswith(f"Проверка файла «{book.name}»: лист")
+               for text in shown), shown[:5]
+    assert shown[-1].endswith(f"запись в базу\n{rows} из {rows}")

@@ -375,6 +375,7 @@ def _parse_datetime(value: Any) -> datetime:
 def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
                 letters: dict[str, str]) -> list[Any] | None:
     header = next(ws.iter_rows(max_row=1, values_only=True), ())
+    known = len(outcome.fatal)  # refusals of earlier sheets of the table do not count here
     by_title = {header_key(column_title(table.name, c.name)): c for c in carried_columns(table)}
     mapped: list[Any] = []
     for i, value in enumerate(header):
@@ -393,7 +394,7 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
         if not column.nullable and column.default is None and not column.primary_key:
             outcome.fatal.append(RowError(ws.title, 1, "—", "", "нет обязательного столбца «"
                                           f"{column_title(table.name, column.name)}»"))
-    return None if outcome.fatal else mapped
+    return None if len(outcome.fatal) > known else mapped
 
 
 def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
