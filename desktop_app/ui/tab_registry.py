@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from itertools import product
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,7 +28,6 @@ from desktop_app.services import registry
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.active_panel import ActivePanel, MemberDialog
 from desktop_app.ui.history_dialog import history_dialog
 from desktop_app.ui.organisation_dialog import OrganisationDialog
 from desktop_app.ui.person_dialog import (
@@ -39,6 +39,9 @@ from desktop_app.ui.person_dialog import (
 )
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import LazyPage, ListPanel, load_shown_pages
+
+if TYPE_CHECKING:  # the active panel's module is loaded with the panel
+    from desktop_app.ui.active_panel import ActivePanel
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("Дата рождения"), Column("Возраст", align_right=True), Column("ОО"),
@@ -135,6 +138,8 @@ class RegistryTab(QWidget):
         self.reload_organisations(self.reload_people())
 
     def _make_active(self) -> ActivePanel:
+        from desktop_app.ui.active_panel import ActivePanel
+
         panel = ActivePanel(self.db, self, self._today)  # loads itself
         panel.changed.connect(self.reload_people)
         return panel
@@ -307,6 +312,8 @@ class RegistryTab(QWidget):
         person_id = self.people.selected_id()
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
+        from desktop_app.ui.active_panel import MemberDialog
+
         dialog = MemberDialog(self.db, person_id=person_id, parent=self)
         return self._open(dialog, lambda _mid: (self._reload_active(), self.reload_people()))
 
