@@ -3,8 +3,13 @@
 Each figure is printed with its ratio to a baseline measured in the same run:
 - import (check + write in one transaction) vs openpyxl read_only just reading the file
   (goal ≤ 2×), with the peak memory of the import (goal ≤ 400 MB);
-- export of the exchange workbook vs openpyxl write_only writing the same cells (goal ≤ 2×).
-Run: /work/venv/bin/python benchmarks/bench_excel.py [--people 30000]
+- export of the exchange workbook of the region demo (benchmarks/common.py region_db_path():
+  30 000 people, 40 000 diagnostic sessions, 1,6 million answers — the answers continue on
+  further sheets) vs openpyxl write_only writing the same cells on the same sheets (goal ≤ 2×);
+  then the written file is opened with openpyxl read_only and every sheet's rows counted (none
+  over the 1 048 576 rows a spreadsheet holds, each table's rows all there).
+Run: /work/venv/bin/python benchmarks/bench_excel.py [--people 30000] [--only import|export]
+     [--keep region-book.xlsx]
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +29,9 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from desktop_app.exchange import workbook  # noqa: E402
 from desktop_app.exchange.importer import import_file  # noqa: E402
+from desktop_app.exchange.schema import part_title, sheet_title  # noqa: E402
 from desktop_app.exchange.workbook import carried_columns, exchange_tables, export_all  # noqa: E402
 from desktop_app.store.database import open_database  # noqa: E402
 
@@ -36,6 +44,7 @@ LAST = ["Иванов", "Петров", "Сидоров", "Кузнецов", "�
         "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов", "Егоров", "Орлов", "Зайцев"]
 FIRST = ["Иван", "Пётр", "Сергей", "Андрей", "Олег", "Алексей", "Михаил", "Никита"]
 MIDDLE = ["Иванович", "Петрович", "Сергеевич", "Андреевич", "Олегович", "Алексеевич"]
+SPREADSHEET_ROWS = 1_048_576  # Excel and LibreOffice: rows of a sheet
 CATEGORIES = ["высшая", "первая", "без категории", "соответствие занимаемой должности"]
 
 
@@ -90,24 +99,76 @@ def read_only_baseline(path: Path) -> float:
 
 
 def write_only_baseline(db_path: Path, out: Path) -> float:
-    """openpyxl write_only writing the same cells (values already read from the database)."""
-    db = open_database(db_path)
+    """openpyxl write_only writing the same cells on the same sheets (values already read from
+    the database, a table longer than a sheet continued as the export does)."""
+    db = open_database(db_path, read_only=True)
     try:
         with db.sessions() as s:
             sheets = [(t.name, [c.name for c in carried_columns(t)],
                        [tuple(r) for r in s.execute(t.select().with_only_columns(
-                           *carried_columns(t)))]) for t in exchange_tables()]
+                           *carried_columns(t)).order_by(*t.primary_key.columns))])
+                      for t in exchange_tables()]
     finally:
         db.dispose()
+    per_sheet = workbook.SHEET_ROW_LIMIT - 1
     start = time.perf_counter()
     wb = openpyxl.Workbook(write_only=True)
     for name, header, rows in sheets:
-        ws = wb.create_sheet(name[:31])
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
+        for part, first in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+            ws = wb.create_sheet(part_title(name, part))
+            ws.append(header)
+            for row in rows[first:first + per_sheet]:
+                ws.append(row)
     wb.save(out)
     return time.perf_counter() - start
+
+
+def count_sheets(path: Path) -> dict[str, int]:
+    """Rows of every sheet as openpyxl read_only reads the file (header rows included)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {ws.title: sum(1 for _ in ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def check_export(path: Path, counts: dict[str, int]) -> None:
+    """Every sheet within the spreadsheet limit; each table's rows over its sheets all there."""
+    start = time.perf_counter()
+    rows = count_sheets(path)
+    took = time.perf_counter() - start
+    over = {t: n for t, n in rows.items() if n > SPREADSHEET_ROWS}
+    assert not over, f"листы длиннее {SPREADSHEET_ROWS} строк: {over}"
+    for table, count in counts.items():
+        titles = [t for n in range(1, 100) if (t := part_title(table, n)) in rows]
+        assert sum(rows[t] - 1 for t in titles) == count, (table, count, titles)
+    answers = [f"«{t}» {n}" for t, n in rows.items() if t.startswith(sheet_title("answers"))]
+    print(f"Проверка файла (openpyxl read_only, {took:.1f} с): листов {len(rows)}, самый длинный "
+          f"— {max(rows.values())} строк (предел {SPREADSHEET_ROWS}); ответы: "
+          f"{', '.join(answers)} строк с заголовком; строки каждой таблицы сходятся")
+
+
+def bench_export(folder: Path, keep: Path | None) -> None:
+    from benchmarks.common import region_db_path
+
+    source = region_db_path()
+    base_export = write_only_baseline(source, folder / "baseline.xlsx")
+    print(f"openpyxl write_only, те же ячейки на тех же листах: {base_export:.2f} с")
+    db = open_database(source, read_only=True)
+    try:
+        start = time.perf_counter()
+        counts = export_all(db, folder / "export.xlsx")
+        exported = time.perf_counter() - start
+    finally:
+        db.dispose()
+    size = (folder / "export.xlsx").stat().st_size / 1024 / 1024
+    print(f"Экспорт книги обмена региона ({sum(counts.values())} строк, из них ответов "
+          f"{counts['answers']}; файл {size:.1f} МБ): {exported:.2f} с — "
+          f"{exported / base_export:.2f}× (цель ≤ 2×)")
+    check_export(folder / "export.xlsx", counts)
+    if keep is not None:
+        shutil.copyfile(folder / "export.xlsx", keep)
+        print(f"Книга сохранена: {keep}")
 
 
 def import_in_child(db_path: Path, people_file: Path, expected: int) -> tuple[float, float, str]:
@@ -137,39 +198,37 @@ def import_only(db_path: Path, people_file: Path, expected: int) -> int:
     return 0
 
 
+def bench_import(folder: Path, people: int, orgs: int) -> None:
+    db_path = folder / "region.sqlite"
+    people_file = folder / "people.xlsx"
+    names = make_region(db_path, orgs, people_file)
+    make_people_file(people_file, people, names)
+    size = people_file.stat().st_size / 1024 / 1024
+    print(f"Файл: {people} педагогов, {size:.1f} МБ")
+    baseline = read_only_baseline(people_file)
+    print(f"openpyxl read_only, только чтение: {baseline:.2f} с")
+    elapsed, peak_mb, result_line = import_in_child(db_path, people_file, people)
+    print(f"Импорт (проверка + запись): {elapsed:.2f} с — {elapsed / baseline:.2f}× "
+          f"(цель ≤ 2×); пик памяти процесса импорта {peak_mb:.0f} МБ (цель ≤ 400 МБ)")
+    print(f"  {result_line}")
+
+
 def main() -> int:
     if len(sys.argv) == 5 and sys.argv[1] == "--import-only":
         return import_only(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--orgs", type=int, default=400)
+    parser.add_argument("--only", choices=("import", "export"))
+    parser.add_argument("--keep", type=Path, help="сохранить книгу обмена региона сюда")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ.setdefault("METODAKTIV_HOME", str(folder / "home"))
-        db_path = folder / "region.sqlite"
-        people_file = folder / "people.xlsx"
-        names = make_region(db_path, args.orgs, people_file)
-        make_people_file(people_file, args.people, names)
-        size = people_file.stat().st_size / 1024 / 1024
-        print(f"Файл: {args.people} педагогов, {size:.1f} МБ")
-        baseline = read_only_baseline(people_file)
-        print(f"openpyxl read_only, только чтение: {baseline:.2f} с")
-        elapsed, peak_mb, result_line = import_in_child(db_path, people_file, args.people)
-        print(f"Импорт (проверка + запись): {elapsed:.2f} с — {elapsed / baseline:.2f}× "
-              f"(цель ≤ 2×); пик памяти процесса импорта {peak_mb:.0f} МБ (цель ≤ 400 МБ)")
-        print(f"  {result_line}")
-        base_export = write_only_baseline(db_path, folder / "baseline.xlsx")
-        print(f"openpyxl write_only, те же ячейки: {base_export:.2f} с")
-        db = open_database(db_path)
-        try:
-            start = time.perf_counter()
-            counts = export_all(db, folder / "export.xlsx")
-            exported = time.perf_counter() - start
-        finally:
-            db.dispose()
-        print(f"Экспорт книги обмена ({sum(counts.values())} строк): {exported:.2f} с — "
-              f"{exported / base_export:.2f}× (цель ≤ 2×)")
+        if args.only != "export":
+            bench_import(folder, args.people, args.orgs)
+        if args.only != "import":
+            bench_export(folder, args.keep)
     return 0
 
 

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +40,7 @@ from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import ListPanel
 
 XLSX_FILTER = "Книга Excel (*.xlsx)"
+SUMMARY_HEIGHT = 170  # pixels of the per-sheet summary above the tabs (scrolled beyond)
 REFUSAL_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), Column("Столбец"),
                    Column("Значение"), Column("Причина")]
 ACTION_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), Column("Действие"),
@@ -66,6 +69,13 @@ class ImportDialog(QDialog):
         self.resize(980, 560)
         self.summary = QLabel(preview.summary(), self)
         self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a book of 35 sheets has a line each: scrolled, so the table of rows keeps its room
+        self.summary_area = QScrollArea(self)
+        self.summary_area.setWidget(self.summary)
+        self.summary_area.setWidgetResizable(True)
+        self.summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary_area.setMaximumHeight(SUMMARY_HEIGHT)
         self.tabs = QTabWidget(self)
         self.refused = ListPanel(REFUSAL_COLUMNS, search_columns=(0, 2, 3, 4), parent=self)
         self.refused.set_rows([(e.sheet, e.row, e.column, e.value, e.reason, i)
@@ -94,7 +104,7 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.summary_area)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
