@@ -154,8 +154,11 @@ def test_history_dialog_and_journal(qtbot, db) -> None:  # type: ignore[no-untyp
     assert "педагога" in dialog.windowTitle()
     cells = [[dialog.table.item(r, c).text() for c in range(7)]
              for r in range(dialog.table.rowCount())]
+    # newest first: the phone change, then the card's creation
     assert ["Педагоги", "Изменение", "Телефон", "—", "8 913 000-00-00"] == [
-        cells[-1][1], cells[-1][3], cells[-1][4], cells[-1][5], cells[-1][6]]
+        cells[0][1], cells[0][3], cells[0][4], cells[0][5], cells[0][6]]
+    assert cells[-1][3] == "Добавление"
+    assert not dialog.section.isVisible() and not dialog.search.isVisible()
     assert dialog.count.text() == "Изменений: 2"
     journal = journal_dialog(None, db)
     qtbot.addWidget(journal)
@@ -165,3 +168,23 @@ def test_history_dialog_and_journal(qtbot, db) -> None:  # type: ignore[no-untyp
     journal.section.setCurrentIndex(0)
     type_text(journal.search, "ёлк")
     assert journal.count.text() == "Изменений: 1"
+
+
+def test_references_are_shown_by_name(db) -> None:  # type: ignore[no-untyped-def]
+    """A move to another ОО reads «МБОУ «СОШ № 2» (№ 2)», not a bare number."""
+    with db.sessions.begin() as session:
+        first = Organisation(short_name="МБОУ «СОШ № 1»")
+        second = Organisation(short_name="МБОУ «СОШ № 2»")
+        session.add_all([first, second])
+        session.flush()
+        person = _person(session, "Королёва")
+        person.organisation_id = first.id
+        ids = (person.id, first.id, second.id)
+    with db.sessions.begin() as session:
+        session.get(Person, ids[0]).organisation_id = ids[2]
+    with db.sessions() as session:
+        entry = changelog.history(session, "people", ids[0])[-1]
+    change = next(c for c in entry.changes if c.column == "organisation_id")
+    assert (change.old, change.new) == (
+        f"МБОУ «СОШ № 1» (№ {ids[1]})", f"МБОУ «СОШ № 2» (№ {ids[2]})"
+    )

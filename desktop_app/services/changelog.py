@@ -17,14 +17,17 @@ from desktop_app.model import (
     ChangeLog,
     Course,
     Employment,
+    MentorshipForm,
     Monitoring,
+    Organisation,
     PairMentee,
     Participation,
+    Person,
     PlanItem,
     Programme,
     enums,
 )
-from desktop_app.textutil import fmt_date
+from desktop_app.textutil import fmt_date, short_fio
 
 PENDING_KEY = "changelog_pending"
 ENABLED_KEY = "changelog"
@@ -282,13 +285,58 @@ def _loads(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _to_entry(row: ChangeLog) -> HistoryEntry:
+# A logged reference is shown by the name of what it points to, with its number.
+REFERENCES: dict[str, str] = {
+    "organisation_id": "organisations", "nominated_by_org_id": "organisations",
+    "person_id": "people", "mentor_id": "people", "curator_id": "people",
+    "form_id": "mentorship_forms",
+}
+Names = dict[tuple[str, int], str]
+
+
+def _reference_names(session: Session, rows: list[ChangeLog]) -> Names:
+    """Names of the organisations, people and forms the logged values refer to (one query each)."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        for values in (_loads(row.old_values), _loads(row.new_values)):
+            for column, target in REFERENCES.items():
+                if isinstance(values.get(column), int):
+                    wanted.setdefault(target, set()).add(values[column])
+    names: Names = {}
+    if wanted.get("organisations"):
+        stmt = select(Organisation.id, Organisation.short_name).where(
+            Organisation.id.in_(sorted(wanted["organisations"])))
+        names.update({("organisations", i): n for i, n in session.execute(stmt)})
+    if wanted.get("people"):
+        stmt = select(Person.id, Person.last_name, Person.first_name, Person.middle_name).where(
+            Person.id.in_(sorted(wanted["people"])))
+        names.update({("people", i): short_fio(a, b, c) for i, a, b, c in session.execute(stmt)})
+    if wanted.get("mentorship_forms"):
+        stmt = select(MentorshipForm.id, MentorshipForm.name).where(
+            MentorshipForm.id.in_(sorted(wanted["mentorship_forms"])))
+        names.update({("mentorship_forms", i): n for i, n in session.execute(stmt)})
+    return names
+
+
+def _shown(table: str, column: str, value: Any, names: Names) -> str:
+    target = REFERENCES.get(column)
+    if target is not None and isinstance(value, int) and (target, value) in names:
+        return f"{names[(target, value)]} (№ {value})"
+    return _display(table, column, value)
+
+
+def _entries(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
+    names = _reference_names(session, rows)
+    return [_to_entry(row, names) for row in rows]
+
+
+def _to_entry(row: ChangeLog, names: Names) -> HistoryEntry:
     old, new = _loads(row.old_values), _loads(row.new_values)
     columns = [c for c in dict.fromkeys([*old, *new]) if c not in HIDDEN_COLUMNS]
     table = row.table_name
     changes = tuple(
-        FieldChange(c, COLUMN_LABELS.get(c, c), _display(table, c, old.get(c)),
-                    _display(table, c, new.get(c)))
+        FieldChange(c, COLUMN_LABELS.get(c, c), _shown(table, c, old.get(c), names),
+                    _shown(table, c, new.get(c), names))
         for c in columns
     )
     return HistoryEntry(
@@ -304,7 +352,7 @@ def history(session: Session, table: str, record_id: int) -> list[HistoryEntry]:
         .where(ChangeLog.table_name == table, ChangeLog.record_id == record_id)
         .order_by(ChangeLog.id)
     )
-    return [_to_entry(row) for row in session.scalars(stmt)]
+    return _entries(session, list(session.scalars(stmt)))
 
 
 def latest(session: Session, limit: int = 500, table: str | None = None,
@@ -317,7 +365,7 @@ def latest(session: Session, limit: int = 500, table: str | None = None,
         needle = f"%{text.strip().lower().replace('ё', 'е')}%"
         stmt = stmt.where(or_(func.fold(ChangeLog.old_values).like(needle),
                               func.fold(ChangeLog.new_values).like(needle)))
-    return [_to_entry(row) for row in session.scalars(stmt)]
+    return _entries(session, list(session.scalars(stmt)))
 
 
 def _mentions(column: str, value: int) -> ColumnElement[bool]:
@@ -355,7 +403,7 @@ def _collect(session: Session, wanted: dict[str, set[int]], extra: list[ChangeLo
         stmt = select(ChangeLog).where(ChangeLog.table_name == table,
                                        ChangeLog.record_id.in_(sorted(ids)))
         rows.update({row.id: row for row in session.scalars(stmt)})
-    return [_to_entry(rows[key]) for key in sorted(rows)]
+    return _entries(session, [rows[key] for key in sorted(rows)])
 
 
 def person_history(session: Session, person_id: int) -> list[HistoryEntry]:

@@ -28,9 +28,9 @@ JOURNAL_LIMIT = 2000
 
 
 def _rows(entries: list[HistoryEntry]) -> list[list[str]]:
-    """One table row per changed field (a row with no field for an empty change)."""
+    """One table row per changed field (a row with no field for an empty change), newest first."""
     rows = []
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: (e.changed_at, e.id), reverse=True):
         head = [f"{entry.changed_at:%d.%m.%Y %H:%M:%S}", entry.table_label,
                 f"№ {entry.record_id}", entry.action_label]
         for change in entry.changes or ():
@@ -49,10 +49,15 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(title)
         self._load = load
         layout = QVBoxLayout(self)
-        self.section = QComboBox(self)
-        self.search = QLineEdit(self)
+        self.section = QComboBox()
+        self.search = QLineEdit()
         if filters:
             layout.addLayout(self._filter_bar())
+        else:  # a person's or a pair's history has no filters: keep them out of sight
+            self.section.setParent(self)
+            self.search.setParent(self)
+            self.section.hide()
+            self.search.hide()
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
