@@ -78,8 +78,11 @@ def test_search_finds_yo_surname_typed_with_e(window: MainWindow, qtbot) -> None
     window.registry_tab.f_left.setChecked(True)
     model = panel.model
     with_yo = sorted(
-        {model.row_values(r)[0].split()[0] for r in range(model.rowCount())
-         if "ё" in model.row_values(r)[0].split()[0]}
+        {
+            model.row_values(r)[0].split()[0]
+            for r in range(model.rowCount())
+            if "ё" in model.row_values(r)[0].split()[0]
+        }
     )
     surname = with_yo[0]
     expected = sum(1 for row in model.all_rows() if fold(row[0]).startswith(fold(surname) + " "))
@@ -120,6 +123,9 @@ def test_qt_russian_translation_loaded(qapp: QApplication) -> None:
     install_translations(qapp)
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена"
+    ok_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    ok = ok_box.button(QDialogButtonBox.StandardButton.Ok).text()
+    assert ok == "ОК" and all("А" <= ch <= "я" for ch in ok)  # Cyrillic, not Latin «OK»
 
 
 def test_columns_readable_after_first_load(window: MainWindow) -> None:
@@ -140,3 +146,8 @@ def test_fast_sort_key_orders_like_ru_sort_key() -> None:
     fast = sorted(words, key=text_key)
     assert [ru_sort_key(w) for w in fast] == sorted(ru_sort_key(w) for w in words)
     assert text_key("Фёдоров") > text_key("Федоров") and text_key("Фёдоров") < text_key("Фж")
+
+
+def test_window_fits_a_laptop_screen(window: MainWindow) -> None:
+    """1366×768 is the usual laptop: the registry's filters must not push the window wider."""
+    assert window.minimumSizeHint().width() <= 1366

@@ -43,6 +43,16 @@ def install_translations(app: QApplication) -> None:
         if translator.load(name, folder):
             app.installTranslator(translator)
             app.setProperty(f"translator_{name}", translator)
+    cyrillic_ok = CyrillicOk(app)  # installed last, so it is asked first
+    app.installTranslator(cyrillic_ok)
+    app.setProperty("translator_cyrillic_ok", cyrillic_ok)
+
+
+class CyrillicOk(QTranslator):
+    """Qt's Russian catalogue leaves the OK button in Latin letters; Russian spells it «ОК»."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
+        return "ОК" if source in ("OK", "&OK") else None
 
 
 def show_refusal(message: str, parent: QWidget | None = None) -> None:

@@ -313,8 +313,12 @@ class PairsTab(QWidget):
 
     def _pair_for_young(self, person_id: int | None = None) -> None:
         person_id = person_id or self.young.selected_id()
-        if person_id is not None:
-            self.open_dialog(None, (person_id,))
+        if person_id is None:
+            QMessageBox.information(
+                self, "Подбор наставника", "Выберите молодого специалиста в списке."
+            )
+            return
+        self.open_dialog(None, (person_id,))
 
     def change_status(self) -> None:
         pair_id = self.list.selected_id()

@@ -179,9 +179,11 @@ class RegistryTab(QWidget):
             widget.setMinimumWidth(width)
             widget.setMaximumWidth(width + 80)
             filters.addWidget(widget)
-        for check in (*self.f_checks.values(), self.f_left):
-            filters.addWidget(check)
         filters.addStretch(1)
+        checks = QHBoxLayout()  # a row of its own, so the tab fits a 1366-px laptop screen
+        for check in (*self.f_checks.values(), self.f_left):
+            checks.addWidget(check)
+        checks.addStretch(1)
         buttons = QHBoxLayout()
         for text, slot in (("Добавить…", self.add_person), ("Изменить…", self.edit_person),
                            ("Перевести в другую ОО…", self.move_person),
@@ -197,6 +199,7 @@ class RegistryTab(QWidget):
         layout = QVBoxLayout(page)
         layout.addLayout(buttons)
         layout.addLayout(filters)
+        layout.addLayout(checks)
         layout.addWidget(self.people, 1)
         return page
 
