@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_app import model, paths
@@ -793,7 +793,9 @@ def _pair(demo: Demo, mentor: Row, mentees: list[Row], category: MenteeCategory,
     rng = demo.rng
     start, end = _pair_dates(demo, mentees, category)
     status, ended_on = _status(rng, start, end)
-    order_date = start - timedelta(days=rng.randint(3, 14))
+    # an order is signed before the start, and never after the demo's «today»
+    order_date = min(start - timedelta(days=rng.randint(3, 14)),
+                     REFERENCE - timedelta(days=1 + start.toordinal() % 9))
     last_change = _last_change(rng, status, order_date, ended_on or end)
     pair = demo.add(model.Pair, {
         "id": None, "mentor_id": mentor["id"],
@@ -1095,8 +1097,34 @@ def _derive_deficits(session: Session, demo: Demo) -> bool:
     diagnostics.store_area_scores(session)
     diagnostics.rebuild_deficits(session)
     _link_programmes(session, demo)
+    _routes(session)
     diagnostics.refresh_states(session)
     return True
+
+
+ROUTES_SHARE, ROUTES_MAX = 0.03, 300
+
+
+def _routes(session: Session) -> None:
+    """ИОМ of a few people with at least three open deficits, drafted as the program drafts
+    them (every seventh such person, at most 3 % of the people and 300 in all)."""
+    from desktop_app.services import routes
+
+    people = session.scalar(select(func.count()).select_from(model.Person)) or 0
+    open_deficits = (
+        select(model.Deficit.person_id)
+        .where(model.Deficit.state != "overcome")
+        .group_by(model.Deficit.person_id)
+        .having(func.count() >= 3)
+        .order_by(model.Deficit.person_id)
+    )
+    limit = min(int(people * ROUTES_SHARE), ROUTES_MAX)
+    chosen = list(session.scalars(open_deficits))[::7][:limit]
+    start = REFERENCE - timedelta(days=45)
+    for person_id in chosen:
+        draft = routes.draft_route(session, person_id, start)
+        routes.save_route(session, person_id, draft.start_date, draft.end_date, "active",
+                          draft.items)
 
 
 def _link_programmes(session: Session, demo: Demo) -> None:

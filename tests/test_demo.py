@@ -351,3 +351,15 @@ def test_demo_command_usage_errors(tmp_path: Path) -> None:
     assert bad.returncode == 2
     missing = run_cli("demo", "--out", str(tmp_path / "no" / "a.sqlite"), home=tmp_path / "home")
     assert missing.returncode == 1 and "не существует" in missing.stderr
+
+
+def test_orders_are_not_dated_after_today_and_some_have_an_iom(con: sqlite3.Connection) -> None:
+    """Planned pairs start later, but their order is already signed; a few people have an ИОМ."""
+    latest_order = to_date(con.execute("SELECT max(order_date) FROM pairs").fetchone()[0])
+    assert latest_order is not None and latest_order <= REF
+    assert one(con, f"SELECT count(*) FROM pairs WHERE date(updated_at) > '{REF}'") == 0
+    assert 5 <= one(con, "SELECT count(*) FROM routes WHERE state = 'active'") <= 27
+    assert one(con, "SELECT count(*) FROM route_items WHERE deficit_id IS NULL") == 0
+    not_in_work = one(con, "SELECT count(*) FROM deficits d JOIN route_items r "
+                           "ON r.deficit_id = d.id WHERE d.state != 'in_work'")
+    assert not_in_work == 0  # a deficit in an ИОМ being carried out is «в работе»
