@@ -256,3 +256,23 @@ def test_row_numbers_across_sheets_locate() -> None:
                            continued=["Ответы диагностик (2)"])
     assert outcome.locate(17) == ("Ответы диагностик", 17)
     assert outcome.locate(PART_STRIDE + 5) == ("Ответы диагностик (2)", 5)
+
+
+def test_export_command_counts_continuation_sheets(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The command says how many sheets it really wrote, long tables' continuations included."""
+    from openpyxl import load_workbook
+
+    from desktop_app.cli import main
+    from desktop_app.demo import write_demo
+    from desktop_app.exchange import workbook
+
+    base = tmp_path / "demo.sqlite"
+    write_demo(base, "municipality", seed=1)
+    monkeypatch.setattr(workbook, "SHEET_ROW_LIMIT", 5001)
+    out = tmp_path / "book.xlsx"
+    assert main(["--db", str(base), "export", "--out", str(out)]) == 0
+    book = load_workbook(out, read_only=True)
+    sheets = len(book.sheetnames)
+    book.close()
+    assert sheets > len(workbook.exchange_tables()) + 1  # the answers span several sheets
+    assert f"листов: {sheets}," in capsys.readouterr().out

@@ -68,9 +68,20 @@ def run_export(args: argparse.Namespace) -> int:
         counts = export_all(db, out)
     finally:
         db.dispose()
-    print(f"Книга обмена сохранена: {out} (листов: {len(counts) + 1}, "
+    print(f"Книга обмена сохранена: {out} (листов: {_sheet_count(out)}, "
           f"строк: {sum(counts.values())})")
     return 0
+
+
+def _sheet_count(path: Path) -> int:
+    """Sheets actually written, continuation sheets of long tables included."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return len(book.sheetnames)
+    finally:
+        book.close()
 
 
 def busy_message(exc: DatabaseBusy, refused: str) -> str:
