@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from desktop_app.model import Person
 from desktop_app.services.diagnostics import RebuildResult, person_picture, rebuild_deficits
-from desktop_app.services.matching import latest_strengths
+from desktop_app.services.matching import latest_strengths, person_strengths
 from desktop_app.store import backups
 from desktop_app.store.backup import integrity_ok
 from desktop_app.store.database import DatabaseRefused, head_revision, open_database
@@ -209,3 +209,24 @@ def test_failed_backup_check_refuses_the_upgrade(
     with pytest.raises(DatabaseRefused, match="не прошла проверку целостности"):
         open_database(old_file)
     assert digest(old_file) == before and revision(old_file) == "0001"
+
+
+def test_upgrade_adds_the_latest_session_index(old_file: Path) -> None:
+    index = "ix_diagnostic_sessions_person_kind_date"
+    assert read(old_file, f"SELECT name FROM sqlite_master WHERE name = '{index}'") == []
+    sessions = read(old_file, "SELECT * FROM diagnostic_sessions ORDER BY id")
+    db = open_database(old_file)
+    try:
+        with db.sessions() as s:
+            yolkina = s.scalar(select(Person.id).where(Person.last_name == "Ёлкина"))
+            assert person_strengths(s, yolkina) == frozenset({"subject", "methodical"})
+    finally:
+        db.dispose()
+    assert revision(old_file) == head_revision()
+    assert [r[2] for r in read(old_file, f"PRAGMA index_info('{index}')")] == [
+        "person_id", "kind", "session_date"]
+    assert read(old_file, "SELECT * FROM diagnostic_sessions ORDER BY id") == sessions
+    plan = " ".join(str(r[3]) for r in read(old_file, (
+        "EXPLAIN QUERY PLAN SELECT 1 FROM diagnostic_sessions AS n WHERE n.person_id = 1 "
+        "AND n.kind = 'self' AND n.session_date > '2023-01-01'")))
+    assert f"COVERING INDEX {index}" in plan

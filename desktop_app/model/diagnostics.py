@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop_app.model.base import Base
@@ -45,6 +55,10 @@ class DiagnosticSession(Base):
     """One diagnostic of one person on one date: self-assessment answers or external blocks."""
 
     __tablename__ = "diagnostic_sessions"
+    # Each person's latest session of a kind is one index probe (revision 0003)
+    __table_args__ = (
+        Index("ix_diagnostic_sessions_person_kind_date", "person_id", "kind", "session_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)

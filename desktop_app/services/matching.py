@@ -6,16 +6,15 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from threading import Lock
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, String, bindparam, column, func, select, text
 from sqlalchemy.orm import Session
 
 from desktop_app.model import (
     ActiveMember,
     Deficit,
     DiagnosticSession,
-    Organisation,
     Pair,
     PairMentee,
     Person,
@@ -30,7 +29,6 @@ from desktop_app.textutil import fold, short_fio, years_between
 
 # Seeds 000 §3.1 and 004 §3: the active takes teachers with at least five years of experience.
 MIN_EXPERIENCE_YEARS = 5
-_CHUNK = 5000
 
 
 class MatchingError(ValueError):
@@ -64,8 +62,7 @@ class Suggestion:
     reason: str
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     person_id: int
     last: str
     first: str
@@ -75,6 +72,9 @@ class _Candidate:
     subject: str
     start: date | None
 
+
+# (order key without the name, candidate, covered areas, member, experience years, load)
+_Ranked = tuple[tuple[bool, int, bool, float], _Candidate, tuple[str, ...], bool, int | None, int]
 
 _LABELS = {a.value: a.label for a in CompetenceArea}
 
@@ -111,76 +111,86 @@ def _order(area: str) -> int:
     return AREA_ORDER.index(area) if area in AREA_ORDER else len(AREA_ORDER)
 
 
-# --- strengths of everyone's latest self-assessment, cached until the sessions change ---------
+# --- strengths of the latest self-assessment ------------------------------------------------
 
-_cache: dict[tuple[object, ...], dict[int, frozenset[str]]] = {}
-_cache_lock = Lock()
+# A session is a person's latest self-assessment when no self-assessment of theirs is later (the
+# same date: a higher id). Index ix_diagnostic_sessions_person_kind_date (revision 0003) makes
+# that one covering-index probe per session.
+_LATEST = """NOT EXISTS (
+  SELECT 1 FROM diagnostic_sessions AS n
+  WHERE n.person_id = d.person_id AND n.kind = :kind
+    AND (n.session_date > d.session_date OR (n.session_date = d.session_date AND n.id > d.id)))"""
 
+# Candidates of one mentee in one statement: the strong area means (session_area_scores) of the
+# mentee's deficit areas, kept when their session is the person's latest self-assessment, with
+# the active person and their ОО. CROSS JOIN keeps SQLite on this order: the few strong rows
+# first, then one probe each (else it walks every session before the means).
+_STRONG = text(f"""
+SELECT d.person_id, sc.area, p.last_name, p.first_name, p.middle_name, p.organisation_id,
+       o.short_name, p.subject, p.ped_experience_start
+FROM session_area_scores AS sc
+CROSS JOIN diagnostic_sessions AS d ON d.id = sc.session_id
+CROSS JOIN people AS p ON p.id = d.person_id
+LEFT JOIN organisations AS o ON o.id = p.organisation_id
+WHERE sc.area IN :areas AND sc.mean_score >= :strength_min AND d.kind = :kind
+  AND d.person_id != :mentee AND p.is_active = 1 AND {_LATEST}
+""").bindparams(bindparam("areas", expanding=True)).columns(
+    column("person_id", Integer), column("area", String), column("last_name", String),
+    column("first_name", String), column("middle_name", String),
+    column("organisation_id", Integer), column("short_name", String), column("subject", String),
+    column("ped_experience_start", Date),
+)
 
-def _fingerprint(session: Session, strength_min: float) -> tuple[object, ...]:
-    """Changes whenever a session is added, removed or re-dated (cheap aggregate)."""
-    row = session.execute(
-        select(
-            func.count(), func.max(DiagnosticSession.id), func.sum(DiagnosticSession.id),
-            func.max(DiagnosticSession.session_date),
-            func.sum(DiagnosticSession.person_id * 7 + DiagnosticSession.id % 13),
-        ).where(DiagnosticSession.kind == SessionKind.SELF.value)
-    ).one()
-    return (str(session.get_bind().url), strength_min, *row)
-
-
-def _compute_strengths(session: Session, strength_min: float) -> dict[int, frozenset[str]]:
-    """Stored area means (session_area_scores) of each person's latest self-assessment."""
-    ranked = select(
-        DiagnosticSession.id.label("sid"), DiagnosticSession.person_id.label("pid"),
-        func.row_number().over(
-            partition_by=DiagnosticSession.person_id,
-            order_by=(DiagnosticSession.session_date.desc(), DiagnosticSession.id.desc()),
-        ).label("n"),
-    ).where(DiagnosticSession.kind == SessionKind.SELF.value).subquery()
-    stmt = (
-        select(ranked.c.pid, SessionAreaScore.area)
-        .join(SessionAreaScore, SessionAreaScore.session_id == ranked.c.sid)
-        .where(ranked.c.n == 1, SessionAreaScore.mean_score >= strength_min)
-    )
-    found: dict[int, set[str]] = {}
-    # Core rows (session.connection()): the ORM result layer costs more than the query here
-    for pid, area in session.connection().execute(stmt):
-        found.setdefault(pid, set()).add(area)
-    return {pid: frozenset(areas) for pid, areas in found.items()}
+_ALL_STRONG = text(f"""
+SELECT d.person_id, sc.area FROM session_area_scores AS sc
+CROSS JOIN diagnostic_sessions AS d ON d.id = sc.session_id
+WHERE sc.mean_score >= :strength_min AND d.kind = :kind AND {_LATEST}
+""")
 
 
 def latest_strengths(session: Session) -> dict[int, frozenset[str]]:
     """Strength areas (mean ≥ threshold) of each person's latest self-assessment."""
-    strength_min = thresholds(session).area_strength_min
-    key = _fingerprint(session, strength_min)
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is None:
-        cached = _compute_strengths(session, strength_min)
-        with _cache_lock:
-            _cache.clear()
-            _cache[key] = cached
-    return cached
+    params = {"strength_min": thresholds(session).area_strength_min,
+              "kind": SessionKind.SELF.value}
+    found: dict[int, set[str]] = {}
+    for pid, area in session.connection().execute(_ALL_STRONG, params):
+        found.setdefault(pid, set()).add(area)
+    return {pid: frozenset(areas) for pid, areas in found.items()}
+
+
+def person_strengths(session: Session, person_id: int) -> frozenset[str]:
+    """Strength areas (mean ≥ threshold) of one person's latest self-assessment."""
+    latest = session.scalar(
+        select(DiagnosticSession.id).where(
+            DiagnosticSession.person_id == person_id,
+            DiagnosticSession.kind == SessionKind.SELF.value,
+        ).order_by(DiagnosticSession.session_date.desc(), DiagnosticSession.id.desc()).limit(1)
+    )
+    if latest is None:
+        return frozenset()
+    return frozenset(session.scalars(select(SessionAreaScore.area).where(
+        SessionAreaScore.session_id == latest,
+        SessionAreaScore.mean_score >= thresholds(session).area_strength_min,
+    )))
 
 
 # --- candidates ------------------------------------------------------------------------------
 
 
-def _candidates(session: Session, ids: Sequence[int]) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for start in range(0, len(ids), _CHUNK):
-        stmt = (
-            select(
-                Person.id, Person.last_name, Person.first_name, Person.middle_name,
-                Person.organisation_id, Organisation.short_name, Person.subject,
-                Person.ped_experience_start,
-            )
-            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Person.id.in_(ids[start:start + _CHUNK]), Person.is_active.is_(True))
-        )
-        found.extend(_Candidate(*row) for row in session.connection().execute(stmt))
-    return found
+def _candidates(
+    session: Session, needs: MenteeNeeds
+) -> list[tuple[_Candidate, frozenset[str]]]:
+    """Active people whose latest self-assessment is strong in some of the mentee's deficit
+    areas, with those areas, in the order of person id."""
+    params = {"areas": list(needs.areas), "strength_min": thresholds(session).area_strength_min,
+              "kind": SessionKind.SELF.value, "mentee": needs.person_id}
+    people: dict[int, _Candidate] = {}
+    strong: dict[int, set[str]] = {}
+    for pid, area, *rest in session.connection().execute(_STRONG, params):
+        if pid not in people:
+            people[pid] = _Candidate(pid, *rest)
+        strong.setdefault(pid, set()).add(area)
+    return [(people[pid], frozenset(strong[pid])) for pid in sorted(people)]
 
 
 def _members(session: Session, ids: Sequence[int]) -> set[int]:
@@ -241,39 +251,47 @@ def suggest_mentors(
     if not needs.areas:
         return []
     wanted = set(needs.areas)
-    strong = {
-        pid: areas & wanted
-        for pid, areas in latest_strengths(session).items()
-        if pid != mentee_id and areas & wanted
-    }
-    if not strong:
+    candidates = _candidates(session, needs)
+    if not candidates:
         return []
-    ids = sorted(strong)
-    members = _members(session, ids)
+    members = _members(session, [c.person_id for c, _areas in candidates])
     loads = _loads(session)
     cap = settings_service.get_int(session, "mentee_limit", 3)
     subject_key = fold(needs.subject).strip()
-    found: list[Suggestion] = []
-    for c in _candidates(session, ids):
+    ranked: list[_Ranked] = []
+    for c, strong in candidates:
         years = years_between(c.start, on) if c.start else None
         member = c.person_id in members
         load = loads.get(c.person_id, 0)
         if load >= cap or not (member or (years or 0) >= MIN_EXPERIENCE_YEARS):
             continue
-        covered = tuple(sorted(strong[c.person_id], key=_order))
+        covered = tuple(sorted(strong, key=_order))
         same_subject = bool(subject_key) and fold(c.subject).strip() == subject_key
         same_org = needs.organisation_id is not None and c.organisation_id == needs.organisation_id
-        found.append(Suggestion(
+        score = _score(len(covered), len(wanted), same_subject, member, years, load)
+        key = (not same_org, -len(covered), not same_subject, -score)
+        ranked.append((key, c, covered, member, years, load))
+    found = [
+        Suggestion(
             person_id=c.person_id, name=short_fio(c.last, c.first, c.middle),
-            organisation=c.organisation or "", subject=c.subject, same_organisation=same_org,
-            same_subject=same_subject, covered=covered, member=member, experience_years=years,
-            load=load, limit=cap,
-            score=_score(len(covered), len(wanted), same_subject, member, years, load),
-            reason="",
-        ))
+            organisation=c.organisation or "", subject=c.subject, same_organisation=not key[0],
+            same_subject=not key[2], covered=covered, member=member, experience_years=years,
+            load=load, limit=cap, score=-key[3], reason="",
+        )
+        for key, c, covered, member, years, load in _contenders(ranked, limit)
+    ]
     best = heapq.nsmallest(limit, found, key=lambda s: (
         not s.same_organisation, -len(s.covered), not s.same_subject, -s.score, s.name))
     return [_with_reason(s) for s in best]  # words only for those shown
+
+
+def _contenders(ranked: list[_Ranked], limit: int) -> list[_Ranked]:
+    """Those that can still be among the first `limit` once names break the ties (their key is
+    not after the limit-th smallest key), in the order given."""
+    if limit <= 0 or not ranked:
+        return []
+    cutoff = heapq.nsmallest(limit, (r[0] for r in ranked))[-1]
+    return [r for r in ranked if r[0] <= cutoff]
 
 
 def _with_reason(s: Suggestion) -> Suggestion:
@@ -289,7 +307,7 @@ def open_pair(
     """Open a new pair of the chosen mentor and the mentee, targeting the mentee's open deficits
     in the areas the mentor covers. Refusals come from the pairs service (PairError)."""
     needs = mentee_needs(session, mentee_id)
-    covered = latest_strengths(session).get(mentor_id, frozenset())
+    covered = person_strengths(session, mentor_id)
     rows = session.execute(
         select(Deficit.id, Deficit.area).where(Deficit.id.in_(needs.deficit_ids))
     ).all()
