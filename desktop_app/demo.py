@@ -1182,5 +1182,9 @@ def write_demo(path: Path, scale: str | Scale = "municipality", seed: int = 1) -
         _remove(part)
         raise
     db.dispose()
+    # A -wal or -shm left beside the target by an earlier file would be applied to the new one
+    # and damage it: the replaced file takes its sidecars with it.
+    for sidecar in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{sidecar}").unlink(missing_ok=True)
     os.replace(part, path)
     return DemoCounts(counts, rebuilt)

@@ -363,3 +363,26 @@ def test_orders_are_not_dated_after_today_and_some_have_an_iom(con: sqlite3.Conn
     not_in_work = one(con, "SELECT count(*) FROM deficits d JOIN route_items r "
                            "ON r.deficit_id = d.id WHERE d.state != 'in_work'")
     assert not_in_work == 0  # a deficit in an ИОМ being carried out is «в работе»
+
+
+def test_a_stale_wal_beside_the_target_does_not_damage_the_new_demo(tmp_path: Path) -> None:
+    """An earlier database killed before its checkpoint leaves a -wal; rebuilding must not mix
+    that journal into the new file."""
+    target = tmp_path / "demo.sqlite"
+    old = sqlite3.connect(target)
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("PRAGMA wal_autocheckpoint=0")
+    old.execute("CREATE TABLE filler (x BLOB)")
+    old.executemany("INSERT INTO filler VALUES (randomblob(4000))", [()] * 200)
+    old.commit()
+    stale_wal = Path(f"{target}-wal").read_bytes()
+    old.close()  # closing checkpoints; put the journal back as a killed process leaves it
+    Path(f"{target}-wal").write_bytes(stale_wal)
+    target.unlink()
+    demo.write_demo(target, demo.Scale(3, 30, 2, 3, 10), seed=3)
+    con = sqlite3.connect(target)
+    try:
+        assert con.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert con.execute("SELECT count(*) FROM people").fetchone()[0] > 0
+    finally:
+        con.close()
