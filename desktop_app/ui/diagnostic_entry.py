@@ -84,7 +84,29 @@ class ScoreTable(QTableWidget):
         return found
 
 
-class SessionEntryDialog(QDialog):
+class PersonChoice:
+    """For a dialog with db, person_id and person_label: pick the person, show the name."""
+
+    db: Database
+    person_id: int | None
+    person_label: QLabel
+
+    def _pick(self) -> None:
+        picker = PersonPicker(self.db, self)  # type: ignore[arg-type]
+        if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen() is not None:
+            self.person_id = picker.chosen()
+            self._show_person()
+
+    def _show_person(self) -> None:
+        if self.person_id is None:
+            self.person_label.setText("не выбран")
+            return
+        with self.db.sessions() as session:
+            names = dict(registry.people_choices(session, [self.person_id]))
+        self.person_label.setText(names.get(self.person_id, "не найден"))
+
+
+class SessionEntryDialog(PersonChoice, QDialog):
     """A new self-assessment of one person; saves through the diagnostics service and commits."""
 
     def __init__(self, db: Database, person_id: int | None = None,
@@ -136,20 +158,6 @@ class SessionEntryDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(buttons)
-
-    def _pick(self) -> None:
-        picker = PersonPicker(self.db, self)
-        if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen() is not None:
-            self.person_id = picker.chosen()
-            self._show_person()
-
-    def _show_person(self) -> None:
-        if self.person_id is None:
-            self.person_label.setText("не выбран")
-            return
-        with self.db.sessions() as session:
-            names = dict(registry.people_choices(session, [self.person_id]))
-        self.person_label.setText(names.get(self.person_id, "не найден"))
 
     def _load_items(self) -> None:
         inst_id = self.instrument.currentData()

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import CompetenceArea
-from desktop_app.services import diagnostics, registry
+from desktop_app.services import diagnostics
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_percent
-from desktop_app.ui.active_panel import PersonPicker
+from desktop_app.ui.diagnostic_entry import PersonChoice
 from desktop_app.ui.pair_dialog import date_edit, from_qdate
 from desktop_app.ui.person_dialog import russian_buttons
 
@@ -80,7 +80,7 @@ class BlocksTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-class ExternalEntryDialog(QDialog):
+class ExternalEntryDialog(PersonChoice, QDialog):
     """A new external assessment of one person: procedure, date, blocks with percent and area.
 
     Enter adds the block typed in the entry row (the cursor goes back to the block name);
@@ -169,20 +169,6 @@ class ExternalEntryDialog(QDialog):
         area = self._known.get(self.block.text().strip())
         if area is not None:
             self.area.setCurrentIndex(self.area.findData(area))
-
-    def _pick(self) -> None:
-        picker = PersonPicker(self.db, self)
-        if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen() is not None:
-            self.person_id = picker.chosen()
-            self._show_person()
-
-    def _show_person(self) -> None:
-        if self.person_id is None:
-            self.person_label.setText("не выбран")
-            return
-        with self.db.sessions() as session:
-            names = dict(registry.people_choices(session, [self.person_id]))
-        self.person_label.setText(names.get(self.person_id, "не найден"))
 
     def add_block(self) -> bool:
         """Move the entry row into the list; a block without a name is refused in words."""
