@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_selftest()
         if getattr(args, "func", None) is None:
-            from desktop_app.app import run_gui
+            from desktop_app.ui.app import run_gui
 
             return run_gui(args)
         return int(args.func(args))

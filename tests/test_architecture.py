@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "desktop_app"
-QT_ALLOWED = {PACKAGE / "app.py"}
+QT_ALLOWED: set[Path] = set()
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -145,7 +145,7 @@ def test_cli_unexpected_error_is_russian_with_log_path(db, monkeypatch, capsys) 
 def test_window_error_hook_shows_log_path_and_keeps_window(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop_app.app import install_error_hook
+    from desktop_app.ui.app import install_error_hook
     from desktop_app.ui.main_window import MainWindow
 
     shown: list[str] = []

@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
             self.switch_to(path)
 
     def open_demo(self) -> None:
-        from desktop_app.app import demo_database
+        from desktop_app.ui.app import demo_database
 
         self.switch_to(demo_database())
 
