@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import meetings
-from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fold
-from desktop_app.ui.indicator_views import ColouredPanel
+from desktop_app.ui.indicator_views import ColouredPanel, run_change
 from desktop_app.ui.table_model import Column
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -153,14 +152,7 @@ class MeetingsView(QWidget):
             return meetings.people_choices(session)
 
     def _run(self, action) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            with self.db.sessions.begin() as session:
-                action(session)
-        except IndicatorInputError as exc:
-            QMessageBox.warning(self, "Заседания актива", str(exc))
-            return False
-        self.reload()
-        return True
+        return run_change(self, "Заседания актива", action)
 
     def add(self) -> None:
         dialog = MeetingDialog(self._people(), None, self)

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.model.enums import RoadmapStatus
 from desktop_app.services import roadmap
-from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.indicator_views import RED, ColouredPanel
+from desktop_app.ui.indicator_views import RED, ColouredPanel, run_change
 from desktop_app.ui.table_model import Column
 
 COLUMNS = [
@@ -130,14 +129,7 @@ class RoadmapView(QWidget):
         )
 
     def _run(self, action) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            with self.db.sessions.begin() as session:
-                action(session)
-        except IndicatorInputError as exc:
-            QMessageBox.warning(self, "Дорожная карта", str(exc))
-            return False
-        self.reload()
-        return True
+        return run_change(self, "Дорожная карта", action)
 
     def apply_status(self) -> None:
         item_id = self.panel.selected_id()

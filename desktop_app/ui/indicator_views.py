@@ -43,6 +43,20 @@ class ColouredRowsModel(RowsTableModel):
         return super().data(index, role)
 
 
+
+def run_change(view, title: str, action) -> bool:  # type: ignore[no-untyped-def]
+    """Run a change in one transaction of view.db; a refusal is shown under the title and
+    nothing is saved; on success the view reloads."""
+    try:
+        with view.db.sessions.begin() as session:
+            action(session)
+    except ind.IndicatorInputError as exc:
+        QMessageBox.warning(view, title, str(exc))
+        return False
+    view.reload()
+    return True
+
+
 class ColouredPanel(ListPanel):
     """A ListPanel whose rows can be coloured."""
 
