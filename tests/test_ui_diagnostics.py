@@ -89,3 +89,30 @@ def test_route_heat_and_suggestions_dialogs(qtbot, db, tmp_path, monkeypatch) ->
     suggestions.set_period(date(2024, 9, 1), date(2025, 5, 31))
     suggestions.open_pair()
     assert suggestions.pair_id is not None
+
+
+def test_delete_a_session_after_the_question(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """«Удалить…» asks first; deleting the re-diagnosis brings the overcome deficits back."""
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import select
+
+    from desktop_app.model import Deficit
+
+    with db.sessions.begin() as s:
+        teacher = person(s, "Фёдорова", org(s, "МБОУ СОШ № 7"))
+        diagnose(s, teacher, date(2024, 3, 1), {"digital": 2}, default=4)
+        later = diagnose(s, teacher, date(2025, 3, 1), {"digital": 4}, default=4)
+    tab = DiagnosticsTab(db)
+    qtbot.addWidget(tab)
+    with db.sessions() as s:
+        assert set(s.scalars(select(Deficit.state))) == {"overcome"}
+    tab.list.table.selectRow(tab.list.model.row_of_id(later))
+    tab.buttons["delete"].click()  # the recorded question answers «Нет»
+    assert tab.list.model.rowCount() == 2
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    tab.list.table.selectRow(tab.list.model.row_of_id(later))
+    tab.buttons["delete"].click()
+    assert tab.list.model.rowCount() == 1 and tab.list.model.row_of_id(later) is None
+    with db.sessions() as s:
+        assert set(s.scalars(select(Deficit.state))) == {"found"}

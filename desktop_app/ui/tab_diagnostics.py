@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.services import diagnostics
 from desktop_app.store.database import Database
@@ -26,6 +33,7 @@ class DiagnosticsTab(QWidget):
         self._people: dict[int, int] = {}
         self.list = ListPanel(COLUMNS, search_columns=(0, 1), placeholder="Поиск по ФИО или ОО…")
         self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()  # a row of their own: the search field keeps its width
         for key, text, slot in (
             ("new", "Новая диагностика…", self.new_session),
             ("external", "Внешняя оценка…", self.new_external),
@@ -33,13 +41,16 @@ class DiagnosticsTab(QWidget):
             ("route", "ИОМ…", self.edit_route),
             ("mentors", "Подобрать наставника…", self.suggest),
             ("heat", "Муниципальный анализ…", self.show_heat),
+            ("delete", "Удалить…", self.delete_session),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
-            self.list.toolbar.addWidget(button)
+            actions.addWidget(button)
             self.buttons[key] = button
+        actions.addStretch(1)
         self.list.activated.connect(lambda _id: self.show_picture())
         layout = QVBoxLayout(self)
+        layout.addLayout(actions)
         layout.addWidget(self.list)
         self.reload()
 
@@ -88,3 +99,23 @@ class DiagnosticsTab(QWidget):
 
     def show_heat(self) -> None:
         HeatDialog(self.db, self).exec()
+
+    def delete_session(self) -> None:
+        """Delete the chosen session after a question; the person's deficits are re-derived."""
+        session_id = self.list.selected_id()
+        if session_id is None:
+            QMessageBox.information(self, "Диагностика", "Выберите строку в списке диагностик.")
+            return
+        answer = QMessageBox.question(
+            self, "Удаление диагностики",
+            "Удалить выбранную диагностику со всеми ответами? Дефициты педагога будут "
+            "пересчитаны по оставшимся диагностикам.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.db.sessions.begin() as session:
+                diagnostics.delete_session(session, session_id)
+        except diagnostics.DiagnosticsError as exc:
+            QMessageBox.warning(self, "Удаление диагностики", str(exc))
+        self.reload()
