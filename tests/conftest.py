@@ -58,3 +58,22 @@ def no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str
     ):
         monkeypatch.setattr(QMessageBox, kind, recorder(kind, answer))
     return shown
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes answer «Да» at once; their texts are collected."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def record(result):  # type: ignore[no-untyped-def]
+        def box(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+            shown.append(text)
+            return result
+        return box
+
+    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
+    return shown

@@ -180,23 +180,6 @@ def test_cli_backup_and_restore(db, tmp_path: Path, capsys) -> None:  # type: ig
 
 
 # the window -------------------------------------------------------------------------------
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Message boxes answer «Да» at once; their texts are collected."""
-    from PySide6.QtWidgets import QMessageBox
-
-    shown: list[str] = []
-
-    def record(result):  # type: ignore[no-untyped-def]
-        def box(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-            shown.append(text)
-            return result
-        return box
-
-    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
-    for name in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
-    return shown
 
 
 def _window(qtbot, db):  # type: ignore[no-untyped-def]

@@ -130,25 +130,6 @@ def test_damaged_file_found_in_background_is_never_written(db, gate) -> None:  #
         open_database(path)
 
 
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Message boxes answer «Да» at once; their texts are collected."""
-    from PySide6.QtWidgets import QMessageBox
-
-    shown: list[str] = []
-
-    def record(result):  # type: ignore[no-untyped-def]
-        def box(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-            shown.append(text)
-            return result
-        return box
-
-    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
-    for name in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
-    return shown
-
-
 def _window(qtbot, target: Path):  # type: ignore[no-untyped-def]
     from desktop_app.ui.backup_dialog import open_interactive
     from desktop_app.ui.main_window import MainWindow
