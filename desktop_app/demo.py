@@ -38,7 +38,7 @@ from desktop_app.model.enums import (
 from desktop_app.services import settings as settings_service
 from desktop_app.services.pairs import add_months, duration_limits
 from desktop_app.store.database import open_database
-from desktop_app.textutil import fio, fold, short_fio
+from desktop_app.textutil import fio, fold, person_sort_key, short_fio
 
 # "Today" of the demo: every status and date is consistent as of this day.
 REFERENCE = date(2026, 11, 1)
@@ -339,7 +339,8 @@ def _person(demo: Demo, org: Row, position: str, subject: str, manager: bool) ->
     consent = rng.random() < 0.78
     return {
         "id": len(demo.people) + 1, "last_name": last, "first_name": first, "middle_name": middle,
-        "search_key": fold(fio(last, first, middle)), "birth_date": birth, **edu,
+        "search_key": fold(fio(last, first, middle)),
+        "sort_key": person_sort_key(last, first, middle), "birth_date": birth, **edu,
         "organisation_id": org["id"], "position": position, "category": category,
         "category_date": category_date, "ped_experience_start": ped_start, "subject": subject,
         "is_manager": manager, "methodical_experience": "", "phone": _phone(rng),

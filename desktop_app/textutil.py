@@ -59,6 +59,12 @@ def person_key(*parts: str | None) -> str:
     return fold(" ".join(part for part in parts if part))
 
 
+def person_sort_key(last: str, first: str, middle: str = "") -> str:
+    """The stored Russian order of a person (people.sort_key): ru_sort_key of the ФИО, so lists
+    come sorted straight from SQL (ORDER BY sort_key, id; code point order = Russian order)."""
+    return ru_sort_key(fio(last, first, middle))
+
+
 def short_fio(last: str, first: str, middle: str = "") -> str:
     """«Иванов И.И.» as in lists."""
     initials = "".join(f"{p[0]}." for p in (first, middle) if p)

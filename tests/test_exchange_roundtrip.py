@@ -18,7 +18,7 @@ from desktop_app.cli import main
 from desktop_app.exchange.schema import ENUMS, INFO_SHEET
 from desktop_app.exchange.workbook import exchange_tables, export_all
 from desktop_app.store.database import open_database
-from desktop_app.textutil import fio, fold
+from desktop_app.textutil import fio, fold, person_sort_key
 
 ROWS = 3
 TRICKY = ["=1+2", "-минус", "+7 913", "@имя", "Ёлкин «Ёж»\nвторая строка", " пробел "]
@@ -85,6 +85,8 @@ def fill_every_table(path: Path) -> None:
                     if table.name == "people":
                         row["search_key"] = fold(fio(row["last_name"], row["first_name"],
                                                      row["middle_name"]))
+                        row["sort_key"] = person_sort_key(row["last_name"], row["first_name"],
+                                                          row["middle_name"])
                     rows.append(row)
                 conn.execute(insert(table), rows)
                 ids[table.name] = [r[pk[0].name] for r in rows] if len(pk) == 1 else []

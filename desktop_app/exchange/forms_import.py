@@ -26,9 +26,10 @@ from desktop_app.model import (
     Person,
 )
 from desktop_app.services import diagnostics, validation
-from desktop_app.textutil import fio, fmt_date, fold, person_key, short_fio
+from desktop_app.textutil import fio, fmt_date, fold, person_key, person_sort_key, short_fio
 
-PERSON_COLUMNS = [c.key for c in Person.__table__.columns if c.key not in ("id", "search_key")]
+PERSON_COLUMNS = [c.key for c in Person.__table__.columns
+                  if c.key not in ("id", "search_key", "sort_key")]
 ORG_COLUMNS = [c.key for c in Organisation.__table__.columns if c.key != "id"]
 
 
@@ -214,7 +215,9 @@ class PeopleImport(FormImport):
             return
         new = {k: getattr(data, k) if k in values and hasattr(data, k) else merged[k]
                for k in PERSON_COLUMNS}
-        new["search_key"] = person_key(new["last_name"], new["first_name"], new["middle_name"])
+        names = new["last_name"], new["first_name"], new["middle_name"]
+        new["search_key"] = person_key(*names)
+        new["sort_key"] = person_sort_key(*names)
         what = f"{short_fio(new['last_name'], new['first_name'], new['middle_name'])}, " \
                f"{fmt_date(new['birth_date'])}"
         if pid is None:

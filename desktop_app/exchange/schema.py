@@ -16,8 +16,8 @@ INFO_TITLE = "Книга обмена Методактива"
 # change_log is the local history of one database: not carried (an import writes its own).
 # session_area_scores is derived from the answers: recomputed on import, never carried.
 SKIPPED_TABLES = {"alembic_version", "change_log", "session_area_scores"}
-# Derived columns, recomputed on import.
-DERIVED_COLUMNS = {("people", "search_key")}
+# Derived columns, recomputed on import (people: the search key and the Russian sort key).
+DERIVED_COLUMNS = {("people", "search_key"), ("people", "sort_key")}
 # A database with rows here is not new: the workbook is refused. Otherwise every carried table
 # (the presets a new database ships with) is emptied and filled from the workbook.
 REGISTRY_TABLES = ("organisations", "people")

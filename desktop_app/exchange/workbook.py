@@ -45,7 +45,7 @@ from desktop_app.exchange.schema import (
 from desktop_app.model import Base
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
-from desktop_app.textutil import fold, person_key
+from desktop_app.textutil import fold, person_key, person_sort_key
 
 DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
 # The table of sheets on «Сведения»: first sheet, table, rows, sheets (with its continuations).
@@ -453,8 +453,9 @@ def _read_row(sheet: str, table: Table, number: int, row: Any, mapped: list[Any]
         if column.name not in values:
             values[column.name] = _empty_value(column)
     if table.name == "people":
-        values["search_key"] = person_key(values["last_name"], values["first_name"],
-                                          values["middle_name"])
+        names = values["last_name"], values["first_name"], values["middle_name"]
+        values["search_key"] = person_key(*names)
+        values["sort_key"] = person_sort_key(*names)
     return values
 
 

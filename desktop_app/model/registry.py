@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from desktop_app.model.base import Base
+from desktop_app.textutil import person_key, person_sort_key
 
 
 class Organisation(Base):
@@ -46,6 +48,9 @@ class Person(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     middle_name: Mapped[str] = mapped_column(String(100), default="")
     search_key: Mapped[str] = mapped_column(String(320), index=True)
+    # Russian order of the ФИО (textutil.person_sort_key): lists sort in SQL. No index: a full
+    # ordered scan is faster without one.
+    sort_key: Mapped[str] = mapped_column(String(320), default="", server_default="")
     birth_date: Mapped[date] = mapped_column(Date)
     education_level: Mapped[str] = mapped_column(String(32), default="higher")
     education_year: Mapped[int | None] = mapped_column(Integer)
@@ -78,6 +83,15 @@ class Person(Base):
     jobs: Mapped[list[Employment]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Employment.start_date"
     )
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _derive_keys(_mapper: Mapper[Any], _connection: Any, person: Person) -> None:
+    """Keep the stored keys right on every ORM write, whoever made it."""
+    last, first, middle = person.last_name or "", person.first_name or "", person.middle_name or ""
+    person.search_key = person_key(last, first, middle)
+    person.sort_key = person_sort_key(last, first, middle)
 
 
 class Course(Base):

@@ -77,7 +77,9 @@ COLUMN_LABELS = {
     "event_date": "Дата", "result": "Результат", "monitoring_date": "Дата мониторинга",
 }
 
-HIDDEN_COLUMNS = {"search_key"}
+# Keys derived from the names: neither recorded nor shown (the sort key's control characters
+# would also turn up in a search of the journal).
+HIDDEN_COLUMNS = {"search_key", "sort_key"}
 
 ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
     ("organisations", "kind"): enums.OrgKind, ("people", "category"): enums.Category,
@@ -158,7 +160,7 @@ def _all_values(mapper: Mapper[Any], target: Any) -> dict[str, Any]:
     values = {}
     for attr in mapper.column_attrs:
         value = target.__dict__.get(attr.key)
-        if value not in (None, "") and attr.key != "id":
+        if value not in (None, "") and attr.key != "id" and attr.key not in HIDDEN_COLUMNS:
             values[attr.key] = _jsonable(value)
     return values
 
@@ -169,7 +171,7 @@ def _changed_values(target: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(target)
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
-        if not history.added and not history.deleted:
+        if attr.key in HIDDEN_COLUMNS or (not history.added and not history.deleted):
             continue
         before = history.deleted[0] if history.deleted else None
         after = history.added[0] if history.added else None
