@@ -21,6 +21,7 @@ from desktop_app.services.matching import latest_strengths, person_strengths
 from desktop_app.store import backups
 from desktop_app.store.backup import integrity_ok
 from desktop_app.store.database import DatabaseRefused, head_revision, open_database
+from desktop_app.textutil import fio, person_sort_key, ru_sort_key
 
 FIXTURE = Path(__file__).parent / "fixtures" / "rev0001.sqlite"
 
@@ -117,6 +118,19 @@ def test_upgrade_fills_the_area_means(old_file: Path) -> None:
                    old_file, "SELECT id FROM instrument_items WHERE instrument_id = "
                              "(SELECT instrument_id FROM diagnostic_sessions WHERE kind='self' "
                              "LIMIT 1)"))
+
+
+def test_upgrade_fills_the_people_sort_key(old_file: Path) -> None:
+    assert "sort_key" not in {r[1] for r in read(old_file, "PRAGMA table_info(people)")}
+    open_database(old_file).dispose()
+    people = read(old_file, "SELECT id, last_name, first_name, middle_name, sort_key FROM people "
+                            "ORDER BY id")
+    assert len(people) == 8
+    for _id, last, first, middle, key in people:
+        assert key == person_sort_key(str(last), str(first), str(middle or "")) != ""
+    by_sql = [r[0] for r in read(old_file, "SELECT id FROM people ORDER BY sort_key, id")]
+    assert by_sql == [r[0] for r in sorted(
+        people, key=lambda r: (ru_sort_key(fio(str(r[1]), str(r[2]), str(r[3] or ""))), r[0]))]
 
 
 def test_upgraded_file_works_with_the_services(old_file: Path) -> None:
