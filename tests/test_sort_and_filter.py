@@ -15,9 +15,11 @@ ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 
 
 def reference_key(text: object) -> tuple[tuple[int, int], ...]:
-    """The order the program has always promised: Russian letters in alphabet order (ё right
-    after е), then every other character by its code; case and repeated spaces ignored."""
-    return tuple((0, ALPHABET.index(ch)) if ch in ALPHABET else (1, ord(ch))
+    """The order the program promises: spaces, punctuation and digits (codes below Latin «a»)
+    by their code, then Russian letters in alphabet order (ё right after е), then every other
+    character by its code; case and repeated spaces ignored."""
+    return tuple((0, ord(ch)) if ord(ch) < ord("a") else
+                 (1, ALPHABET.index(ch)) if ch in ALPHABET else (2, ord(ch))
                  for ch in clean(text).lower())
 
 
@@ -29,7 +31,11 @@ def test_ru_sort_key_orders_as_the_reference() -> None:
     fast = sorted(words, key=ru_sort_key)
     assert [reference_key(w) for w in fast] == sorted(reference_key(w) for w in words)
     assert ru_sort_key("Федоров") < ru_sort_key("Фёдоров") < ru_sort_key("Фж")
-    assert ru_sort_key("Иванова Анна") < ru_sort_key("Иванов Пётр")  # letters before a space
+    # word by word: a shorter surname first, as in a printed list
+    assert ru_sort_key("Иванов Пётр") < ru_sort_key("Иванов-Петров Пётр") \
+        < ru_sort_key("Иванова Анна") < ru_sort_key("Иванович Пётр")
+    assert ru_sort_key("Яковлев") < ru_sort_key("Smith") and ru_sort_key("1 класс") < \
+        ru_sort_key("А")
     assert ru_sort_key("  ЁЛКА\u00a0 зелёная ") == ru_sort_key("ёлка зелёная")
 
 
@@ -74,7 +80,7 @@ def test_typing_narrows_and_deleting_widens(qtbot) -> None:  # type: ignore[no-u
     panel.set_extra_filter(lambda row: row[1] != "Школа № 3")
     panel.search.setFocus()
     type_text(panel.search, "петр")
-    assert _names(panel.model) == ["Петрова Анна", "Петров Пётр"]  # letters before a space
+    assert _names(panel.model) == ["Петров Пётр", "Петрова Анна"]  # word by word
     type_text(panel.search, "ова")
     assert _names(panel.model) == ["Петрова Анна"]
     panel.search.setText("семе")
