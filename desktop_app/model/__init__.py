@@ -1,41 +1,56 @@
-"""SQLAlchemy 2.0 entities of the whole program (no Qt here)."""
+"""SQLAlchemy 2.0 entities of the whole program (no Qt here).
 
-from desktop_app.model.active import (
-    ActiveMember,
-    Ground,
-    GroundPreset,
-    Meeting,
-    MeetingAttendee,
-    MemberDirection,
-    MemberGround,
-)
-from desktop_app.model.base import Base
-from desktop_app.model.diagnostics import (
-    Answer,
-    Deficit,
-    DiagnosticSession,
-    ExternalResult,
-    Instrument,
-    InstrumentItem,
-    Route,
-    RouteItem,
-    SessionAreaScore,
-)
-from desktop_app.model.indicators import ChangeLog, IndicatorPlan, ReportText, RoadmapItem, Setting
-from desktop_app.model.pairs import (
-    MentorshipForm,
-    Monitoring,
-    Pair,
-    PairDirectionLink,
-    PairMentee,
-    PlanItem,
-    PlanTemplate,
-    PlanTemplateItem,
-    Programme,
-    ProgrammeDeficit,
-    Satisfaction,
-)
-from desktop_app.model.registry import Course, Employment, Organisation, Participation, Person
+The entities are loaded on first use of one of their names here (PEP 562): importing only
+desktop_app.model.enums (the window's first list) does not load SQLAlchemy."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_app.model.active import (
+        ActiveMember,
+        Ground,
+        GroundPreset,
+        Meeting,
+        MeetingAttendee,
+        MemberDirection,
+        MemberGround,
+    )
+    from desktop_app.model.base import Base
+    from desktop_app.model.diagnostics import (
+        Answer,
+        Deficit,
+        DiagnosticSession,
+        ExternalResult,
+        Instrument,
+        InstrumentItem,
+        Route,
+        RouteItem,
+        SessionAreaScore,
+    )
+    from desktop_app.model.indicators import (
+        ChangeLog,
+        IndicatorPlan,
+        ReportText,
+        RoadmapItem,
+        Setting,
+    )
+    from desktop_app.model.pairs import (
+        MentorshipForm,
+        Monitoring,
+        Pair,
+        PairDirectionLink,
+        PairMentee,
+        PlanItem,
+        PlanTemplate,
+        PlanTemplateItem,
+        Programme,
+        ProgrammeDeficit,
+        Satisfaction,
+    )
+    from desktop_app.model.registry import Course, Employment, Organisation, Participation, Person
 
 __all__ = [
     "ActiveMember", "Answer", "Base", "ChangeLog", "Course", "Deficit", "DiagnosticSession",
@@ -46,3 +61,22 @@ __all__ = [
     "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem", "Satisfaction",
     "SessionAreaScore", "Setting",
 ]
+
+# every module of entities, so that all of them are mapped together
+_MODULES = ("base", "registry", "active", "pairs", "diagnostics", "indicators")
+
+
+def load_all() -> None:
+    """Import every entity module and give this package their names."""
+    for name in _MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for entity in __all__:
+            if entity in vars(module):
+                globals()[entity] = vars(module)[entity]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        load_all()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,8 @@
-"""Opening a database: guards against foreign, damaged and newer files; backup, then migrate."""
+"""Opening a database: guards against foreign, damaged and newer files; backup, then migrate.
+
+SQLAlchemy is imported when the engine is first needed, not by this module: opening a file
+already at the head revision reads it through plain sqlite3, so the window can list its people
+before SQLAlchemy and the models are loaded (a quarter of a second of the start)."""
 
 from __future__ import annotations
 
@@ -6,19 +10,16 @@ import ast
 import re
 import sqlite3
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, event, inspect, text
-from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app import paths
 from desktop_app.store.backup import BackupError, backup_file, integrity_ok, stamped_name
 from desktop_app.store.engine import (
     APPLICATION_ID,
+    connect_reader,
     make_engine,
     make_sessionmaker,
     sqlite_path,
@@ -28,6 +29,8 @@ from desktop_app.store.lock import DatabaseLock
 
 if TYPE_CHECKING:  # Alembic is imported only to upgrade a file (about 0,3 s at start-up)
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -50,23 +53,54 @@ class DatabaseDamaged(DatabaseRefused):
         )
 
 
-@dataclass
 class Database:
-    """An open database: its URL, engine and session factory."""
+    """An open database: its URL, engine and session factory (both made on first use), and a
+    plain sqlite3 connection for the lists' reads (fetch)."""
 
-    url: str
-    engine: Engine
-    sessions: sessionmaker[Session]
-    path: Path | None = None
-    read_only: bool = False
-    backups: list[Path] = field(default_factory=list)
-    lock: DatabaseLock | None = None
-    # the quick_check still running in a worker thread (open_database(check_in_background=True))
-    check: IntegrityCheck | None = None
+    def __init__(self, url: str, path: Path | None = None, read_only: bool = False,
+                 backups: list[Path] | None = None, lock: DatabaseLock | None = None,
+                 check: IntegrityCheck | None = None, engine: Engine | None = None) -> None:
+        self.url, self.path, self.read_only = url, path, read_only
+        self.backups: list[Path] = backups or []
+        self.lock = lock
+        # the quick_check still running in a worker thread (open_database(check_in_background))
+        self.check = check
+        self._engine = engine
+        self._sessions: sessionmaker[Session] | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._reader_guard = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url, read_only=self.read_only)
+            if self.check is not None:
+                _guard_writes(self._engine, self.check)
+        return self._engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            self._sessions = make_sessionmaker(self.engine)
+        return self._sessions
 
     @property
     def title(self) -> str:
         return str(self.path) if self.path else self.url
+
+    def fetch(self, sql: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[Any]:
+        """The rows of one reading statement (SQLite's own SQL, named or ? parameters).
+
+        A file is read through a plain sqlite3 connection of its own (opened read-only for a
+        read-only database), no ORM; it sees every committed change. Another URL is read
+        through the engine."""
+        if self.path is None:
+            with self.engine.connect() as conn:
+                return list(conn.exec_driver_sql(sql, params).fetchall())  # type: ignore[arg-type]
+        with self._reader_guard:
+            if self._reader is None:
+                self._reader = connect_reader(self.path, self.read_only)
+            return self._reader.execute(sql, params).fetchall()
 
     def ensure_sound(self) -> None:
         """Wait for a quick_check running in the background; DatabaseDamaged if it failed."""
@@ -74,7 +108,12 @@ class Database:
             self.check.raise_damaged()
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        with self._reader_guard:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+        if self._engine is not None:
+            self._engine.dispose()
         if self.lock is not None:
             self.lock.release()
 
@@ -136,6 +175,8 @@ def known_revisions() -> set[str]:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision stamped in the database (alembic_version), None for a file without it."""
+    from sqlalchemy import inspect, text
+
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
@@ -158,14 +199,23 @@ class IntegrityCheck:
     """PRAGMA quick_check of a file in a worker thread: SQLite runs it without holding the GIL,
     so the window is built meanwhile. Until it has passed, nothing may write to the file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, start: bool = True) -> None:
         self.path = path
         self.sound: bool | None = None
         self._done = threading.Event()
         self._callbacks: list[Callable[[bool], None]] = []
         self._guard = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
-        self._thread.start()
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the check (once; a later call does nothing). The window starts it after its
+        first paint, so reading the file for the first screen does not share the disk and the
+        processor with it."""
+        with self._guard:
+            if self._thread.ident is None:  # never started
+                self._thread.start()
 
     def _run(self) -> None:
         sound = integrity_ok(self.path, quick=True)
@@ -177,8 +227,9 @@ class IntegrityCheck:
             callback(sound)
 
     def wait(self, timeout: float | None = None) -> bool:
-        """True when the file passed (waits for the check); False when damaged or not yet done
-        within the timeout."""
+        """True when the file passed (waits for the check, started if it was not); False when
+        damaged or not yet done within the timeout."""
+        self.start()
         self._done.wait(timeout)
         return bool(self.sound)
 
@@ -217,6 +268,8 @@ def _guard_writes(engine: Engine, check: IntegrityCheck) -> None:
             return
         if not check.wait():
             check.raise_damaged()
+
+    from sqlalchemy import event
 
     event.listen(engine, "before_cursor_execute", before)
 
@@ -260,6 +313,7 @@ def _backup_before_migration(path: Path, revision: str | None) -> Path:
 
 def upgrade(engine: Engine) -> None:
     from alembic import command
+    from sqlalchemy import text
 
     cfg = alembic_config()
     with engine.begin() as conn:
@@ -279,7 +333,8 @@ def check_integrity(path: Path) -> None:
 
 
 def open_database(target: str | Path, create: bool = True, read_only: bool = False,
-                  lock: bool = False, check_in_background: bool = False) -> Database:
+                  lock: bool = False, check_in_background: bool = False,
+                  start_check: bool = True) -> Database:
     """Open (or create) the database at a path or URL, upgrading an older file after a backup.
 
     Raises DatabaseRefused for a file that is not ours, damaged (DatabaseDamaged), or newer
@@ -288,7 +343,8 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
     With check_in_background=True (the window's start) a file already at the head revision
     gets its quick_check in a worker thread (Database.check) instead of before returning;
     until it has passed, statements that write wait for it and a damaged file is never
-    written. A file that needs an upgrade is always checked first.
+    written; with start_check=False the caller starts it (Database.check.start()), and a
+    write starts it too. A file that needs an upgrade is always checked first.
     """
     url = url_for(target)
     path = sqlite_path(url)
@@ -298,7 +354,7 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
         if exists:
             check_sqlite_file(path)
             if check_in_background and _at_head(path):
-                check = IntegrityCheck(path)
+                check = IntegrityCheck(path, start=start_check)
             else:
                 check_integrity(path)
         elif not create:
@@ -308,9 +364,9 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
     held = DatabaseLock(path).acquire() if lock and path is not None and not read_only else None
+    if check is not None:  # at the head revision: nothing to bring up, the engine comes later
+        return Database(url, path, read_only, [], held, check)
     engine = make_engine(url, read_only=read_only)
-    if check is not None:
-        _guard_writes(engine, check)
     try:
         # An older file is copied before the first connection (which switches it to WAL).
         early = _backup_if_behind(path) if exists and path and not read_only else []
@@ -320,7 +376,7 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
         if held is not None:
             held.release()
         raise
-    return Database(url, engine, make_sessionmaker(engine), path, read_only, backups, held, check)
+    return Database(url, path, read_only, backups, held, None, engine)
 
 
 def _at_head(path: Path) -> bool:
@@ -397,4 +453,6 @@ def _load_presets(engine: Engine) -> None:
 
 
 def _has_tables(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
     return bool(inspect(engine).get_table_names())
