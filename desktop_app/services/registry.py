@@ -6,14 +6,13 @@ before touching anything, then flushes; the caller commits (``with db.sessions.b
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from desktop_app.model import (
     ActiveMember,
@@ -25,7 +24,18 @@ from desktop_app.model import (
     PairMentee,
     Person,
 )
-from desktop_app.model.enums import Category, CourseKind, OrgKind
+from desktop_app.model.enums import CourseKind
+from desktop_app.services.people_list import (  # noqa: F401 - the registry's public names
+    UNDER_AGE,
+    YOUNG_SPECIALIST_YEARS,
+    Fetch,
+    OrganisationRow,
+    PersonFilter,
+    PersonRow,
+    matches,
+    organisation_rows,
+    people_rows,
+)
 from desktop_app.services.validation import (
     CourseInput,
     OrganisationInput,
@@ -42,8 +52,6 @@ from desktop_app.services.validation import (
 from desktop_app.textutil import fio, fmt_date, fold, person_key, ru_sort_key
 from desktop_app.textutil import years_between as years_between  # the registry's rule of years
 
-UNDER_AGE = 35
-YOUNG_SPECIALIST_YEARS = 3
 COURSE_YEARS = 3
 
 # Person columns filled from PersonInput one to one (courses and ground numbers go elsewhere).
@@ -108,49 +116,17 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 
 # organisations ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OrganisationRow:
-    id: int
-    short_name: str
-    full_name: str
-    kind: str
-    is_low_results: bool
-    is_difficult_conditions: bool
-    mentoring_act_date: date | None
-    mentoring_act_number: str
-    is_active: bool
-    mentoring_programme_date: date | None = None
-    curator: str = ""
-    people_count: int = 0
-    kind_code: str = ""
+def session_fetch(session: Session) -> Fetch:
+    """people_list's reading statements run on the session's connection."""
+    def fetch(sql: str, params: dict[str, Any]) -> list[Any]:
+        return list(session.connection().exec_driver_sql(sql, params).fetchall())
+
+    return fetch
 
 
 def list_organisations(session: Session, include_inactive: bool = True) -> list[OrganisationRow]:
     """Every organisation with its curator and number of working people, by short name."""
-    counts = {
-        org_id: n for org_id, n in session.execute(
-            select(Person.organisation_id, func.count())
-            .where(Person.is_active.is_(True))
-            .group_by(Person.organisation_id)
-        )
-    }
-    curator = aliased(Person)
-    stmt = (
-        select(Organisation, curator.last_name, curator.first_name, curator.middle_name)
-        .outerjoin(curator, Organisation.curator_id == curator.id)
-        .order_by(Organisation.short_name)
-    )
-    if not include_inactive:
-        stmt = stmt.where(Organisation.is_active.is_(True))
-    rows = []
-    for o, last, first, middle in session.execute(stmt):
-        rows.append(OrganisationRow(
-            o.id, o.short_name, o.full_name, OrgKind(o.kind).label, o.is_low_results,
-            o.is_difficult_conditions, o.mentoring_act_date, o.mentoring_act_number, o.is_active,
-            o.mentoring_programme_date, fio(last, first, middle or "") if last else "",
-            counts.get(o.id, 0), o.kind,
-        ))
-    return rows
+    return organisation_rows(session_fetch(session), include_inactive)
 
 
 def organisation_choices(session: Session, include_inactive: bool = False) -> list[tuple[int, str]]:
@@ -290,45 +266,6 @@ def reactivate_organisation(session: Session, org_id: int) -> None:
 
 
 # people ---------------------------------------------------------------------------------------
-class PersonRow(NamedTuple):
-    """One person of the list (immutable; a named tuple: 30 000 of them are built at start-up,
-    several times faster than frozen dataclasses)."""
-
-    id: int
-    fio: str
-    birth_date: date
-    organisation: str
-    position: str
-    category: str
-    subject: str
-    experience_years: int | None
-    is_active: bool
-    organisation_id: int | None = None
-    category_code: str = "none"
-    age: int = 0
-    is_young_specialist: bool = False
-    is_member: bool = False
-    is_mentor: bool = False
-    is_mentee: bool = False
-    email: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class PersonFilter:
-    """The filters of the people list; None or False means «any»."""
-
-    organisation_id: int | None = None
-    position: str = ""
-    category: str | None = None
-    under_35: bool = False
-    young_specialist: bool = False
-    member: bool = False
-    mentor: bool = False
-    mentee: bool = False
-    include_left: bool = True
-
-
 def member_ids(session: Session, on: date) -> set[int]:
     """People included in the active and not excluded on the date."""
     stmt = select(ActiveMember.person_id).where(
@@ -356,73 +293,10 @@ def mentee_ids(session: Session, on: date) -> set[int]:
     return set(session.scalars(stmt))
 
 
-_RUNNING_SQL = """SELECT id FROM pairs
-  WHERE start_date <= :on AND end_date >= :on AND (ended_on IS NULL OR ended_on > :on)"""
-_PEOPLE_SQL = f"""
-SELECT p.id,
-  substr(CASE WHEN p.last_name <> '' THEN ' ' || p.last_name ELSE '' END
-         || CASE WHEN p.first_name <> '' THEN ' ' || p.first_name ELSE '' END
-         || CASE WHEN p.middle_name <> '' THEN ' ' || p.middle_name ELSE '' END, 2),
-  p.birth_date, coalesce(o.short_name, ''), p.position, p.category, p.subject,
-  CASE WHEN p.ped_experience_start IS NULL THEN NULL ELSE
-    :year - CAST(substr(p.ped_experience_start, 1, 4) AS INTEGER)
-    - (:month_day < substr(p.ped_experience_start, 6, 5)) END,
-  p.is_active, p.organisation_id,
-  :year - CAST(substr(p.birth_date, 1, 4) AS INTEGER) - (:month_day < substr(p.birth_date, 6, 5)),
-  p.id IN (SELECT person_id FROM active_members WHERE included_on IS NOT NULL
-           AND included_on <= :on AND (excluded_on IS NULL OR excluded_on > :on)),
-  p.id IN (SELECT mentor_id FROM pairs WHERE id IN ({_RUNNING_SQL})),
-  p.id IN (SELECT person_id FROM pair_mentees WHERE pair_id IN ({_RUNNING_SQL})),
-  p.email, p.phone
-FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-ORDER BY p.id
-"""
-
-
 def list_people(session: Session, on: date | None = None) -> list[PersonRow]:
-    """Every person with place of work, age, experience and roles computed on a date.
-
-    One SQL statement computes names, full years (as years_between, from the stored
-    YYYY-MM-DD text) and roles (as member_ids, mentor_ids and mentee_ids); Python only turns
-    dates and flags into their types. The cyclic collector is
-    held while the rows are built (30 000 rows would trigger it dozens of times for nothing)."""
-    on = on or date.today()
-    labels = {c.value: c.label for c in Category}
-    params = {"on": on.isoformat(), "year": on.year, "month_day": on.isoformat()[5:]}
-    cursor = session.connection().exec_driver_sql(_PEOPLE_SQL, params)
-    parse, young = date.fromisoformat, YOUNG_SPECIALIST_YEARS
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return [
-            PersonRow(pid, name, parse(born), org, position, labels.get(code, code), subject,
-                      exp, bool(working), org_id, code, age, exp is not None and exp < young,
-                      bool(member), bool(mentor), bool(mentee), email, phone)
-            for (pid, name, born, org, position, code, subject, exp, working, org_id, age,
-                 member, mentor, mentee, email, phone) in cursor.fetchall()
-        ]
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def matches(row: PersonRow, f: PersonFilter) -> bool:
-    """Whether a row passes the filters (the list filters in memory, the services the same)."""
-    if f.organisation_id is not None and row.organisation_id != f.organisation_id:
-        return False
-    if f.position and fold(f.position) not in fold(row.position):
-        return False
-    if f.category is not None and row.category_code != f.category:
-        return False
-    if not f.include_left and not row.is_active:
-        return False
-    return not (
-        (f.under_35 and row.age >= UNDER_AGE)
-        or (f.young_specialist and not row.is_young_specialist)
-        or (f.member and not row.is_member)
-        or (f.mentor and not row.is_mentor)
-        or (f.mentee and not row.is_mentee)
-    )
+    """Every person with place of work, age, experience and roles computed on a date, in
+    Russian alphabetical order (people_list.people_rows)."""
+    return people_rows(session_fetch(session), on or date.today())
 
 
 def find_people(session: Session, f: PersonFilter, on: date | None = None) -> list[PersonRow]:

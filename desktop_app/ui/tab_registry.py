@@ -1,10 +1,12 @@
-"""Tab «Реестр»: people (search, filters, form, move, leaving), organisations, the active."""
+"""Tab «Реестр»: people (search, filters, form, move, leaving), organisations, the active.
+
+The tab opens the window, so it lists through people_list with plain SQL and loads the
+services, SQLAlchemy and its dialogs only when an action needs them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from itertools import product
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -24,19 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import Category
-from desktop_app.services import registry
-from desktop_app.services.validation import Refused
+from desktop_app.services import people_list
+from desktop_app.services.people_list import OrganisationRow, PersonFilter, PersonRow
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.history_dialog import history_dialog
-from desktop_app.ui.organisation_dialog import OrganisationDialog
-from desktop_app.ui.person_dialog import (
-    PersonDialog,
-    date_edit,
-    dialog_buttons,
-    error_label,
-    get_date,
-)
 from desktop_app.ui.table_model import Column
 from desktop_app.ui.widgets import LazyPage, ListPanel, load_shown_pages
 
@@ -66,6 +59,9 @@ class StepOnDate(QDialog):
 
     def __init__(self, db: Database, person_id: int, move: bool,
                  parent: QWidget | None = None) -> None:
+        from desktop_app.services import registry
+        from desktop_app.ui.person_dialog import date_edit, dialog_buttons, error_label
+
         super().__init__(parent)
         self.db, self.person_id, self.move = db, person_id, move
         self.setWindowTitle("Перевод в другую ОО" if move else "Увольнение / выбытие")
@@ -95,6 +91,10 @@ class StepOnDate(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
+        from desktop_app.services import registry
+        from desktop_app.services.validation import Refused
+        from desktop_app.ui.person_dialog import get_date
+
         on = get_date(self.on)
         assert on is not None
         try:
@@ -122,7 +122,7 @@ class RegistryTab(QWidget):
         super().__init__(parent)
         self.db, self._today = db, today
         self.dialog: QDialog | None = None
-        self._people: dict[int, registry.PersonRow] = {}
+        self._people: list[PersonRow] = []
         self.inner = QTabWidget(self)
         self.people = ListPanel(PEOPLE_COLUMNS, search_columns=(0,), placeholder="Поиск по ФИО…")
         self.organisations = ListPanel(ORG_COLUMNS, placeholder="Поиск по наименованию…")
@@ -203,9 +203,9 @@ class RegistryTab(QWidget):
         layout.addWidget(self.people, 1)
         return page
 
-    def person_filter(self) -> registry.PersonFilter:
+    def person_filter(self) -> PersonFilter:
         checks = {key: box.isChecked() for key, box in self.f_checks.items()}
-        return registry.PersonFilter(
+        return PersonFilter(
             organisation_id=self.f_org.currentData(), position=self.f_position.currentData() or "",
             category=self.f_category.currentData(), include_left=self.f_left.isChecked(),
             **checks)
@@ -215,30 +215,26 @@ class RegistryTab(QWidget):
 
     def _people_filter(self) -> Callable[[tuple[object, ...]], bool] | None:
         f = self.person_filter()
-        if f == registry.PersonFilter(include_left=True):
+        if f == PersonFilter(include_left=True):
             return None
-        if f == registry.PersonFilter(include_left=False):  # the usual view: those working
+        if f == PersonFilter(include_left=False):  # the usual view: those working
             return lambda row: row[8]  # «Работает»
         # the ids passing the filters, computed once; the search then only looks them up
-        allowed = {pid for pid, row in self._people.items() if registry.matches(row, f)}
+        matches = people_list.matches
+        allowed = {row.id for row in self._people if matches(row, f)}
         return lambda row: row[-1] in allowed
 
-    def reload_people(self) -> list[registry.OrganisationRow]:
+    def reload_people(self) -> list[OrganisationRow]:
         """Reload the people and the filter lists; the organisations read are returned."""
-        on = self._today()
-        with self.db.sessions() as session:
-            rows = registry.list_people(session, on)
-            orgs = registry.list_organisations(session)
-            positions = registry.positions(session)
-        self._people = {r.id: r for r in rows}
+        rows = people_list.people_rows(self.db.fetch, self._today())
+        orgs = people_list.organisation_rows(self.db.fetch)
+        positions = people_list.positions_of(rows)
+        self._people = rows
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
         self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
-        roles = _ROLES
-        self.people.set_rows([  # with the filters in the same pass (the old ones knew old rows)
-            (r.fio, r.birth_date, r.age, r.organisation, r.position, r.category, r.subject,
-             r.experience_years, r.is_active, roles[r.is_member, r.is_mentor, r.is_mentee], r.id)
-            for r in rows
-        ], extra=self._people_filter())
+        # the rows are the list's rows (their first fields are its columns, the id last)
+        self.people.set_rows(rows, extra=self._people_filter(),  # with the filters, same pass
+                             in_order=0)  # they come in Russian order of the ФИО
         return orgs
 
     def _fill_filter(
@@ -268,12 +264,16 @@ class RegistryTab(QWidget):
             self.people.table.selectRow(row)
 
     def add_person(self) -> QDialog:
+        from desktop_app.ui.person_dialog import PersonDialog
+
         return self._open(PersonDialog(self.db, None, self, self._today), self._after_person)
 
     def edit_person(self, person_id: int | None = None) -> QDialog | None:
         person_id = person_id if person_id is not None else self.people.selected_id()
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
+        from desktop_app.ui.person_dialog import PersonDialog
+
         return self._open(PersonDialog(self.db, person_id, self, self._today),
                           self._after_person)
 
@@ -295,6 +295,8 @@ class RegistryTab(QWidget):
         person_id = self.people.selected_id()
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
+        from desktop_app.ui.history_dialog import history_dialog
+
         self.dialog = history_dialog(self, self.db, "person", person_id)
         self.dialog.open()
         return self.dialog
@@ -347,10 +349,9 @@ class RegistryTab(QWidget):
         layout.addWidget(self.organisations, 1)
         return page
 
-    def reload_organisations(self, orgs: list[registry.OrganisationRow] | None = None) -> None:
+    def reload_organisations(self, orgs: list[OrganisationRow] | None = None) -> None:
         if orgs is None:
-            with self.db.sessions() as session:
-                orgs = registry.list_organisations(session)
+            orgs = people_list.organisation_rows(self.db.fetch)
         self.organisations.set_rows([
             (o.short_name, o.kind, o.is_low_results, o.is_difficult_conditions,
              _act(o.mentoring_act_number, o.mentoring_act_date),
@@ -363,15 +364,21 @@ class RegistryTab(QWidget):
         self.reload()
 
     def add_organisation(self) -> QDialog:
+        from desktop_app.ui.organisation_dialog import OrganisationDialog
+
         return self._open(OrganisationDialog(self.db, None, self, self._today), self._after_org)
 
     def edit_organisation(self, org_id: int | None = None) -> QDialog | None:
         org_id = org_id if org_id is not None else self.organisations.selected_id()
         if org_id is None:
             return self._hint("Выберите организацию в списке.")
+        from desktop_app.ui.organisation_dialog import OrganisationDialog
+
         return self._open(OrganisationDialog(self.db, org_id, self, self._today), self._after_org)
 
     def _org_action(self, action: Callable[..., None], done: str) -> bool:
+        from desktop_app.services.validation import Refused
+
         org_id = self.organisations.selected_id()
         if org_id is None:
             self.org_message.setText("Выберите организацию в списке.")
@@ -387,11 +394,15 @@ class RegistryTab(QWidget):
         return True
 
     def deactivate_organisation(self) -> bool:
+        from desktop_app.services import registry
+
         return self._org_action(
             lambda s, oid: registry.deactivate_organisation(s, oid, self._today()),
             "Организация отмечена как недействующая; её записи сохранены.")
 
     def delete_organisation(self) -> bool:
+        from desktop_app.services import registry
+
         return self._org_action(registry.delete_organisation, "Организация удалена.")
 
     # all --------------------------------------------------------------------------------------
@@ -404,16 +415,6 @@ def _widths(panel: ListPanel, widths: list[int]) -> None:
     header = panel.table.horizontalHeader()
     for column, width in enumerate(widths):
         header.resizeSection(column, width)
-
-
-def _roles(member: bool, mentor: bool, mentee: bool) -> str:
-    parts = [name for flag, name in ((member, "актив"), (mentor, "наставник"),
-                                     (mentee, "наставляемый")) if flag]
-    return ", ".join(parts)
-
-
-# the «Роли» text of each combination of (member, mentor, mentee)
-_ROLES = {flags: _roles(*flags) for flags in product((False, True), repeat=3)}
 
 
 def _act(number: str, when: date | None) -> str:

@@ -83,15 +83,18 @@ class RowsTableModel(QAbstractTableModel):
     def set_rows(
         self, rows: Sequence[tuple[Any, ...]],
         predicate: Callable[[tuple[Any, ...]], bool] | None | object = ...,
+        in_order: int | None = None,
     ) -> None:
         """Replace all rows (each tuple: one value per column, then the record id); a predicate
-        given here replaces the filter in the same pass (one reset, one sort)."""
+        given here replaces the filter in the same pass (one reset, one sort). in_order: the
+        column the rows already come in ascending Russian order of (sorted in SQL), so a list
+        sorted on it is not sorted again."""
         self.beginResetModel()
         if predicate is not ...:
             self._filter = predicate  # type: ignore[assignment]
         self._rows = list(rows)
         self._sort_cache.clear()
-        self._order = self._sorted_order()
+        self._order = self._sorted_order(in_order)
         self._view = self._filtered(self._order)
         self.endResetModel()
 
@@ -117,9 +120,9 @@ class RowsTableModel(QAbstractTableModel):
         rows = self._rows
         return [i for i in order if pred(rows[i])]
 
-    def _sorted_order(self) -> list[int]:
+    def _sorted_order(self, in_order: int | None = None) -> list[int]:
         order = list(range(len(self._rows)))
-        if self._sort is not None:
+        if self._sort is not None and self._sort != (in_order, Qt.SortOrder.AscendingOrder):
             column, direction = self._sort
             keys = self._keys(column)
             order.sort(key=keys.__getitem__, reverse=direction == Qt.SortOrder.DescendingOrder)

@@ -119,13 +119,14 @@ class ListPanel(QWidget):
     def set_rows(
         self, rows: Sequence[tuple[Any, ...]],
         extra: Callable[[tuple[Any, ...]], bool] | None | object = ...,
+        in_order: int | None = None,
     ) -> None:
         """Show new rows (each: column values, then the record id); an extra filter given here
-        replaces the old one in the same pass."""
+        replaces the old one in the same pass; in_order as in RowsTableModel.set_rows."""
         if extra is not ...:
             self._extra = extra  # type: ignore[assignment]
         self._keys = None  # built on the first search: not needed to show the rows
-        self.model.set_rows(rows, self._predicate(rows))
+        self.model.set_rows(rows, self._predicate(rows), in_order)
         self._applied = fold(self.search.text())
         self._show_count()
         if rows and not self._fitted:
@@ -139,8 +140,16 @@ class ListPanel(QWidget):
         header = self.table.horizontalHeader()
         cells, titles = self.table.fontMetrics(), header.fontMetrics()
         rows = self.model.visible_rows()[:sample]
+        measured: dict[str, int] = {}  # lists repeat their values: each text measured once
+
+        def advance(text: str) -> int:
+            width = measured.get(text)
+            if width is None:
+                width = measured[text] = cells.horizontalAdvance(text)
+            return width
+
         for column, title in enumerate(self.model.column_titles()[:-1]):
-            texts = sorted(cells.horizontalAdvance(show_value(row[column])) for row in rows)
+            texts = sorted(advance(show_value(row[column])) for row in rows)
             typical = texts[int(len(texts) * 0.9)] + 12 if texts else 0
             width = min(max(titles.horizontalAdvance(title) + 24, typical), cap)
             if width > header.sectionSize(column):
