@@ -84,7 +84,8 @@ def test_fixture_is_a_small_file_at_revision_0001() -> None:
 
 def test_upgrade_keeps_every_row_and_value(old_file: Path) -> None:
     before = counts(old_file)
-    people = read(old_file, "SELECT id, last_name, first_name, birth_date, subject FROM people")
+    people = read(old_file, "SELECT id, last_name, first_name, birth_date, subject FROM people "
+                  "ORDER BY id")
     answers = read(old_file, "SELECT session_id, item_id, score FROM answers ORDER BY 1, 2")
     deficits = read(old_file, "SELECT * FROM deficits ORDER BY id")
     db = open_database(old_file)
@@ -93,7 +94,8 @@ def test_upgrade_keeps_every_row_and_value(old_file: Path) -> None:
     after = counts(old_file)
     assert {n: after[n] for n in before if n != "alembic_version"} == {
         n: c for n, c in before.items() if n != "alembic_version"}
-    assert read(old_file, "SELECT id, last_name, first_name, birth_date, subject FROM people") \
+    assert read(old_file, "SELECT id, last_name, first_name, birth_date, subject FROM people "
+                  "ORDER BY id") \
         == people
     assert ("Ёлкина", "Анна") in {(r[1], r[2]) for r in people}
     assert read(old_file, "SELECT session_id, item_id, score FROM answers ORDER BY 1, 2") == answers
@@ -244,3 +246,29 @@ def test_upgrade_adds_the_latest_session_index(old_file: Path) -> None:
         "EXPLAIN QUERY PLAN SELECT 1 FROM diagnostic_sessions AS n WHERE n.person_id = 1 "
         "AND n.kind = 'self' AND n.session_date > '2023-01-01'")))
     assert f"COVERING INDEX {index}" in plan
+
+
+def test_upgrade_adds_the_people_list_index(old_file: Path) -> None:
+    people = read(old_file, "SELECT * FROM people ORDER BY id")
+    open_database(old_file).dispose()
+    columns = [r[2] for r in read(old_file, "PRAGMA index_info('ix_people_list')")]
+    assert columns[:3] == ["sort_key", "id", "last_name"] and "is_active" in columns
+    assert [row[:len(people[0])] for row in read(old_file, "SELECT * FROM people ORDER BY id")] \
+        == people
+
+
+def test_migrated_schema_is_the_schema_of_the_models(old_file: Path, tmp_path: Path) -> None:
+    """Upgraded from 0001 or created empty, the file has exactly the tables, columns and
+    indexes the models declare (a model change without its revision fails here)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from desktop_app.model import Base
+
+    for path in (old_file, tmp_path / "новая.sqlite"):
+        db = open_database(path)
+        try:
+            with db.engine.connect() as conn:
+                assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        finally:
+            db.dispose()
