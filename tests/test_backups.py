@@ -225,7 +225,7 @@ def test_restore_dialog_lists_backups(qtbot, db) -> None:  # type: ignore[no-unt
 
 def test_window_opens_busy_database_read_only(qtbot, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.store.lock import lock_path
-    from desktop_app.ui.backup_dialog import open_interactive
+    from desktop_app.ui.opening import open_interactive
 
     path = tmp_path / "занята.sqlite"
     open_database(path).dispose()
@@ -242,7 +242,7 @@ def test_window_opens_busy_database_read_only(qtbot, tmp_path: Path, answers) ->
 
 
 def test_window_offers_the_latest_backup_of_a_damaged_file(qtbot, db, answers) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.backup_dialog import open_interactive
+    from desktop_app.ui.opening import open_interactive
 
     _add_orgs(db, [f"ОО {i}" for i in range(300)])
     good = backup_now(db, "daily")
@@ -259,7 +259,7 @@ def test_window_offers_the_latest_backup_of_a_damaged_file(qtbot, db, answers) -
 
 
 def test_window_makes_the_daily_backup_once(qtbot, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.backup_dialog import open_interactive
+    from desktop_app.ui.opening import open_interactive
 
     path = tmp_path / "каждый-день.sqlite"
     open_database(path).dispose()

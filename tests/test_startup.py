@@ -131,8 +131,8 @@ def test_damaged_file_found_in_background_is_never_written(db, gate) -> None:  #
 
 
 def _window(qtbot, target: Path):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.backup_dialog import open_interactive
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.opening import open_interactive
 
     db = open_interactive(None, target, check_in_background=True)
     assert db is not None

@@ -6,11 +6,13 @@ import argparse
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop_app import APP_NAME, paths
 
-# Set to 1 by benchmarks/bench_startup.py: quit as soon as the window has painted.
+# Set to 1 by benchmarks/bench_startup.py: print when the window has painted and when it is
+# ready for every action, then quit.
 BENCH_EXIT_AFTER_SHOW = "METODAKTIV_BENCH_EXIT_AFTER_SHOW"
 NOT_OPENED = "Ошибка: база данных не открыта."
 
@@ -31,20 +33,19 @@ def run_gui(args: argparse.Namespace) -> int:
     # made and nothing cyclic worth collecting (about a tenth of the start on the region file)
     gc.disable()
     bench_phase("python-and-cli")
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.backup_dialog import open_interactive
     from desktop_app.ui.main_window import MainWindow, install_translations
+    from desktop_app.ui.opening import open_interactive
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     install_translations(app)
     bench_phase("qt-and-ui-modules")
     target = str(demo_database()) if args.demo else (args.db or str(paths.default_db_path()))
-    # the file's quick_check runs in a worker thread while the window is built
+    # the file's quick_check runs in a worker thread once the window has painted
     db = open_interactive(None, target, read_only=getattr(args, "read_only", False),
-                          check_in_background=True)
+                          check_in_background=True, start_check=False)
     if db is None:
         gc.enable()
         print(NOT_OPENED, file=sys.stderr)
@@ -54,13 +55,12 @@ def run_gui(args: argparse.Namespace) -> int:
     bench_phase("window-built")
     install_error_hook(window)
     start_heartbeat(window)
+    benchmark = os.environ.get(BENCH_EXIT_AFTER_SHOW) == "1"
+    if benchmark and db.check is not None:
+        db.check.when_done(lambda _sound: bench_phase("quick-check-done"))
+    after_first_paint(window, lambda: after_paint(window, benchmark))
     window.show()
-    QTimer.singleShot(0, collect_again)
     window.follow_check()
-    if os.environ.get(BENCH_EXIT_AFTER_SHOW) == "1":
-        if db.check is not None:
-            db.check.when_done(lambda _sound: bench_phase("quick-check-done"))
-        quit_after_first_paint(window)
     code = int(app.exec())
     if window.refused_damaged:  # the file failed its check and was not restored
         print(NOT_OPENED, file=sys.stderr)
@@ -68,11 +68,30 @@ def run_gui(args: argparse.Namespace) -> int:
     return code
 
 
-def collect_again() -> None:
-    """Once the window is up: what was built at start-up is set aside from the cyclic
-    collector's scans (gc.freeze) and the collector runs again."""
+def after_paint(window, benchmark: bool) -> None:  # type: ignore[no-untyped-def]
+    """The window is on screen: the file's quick_check starts, the rest of the program loads."""
+    from PySide6.QtCore import QTimer
+
+    if window.db.check is not None:
+        window.db.check.start()
+    QTimer.singleShot(0, lambda: warm_up(window, benchmark))
+
+
+def warm_up(window, benchmark: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Once the window has painted: load what its actions need (SQLAlchemy, the models and the
+    registry's services, about a third of a second) so the first click does not wait for them;
+    then set what was built at start-up aside from the cyclic collector's scans (gc.freeze) and
+    let the collector run again."""
+    import desktop_app.services.registry  # noqa: F401 - the models and the services
+
+    _ = window.db.sessions  # the engine and the session factory
     gc.freeze()
     gc.enable()
+    bench_phase("ready")
+    if benchmark:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.quit()
 
 
 def bench_phase(name: str) -> None:
@@ -83,24 +102,21 @@ def bench_phase(name: str) -> None:
         print(f"phase {name} {time.time():.6f}", flush=True)
 
 
-def quit_after_first_paint(window) -> None:  # type: ignore[no-untyped-def]
-    """For benchmarks/bench_startup.py: print the wall-clock time of the window's first paint
-    and leave the event loop."""
-    import time
-
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
+def after_first_paint(window, then: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+    """Call `then` once the window has painted for the first time (for the benchmark, the
+    wall-clock time of that paint is printed first)."""
+    from PySide6.QtCore import QEvent, QObject
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
             if event.type() == QEvent.Type.Paint:
-                print(f"first-paint {time.time():.6f}", flush=True)
                 watched.removeEventFilter(self)
-                QTimer.singleShot(0, QApplication.quit)
+                bench_phase("first-paint")
+                then()
             return False
 
-    window.bench_first_paint = FirstPaint(window)  # kept alive with the window
-    window.installEventFilter(window.bench_first_paint)
+    window.first_paint_filter = FirstPaint(window)  # kept alive with the window
+    window.installEventFilter(window.first_paint_filter)
 
 
 def show_unexpected_error(parent, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]

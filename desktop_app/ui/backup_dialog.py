@@ -1,8 +1,7 @@
-"""Opening a database safely (lock, damage, network share), backups and restore in the window."""
+"""Backups and restore in the window (opening a database safely is in opening.py)."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -22,95 +21,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, paths
 from desktop_app.store.backup import BackupError
-from desktop_app.store.backups import BackupInfo, backup_now, daily_backup, list_backups, restore
-from desktop_app.store.database import (
-    Database,
-    DatabaseDamaged,
-    DatabaseRefused,
-    open_database,
-)
+from desktop_app.store.backups import BackupInfo, backup_now, list_backups, restore
+from desktop_app.store.database import Database, DatabaseRefused
 from desktop_app.store.engine import sqlite_path, url_for
-from desktop_app.store.lock import DatabaseBusy, network_warning
+from desktop_app.ui.opening import ask
 
-log = logging.getLogger(__name__)
 BACKUP_FILTER = "Резервная копия Методактива (*.sqlite *.db);;Все файлы (*)"
-YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-
-
-def _ask(parent: QWidget | None, text: str) -> bool:
-    return QMessageBox.question(parent, APP_NAME, text, YES | NO, NO) == YES
-
-
-def open_interactive(parent: QWidget | None, target: str | Path,
-                     read_only: bool = False, check_in_background: bool = False) -> Database | None:
-    """Open a database for the window: locked for writing; a copy open elsewhere may be opened
-    read-only; a damaged one may be restored from its latest good backup. None when refused.
-
-    With check_in_background=True (the window's start) the file's quick_check may still be
-    running in a worker thread (db.check): the caller finishes with after_background_check()."""
-    try:
-        db = open_database(target, create=True, read_only=read_only, lock=not read_only,
-                           check_in_background=check_in_background)
-    except DatabaseBusy as busy:
-        if not _ask(parent, f"{busy}\n\nОткрыть базу только для чтения?"):
-            return None
-        return open_interactive(parent, target, read_only=True,
-                                check_in_background=check_in_background)
-    except DatabaseDamaged as damaged:
-        return _offer_restore(parent, damaged, read_only)
-    except DatabaseRefused as exc:
-        QMessageBox.critical(parent, APP_NAME, str(exc))
-        return None
-    if db.check is None:
-        _after_open(parent, db)
-    return db
-
-
-def after_background_check(parent: QWidget | None, db: Database, sound: bool) -> Database | None:
-    """The end of open_interactive once the background quick_check is over: the network
-    warning and the daily backup when the file passed; when it failed, the file is closed
-    without a write and its latest good backup offered. The database to go on with, or None."""
-    if sound:
-        _after_open(parent, db)
-        return db
-    db.dispose()
-    assert db.path is not None
-    from desktop_app.store.backups import latest_good_backup
-
-    return _offer_restore(parent, DatabaseDamaged(db.path, latest_good_backup(db.path)),
-                          db.read_only)
-
-
-def _offer_restore(parent: QWidget | None, damaged: DatabaseDamaged,
-                   read_only: bool) -> Database | None:
-    if damaged.backup is None:
-        QMessageBox.critical(parent, APP_NAME, str(damaged))
-        return None
-    if not _ask(parent, f"{damaged}\n\nВосстановить базу из этой копии? Повреждённый файл "
-                        "будет сохранён в папке резервных копий."):
-        return None
-    try:
-        restore(damaged.path, damaged.backup)
-    except (BackupError, DatabaseRefused) as exc:
-        QMessageBox.critical(parent, APP_NAME, str(exc))
-        return None
-    return open_interactive(parent, damaged.path, read_only)
-
-
-def _after_open(parent: QWidget | None, db: Database) -> None:
-    """Network-share warning and the day's automatic backup."""
-    if db.path is None:
-        return
-    warning = network_warning(db.path)
-    if warning:
-        QMessageBox.warning(parent, APP_NAME, warning)
-    try:
-        made = daily_backup(db)
-    except BackupError as exc:
-        QMessageBox.warning(parent, APP_NAME, f"Ежедневная резервная копия не сделана: {exc}")
-        return
-    if made is not None:
-        log.info("daily backup made")
 
 
 def make_backup(parent: QWidget | None, db: Database, folder: str | None = None) -> Path | None:
@@ -201,7 +117,7 @@ def restore_into_window(window, source: Path | None = None) -> bool:  # type: ig
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
             return False
         source = dialog.chosen
-        if not _ask(window, f"Заменить базу «{target.name}» копией «{source.name}»?"):
+        if not ask(window, f"Заменить базу «{target.name}» копией «{source.name}»?"):
             return False
     db.dispose()
     try:

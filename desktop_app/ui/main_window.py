@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         db = self._checked_db
         if db is not self.db:  # another database was opened meanwhile
             return
-        from desktop_app.ui.backup_dialog import after_background_check
+        from desktop_app.ui.opening import after_background_check
 
         restored = after_background_check(self, db, sound)
         if sound:
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
     # actions -------------------------------------------------------------------------
     def switch_to(self, target: str | Path) -> bool:
         """Open another database in this window; a refused file leaves the current one open."""
-        from desktop_app.ui.backup_dialog import open_interactive
+        from desktop_app.ui.opening import open_interactive
 
         new_db = open_interactive(self, target)  # lock, damage and network checks
         if new_db is None:
