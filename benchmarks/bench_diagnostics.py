@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import with_name_keys  # noqa: E402
 from desktop_app.model import (  # noqa: E402
     ActiveMember,
     Answer,
@@ -69,7 +70,6 @@ def _people(rng: random.Random, org_ids: list[int]) -> list[dict[str, Any]]:
         start = date(1985, 9, 1) + timedelta(days=rng.randrange(0, 38 * 365))
         rows.append({
             "last_name": f"Педагог{n}", "first_name": "Мария", "middle_name": "Ивановна",
-            "search_key": f"педагог{n} мария ивановна",
             "birth_date": date(1960, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365)),
             "organisation_id": rng.choice(org_ids), "subject": rng.choice(SUBJECTS),
             "category": rng.choice(CATEGORIES),
@@ -122,7 +122,7 @@ def build_region(path: Path) -> None:
                 select(InstrumentItem.id, InstrumentItem.area)
                 .where(InstrumentItem.instrument_id == inst))]
         with db.engine.begin() as conn:
-            conn.execute(insert(Person), _people(rng, org_ids))
+            conn.execute(insert(Person), with_name_keys(_people(rng, org_ids)))
         with db.sessions() as s:
             person_ids = list(s.scalars(select(Person.id).order_by(Person.id)))
         with db.engine.begin() as conn:

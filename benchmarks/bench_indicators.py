@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.common import with_name_keys  # noqa: E402
 from desktop_app.model import (  # noqa: E402
     MentorshipForm,
     Organisation,
@@ -63,13 +64,12 @@ def fill(db: Database, orgs: int = 600, per_org: int = 60, pairs: int = 8000,
             start = _day(rng, date(1985, 1, 1), date(2024, 9, 1))
             people.append({
                 "last_name": f"Фамилия{n}", "first_name": "Имя", "middle_name": "Отчество",
-                "search_key": f"фамилия{n} имя отчество",
                 "birth_date": _day(rng, date(1960, 1, 1), date(2002, 12, 31)),
                 "ped_experience_start": start, "organisation_id": org_ids[n % len(org_ids)],
                 "is_active": n % 25 != 0,
                 "left_on": date(2024, 8, 31) if n % 50 == 0 else None,
             })
-        s.execute(insert(Person), people)
+        s.execute(insert(Person), with_name_keys(people))
         person_ids = list(s.scalars(select(Person.id)))
         form_id = s.scalar(select(func.min(MentorshipForm.id)))
         statuses = ["active", "completed", "ended_early", "planned"]

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from benchmarks.common import with_name_keys  # noqa: E402
 from desktop_app.model import (  # noqa: E402
     MentorshipForm,
     Organisation,
@@ -61,7 +62,7 @@ def _people(rng: random.Random, org_ids: list[int]) -> list[dict[str, Any]]:
         start = born + timedelta(days=rng.randrange(21 * 365, 24 * 365))
         rows.append({
             "last_name": f"Педагогова{n}", "first_name": rng.choice(["Анна", "Ольга", "Ирина"]),
-            "middle_name": "Сергеевна", "search_key": f"педагогова{n}", "birth_date": born,
+            "middle_name": "Сергеевна", "birth_date": born,
             "organisation_id": rng.choice(org_ids),
             "ped_experience_start": min(start, TODAY), "position": "учитель",
         })
@@ -95,7 +96,7 @@ def build_region(path: Path) -> None:
             org_ids = list(s.scalars(select(Organisation.id)))
             form_ids = list(s.scalars(select(MentorshipForm.id)))
         with db.engine.begin() as conn:
-            conn.execute(insert(Person), _people(rng, org_ids))
+            conn.execute(insert(Person), with_name_keys(_people(rng, org_ids)))
         with db.sessions() as s:
             person_ids = list(s.scalars(select(Person.id)))
         pair_rows = _pairs(rng, person_ids, form_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
@@ -51,3 +52,14 @@ def region_db_path(seed: int = 1, rebuild: bool = False) -> Path:
 
 if __name__ == "__main__":
     print(region_db_path(rebuild="--rebuild" in sys.argv[1:]))
+
+
+def with_name_keys(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """People rows for a Core insert with the two keys the program keeps from the names
+    (people.search_key and people.sort_key), as its own write paths set them."""
+    from desktop_app.textutil import person_key, person_sort_key
+
+    for row in people:
+        names = (row["last_name"], row["first_name"], row.get("middle_name", ""))
+        row["search_key"], row["sort_key"] = person_key(*names), person_sort_key(*names)
+    return people
