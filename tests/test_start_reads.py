@@ -10,14 +10,20 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from desktop_app.model import Person
 from desktop_app.services import people_list, registry
 from desktop_app.services.validation import OrganisationInput, PersonInput
+from desktop_app.store.backups import backup_now, list_backups
 from desktop_app.store.database import open_database
 from desktop_app.textutil import ru_sort_key
+from desktop_app.ui.app import build_window
+from desktop_app.ui.opening import open_interactive
 from desktop_app.ui.tab_registry import RegistryTab
+from tests.test_startup import damage_tail
 
 # same names twice (told apart by id), ё and е, a surname that is a prefix of another
 NAMES = [("Иванова", "Анна"), ("Иванов", "Яков"), ("Ёлкин", "Иван"), ("Елкин", "Иван"),
@@ -145,3 +151,57 @@ def test_window_lists_people_before_sqlalchemy_is_loaded(db) -> None:  # type: i
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     ).stdout
     assert out.split("\n")[0] == f"{len(NAMES)} Ежов Олег [] False"
+
+
+def _damage_the_people_list(path: Path) -> None:
+    """The people list's index rebuilt at the end of the file, then garbage over its last
+    pages: the revision and the organisations still read, the people list does not."""
+    con = sqlite3.connect(path)
+    (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_people_list'").fetchone()
+    con.execute("DROP INDEX ix_people_list")
+    con.execute("VACUUM")
+    con.execute(sql)
+    con.commit()
+    con.close()
+    damage_tail(path, pages=4)
+
+
+def _many(db, count: int = 3000) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as s:
+        oid = registry.add_organisation(s, OrganisationInput(short_name="МБОУ СОШ № 2"))
+    rows = [{"last_name": f"Педагог{n}", "first_name": "Анна", "middle_name": "",
+             "birth_date": date(1970, 1, 1 + n % 28), "organisation_id": oid} for n in range(count)]
+    with db.sessions.begin() as s:
+        s.add_all(Person(**row) for row in rows)
+
+
+def test_window_offers_the_backup_when_the_first_list_cannot_be_read(qtbot, db, answers) -> None:  # type: ignore[no-untyped-def]
+    _many(db)
+    good = backup_now(db, "daily")
+    path = db.path
+    db.dispose()
+    _damage_the_people_list(path)
+    before = path.read_bytes()
+    opened = open_interactive(None, path, check_in_background=True, start_check=False)
+    assert opened is not None
+    window = build_window(opened)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert str(good) in answers[0] and "повреждена" in answers[0]
+    assert window.registry_tab.people.model.total_count() == 3000
+    assert window.db is not opened and window.db.check is None
+    damaged = [b for b in list_backups(path) if b.reason == "damaged"]
+    assert len(damaged) == 1 and damaged[0].path.read_bytes() == before  # kept, unwritten
+
+
+def test_window_is_not_built_when_the_damaged_file_has_no_backup(db, answers) -> None:  # type: ignore[no-untyped-def]
+    _many(db)
+    path = db.path
+    db.dispose()
+    _damage_the_people_list(path)
+    before = path.read_bytes()
+    opened = open_interactive(None, path, check_in_background=True, start_check=False)
+    assert opened is not None
+    assert build_window(opened) is None
+    assert "Исправных резервных копий этой базы не найдено" in answers[0]
+    assert path.read_bytes() == before

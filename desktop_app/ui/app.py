@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,7 @@ def run_gui(args: argparse.Namespace) -> int:
     bench_phase("python-and-cli")
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.main_window import MainWindow, install_translations
+    from desktop_app.ui.main_window import install_translations
     from desktop_app.ui.opening import open_interactive
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -51,7 +52,12 @@ def run_gui(args: argparse.Namespace) -> int:
         print(NOT_OPENED, file=sys.stderr)
         return 1
     bench_phase("database-opened")
-    window = MainWindow(db)
+    window = build_window(db)
+    if window is None:
+        gc.enable()
+        print(NOT_OPENED, file=sys.stderr)
+        return 1
+    db = window.db
     bench_phase("window-built")
     install_error_hook(window)
     start_heartbeat(window)
@@ -66,6 +72,24 @@ def run_gui(args: argparse.Namespace) -> int:
         print(NOT_OPENED, file=sys.stderr)
         return 1
     return code
+
+
+def build_window(db):  # type: ignore[no-untyped-def]
+    """The main window on a database just opened. Its quick_check has not run yet: when the
+    first lists cannot be read because the file is damaged, the check is run at once and, as
+    for a damage found later, the file is closed unwritten and its latest good backup offered
+    (the window is built on the restored file). None when nothing could be opened."""
+    from desktop_app.ui.main_window import MainWindow
+
+    try:
+        return MainWindow(db)
+    except sqlite3.DatabaseError:
+        if db.check is None or db.check.wait():
+            raise  # not damage the check can see (a disk error): the unexpected-error path
+    from desktop_app.ui.opening import after_background_check
+
+    restored = after_background_check(None, db, False)
+    return None if restored is None else MainWindow(restored)
 
 
 def after_paint(window, benchmark: bool) -> None:  # type: ignore[no-untyped-def]
