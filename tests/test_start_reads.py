@@ -205,3 +205,26 @@ def test_window_is_not_built_when_the_damaged_file_has_no_backup(db, answers) ->
     assert build_window(opened) is None
     assert "Исправных резервных копий этой базы не найдено" in answers[0]
     assert path.read_bytes() == before
+
+
+def _start(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`python -m desktop_app --db path` offscreen until its window is ready, then quitting."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "METODAKTIV_BENCH_EXIT_AFTER_SHOW": "1"}
+    return subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(path), *options],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          env=env)
+
+
+def test_the_program_starts_paints_and_gets_ready(db) -> None:  # type: ignore[no-untyped-def]
+    _fill(db)
+    path = db.path
+    db.dispose()
+    for options in ((), ("--read-only",)):
+        done = _start(path, *options)
+        assert done.returncode == 0, done.stderr
+        phases = [line.split()[1] for line in done.stdout.splitlines()
+                  if line.startswith("phase ")]
+        assert [p for p in phases if p != "quick-check-done"] == [
+            "python-and-cli", "qt-and-ui-modules", "database-opened", "window-built",
+            "first-paint", "ready"]
+

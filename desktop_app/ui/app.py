@@ -101,21 +101,44 @@ def after_paint(window, benchmark: bool) -> None:  # type: ignore[no-untyped-def
     QTimer.singleShot(0, lambda: warm_up(window, benchmark))
 
 
-def warm_up(window, benchmark: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Once the window has painted: load what its actions need (SQLAlchemy, the models and the
-    registry's services, about a third of a second) so the first click does not wait for them;
-    then set what was built at start-up aside from the cyclic collector's scans (gc.freeze) and
-    let the collector run again."""
-    import desktop_app.services.registry  # noqa: F401 - the models and the services
+def _load_sqlalchemy() -> None:
+    import sqlalchemy.orm  # noqa: F401
+
+
+def _load_models() -> None:
+    from desktop_app.model import load_all
+
+    load_all()
+
+
+def _load_services(window) -> None:  # type: ignore[no-untyped-def]
+    import desktop_app.services.registry  # noqa: F401
 
     _ = window.db.sessions  # the engine and the session factory
-    gc.freeze()
-    gc.enable()
-    bench_phase("ready")
-    if benchmark:
-        from PySide6.QtWidgets import QApplication
 
-        QApplication.quit()
+
+def warm_up(window, benchmark: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Once the window has painted: load what its actions need (SQLAlchemy, the models and the
+    registry's services, about a third of a second) in three steps, each in its own turn of
+    the event loop so typing and clicks are answered in between; then set what was built at
+    start-up aside from the cyclic collector's scans (gc.freeze) and let the collector run."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    steps = [_load_sqlalchemy, _load_models, lambda: _load_services(window)]
+
+    def step() -> None:
+        steps.pop(0)()
+        if steps:
+            QTimer.singleShot(0, step)
+            return
+        gc.freeze()
+        gc.enable()
+        bench_phase("ready")
+        if benchmark:
+            QApplication.quit()
+
+    step()
 
 
 def bench_phase(name: str) -> None:
