@@ -42,13 +42,42 @@ def _check_database(tmp: Path) -> str:
             presets = session.scalar(select(func.count()).select_from(GroundPreset))
             forms = session.scalar(select(func.count()).select_from(MentorshipForm))
             items = session.scalar(select(func.count()).select_from(InstrumentItem))
+        _add_two_people(db)
     finally:
         db.dispose()
     if not (presets and forms and items):
         raise RuntimeError("справочники не загружены в новую базу")
     return (
-        f"ревизия {revision}; основания: {presets} набора, форм: {forms}, пунктов анкеты: {items}"
+        f"ревизия {revision}; основания: {presets} набора, форм: {forms}, пунктов анкеты: "
+        f"{items}; {_people_list(tmp / 'selftest.sqlite')}"
     )
+
+
+def _add_two_people(db) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.services import registry
+    from desktop_app.services.validation import PersonInput
+
+    with db.sessions.begin() as session:
+        for year, last in ((1980, "Ёлкина"), (1981, "Елкина")):
+            registry.add_person(session, PersonInput(last_name=last, first_name="Анна",
+                                                     birth_date=date(year, 1, 1)))
+
+
+def _people_list(path: Path) -> str:
+    """The window's way: the file opened without SQLAlchemy, the list read in order by SQL."""
+    from desktop_app.services.people_list import people_rows
+    from desktop_app.store.database import open_database
+
+    db = open_database(path, check_in_background=True)
+    try:
+        names = [row.fio for row in people_rows(db.fetch, date.today())]
+        if not db.check or not db.check.wait():
+            raise RuntimeError("проверка целостности новой базы не пройдена")
+    finally:
+        db.dispose()
+    if names != ["Елкина Анна", "Ёлкина Анна"]:
+        raise RuntimeError(f"список педагогов не в русском порядке: {names}")
+    return "список педагогов в русском порядке"
 
 
 def _check_pdf(tmp: Path) -> str:
