@@ -175,36 +175,37 @@ def _many(db, count: int = 3000) -> None:  # type: ignore[no-untyped-def]
         s.add_all(Person(**row) for row in rows)
 
 
-def test_window_offers_the_backup_when_the_first_list_cannot_be_read(qtbot, db, answers) -> None:  # type: ignore[no-untyped-def]
+def _open_damaged(db, backup: bool):  # type: ignore[no-untyped-def]
+    """3000 people, a good backup when asked, then the people list damaged; the file opened as
+    the window opens it (check not started). (database, backup or None, the damaged bytes)."""
     _many(db)
-    good = backup_now(db, "daily")
+    good = backup_now(db, "daily") if backup else None
     path = db.path
     db.dispose()
     _damage_the_people_list(path)
     before = path.read_bytes()
     opened = open_interactive(None, path, check_in_background=True, start_check=False)
     assert opened is not None
+    return opened, good, before
+
+
+def test_window_offers_the_backup_when_the_first_list_cannot_be_read(qtbot, db, answers) -> None:  # type: ignore[no-untyped-def]
+    opened, good, before = _open_damaged(db, backup=True)
     window = build_window(opened)
     assert window is not None
     qtbot.addWidget(window)
     assert str(good) in answers[0] and "повреждена" in answers[0]
     assert window.registry_tab.people.model.total_count() == 3000
     assert window.db is not opened and window.db.check is None
-    damaged = [b for b in list_backups(path) if b.reason == "damaged"]
+    damaged = [b for b in list_backups(opened.path) if b.reason == "damaged"]
     assert len(damaged) == 1 and damaged[0].path.read_bytes() == before  # kept, unwritten
 
 
 def test_window_is_not_built_when_the_damaged_file_has_no_backup(db, answers) -> None:  # type: ignore[no-untyped-def]
-    _many(db)
-    path = db.path
-    db.dispose()
-    _damage_the_people_list(path)
-    before = path.read_bytes()
-    opened = open_interactive(None, path, check_in_background=True, start_check=False)
-    assert opened is not None
+    opened, _good, before = _open_damaged(db, backup=False)
     assert build_window(opened) is None
     assert "Исправных резервных копий этой базы не найдено" in answers[0]
-    assert path.read_bytes() == before
+    assert opened.path.read_bytes() == before
 
 
 def _start(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
