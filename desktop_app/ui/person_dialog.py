@@ -336,6 +336,8 @@ class PersonDialog(QDialog):
         self._build_education()
         self._build_courses()
         self._build_work()
+        if person_id is not None:
+            self._build_jobs()
         self._build_experience()
         self._build_contacts()
         buttons = dialog_buttons(self, "Save")
@@ -458,6 +460,25 @@ class PersonDialog(QDialog):
         self.ped_experience_start.dateChanged.connect(self._show_experience)
         self.subject = self._field(form, page, "subject", QLineEdit())
 
+    def _build_jobs(self) -> None:
+        """«Места работы»: the person's jobs corrected by hand, each saved at once."""
+        from desktop_app.ui.job_history_page import JobsPage  # it builds on this module
+
+        assert self.person_id is not None
+        self.jobs = JobsPage(self.db, self.person_id, self._today)
+        self.jobs.changed.connect(self._jobs_changed)
+        self.tabs.addTab(self.jobs, "Места работы")
+
+    def _jobs_changed(self) -> None:
+        """A job was saved: a corrected current position shows here and in the list behind."""
+        assert self.person_id is not None
+        with self.db.sessions() as session:
+            position = registry.get_person_input(session, self.person_id).position
+        if position != self._saved_position:
+            self.position.setCurrentText(position)
+            self._saved_position = position
+        self.saved.emit(self.person_id)
+
     def _build_experience(self) -> None:
         form, page = self._page("Опыт и достижения")
         self.methodical_experience = self._field(form, page, "methodical_experience",
@@ -492,6 +513,7 @@ class PersonDialog(QDialog):
                 self.organisation.addItem(name, oid)
         self.position.addItems(positions)
         self.position.setCurrentText("")
+        self._saved_position = data.position if data is not None else ""
         if data is not None:
             self.set_values(data)
 
