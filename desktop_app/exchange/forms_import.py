@@ -26,6 +26,7 @@ from desktop_app.model import (
     Person,
 )
 from desktop_app.services import diagnostics, validation
+from desktop_app.services.changelog import BulkLog
 from desktop_app.textutil import fio, fmt_date, fold, person_key, person_sort_key, short_fio
 
 PERSON_COLUMNS = [c.key for c in Person.__table__.columns
@@ -150,7 +151,7 @@ class OrganisationImport(FormImport):
                 continue
             new = {k: getattr(data, k) if k in values else merged[k] for k in ORG_COLUMNS}
             self._plan(number, oid, base, new, inserts, updates)
-        _write(self.session, Organisation, inserts, updates)
+        _write(self.session, Organisation, inserts, updates, existing)
 
     def _plan(self, number: int, oid: int | None, base: dict[str, Any], new: dict[str, Any],
               inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
@@ -182,7 +183,7 @@ class PeopleImport(FormImport):
         for key, number, values in kept:
             self._row(key, number, dict(values), orgs, people, existing, defaults,
                       inserts, updates)
-        _write(self.session, Person, inserts, updates)
+        _write(self.session, Person, inserts, updates, existing)
 
     def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
@@ -450,9 +451,15 @@ def _build(cls: Any, merged: dict[str, Any]) -> Any:
 
 
 def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
-           updates: list[dict[str, Any]]) -> None:
+           updates: list[dict[str, Any]], before: dict[int, dict[str, Any]]) -> None:
+    """Insert and update the rows set-based, each logged in change_log (old → new values)."""
+    log = BulkLog(session)
+    table = model.__table__
     if inserts:
-        session.execute(insert(model), inserts)
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        log.inserted(table, inserts, list(session.execute(stmt, inserts).scalars()))
     if updates:
         session.execute(update(model), updates)
+        log.updated(table, ((before[row["id"]], row) for row in updates))
+    log.write()
     session.flush()

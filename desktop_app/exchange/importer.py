@@ -28,6 +28,7 @@ from desktop_app.exchange.reader import (
 from desktop_app.exchange.result import ImportResult, SheetOutcome
 from desktop_app.exchange.safe import ExchangeError, merged_ranges, open_workbook
 from desktop_app.model import Instrument, InstrumentItem
+from desktop_app.services import changelog
 from desktop_app.store.backups import backup_now
 from desktop_app.store.database import Database
 
@@ -98,8 +99,9 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
         with db.sessions() as session, session.begin():
             if exchange.is_exchange_workbook(workbook):
                 exchange.import_exchange(session, workbook, result, merge=merge,
-                                         progress=progress)
+                                         progress=progress, file_name=Path(path).name)
             else:
+                changelog.set_source(session, changelog.file_source(changelog.IMPORT_SOURCE, path))
                 _import_forms(session, workbook, Path(path), result, today, progress)
             _finish(db, session, result)
     finally:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop_app.exchange.forms_import import org_key
 from desktop_app.exchange.result import ADDED, CHANGED, MATCHED, SKIPPED, SheetOutcome
 from desktop_app.exchange.schema import DERIVED_COLUMNS, column_title
+from desktop_app.services.changelog import BulkLog
 from desktop_app.textutil import fio, fmt_date, fold, person_key
 
 Parsed = dict[str, list[tuple[int, dict[str, Any]]]]
@@ -111,6 +112,10 @@ class Merger:
         self.inactive: set[int] = set()
         self.scored: set[int] = set()  # sessions with answers added: their area means are stale
         self.stamps: dict[Any, Any] = {}  # updated_at of the base's records (pairs)
+        self.log = BulkLog(session)
+        # Rows inserted, logged at the end (once their deferred references are filled in).
+        self.inserted: list[tuple[Table, list[dict[str, Any]], list[Any] | None]] = []
+        self.waiting: dict[tuple[str, Any], dict[str, Any]] = {}  # rows with deferred references
 
     # driver -------------------------------------------------------------------------------
     def run(self) -> None:
@@ -123,8 +128,13 @@ class Merger:
                 self._merge_table(table)
             self.done.add(table.name)
         for table, row_id, column, target, book_value in self.deferred:
+            value = self.ids[target][book_value]
             self.session.execute(update(table).where(table.c.id == row_id).values(
-                {column: self.ids[target][book_value]}))
+                {column: value}))
+            self.waiting[(table.name, row_id)][column] = value
+        for table, rows, ids in self.inserted:
+            self.log.inserted(table, rows, ids)
+        self.log.write()
 
     def _act(self, table: Table, number: int, action: str, what: str) -> None:
         self.outcomes[table.name].act(number, action, what)
@@ -261,24 +271,38 @@ class Merger:
         if _single_id(table):
             stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             new_ids = list(self.session.execute(stmt, new).scalars())
-            for (number, book_id, later), new_id in zip(sources, new_ids, strict=True):
+            for (number, book_id, later), new_id, row in zip(sources, new_ids, new, strict=True):
                 self.ids[table.name][book_id] = new_id
                 self.fresh[table.name].add(new_id)
-                self.deferred.extend((table, new_id, c, t, v) for c, t, v in later)
+                self._defer(table, new_id, row, later)
                 self._act(table, number, ADDED, "новая запись")
+            self.inserted.append((table, new, new_ids))
         else:
             self.session.execute(insert(table), new)
+            self.inserted.append((table, new, None))
             if table.name == "answers":
                 self.scored.update(row["session_id"] for row in new)
             for number, _book_id, _later in sources:
                 self._act(table, number, ADDED, "новая запись")
+
+    def _defer(self, table: Table, new_id: Any, row: dict[str, Any], later: list[Any]) -> None:
+        """References of a new row to records merged later: filled in at the end of the run."""
+        if later:
+            self.deferred.extend((table, new_id, c, t, v) for c, t, v in later)
+            self.waiting[(table.name, new_id)] = row
+
+    def _update(self, table: Table, found: Any, row: dict[str, Any]) -> None:
+        """Overwrite a record of the base with the book's row, logged old → new."""
+        before = self.session.execute(select(table).where(table.c.id == found)).mappings().one()
+        self.session.execute(update(table).where(table.c.id == found).values(row))
+        self.log.updated(table, [(before, row)])
 
     def _matched(self, table: Table, number: int, row: dict[str, Any], found: Any) -> None:
         if table.name != "people":
             stamp = self.stamps.get(found) if "updated_at" in table.c else None
             if stamp is not None and row.get("updated_at") is not None and \
                     row["updated_at"] > stamp:
-                self.session.execute(update(table).where(table.c.id == found).values(row))
+                self._update(table, found, row)
                 self._act(table, number, CHANGED, "в книге изменена позже, чем в базе: взята "
                           "из книги")
             else:
@@ -287,7 +311,7 @@ class Merger:
         who = f"{fio(row['last_name'], row['first_name'], row['middle_name'])}, " \
               f"{fmt_date(row['birth_date'])} г. р."
         if found in self.inactive and row.get("is_active"):
-            self.session.execute(update(table).where(table.c.id == found).values(row))
+            self._update(table, found, row)
             self.inactive.discard(found)
             self._act(table, number, CHANGED, f"{who}: выбыл(а) из ОО базы и работает в ОО "
                       "книги — карточка взята из книги")
@@ -315,7 +339,8 @@ class Merger:
             new_id = self.session.execute(insert(table).returning(table.c.id), row).scalar_one()
             self.ids[table.name][values["id"]] = new_id
             self.fresh[table.name].add(new_id)
-            self.deferred.extend((table, new_id, c, t, v) for c, t, v in later)
+            self._defer(table, new_id, row, later)
+            self.inserted.append((table, [row], [new_id]))
             by_short[org_key(row["short_name"])] = (new_id, row["full_name"])
             if row["full_name"]:
                 by_full[org_key(row["full_name"])] = new_id

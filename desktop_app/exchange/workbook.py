@@ -43,6 +43,7 @@ from desktop_app.exchange.schema import (
     sheet_title,
 )
 from desktop_app.model import Base
+from desktop_app.services import changelog
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
 from desktop_app.textutil import fold, person_key, person_sort_key
@@ -199,14 +200,15 @@ def is_exchange_workbook(wb: Any) -> bool:
 
 
 def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool = False,
-                    progress: Progress | None = None) -> None:
+                    progress: Progress | None = None, file_name: str = "") -> None:
     """Load an exchange workbook: a copy into a new database, else merged into its data.
 
     A new database (no ОО, no people) becomes an exact copy of the book (its presets replaced by
     the book's) unless merge; otherwise the book is merged (exchange/merge.py): records matched
     by their natural keys, the rest added with new ids, this database's settings kept. A table
     is read across its continuation sheets as one. progress(done, total, label) hears the rows
-    read (the total from «Сведения»).
+    read (the total from «Сведения»). The rows written are logged in change_log with the source
+    «Обмен: file_name» (a copy) or «Объединение: file_name» (a merge).
     """
     info = SheetOutcome(INFO_SHEET, "exchange", "книга обмена")
     result.sheets.append(info)
@@ -236,8 +238,10 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
         return
     ticker.say("запись в базу")
     if _is_new(session) and not merge:
+        changelog.set_source(session, changelog.file_source(changelog.EXCHANGE_SOURCE, file_name))
         _insert_all(session, parsed, outcomes, info)
     else:
+        changelog.set_source(session, changelog.file_source(changelog.MERGE_SOURCE, file_name))
         _merge(session, parsed, outcomes, info)
 
 
@@ -504,13 +508,19 @@ def _check_column(table: Table, column: Any, known: set[Any],
 def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
                 outcomes: dict[str, SheetOutcome], info: SheetOutcome) -> None:
     session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    log = changelog.BulkLog(session)
     for table in reversed(exchange_tables()):
+        if changelog.logged(table):
+            log.deleted(table, session.execute(select(table)).mappings())
         session.execute(table.delete())
+    log.write()
     try:
         for table in exchange_tables():
             rows = parsed.get(table.name, [])
             if rows:
                 session.execute(insert(table), [v for _, v in rows])
+                log.inserted(table, (v for _, v in rows))
+                log.write()
             outcome = outcomes[table.name]
             for number, _values in rows:
                 outcome.act(number, ADDED, "")

@@ -70,3 +70,6 @@ class ChangeLog(Base):
     action: Mapped[str] = mapped_column(String(16))
     old_values: Mapped[str] = mapped_column(Text, default="")
     new_values: Mapped[str] = mapped_column(Text, default="")
+    # Where a change came from: «Импорт из Excel: файл.xlsx», «Обмен: …», «Объединение: …»;
+    # empty for a change made in the window.
+    source: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -1,14 +1,17 @@
-"""The change log: every ORM insert, update and delete in a service session, and its history."""
+"""The change log: every ORM insert, update and delete in a service session, the rows the bulk
+writers (imports, merges) insert, update and delete, with where they came from, and the history."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, func, insert, inspect, or_, select
+from sqlalchemy import ColumnElement, Table, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 
 from desktop_app.model import (
@@ -31,6 +34,12 @@ from desktop_app.textutil import fmt_date, short_fio
 
 PENDING_KEY = "changelog_pending"
 ENABLED_KEY = "changelog"
+SOURCE_KEY = "changelog_source"
+# Where the entries of a bulk writer come from: «Импорт из Excel: Форма_СОШ1.xlsx».
+IMPORT_SOURCE = "Импорт из Excel"
+EXCHANGE_SOURCE = "Обмен"
+MERGE_SOURCE = "Объединение"
+BULK_CHUNK = 5000  # log entries written per executemany
 ACTIONS = {"insert": "Добавление", "update": "Изменение", "delete": "Удаление"}
 
 TABLE_LABELS = {
@@ -113,6 +122,7 @@ class HistoryEntry:
     action: str
     action_label: str
     changes: tuple[FieldChange, ...]
+    source: str = ""
 
     @property
     def summary(self) -> str:
@@ -186,6 +196,7 @@ def _queue(connection: Any, target: Any, entry: dict[str, Any]) -> None:
     session = Session.object_session(target)
     if session is None or not session.info.get(ENABLED_KEY):
         return
+    entry["source"] = session.info.get(SOURCE_KEY, "")
     session.info.setdefault(PENDING_KEY, []).append(entry)
 
 
@@ -257,6 +268,114 @@ def attach(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     event.listen(factory, "after_flush", _write_pending)
     event.listen(factory, "after_rollback", _forget_pending)
     return factory
+
+
+# bulk writers ------------------------------------------------------------------------------
+def file_source(kind: str, path: str | PurePath) -> str:
+    """«Импорт из Excel: Форма_СОШ1.xlsx» — the kind of bulk change and the file name only."""
+    name = PurePath(path).name
+    return f"{kind}: {name}" if name else kind
+
+
+def set_source(session: Session, source: str) -> None:
+    """Every entry this session writes from now on (ORM or bulk) names this source."""
+    session.info[SOURCE_KEY] = source
+
+
+def logged(table: Table | str) -> bool:
+    """Whether the bulk writers log the rows of this table (the tables the journal knows)."""
+    return (table if isinstance(table, str) else table.name) in TABLE_LABELS
+
+
+def _row_id(table: Table, row: Mapping[str, Any]) -> int:
+    """The integer key of a row (the first integer primary-key column), as _record_id."""
+    for column in table.primary_key.columns:
+        value = row.get(column.name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return 0
+
+
+def _row_keys(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Primary-key columns of a table without a plain «id», as _key_values."""
+    keys = [c.name for c in table.primary_key.columns]
+    if keys == ["id"]:
+        return {}
+    return {key: _jsonable(row.get(key)) for key in keys}
+
+
+def _row_values(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The filled columns of a row, as _all_values."""
+    return {c.name: _jsonable(row[c.name]) for c in table.columns
+            if c.name in row and row[c.name] not in (None, "") and c.name != "id"
+            and c.name not in HIDDEN_COLUMNS}
+
+
+class BulkLog:
+    """The entries of one bulk write, in the ORM path's format, written set-based."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.enabled = bool(session.info.get(ENABLED_KEY))
+        self.source = str(session.info.get(SOURCE_KEY, ""))
+        self.at = datetime.now().replace(microsecond=0)
+        self.entries: list[dict[str, Any]] = []
+
+    def _add(self, table: Table, record_id: int, action: str, old: dict[str, Any],
+             new: dict[str, Any]) -> None:
+        self.entries.append({
+            "changed_at": self.at, "table_name": table.name, "record_id": record_id,
+            "action": action,
+            "old_values": json.dumps(old, ensure_ascii=False) if old else "",
+            "new_values": json.dumps(new, ensure_ascii=False) if new else "",
+            "source": self.source,
+        })
+
+    def inserted(self, table: Table, rows: Iterable[Mapping[str, Any]],
+                 ids: Sequence[int] | None = None) -> None:
+        """Rows just inserted; ids: their new ids when the rows do not hold them."""
+        if not self.enabled or not logged(table):
+            return
+        for n, row in enumerate(rows):
+            values = {**_row_keys(table, row), **_row_values(table, row)}
+            record_id = ids[n] if ids is not None else _row_id(table, row)
+            self._add(table, record_id, "insert", {}, values)
+
+    def updated(self, table: Table, pairs: Iterable[tuple[Mapping[str, Any],
+                                                          Mapping[str, Any]]]) -> None:
+        """(row before, values written) of rows just updated: only changed columns logged."""
+        if not self.enabled or not logged(table):
+            return
+        for before, after in pairs:
+            old: dict[str, Any] = {}
+            new: dict[str, Any] = {}
+            for column in table.columns:
+                name = column.name
+                if name in HIDDEN_COLUMNS or name not in after or name == "id":
+                    continue
+                was, now = _jsonable(before.get(name)), _jsonable(after[name])
+                if was != now:
+                    old[name], new[name] = was, now
+            if old or new:
+                keys = _row_keys(table, before)
+                self._add(table, _row_id(table, before), "update", {**keys, **old},
+                          {**keys, **new})
+
+    def deleted(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Rows about to be deleted, as they are now."""
+        if not self.enabled or not logged(table):
+            return
+        for row in rows:
+            values = {**_row_keys(table, row), **_row_values(table, row)}
+            self._add(table, _row_id(table, row), "delete", values, {})
+
+    def write(self) -> int:
+        """Write the entries gathered (in the session's transaction); returns how many."""
+        entries, self.entries = self.entries, []
+        table = ChangeLog.__table__
+        for start in range(0, len(entries), BULK_CHUNK):
+            self.session.execute(insert(table), entries[start:start + BULK_CHUNK])
+        return len(entries)
 
 
 # reading -----------------------------------------------------------------------------------
@@ -343,7 +462,7 @@ def _to_entry(row: ChangeLog, names: Names) -> HistoryEntry:
     )
     return HistoryEntry(
         row.id, row.changed_at, row.table_name, TABLE_LABELS.get(row.table_name, row.table_name),
-        row.record_id, row.action, ACTIONS.get(row.action, row.action), changes,
+        row.record_id, row.action, ACTIONS.get(row.action, row.action), changes, row.source or "",
     )
 
 
@@ -359,14 +478,16 @@ def history(session: Session, table: str, record_id: int) -> list[HistoryEntry]:
 
 def latest(session: Session, limit: int = 500, table: str | None = None,
            text: str = "") -> list[HistoryEntry]:
-    """The latest changes, newest first, optionally of one table or containing a text."""
+    """The latest changes, newest first, optionally of one table or containing a text (in the
+    values or in the source: a file name finds what its import changed)."""
     stmt = select(ChangeLog).order_by(ChangeLog.id.desc()).limit(limit)
     if table:
         stmt = stmt.where(ChangeLog.table_name == table)
     if text.strip():
         needle = f"%{text.strip().lower().replace('ё', 'е')}%"
         stmt = stmt.where(or_(func.fold(ChangeLog.old_values).like(needle),
-                              func.fold(ChangeLog.new_values).like(needle)))
+                              func.fold(ChangeLog.new_values).like(needle),
+                              func.fold(ChangeLog.source).like(needle)))
     return _entries(session, list(session.scalars(stmt)))
 
 
