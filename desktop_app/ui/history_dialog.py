@@ -23,20 +23,21 @@ from desktop_app.services import changelog
 from desktop_app.services.changelog import HistoryEntry
 from desktop_app.store.database import Database
 
-COLUMNS = ["Когда", "Раздел", "Запись", "Действие", "Поле", "Было", "Стало"]
+COLUMNS = ["Когда", "Раздел", "Запись", "Действие", "Поле", "Было", "Стало", "Источник"]
 JOURNAL_LIMIT = 2000
 
 
 def _rows(entries: list[HistoryEntry]) -> list[list[str]]:
-    """One table row per changed field (a row with no field for an empty change), newest first."""
+    """One table row per changed field (a row with no field for an empty change), newest first;
+    the source (the file of an import or a merge) last, empty for a change made in the window."""
     rows = []
     for entry in sorted(entries, key=lambda e: (e.changed_at, e.id), reverse=True):
         head = [f"{entry.changed_at:%d.%m.%Y %H:%M:%S}", entry.table_label,
                 f"№ {entry.record_id}", entry.action_label]
         for change in entry.changes or ():
-            rows.append([*head, change.label, change.old, change.new])
+            rows.append([*head, change.label, change.old, change.new, entry.source])
         if not entry.changes:
-            rows.append([*head, "", "", ""])
+            rows.append([*head, "", "", "", entry.source])
     return rows
 
 
@@ -79,7 +80,7 @@ class HistoryDialog(QDialog):
         self.section.addItem("Все разделы", None)
         for table, label in sorted(changelog.entity_tables().items(), key=lambda kv: kv[1]):
             self.section.addItem(label, table)
-        self.search.setPlaceholderText("Поиск по значениям…")
+        self.search.setPlaceholderText("Поиск по значениям и источнику (имени файла)…")
         self.section.currentIndexChanged.connect(self.reload)
         self.search.textChanged.connect(self.reload)
         bar.addWidget(QLabel("Раздел:"))
