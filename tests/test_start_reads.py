@@ -229,3 +229,16 @@ def test_the_program_starts_paints_and_gets_ready(db) -> None:  # type: ignore[n
             "python-and-cli", "qt-and-ui-modules", "database-opened", "window-built",
             "first-paint", "ready"]
 
+
+
+def test_organisations_list_counts_working_people_like_the_service(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    ids = _fill(db)
+    with db.sessions.begin() as s:
+        registry.add_organisation(s, OrganisationInput(short_name="МБОУ Лицей"))
+        registry.dismiss_person(s, ids[0], date.today())
+    tab = RegistryTab(db)
+    qtbot.addWidget(tab)
+    shown = {row[0]: row[7] for row in tab.organisations.model.all_rows()}  # «Педагогов»
+    with db.sessions() as s:
+        expected = {o.short_name: o.people_count for o in registry.list_organisations(s)}
+    assert shown == expected == {"МБОУ СОШ № 1": len(NAMES) - 1, "МБОУ Лицей": 0}

@@ -8,6 +8,7 @@ list shows them without sorting in Python."""
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -178,10 +179,15 @@ FROM organisations o LEFT JOIN people c ON c.id = o.curator_id
 """
 
 
-def organisation_rows(fetch: Fetch, include_inactive: bool = True) -> list[OrganisationRow]:
-    """Every organisation with its curator and number of working people, by short name."""
-    counts = dict(fetch("SELECT organisation_id, count(*) FROM people WHERE is_active "
-                        "GROUP BY organisation_id", {}))
+def organisation_rows(fetch: Fetch, include_inactive: bool = True,
+                      people: Sequence[PersonRow] | None = None) -> list[OrganisationRow]:
+    """Every organisation with its curator and number of working people, by short name (the
+    people counted from the rows given, when the caller has just read them all)."""
+    if people is None:
+        counts = dict(fetch("SELECT organisation_id, count(*) FROM people WHERE is_active "
+                            "GROUP BY organisation_id", {}))
+    else:
+        counts = Counter(row.organisation_id for row in people if row.is_active)
     kinds = {k.value: k.label for k in OrgKind}
     sql = _ORGANISATIONS_SQL.format(where="" if include_inactive else "WHERE o.is_active\n")
     return [

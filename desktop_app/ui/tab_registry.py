@@ -227,7 +227,7 @@ class RegistryTab(QWidget):
     def reload_people(self) -> list[OrganisationRow]:
         """Reload the people and the filter lists; the organisations read are returned."""
         rows = people_list.people_rows(self.db.fetch, self._today())
-        orgs = people_list.organisation_rows(self.db.fetch)
+        orgs = people_list.organisation_rows(self.db.fetch, people=rows)
         positions = people_list.positions_of(rows)
         self._people = rows
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
