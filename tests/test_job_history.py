@@ -295,3 +295,19 @@ def test_delete_asks_first(form, no_blocking_message_boxes) -> None:  # type: ig
     assert not form.jobs.delete_job()  # the question is answered «Нет»
     assert no_blocking_message_boxes[-1][0] == "question"
     assert len(form.jobs.texts()) == 2
+
+
+def test_people_list_shows_the_corrected_position(qtbot, db, setup) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.tab_registry import RegistryTab
+
+    tab = RegistryTab(db)
+    qtbot.addWidget(tab)
+    form = tab.edit_person(setup["person"])
+    form.jobs.table.selectRow(0)
+    dialog = form.jobs.edit_job()
+    dialog.position.setCurrentText("")
+    type_text(dialog.position.lineEdit(), "методист")
+    assert dialog.save()
+    assert form.isVisible()  # the person form stays open; only the job was saved
+    assert any("методист" in row for row in tab.people.model.visible_rows())
+    form.reject()
