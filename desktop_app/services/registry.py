@@ -277,24 +277,6 @@ def member_ids(session: Session, on: date) -> set[int]:
     return set(session.scalars(stmt))
 
 
-def _pairs_on(on: date):  # type: ignore[no-untyped-def]
-    return select(Pair.id).where(
-        Pair.start_date <= on, Pair.end_date >= on,
-        or_(Pair.ended_on.is_(None), Pair.ended_on > on),
-    )
-
-
-def mentor_ids(session: Session, on: date) -> set[int]:
-    """Mentors of pairs running on the date."""
-    return set(session.scalars(select(Pair.mentor_id).where(Pair.id.in_(_pairs_on(on)))))
-
-
-def mentee_ids(session: Session, on: date) -> set[int]:
-    """Mentees of pairs running on the date."""
-    stmt = select(PairMentee.person_id).where(PairMentee.pair_id.in_(_pairs_on(on)))
-    return set(session.scalars(stmt))
-
-
 def list_people(session: Session, on: date | None = None) -> list[PersonRow]:
     """Every person with place of work, age, experience and roles computed on a date, in
     Russian alphabetical order (people_list.people_rows)."""
