@@ -276,14 +276,20 @@ class Merger:
                 self.fresh[table.name].add(new_id)
                 self._defer(table, new_id, row, later)
                 self._act(table, number, ADDED, "новая запись")
-            self.inserted.append((table, new, new_ids))
+            self._keep_for_log(table, new, new_ids)
         else:
             self.session.execute(insert(table), new)
-            self.inserted.append((table, new, None))
+            self._keep_for_log(table, new, None)
             if table.name == "answers":
                 self.scored.update(row["session_id"] for row in new)
             for number, _book_id, _later in sources:
                 self._act(table, number, ADDED, "новая запись")
+
+    def _keep_for_log(self, table: Table, rows: list[dict[str, Any]], ids: list[Any] | None
+                      ) -> None:
+        """Rows to log at the end of the run (not the answers: they are not logged)."""
+        if self.log.wants(table):
+            self.inserted.append((table, rows, ids))
 
     def _defer(self, table: Table, new_id: Any, row: dict[str, Any], later: list[Any]) -> None:
         """References of a new row to records merged later: filled in at the end of the run."""
@@ -340,7 +346,7 @@ class Merger:
             self.ids[table.name][values["id"]] = new_id
             self.fresh[table.name].add(new_id)
             self._defer(table, new_id, row, later)
-            self.inserted.append((table, [row], [new_id]))
+            self._keep_for_log(table, [row], [new_id])
             by_short[org_key(row["short_name"])] = (new_id, row["full_name"])
             if row["full_name"]:
                 by_full[org_key(row["full_name"])] = new_id

@@ -327,6 +327,10 @@ class BulkLog:
         self.at = datetime.now().replace(microsecond=0)
         self.entries: list[dict[str, Any]] = []
 
+    def wants(self, table: Table) -> bool:
+        """Whether rows of this table are logged (a writer keeps them for the log only then)."""
+        return self.enabled and logged(table)
+
     def _add(self, table: Table, record_id: int, action: str, old: dict[str, Any],
              new: dict[str, Any]) -> None:
         self.entries.append({
@@ -340,7 +344,7 @@ class BulkLog:
     def inserted(self, table: Table, rows: Iterable[Mapping[str, Any]],
                  ids: Sequence[int] | None = None) -> None:
         """Rows just inserted; ids: their new ids when the rows do not hold them."""
-        if not self.enabled or not logged(table):
+        if not self.wants(table):
             return
         if ids is not None and len(ids) != len(rows := list(rows)):
             raise ValueError(f"{table.name}: {len(rows)} rows inserted, {len(ids)} ids")
@@ -356,7 +360,7 @@ class BulkLog:
     def updated(self, table: Table, pairs: Iterable[tuple[Mapping[str, Any],
                                                           Mapping[str, Any]]]) -> None:
         """(row before, values written) of rows just updated: only changed columns logged."""
-        if not self.enabled or not logged(table):
+        if not self.wants(table):
             return
         for before, after in pairs:
             old: dict[str, Any] = {}
@@ -375,7 +379,7 @@ class BulkLog:
 
     def deleted(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
         """Rows about to be deleted, as they are now."""
-        if not self.enabled or not logged(table):
+        if not self.wants(table):
             return
         names = _shown_columns(table)
         for row in rows:
