@@ -223,7 +223,7 @@ def click_save(qtbot, dialog: JobDialog) -> None:  # type: ignore[no-untyped-def
 
 
 def test_page_lists_jobs_newest_first(form) -> None:  # type: ignore[no-untyped-def]
-    assert form.tabs.tabText(form.tabs.currentIndex()) == "Места работы"
+    assert form.tabs.tabText(form.tabs.currentIndex()) == "История работы"
     assert form.jobs.texts() == [("ОО А", "учитель", "01.09.2019", "по настоящее время"),
                                  ("ОО Б", "учитель", "01.09.2012", "31.08.2016")]
 
@@ -232,7 +232,7 @@ def test_new_person_has_no_jobs_page(qtbot, db) -> None:  # type: ignore[no-unty
     dialog = PersonDialog(db, None)
     qtbot.addWidget(dialog)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-    assert "Места работы" not in titles and "Место работы" in titles
+    assert "История работы" not in titles and "Место работы" in titles
 
 
 def test_add_a_past_job_through_the_dialog(qtbot, db, setup, form) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The «Места работы» page of the person form: a person's jobs, newest first, corrected by hand."""
+"""The «История работы» page of the person form: a person's jobs, newest first, corrected by hand."""
 
 from __future__ import annotations
 

@@ -461,13 +461,13 @@ class PersonDialog(QDialog):
         self.subject = self._field(form, page, "subject", QLineEdit())
 
     def _build_jobs(self) -> None:
-        """«Места работы»: the person's jobs corrected by hand, each saved at once."""
+        """«История работы»: the person's jobs corrected by hand, each saved at once."""
         from desktop_app.ui.job_history_page import JobsPage  # it builds on this module
 
         assert self.person_id is not None
         self.jobs = JobsPage(self.db, self.person_id, self._today)
         self.jobs.changed.connect(self._jobs_changed)
-        self.tabs.addTab(self.jobs, "Места работы")
+        self.tabs.addTab(self.jobs, "История работы")
 
     def _jobs_changed(self) -> None:
         """A job was saved: a corrected current position shows here and in the list behind."""
