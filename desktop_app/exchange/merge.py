@@ -16,6 +16,7 @@ from sqlalchemy import Table, false, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.exchange.forms_import import org_key
+from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, CHANGED, MATCHED, SKIPPED, SheetOutcome
 from desktop_app.exchange.schema import DERIVED_COLUMNS, column_title
 from desktop_app.services.changelog import BulkLog
@@ -393,19 +394,26 @@ def merge_book(session: Session, tables: list[Table], parsed: Parsed,
     return merger.scored
 
 
-def check_people(parsed: Parsed, outcomes: dict[str, SheetOutcome]) -> None:
-    """Two rows of the book for one person (ФИО and birth date) refuse the book."""
-    outcome = outcomes["people"]
-    seen: dict[Key, int] = {}
-    for number, values in parsed.get("people", []):
+class DuplicatePeople:
+    """Two rows of the book for one person (ФИО and birth date) refuse the book: the rows are
+    seen one by one, the refusals kept in found."""
+
+    def __init__(self, outcome: SheetOutcome) -> None:
+        self.outcome = outcome
+        self.seen: dict[Key, int] = {}
+        self.found: list[RowError] = []
+
+    def row(self, number: int, values: dict[str, Any]) -> None:
         key = _person(values)
-        if key in seen:
-            sheet, _row = outcome.locate(number)
-            first_sheet, first_row = outcome.locate(seen[key])
-            where = f"строке {first_row}" if first_sheet == sheet else \
-                f"строке {first_row} листа «{first_sheet}»"
-            outcome.refuse(number, column_title("people", "last_name"),
-                           fio(values["last_name"], values["first_name"], values["middle_name"]),
-                           f"этот педагог с той же датой рождения "
-                           f"({fmt_date(values['birth_date'])}) уже есть в {where}")
-        seen.setdefault(key, number)
+        first = self.seen.setdefault(key, number)
+        if first == number:
+            return
+        sheet, row = self.outcome.locate(number)
+        first_sheet, first_row = self.outcome.locate(first)
+        where = f"строке {first_row}" if first_sheet == sheet else \
+            f"строке {first_row} листа «{first_sheet}»"
+        self.found.append(RowError(
+            sheet, row, column_title("people", "last_name"),
+            fio(values["last_name"], values["first_name"], values["middle_name"]),
+            f"этот педагог с той же датой рождения ({fmt_date(values['birth_date'])}) уже есть "
+            f"в {where}"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,19 +30,84 @@ class RowAction:
     what: str
 
 
+class Actions:
+    """The row actions of a sheet, read as RowAction objects but kept compact (an exchange table
+    may have 1,6 million rows): row numbers in an array, sheet titles and (action, what) pairs
+    stored once each. Counts per action are kept as the actions are added."""
+
+    def __init__(self, actions: Iterable[RowAction] = ()) -> None:
+        self.clear()
+        for a in actions:
+            self.append(a)
+
+    def clear(self) -> None:
+        self._rows = array("q")
+        self._sheets = array("I")
+        self._kinds = array("I")
+        self._sheet_titles: list[str] = []
+        self._sheet_index: dict[str, int] = {}
+        self._pairs: list[tuple[str, str]] = []
+        self._pair_index: dict[tuple[str, str], int] = {}
+        self._counts: Counter[str] = Counter()
+
+    def add(self, sheet: str, row: int, action: str, what: str) -> None:
+        s = self._sheet_index.get(sheet)
+        if s is None:
+            s = self._sheet_index[sheet] = len(self._sheet_titles)
+            self._sheet_titles.append(sheet)
+        pair = (action, what)
+        k = self._pair_index.get(pair)
+        if k is None:
+            k = self._pair_index[pair] = len(self._pairs)
+            self._pairs.append(pair)
+        self._rows.append(row)
+        self._sheets.append(s)
+        self._kinds.append(k)
+        self._counts[action] += 1
+
+    def append(self, action: RowAction) -> None:
+        self.add(action.sheet, action.row, action.action, action.what)
+
+    def count(self, action: str) -> int:
+        return self._counts[action]
+
+    def counts(self) -> Counter[str]:
+        return self._counts
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> RowAction:
+        action, what = self._pairs[self._kinds[index]]
+        return RowAction(self._sheet_titles[self._sheets[index]], self._rows[index], action, what)
+
+    def __iter__(self) -> Iterator[RowAction]:
+        titles, pairs = self._sheet_titles, self._pairs
+        for row, s, k in zip(self._rows, self._sheets, self._kinds, strict=True):
+            yield RowAction(titles[s], row, *pairs[k])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Actions | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Actions({list(self)!r})"
+
+
 @dataclass
 class SheetOutcome:
     sheet: str
     kind: str
     kind_title: str
     header_row: int = 1
-    actions: list[RowAction] = field(default_factory=list)
+    actions: Actions = field(default_factory=Actions)
     errors: list[RowError] = field(default_factory=list)
     fatal: list[RowError] = field(default_factory=list)
     continued: list[str] = field(default_factory=list)  # continuation sheets, after .sheet
 
     def count(self, action: str) -> int:
-        return sum(1 for a in self.actions if a.action == action)
+        return self.actions.count(action)
 
     @property
     def titles(self) -> list[str]:
@@ -49,10 +117,10 @@ class SheetOutcome:
     def locate(self, number: int) -> tuple[str, int]:
         """(sheet, row) of a row number given across the continuation sheets (PART_STRIDE)."""
         part, row = divmod(number, PART_STRIDE)
-        return self.titles[part], row
+        return (self.sheet if not part else self.continued[part - 1]), row
 
     def act(self, number: int, action: str, what: str) -> None:
-        self.actions.append(RowAction(*self.locate(number), action, what))
+        self.actions.add(*self.locate(number), action, what)
 
     def refuse(self, number: int, column: str, value: str, reason: str) -> None:
         self.fatal.append(RowError(*self.locate(number), column, value, reason))
@@ -98,8 +166,8 @@ class ImportResult:
         """Rows per action over every sheet (added, changed, unchanged, matched, skipped)."""
         out = dict.fromkeys(ACTIONS, 0)
         for s in self.sheets:
-            for a in s.actions:
-                out[a.action] = out.get(a.action, 0) + 1
+            for action, n in s.actions.counts().items():
+                out[action] = out.get(action, 0) + n
         return out
 
     def counts_text(self) -> str:

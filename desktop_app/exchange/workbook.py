@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from desktop_app.exchange.cells import (
     parse_int,
     text_cell,
 )
-from desktop_app.exchange.merge import check_people, merge_book
+from desktop_app.exchange.merge import DuplicatePeople, merge_book
 from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, PART_STRIDE, ImportResult, SheetOutcome
 from desktop_app.exchange.schema import (
@@ -52,6 +52,7 @@ DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
 # The table of sheets on «Сведения»: first sheet, table, rows, sheets (with its continuations).
 INFO_HEADER = ("Лист", "Таблица", "Строк", "Листов")
 Progress = Callable[[int, int, str], None]
+Row = tuple[int, dict[str, Any]]  # a row of a table: its number (see PART_STRIDE), its values
 
 
 def exchange_tables() -> list[Table]:
@@ -68,6 +69,7 @@ def carried_columns(table: Table) -> list[Any]:
 # continues on sheets «… (2)», «… (3)», each with the same header row. Tests lower it.
 SHEET_ROW_LIMIT = 1_048_576
 FETCH_ROWS = 5000  # rows fetched from the database at a time (and between progress reports)
+WRITE_ROWS = 5000  # rows of a table written at a time when a book is loaded (a copy)
 
 
 def export_all(db: Database, out: Path, now: datetime | None = None,
@@ -206,9 +208,13 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
     A new database (no ОО, no people) becomes an exact copy of the book (its presets replaced by
     the book's) unless merge; otherwise the book is merged (exchange/merge.py): records matched
     by their natural keys, the rest added with new ids, this database's settings kept. A table
-    is read across its continuation sheets as one. progress(done, total, label) hears the rows
-    read (the total from «Сведения»). The rows written are logged in change_log with the source
-    «Обмен: file_name» (a copy) or «Объединение: file_name» (a merge).
+    is read across its continuation sheets as one. Tables are read parents first; a copy writes
+    each table as it is read (a few thousand rows at a time), a merge keeps the book's rows and
+    merges them once all are checked. Every bad cell of the book is reported: after the first
+    one nothing more is written and the caller rolls the transaction back. progress(done,
+    total, label) hears the rows read (the total from «Сведения»). The rows written are logged
+    in change_log with the source «Обмен: file_name» (a copy) or «Объединение: file_name» (a
+    merge).
     """
     info = SheetOutcome(INFO_SHEET, "exchange", "книга обмена")
     result.sheets.append(info)
@@ -218,31 +224,38 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
     if info.fatal:
         return
     ticker = _Ticker(progress, sum(rows for rows, _parts in listed.values()))
-    parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    copy = _is_new(session) and not merge
+    changelog.set_source(session, changelog.file_source(
+        changelog.EXCHANGE_SOURCE if copy else changelog.MERGE_SOURCE, file_name))
+    checks = _Checks()
+
+    def refused() -> bool:
+        return checks.found or any(o.fatal for o in result.sheets)
+
+    sink: _Copy | _Collect = _Copy(session, info, refused) if copy else _Collect()
     outcomes: dict[str, SheetOutcome] = {}
-    letters: dict[str, dict[str, str]] = {}
     for table in exchange_tables():
         title = sheet_title(table.name)
         outcome = SheetOutcome(title, table.name, title)
         result.sheets.append(outcome)
         outcomes[table.name] = outcome
+        letters: dict[str, str] = {}
         titles = _table_sheets(wb, table, listed.get(table.name, (0, 1))[1], outcome)
-        if titles:
-            outcome.continued = titles[1:]
-            parsed[table.name] = _read_table(wb, titles, table, outcome,
-                                             letters.setdefault(table.name, {}), ticker)
-    _check_references(parsed, outcomes, letters)
-    if "people" in outcomes:
-        check_people(parsed, outcomes)
-    if any(o.fatal for o in outcomes.values()):
+        outcome.continued = titles[1:]
+        rows = _read_table(wb, titles, table, outcome, letters, ticker) if titles else iter(())
+        checker = checks.table(table, outcome, letters)
+        sink.table(table, outcome, checker.rows(rows))
+        checker.finish()
+    checks.finish()
+    if refused():
+        for outcome in outcomes.values():
+            outcome.actions.clear()  # a refused book adds nothing (the caller rolls back)
         return
     ticker.say("запись в базу")
-    if _is_new(session) and not merge:
-        changelog.set_source(session, changelog.file_source(changelog.EXCHANGE_SOURCE, file_name))
-        _insert_all(session, parsed, outcomes, info)
+    if isinstance(sink, _Copy):
+        sink.finish()
     else:
-        changelog.set_source(session, changelog.file_source(changelog.MERGE_SOURCE, file_name))
-        _merge(session, parsed, outcomes, info)
+        _merge(session, sink.parsed, outcomes, info)
 
 
 def _check_version(wb: Any, info: SheetOutcome) -> bool:
@@ -402,15 +415,16 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
 
 
 def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
-                letters: dict[str, str], ticker: _Ticker) -> list[tuple[int, dict[str, Any]]]:
-    """Every row of the table over its sheets, numbered part * PART_STRIDE + row."""
-    rows: list[tuple[int, dict[str, Any]]] = []
+                letters: dict[str, str], ticker: _Ticker) -> Iterator[Row]:
+    """Every row of the table over its sheets, numbered part * PART_STRIDE + row (a generator:
+    the rows are read as they are taken)."""
     first: list[str | None] | None = None
+    shape = _RowShape(table)
     for part, title in enumerate(titles):
         ws = wb[title]
         mapped = _header_map(ws, table, outcome, letters if part == 0 else {})
         if mapped is None:
-            return []
+            return
         names = [None if c is None else c.name for c in mapped]
         if first is None:
             first = names
@@ -418,49 +432,64 @@ def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
             outcome.fatal.append(RowError(title, 1, "—", "", "заголовки листа-продолжения не "
                                           f"совпадают с заголовками листа «{titles[0]}»: нужны "
                                           "те же столбцы в том же порядке"))
-            return []
+            return
         ticker.say(f"лист «{title}»")
-        parsers = [None if c is None else _cell_parser(table, c) for c in mapped]
+        cells = [(i, c.name, _cell_parser(table, c)) for i, c in enumerate(mapped)
+                 if c is not None]
         offset = part * PART_STRIDE
         number = reported = 1
         for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
-            values = _read_row(title, table, number, row, mapped, parsers, outcome)
+            values = shape.read(title, number, row, cells, outcome)
             if values:
-                rows.append((offset + number, values))
+                yield offset + number, values
             if number - reported >= FETCH_ROWS:
                 ticker.add(number - reported)
                 reported = number
         ticker.add(number - reported)
-    return rows
 
 
-def _read_row(sheet: str, table: Table, number: int, row: Any, mapped: list[Any],
-              parsers: list[Any], outcome: SheetOutcome) -> dict[str, Any] | None:
-    values: dict[str, Any] = {}
-    for i, cell in enumerate(row[:len(mapped)]):
-        column = mapped[i]
-        value = cell.value
-        if column is None or value is None or (isinstance(value, str) and value == ""):
-            continue
-        title = column_title(table.name, column.name)
-        where = f"{openpyxl.utils.get_column_letter(i + 1)} ({title})"
-        if cell.data_type == "f":
-            outcome.fatal.append(RowError(sheet, number, where, as_text(value), "формула"))
-            continue
-        try:
-            values[column.name] = parsers[i](value)
-        except CellProblem as exc:
-            outcome.fatal.append(RowError(sheet, number, where, as_text(value), str(exc)))
-    if not values:
-        return None
-    for column in carried_columns(table):
-        if column.name not in values:
-            values[column.name] = _empty_value(column)
-    if table.name == "people":
-        names = values["last_name"], values["first_name"], values["middle_name"]
-        values["search_key"] = person_key(*names)
-        values["sort_key"] = person_sort_key(*names)
-    return values
+class _RowShape:
+    """What a row of a table becomes: the cells read, the empty columns filled with what an
+    empty cell means, the people's derived keys added."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.empty = [(c.name, _empty_value(c)) for c in carried_columns(table)]
+        self.people = table.name == "people"
+
+    def read(self, sheet: str, number: int, row: Any, cells: list[tuple[int, str, Any]],
+             outcome: SheetOutcome) -> dict[str, Any] | None:
+        values: dict[str, Any] = {}
+        width = len(row)
+        for i, name, parse in cells:
+            if i >= width:
+                break
+            cell = row[i]
+            value = cell.value
+            if value is None or (value.__class__ is str and value == ""):
+                continue
+            if cell.data_type == "f":
+                outcome.fatal.append(RowError(sheet, number, self._where(i, name),
+                                              as_text(value), "формула"))
+                continue
+            try:
+                values[name] = parse(value)
+            except CellProblem as exc:
+                outcome.fatal.append(RowError(sheet, number, self._where(i, name),
+                                              as_text(value), str(exc)))
+        if not values:
+            return None
+        for name, empty in self.empty:
+            if name not in values:
+                values[name] = empty
+        if self.people:
+            names = values["last_name"], values["first_name"], values["middle_name"]
+            values["search_key"] = person_key(*names)
+            values["sort_key"] = person_sort_key(*names)
+        return values
+
+    def _where(self, i: int, name: str) -> str:
+        return f"{openpyxl.utils.get_column_letter(i + 1)} ({column_title(self.table.name, name)})"
 
 
 def _empty_value(column: Any) -> Any:
@@ -473,60 +502,174 @@ def _empty_value(column: Any) -> Any:
     return None if isinstance(column.type, Integer | Float | Date | DateTime | Boolean) else ""
 
 
-def _check_references(parsed: dict[str, list[tuple[int, dict[str, Any]]]],
-                      outcomes: dict[str, SheetOutcome],
-                      letters: dict[str, dict[str, str]]) -> None:
-    """Every reference names a record of the book itself (ids are the book's, not a database's)."""
-    keys: dict[tuple[str, str], set[Any]] = {}
-    for table in exchange_tables():
-        for column in carried_columns(table):
-            for fk in column.foreign_keys:
-                target = fk.column
-                wanted = (target.table.name, target.name)
-                if wanted not in keys:
-                    keys[wanted] = {v[target.name] for _, v in parsed.get(target.table.name, [])}
-                where = f"{letters.get(table.name, {}).get(column.name, '—')} (" \
-                        f"{column_title(table.name, column.name)})"
-                _check_column(table, column, keys[wanted], parsed, outcomes[table.name], where)
+class _Checks:
+    """The checks across the book's tables, made as the rows are read, parents first: every
+    reference names a record of the book itself (ids are the book's, not a database's), one
+    person is not on two rows. Only the ids of the referenced tables are kept."""
+
+    def __init__(self) -> None:
+        self.referred: dict[str, set[str]] = {}  # table → its columns other tables refer to
+        for t in exchange_tables():
+            for c in carried_columns(t):
+                for fk in c.foreign_keys:
+                    self.referred.setdefault(fk.column.table.name, set()).add(fk.column.name)
+        self.ids: dict[tuple[str, str], set[Any]] = {}  # (table, column) → the book's values
+        self.later: list[_TableChecks] = []  # tables referring to a table read after them
+        self.found = False  # a refusal found that its table lists when it is read through
+
+    def table(self, table: Table, outcome: SheetOutcome, letters: dict[str, str]
+              ) -> _TableChecks:
+        return _TableChecks(self, table, outcome, letters)
+
+    def known(self, table: str, column: str) -> set[Any] | None:
+        """The values of a column of a table read already (None: not read yet)."""
+        return self.ids.get((table, column))
+
+    def finish(self) -> None:
+        """The references to tables read later (organisations.curator_id → people)."""
+        for checks in self.later:
+            checks.finish(late=True)
 
 
-def _check_column(table: Table, column: Any, known: set[Any],
-                  parsed: dict[str, list[tuple[int, dict[str, Any]]]],
-                  outcome: SheetOutcome, title: str) -> None:
-    target = sheet_title(next(iter(column.foreign_keys)).column.table.name)
-    for number, values in parsed.get(table.name, []):
-        value = values.get(column.name)
-        if value is None:
-            if not column.nullable:
-                outcome.refuse(number, title, "", "обязательное значение не заполнено")
-        elif value not in known:
-            outcome.refuse(number, title, str(value),
-                           f"ссылка на запись, которой нет в книге: на листе «{target}» нет "
-                           f"записи с кодом {value}")
+class _TableChecks:
+    """The checks of one table's rows (see _Checks); their refusals are listed, column by
+    column, once the table is read (the cells' own refusals come first, as they are found)."""
+
+    def __init__(self, book: _Checks, table: Table, outcome: SheetOutcome,
+                 letters: dict[str, str]) -> None:
+        self.book, self.table, self.outcome, self.letters = book, table, outcome, letters
+        self.columns = [(c, fk.column.table.name, fk.column.name)
+                        for c in carried_columns(table) for fk in list(c.foreign_keys)[:1]]
+        self.bad: dict[str, list[tuple[int, str, str]]] = {c.name: [] for c, _t, _n in self.columns}
+        self.held: dict[str, list[tuple[int, Any]]] = {}  # references to tables read later
+        self.keep = book.referred.get(table.name, set())
+        self.people = DuplicatePeople(outcome) if table.name == "people" else None
+
+    def rows(self, rows: Iterable[Row]) -> Iterator[Row]:
+        checks = []
+        for column, target, name in self.columns:
+            known = self.book.known(target, name)
+            if known is None:
+                self.held[column.name] = held = []
+                checks.append((column.name, None, held, column.nullable, target))
+            else:
+                checks.append((column.name, known, self.bad[column.name], column.nullable,
+                               target))
+        kept = {name: set() for name in self.keep}
+        for name, values in kept.items():
+            self.book.ids[(self.table.name, name)] = values
+        people = self.people
+        for number, values in rows:
+            for name, known, bad, nullable, target in checks:
+                value = values.get(name)
+                if known is None:
+                    bad.append((number, value))
+                elif value is None:
+                    if not nullable:
+                        bad.append((number, "", "обязательное значение не заполнено"))
+                        self.book.found = True
+                elif value not in known:
+                    bad.append((number, str(value), _unknown(target, value)))
+                    self.book.found = True
+            for name, found in kept.items():
+                found.add(values.get(name))
+            if people is not None:
+                people.row(number, values)
+            yield number, values
+        if people is not None and people.found:
+            self.book.found = True
+        if self.held:
+            self.book.later.append(self)
+
+    def finish(self, late: bool = False) -> None:
+        """List the refusals found (late: those of references to tables read after this one)."""
+        for column, target, name in self.columns:
+            if late != (column.name in self.held):
+                continue
+            if late:
+                self._late(column, target, name)
+            where = f"{self.letters.get(column.name, '—')} (" \
+                    f"{column_title(self.table.name, column.name)})"
+            for number, value, reason in self.bad[column.name]:
+                self.outcome.refuse(number, where, value, reason)
+        if not late and self.people is not None:
+            self.outcome.fatal.extend(self.people.found)
+
+    def _late(self, column: Any, target: str, name: str) -> None:
+        known = self.book.known(target, name) or set()
+        bad = self.bad[column.name]
+        for number, value in self.held[column.name]:
+            if value is None:
+                if not column.nullable:
+                    bad.append((number, "", "обязательное значение не заполнено"))
+            elif value not in known:
+                bad.append((number, str(value), _unknown(target, value)))
 
 
-def _insert_all(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
-                outcomes: dict[str, SheetOutcome], info: SheetOutcome) -> None:
-    session.execute(text("PRAGMA defer_foreign_keys=ON"))
-    log = changelog.BulkLog(session)
-    for table in reversed(exchange_tables()):
-        if changelog.logged(table):
-            log.deleted(table, session.execute(select(table)).mappings())
-        session.execute(table.delete())
-    log.write()
-    try:
-        for table in exchange_tables():
-            rows = parsed.get(table.name, [])
-            if rows:
-                session.execute(insert(table), [v for _, v in rows])
-                log.inserted(table, (v for _, v in rows))
-                log.write()
-            outcome = outcomes[table.name]
-            for number, _values in rows:
-                outcome.act(number, ADDED, "")
-        session.flush()
-        store_area_scores(session)  # derived from the answers just loaded
-    except IntegrityError as exc:
-        info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
-                                   f"данные противоречат друг другу: {exc.orig}"))
+def _unknown(target: str, value: Any) -> str:
+    return (f"ссылка на запись, которой нет в книге: на листе «{sheet_title(target)}» нет "
+            f"записи с кодом {value}")
 
+
+class _Collect:
+    """A merge: the book's rows kept, table by table, for merge.py."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, list[Row]] = {}
+
+    def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Row]) -> None:
+        self.parsed[table.name] = list(rows)
+
+
+class _Copy:
+    """A copy into a new database: its presets deleted, then each table written as it is read,
+    WRITE_ROWS rows at a time with their change-log entries. Once anything is refused nothing
+    more is written (the rows are still read and checked, for the list of refusals)."""
+
+    def __init__(self, session: Session, info: SheetOutcome, refused: Callable[[], bool]
+                 ) -> None:
+        self.session, self.info, self.refused, self.stopped = session, info, refused, False
+        session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        self.log = changelog.BulkLog(session)
+        for table in reversed(exchange_tables()):
+            if changelog.logged(table):
+                self.log.deleted(table, session.execute(select(table)).mappings())
+            session.execute(table.delete())
+        self.log.write()
+
+    def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Row]) -> None:
+        chunk: list[dict[str, Any]] = []
+        for number, values in rows:
+            if self.stopped:
+                continue
+            chunk.append(values)
+            outcome.act(number, ADDED, "")
+            if len(chunk) >= WRITE_ROWS:
+                self._write(table, chunk)
+                chunk = []
+        if chunk and not self.stopped:
+            self._write(table, chunk)
+
+    def _write(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if self.refused():
+            self.stopped = True
+            return
+        try:
+            self.session.execute(insert(table), rows)
+        except IntegrityError as exc:
+            self._contradiction(exc)
+            return
+        self.log.inserted(table, rows)
+        self.log.write()
+
+    def finish(self) -> None:
+        try:
+            self.session.flush()
+            store_area_scores(self.session)  # derived from the answers just loaded
+        except IntegrityError as exc:
+            self._contradiction(exc)
+
+    def _contradiction(self, exc: IntegrityError) -> None:
+        self.stopped = True
+        self.info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
+                                        f"данные противоречат друг другу: {exc.orig}"))
