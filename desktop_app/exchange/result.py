@@ -147,10 +147,6 @@ class ImportResult:
         return [e for s in self.sheets for e in s.fatal]
 
     @property
-    def refused_rows(self) -> int:
-        return len({(e.sheet, e.row) for s in self.sheets for e in s.errors})
-
-    @property
     def added(self) -> int:
         return sum(s.count(ADDED) for s in self.sheets)
 

@@ -118,6 +118,11 @@ def _roles(flags: tuple[bool, bool, bool]) -> tuple[str, bool, bool, bool]:
 _ROLES = {flags: _roles(flags) for flags in product((False, True), repeat=3)}
 
 
+def member_ids(fetch: Fetch, on: date) -> set[int]:
+    """People included in the active and not excluded on the date."""
+    return {pid for (pid,) in fetch(_ROLE_SQL[0], {"on": on.isoformat()})}
+
+
 def people_rows(fetch: Fetch, on: date) -> list[PersonRow]:
     """Every person with place of work, age, experience and roles on a date, in Russian
     alphabetical order of the ФИО (equal names by id).

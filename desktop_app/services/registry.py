@@ -25,6 +25,7 @@ from desktop_app.model import (
     Person,
 )
 from desktop_app.model.enums import CourseKind
+from desktop_app.services import people_list
 from desktop_app.services.people_list import (  # noqa: F401 - the registry's public names
     UNDER_AGE,
     YOUNG_SPECIALIST_YEARS,
@@ -131,12 +132,11 @@ def list_organisations(session: Session, include_inactive: bool = True) -> list[
     return organisation_rows(session_fetch(session), include_inactive)
 
 
-def organisation_choices(session: Session, include_inactive: bool = False) -> list[tuple[int, str]]:
-    """(id, short name) for combo boxes, in Russian order."""
-    stmt = select(Organisation.id, Organisation.short_name)
-    if not include_inactive:
-        stmt = stmt.where(Organisation.is_active.is_(True))
-    return sorted(((r.id, r.short_name) for r in session.execute(stmt)),
+def organisation_choices(session: Session) -> list[tuple[int, str, bool]]:
+    """(id, short name, whether it is active) of every organisation for combo boxes, in
+    Russian order."""
+    stmt = select(Organisation.id, Organisation.short_name, Organisation.is_active)
+    return sorted(((r.id, r.short_name, r.is_active) for r in session.execute(stmt)),
                   key=lambda r: ru_sort_key(r[1]))
 
 
@@ -269,12 +269,8 @@ def reactivate_organisation(session: Session, org_id: int) -> None:
 
 # people ---------------------------------------------------------------------------------------
 def member_ids(session: Session, on: date) -> set[int]:
-    """People included in the active and not excluded on the date."""
-    stmt = select(ActiveMember.person_id).where(
-        ActiveMember.included_on.is_not(None), ActiveMember.included_on <= on,
-        or_(ActiveMember.excluded_on.is_(None), ActiveMember.excluded_on > on),
-    )
-    return set(session.scalars(stmt))
+    """People included in the active and not excluded on the date (people_list's rule)."""
+    return people_list.member_ids(session_fetch(session), on)
 
 
 def list_people(session: Session, on: date | None = None) -> list[PersonRow]:

@@ -392,14 +392,9 @@ def _backup_if_behind(path: Path) -> list[Path]:
     it; [] otherwise (_bring_to_head then decides). When the copy cannot be made the file is
     refused (DatabaseRefused) and left untouched."""
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
+        revision = _file_revision(path)
+    except (sqlite3.Error, TypeError):  # no revision table, or no row in it
         return []
-    revision = row[0] if row else None
     if revision is None or revision == head_revision() or revision not in known_revisions():
         return []
     try:

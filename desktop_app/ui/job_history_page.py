@@ -1,4 +1,4 @@
-"""The «История работы» page of the person form: a person's jobs, newest first, corrected by hand."""
+"""The «История работы» page of the person form: a person's jobs, newest first, corrected."""
 
 from __future__ import annotations
 
@@ -88,14 +88,13 @@ class JobDialog(QDialog):
 
     def _load(self) -> None:
         with self.db.sessions() as session:
-            orgs = registry.organisation_choices(session, include_inactive=True)
-            active = {oid for oid, _name in registry.organisation_choices(session)}
+            orgs = registry.organisation_choices(session)
             positions = registry.positions(session)
             data = (registry.get_job_input(session, self.job_id)
                     if self.job_id is not None else None)
         self.organisation.addItem("— выберите ОО —", None)
-        for oid, name in orgs:
-            self.organisation.addItem(name if oid in active else f"{name} (недействующая)", oid)
+        for oid, name, active in orgs:
+            self.organisation.addItem(name if active else f"{name} (недействующая)", oid)
         self.position.addItems(positions)
         self.position.setCurrentText("")
         self.current = data is not None and data.end_date is None

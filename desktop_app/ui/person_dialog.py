@@ -503,13 +503,12 @@ class PersonDialog(QDialog):
     # loading and saving ---------------------------------------------------------------------
     def _load(self) -> None:
         with self.db.sessions() as session:
-            orgs = registry.organisation_choices(session, include_inactive=True)
-            active_ids = {oid for oid, _name in registry.organisation_choices(session)}
+            orgs = registry.organisation_choices(session)
             positions = registry.positions(session)
             data = (registry.get_person_input(session, self.person_id)
                     if self.person_id is not None else None)
-        for oid, name in orgs:
-            if oid in active_ids or (data is not None and data.organisation_id == oid):
+        for oid, name, active in orgs:
+            if active or (data is not None and data.organisation_id == oid):
                 self.organisation.addItem(name, oid)
         self.position.addItems(positions)
         self.position.setCurrentText("")
