@@ -328,7 +328,7 @@ class PersonDialog(QDialog):
         self.person_id = person_id
         self._today = today
         self.setWindowTitle("Педагог — новая запись" if person_id is None else "Педагог")
-        fit_to_screen(self, 820, 600)
+        fit_to_screen(self, 880, 600)
         self.summary = error_label(self)
         self.errors = FormErrors(self.summary)
         self.tabs = QTabWidget(self)
