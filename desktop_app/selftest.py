@@ -100,6 +100,15 @@ def _check_pdf(tmp: Path) -> str:
     return f"PDF с кириллицей записан и прочитан ({target.stat().st_size} байт)"
 
 
+def _check_hyphenation(_tmp: Path) -> str:
+    from desktop_app.reports.typography import SHY, hyphenate
+
+    word = hyphenate("наставничества")
+    if word.split(SHY) != ["на", "став", "ни", "че", "ства"]:
+        raise RuntimeError(f"русские переносы не найдены: {word!r}")
+    return "словарь русских переносов: на-став-ни-че-ства"
+
+
 def _check_xlsx(tmp: Path) -> str:
     from openpyxl import Workbook, load_workbook
 
@@ -122,6 +131,7 @@ CHECKS: list[tuple[str, Callable[[Path], str]]] = [
     ("Файлы программы", _check_resources),
     ("База данных и миграции", _check_database),
     ("PDF", _check_pdf),
+    ("Переносы", _check_hyphenation),
     ("Excel", _check_xlsx),
 ]
 

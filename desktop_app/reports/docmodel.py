@@ -26,7 +26,9 @@ class Para:
 
 @dataclass(frozen=True)
 class Heading:
-    """A bold centred heading of a section; always kept with what follows."""
+    """A bold centred heading of a section; always kept with what follows. Its level (1 — a
+    document's title or its top sections, 2 — sections under a title, …) is Word's «Heading
+    N» style in the DOCX and the depth of its bookmark in the PDF's outline."""
 
     text: str
     level: int = 1
@@ -64,11 +66,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Signature:
-    """The position on the left, «И.И. Иванов» on the right, on one line."""
+    """The position on the left, «И.И. Иванов» on the right, on one line; the date under the
+    position when given. Signatures stay on one page with the last lines before them."""
 
     position: str
     name: str
     space_before: float = 24.0
+    date_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,18 @@ class DateNumber:
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart: categories along the axis, one bar per series in each category."""
+    """A bar chart: categories along the axis, one bar per series in each category; a value
+    of None (no plan set) draws no bar and no label there."""
 
     title: str
     categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
     unit: str = "%"
+
+    def top(self) -> float:
+        """The largest value drawn (0 when there is none)."""
+        return max((v for _, values in self.series for v in values if v is not None),
+                   default=0.0)
 
 
 @dataclass(frozen=True)
@@ -147,7 +157,7 @@ def _block_text(block: Block) -> str:
             lines.append(" ".join(block.total))
         return "\n".join(lines)
     if isinstance(block, Signature):
-        return f"{block.position} {block.name}"
+        return f"{block.position} {block.name} {block.date_text}".strip()
     if isinstance(block, DateNumber):
         return f"{block.date_text} {block.number_text}"
     if isinstance(block, Chart):

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from desktop_app.reports import layout
-from desktop_app.reports.chart_image import chart_png
 from desktop_app.reports.docmodel import (
     Align,
     Block,
@@ -34,10 +38,13 @@ from desktop_app.reports.docmodel import (
     Spacer,
     Table,
 )
-from desktop_app.reports.fonts import DOCX_FONT
-from desktop_app.reports.layout import typeset
+from desktop_app.reports.docx_chart import add_chart
+from desktop_app.reports.fonts import BOLD, DOCX_FONT, FAMILY
+from desktop_app.reports.typography import NBHY, SHY, typeset
 
-SMALL_TABLE_ROWS = 15
+SMALL_TABLE_ROWS = layout.SMALL_TABLE_ROWS
+# The last rows of a table that go over to the next page with the signature after it.
+KEEP_TAIL_ROWS = 2
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "left"}
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -56,6 +63,121 @@ def _set_font(docx: DocxDocument) -> None:
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
     fmt.line_spacing = layout.LINE_SPACING
+    _russian(style.element.get_or_add_rPr())
+    _hyphenation_on(docx)
+
+
+def _russian(r_pr: object) -> None:
+    """Russian as the language of the text: Word and LibreOffice hyphenate and spell-check it
+    as Russian."""
+    lang = OxmlElement("w:lang")
+    for attr in ("w:val", "w:eastAsia"):
+        lang.set(qn(attr), "ru-RU")
+    for old in r_pr.findall(qn("w:lang")):  # type: ignore[attr-defined]
+        r_pr.remove(old)  # type: ignore[attr-defined]
+    r_pr.append(lang)  # type: ignore[attr-defined]
+
+
+# w:autoHyphenation and w:doNotHyphenateCaps follow w:defaultTabStop in w:settings
+_SETTINGS_AFTER_HYPHENATION = ("w:characterSpacingControl", "w:compat", "w:rsids", "m:mathPr",
+                               "w:themeFontLang", "w:clrSchemeMapping", "w:shapeDefaults",
+                               "w:decimalSymbol", "w:listSeparator")
+
+
+def _hyphenation_on(docx: DocxDocument) -> None:
+    """Automatic hyphenation of running text, as in the PDF (abbreviations in capitals are
+    never hyphenated); table cells carry their own soft hyphens."""
+    settings = docx.settings.element
+    elements = [OxmlElement("w:autoHyphenation"), OxmlElement("w:doNotHyphenateCaps")]
+    for name in _SETTINGS_AFTER_HYPHENATION:
+        found = settings.find(qn(name))
+        if found is not None:
+            for element in elements:
+                found.addprevious(element)
+            return
+    for element in elements:
+        settings.append(element)
+
+
+def _container_row(table: Any, tail: list[Any]) -> Any:
+    """Move the table's last rows into a new last row of the table that may not break across
+    pages: one cell over every column, no borders and no margins, holding a nested table of
+    the same columns with those rows (it prints as the same table). Returns the cell, where
+    the signatures go after the nested table."""
+    grid = table.find(qn("w:tblGrid"))
+    widths = [int(col.get(qn("w:w"))) for col in grid.findall(qn("w:gridCol"))]
+    nested = parse_xml(
+        f'<w:tbl {nsdecls("w")}>{etree.tostring(table.find(qn("w:tblPr"))).decode()}'
+        f'{etree.tostring(grid).decode()}</w:tbl>')
+    # the rule above the nested rows is the outer table's (the row above, or the header
+    # repeated on a new page): no second rule beside it
+    top = nested.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:top')}")
+    if top is not None:
+        top.set(qn("w:val"), "nil")
+    for row in tail:
+        for p_pr in row.iter(qn("w:pPr")):
+            for keep in p_pr.findall(qn("w:keepNext")):
+                p_pr.remove(keep)
+        nested.append(row)  # moved out of the outer table
+    nil = "".join(f'<w:{edge} w:val="nil"/>' for edge in ("top", "left", "bottom", "right"))
+    zero = "".join(f'<w:{edge} w:w="0" w:type="dxa"/>'
+                   for edge in ("top", "left", "bottom", "right"))
+    row = parse_xml(
+        f'<w:tr {nsdecls("w")}><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr>'
+        f'<w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
+        f'<w:tcBorders>{nil}</w:tcBorders><w:tcMar>{zero}</w:tcMar></w:tcPr></w:tc></w:tr>')
+    cell = row.find(qn("w:tc"))
+    cell.append(nested)
+    table.append(row)
+    return cell
+
+
+def no_hyphens(paragraph: DocxParagraph) -> None:
+    """This paragraph is never hyphenated automatically (a heading, a signature)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    if p_pr.find(qn("w:suppressAutoHyphens")) is None:
+        element = OxmlElement("w:suppressAutoHyphens")
+        # w:suppressAutoHyphens goes after w:keepNext/keepLines/pageBreakBefore/framePr/
+        # widowControl/numPr/suppressLineNumbers/pBdr/shd/tabs in w:pPr
+        anchor = None
+        for name in ("w:tabs", "w:shd", "w:pBdr", "w:suppressLineNumbers", "w:numPr",
+                     "w:widowControl", "w:framePr", "w:pageBreakBefore", "w:keepLines",
+                     "w:keepNext", "w:pStyle"):
+            anchor = p_pr.find(qn(name))
+            if anchor is not None:
+                break
+        if anchor is None:
+            p_pr.insert(0, element)
+        else:
+            anchor.addnext(element)
+
+
+def _add_text(run: object, text: str) -> None:
+    """Typeset text into a python-docx run: a no-break hyphen and a soft hyphen become Word's
+    own elements (w:noBreakHyphen, w:softHyphen), the rest w:t."""
+    r = run._r  # type: ignore[attr-defined]
+    for index, part in enumerate(_SPECIAL.split(text)):
+        if index % 2:
+            r.append(OxmlElement("w:noBreakHyphen" if part == NBHY else "w:softHyphen"))
+        elif part:
+            element = OxmlElement("w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = part
+            r.append(element)
+
+
+_SPECIAL = re.compile(f"([{NBHY}{SHY}])")
+
+
+def _text_xml(text: str) -> str:
+    """The w:t, w:noBreakHyphen and w:softHyphen elements of one line of typeset text."""
+    out = []
+    for index, part in enumerate(_SPECIAL.split(text)):
+        if index % 2:
+            out.append("<w:noBreakHyphen/>" if part == NBHY else "<w:softHyphen/>")
+        elif part:
+            out.append(f'<w:t xml:space="preserve">{_escape(part)}</w:t>')
+    return "".join(out)
 
 
 def _page_field(paragraph: DocxParagraph) -> None:
@@ -135,6 +257,67 @@ def _bottom_frame(paragraph: DocxParagraph, width_mm: float) -> None:
     paragraph._p.get_or_add_pPr().insert(0, frame)
 
 
+CHART_WIDTH_MM = 170.0
+CHART_HEIGHT_RATIO = 0.5
+HEADING_SPACE_PT = (10.0, 6.0)
+_THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _heading_style(docx: DocxDocument, level: int) -> ParagraphStyle:
+    """Word's built-in «Heading N» (1–9) restyled to the documents' look (again at each use):
+    Times New Roman 14 pt bold black (no theme font or colour), centred, no indent, spacing
+    as the other headings, kept with the next paragraph and whole, outline level N − 1."""
+    level = min(max(level, 1), 9)
+    style = docx.styles[f"Heading {level}"]
+    assert isinstance(style, ParagraphStyle)
+    fmt = style.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.first_line_indent = Mm(0)
+    fmt.space_before, fmt.space_after = Pt(HEADING_SPACE_PT[0]), Pt(HEADING_SPACE_PT[1])
+    fmt.line_spacing = layout.LINE_SPACING
+    fmt.keep_with_next = True
+    fmt.keep_together = True
+    p_pr = style.element.get_or_add_pPr()
+    for old in p_pr.findall(qn("w:outlineLvl")):
+        p_pr.remove(old)
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), str(level - 1))
+    p_pr.insert_element_before(outline, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                               "w:pPrChange")
+    _plain_black_font(style)
+    linked = style.element.find(qn("w:link"))
+    if linked is not None:
+        char_style = next((s for s in docx.styles
+                           if s.style_id == linked.get(qn("w:val"))), None)
+        if isinstance(char_style, CharacterStyle):
+            _plain_black_font(char_style)
+    return style
+
+
+def _plain_black_font(style: CharacterStyle) -> None:
+    """The document font at the text size, bold, black: theme fonts and colours removed."""
+    font = style.font
+    font.size = Pt(layout.TEXT_PT)
+    font.bold = True
+    font.italic = False
+    r_pr = style.element.get_or_add_rPr()
+    for cs_size in r_pr.findall(qn("w:szCs")):
+        cs_size.set(qn("w:val"), str(round(layout.TEXT_PT * 2)))
+    fonts = r_pr.get_or_add_rFonts()
+    for attr in _THEME_FONT_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), DOCX_FONT)
+    for old in r_pr.findall(qn("w:color")):
+        r_pr.remove(old)
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "000000")
+    r_pr.insert_element_before(colour, "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
+                               "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+                               "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+                               "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
 class DocxWriter:
     """Renders each block with python-docx; tables are built from raw rows for speed."""
 
@@ -163,6 +346,8 @@ class DocxWriter:
         self.text_height_pt = ((210 if self.document.landscape else 297) - top - bottom) * 72 / 25.4
         self._break_before = False
         self._last: Block | None = None
+        self._signature_end: DocxParagraph | None = None
+        self._signature_cell: Any = None
 
     def append_element(self, element: object) -> None:
         """Add a ready-made body element (a table) before the section properties."""
@@ -196,11 +381,11 @@ class DocxWriter:
     @staticmethod
     def _runs(paragraph: DocxParagraph, text: str, size: float | None, bold: bool = False,
               italic: bool = False) -> None:
-        for index, line in enumerate(text.split("\n")):
+        for index, line in enumerate(typeset(text).split("\n")):
             run = paragraph.add_run()
             if index:
                 run.add_break()
-            run.add_text(line)
+            _add_text(run, line)
             run.bold = bold or None
             run.italic = italic or None
             if size:
@@ -217,14 +402,63 @@ class DocxWriter:
             fmt.keep_with_next = True
 
     def heading(self, block: Heading) -> None:
-        paragraph = self.paragraph(block.text, "center", bold=True)
-        paragraph.paragraph_format.space_before = Pt(10)
-        paragraph.paragraph_format.space_after = Pt(6)
+        """Word's own «Heading N» style (N = the heading's level), restyled to the document's
+        look, so Word can build a table of contents and shows the outline; the paragraph
+        also keeps with the next one directly (a table that may break lifts that)."""
+        style = _heading_style(self.docx, block.level)
+        paragraph = self.paragraph(block.text, "center")
+        paragraph.style = style
         paragraph.paragraph_format.keep_with_next = True
+        no_hyphens(paragraph)
 
     def points(self, block: Points) -> None:
         for n, text in enumerate(block.items, start=block.start):
             self.paragraph(f"{n}. {text}", "justify", indent=True)
+
+    def signature(self, block: Signature) -> None:
+        """The position, and the name at the right margin (a right tab stop), on one line; the
+        date under it. It stays on one page with the last lines before it: the paragraph
+        before keeps with it; after a table, the table's last rows and the signatures share
+        one row that never breaks (see _tail_cell), so they go over to the next page
+        together, under the repeated header — Word and LibreOffice alike."""
+        if isinstance(self._last, Signature) and self._signature_end is not None:
+            self._signature_end.paragraph_format.keep_with_next = True
+        else:
+            self._signature_cell = self._tail_cell()
+        paragraph = self.paragraph(f"{block.position}\t{block.name}", "left")
+        no_hyphens(paragraph)
+        fmt = paragraph.paragraph_format
+        fmt.space_before = Pt(block.space_before)
+        fmt.tab_stops.add_tab_stop(Mm(self.width_mm), WD_TAB_ALIGNMENT.RIGHT)
+        fmt.keep_together = True
+        end = paragraph
+        if block.date_text:
+            fmt.keep_with_next = True
+            end = self.paragraph(block.date_text, "left")
+            end.paragraph_format.space_before = Pt(6)
+        self._signature_end = end
+        if self._signature_cell is not None:
+            for line in {paragraph._p: None, end._p: None}:
+                self._signature_cell.append(line)  # moved from the body into the cell
+
+    def _tail_cell(self) -> Any:
+        """Keep what was written last with what comes next. After a paragraph: «keep with
+        next». After a table: its last rows move into one last row that may not break (a
+        nested table with the same columns, then the signatures); returns that row's cell."""
+        body = self.docx.element.body
+        last = body.sectPr.getprevious() if body.sectPr is not None else body[-1]
+        if last is None:
+            return None
+        if last.tag == qn("w:p"):
+            DocxParagraph(last, self.docx._body).paragraph_format.keep_with_next = True
+            return None
+        if last.tag != qn("w:tbl"):
+            return None
+        rows = last.findall(qn("w:tr"))
+        header = sum(1 for row in rows
+                     if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None)
+        tail = rows[max(header, len(rows) - KEEP_TAIL_ROWS):]
+        return _container_row(last, tail)
 
     def two_sided(self, left: str, right: str, space_before: float) -> None:
         if self._break_before:
@@ -249,22 +483,39 @@ class DocxWriter:
         DocxTableBuilder(self, block).build()
 
     def chart(self, block: Chart) -> None:
+        """The title as a caption, then a real Word chart (docx_chart) the same width as the
+        picture it replaced."""
         caption = self.paragraph(block.title, "center", layout.TABLE_PT, bold=True)
         caption.paragraph_format.space_before = Pt(12)
         caption.paragraph_format.keep_with_next = True
         paragraph = self.docx.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        width = min(self.width_mm, 170.0)
-        paragraph.add_run().add_picture(BytesIO(chart_png(block)), width=Mm(width))
+        width = min(self.width_mm, CHART_WIDTH_MM)
+        add_chart(self.docx, paragraph, block, width, width * CHART_HEIGHT_RATIO)
 
     def footnotes(self, block: Footnotes) -> None:
-        self.paragraph("______________", "left", layout.SMALL_PT)
+        """Notes under a short rule, small; after the signatures they stay with them (in the
+        signatures' unbreakable row, or kept with the last signature line)."""
+        lines = [self.paragraph("______________", "left", layout.SMALL_PT)]
+        lines[0].paragraph_format.space_before = Pt(6)
         for mark, text in block.items:
             paragraph = self.docx.add_paragraph()
             sup = paragraph.add_run(mark)
             sup.font.superscript = True
             sup.font.size = Pt(layout.SMALL_PT)
-            paragraph.add_run(f" {text}").font.size = Pt(layout.SMALL_PT)
+            run = paragraph.add_run()
+            _add_text(run, typeset(f" {text}"))
+            run.font.size = Pt(layout.SMALL_PT)
+            lines.append(paragraph)
+        if not isinstance(self._last, Signature | Footnotes):
+            return
+        if self._signature_cell is not None:
+            for line in lines:
+                self._signature_cell.append(line._p)
+        else:
+            for line in [self._signature_end, *lines[:-1]]:
+                if line is not None:
+                    line.paragraph_format.keep_with_next = True
 
     def executor(self, block: ExecutorMark) -> None:
         paragraph = self.paragraph(f"Исп. {block.text}", "left", layout.SMALL_PT)
@@ -300,7 +551,7 @@ class DocxWriter:
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, Signature):
-            self.two_sided(block.position, block.name, block.space_before)
+            self.signature(block)
         elif isinstance(block, DateNumber):
             self.two_sided(block.date_text, block.number_text, 6)
         elif isinstance(block, Chart):
@@ -315,9 +566,14 @@ class DocxWriter:
             self.spacer(block)
 
     def build(self, target: Path | BytesIO) -> None:
-        for block in self.document.blocks:
+        kept = layout.kept_with_next(self.document.blocks)
+        for index, block in enumerate(self.document.blocks):
+            if index in kept and isinstance(block, Para) and not block.keep_with_next:
+                block = replace(block, keep_with_next=True)  # it introduces a table or chart
             self.add(block)
             self._last = block
+            if not isinstance(block, Signature | Footnotes):
+                self._signature_cell = None
         if self._break_before:
             self._pending_break()
         self.docx.save(target if isinstance(target, BytesIO) else str(target))
@@ -329,6 +585,7 @@ TABLE_SPACING = (f'<w:spacing w:before="0" w:after="0" '
                  f'w:line="{round(240 * layout.TABLE_LINE_SPACING)}" w:lineRule="auto"/>')
 # Cell padding as in the PDF: 3 pt left and right, 2 pt above, 3 pt below.
 CELL_MARGINS_TWIPS = {"top": 40, "left": 60, "bottom": 60, "right": 60}
+CELL_TEXT_MARGIN_PT = 6.0  # left and right cell margins: the room of a cell's text
 # A row estimated taller than this share of the page may break across pages (else it is kept).
 SPLIT_ROW_SHARE = 0.4
 
@@ -348,7 +605,7 @@ class DocxTableBuilder:
     def __init__(self, writer: DocxWriter, block: Table) -> None:
         self.writer = writer
         self.block = block
-        self.fit = layout.fit_table(block, writer.width_mm * 72 / 25.4)
+        self.fit = layout.fit_table(block, writer.width_mm * 72 / 25.4, writer.text_height_pt)
         self.size = self.fit.size
         self.first_row_splits = False
 
@@ -376,16 +633,25 @@ class DocxTableBuilder:
         return (["center"] if self.block.numbered else []) + own
 
     def _cell(self, text: str, width: int, align: str, run_props: str, middle: bool,
-              keep: bool) -> str:
-        lines = typeset(text).split("\n")
-        runs = "<w:br/>".join(
-            f'<w:t xml:space="preserve">{_escape(line)}</w:t>' for line in lines)
+              keep: bool, font: tuple[str, float]) -> str:
+        room = width / TWIPS_PER_PT - CELL_TEXT_MARGIN_PT
+        lines = layout.cell_text(text, font[0], font[1], room).split("\n")
+        runs = "<w:br/>".join(_text_xml(line) for line in lines)
         keep_xml = "<w:keepNext/>" if keep else ""
         valign = '<w:vAlign w:val="center"/>' if middle else ""
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{valign}</w:tcPr>'
-                f'<w:p><w:pPr>{keep_xml}{TABLE_SPACING}<w:jc w:val="{align}"/>'
+                f'<w:p><w:pPr>{keep_xml}<w:suppressAutoHyphens/>{TABLE_SPACING}'
+                f'<w:jc w:val="{align}"/>'
                 f'<w:rPr>{run_props}</w:rPr></w:pPr>'
                 f'<w:r><w:rPr>{run_props}</w:rPr>{runs}</w:r></w:p></w:tc>')
+
+    def _fits_a_page(self, rows: list[tuple[list[str], bool]], widths_pt: list[float],
+                     header_rows: int) -> bool:
+        """Whether the whole table (estimated) fits on one page: only then is it kept together,
+        as the PDF keeps a small table whole only when a page can hold it."""
+        height = sum(layout.row_height_estimate(values, widths_pt, self.size)
+                     for values, _ in rows)
+        return height <= self.writer.text_height_pt * 0.9
 
     def _splits(self, values: list[str], widths_pt: list[float]) -> bool:
         """Whether a row may be taller than SPLIT_ROW_SHARE of the page (then it may break)."""
@@ -404,8 +670,11 @@ class DocxTableBuilder:
         header_rows = int(bool(self.block.headers)) + int(self.block.column_numbers)
         splits = [index >= header_rows and self._splits(values, widths_pt)
                   for index, (values, _) in enumerate(rows)]
+        if any(splits):  # as in the PDF: a table of very tall rows fills each page
+            splits = [index >= header_rows for index in range(len(rows))]
         self.first_row_splits = header_rows < len(rows) and splits[header_rows]
-        keep_all = len(self.block.rows) <= SMALL_TABLE_ROWS and not any(splits)
+        keep_all = (len(self.block.rows) <= SMALL_TABLE_ROWS and not any(splits)
+                    and self._fits_a_page(rows, widths_pt, header_rows))
         body, head = _size_props(self.size), _size_props(self.fit.head_size)
         parts = [self._table_head(twips)]
         for index, (values, bold) in enumerate(rows):
@@ -418,9 +687,10 @@ class DocxTableBuilder:
             keep = index < len(rows) - 1 and not splits[index + 1] and (
                 (is_header and not self.first_row_splits) or keep_all
                 or index + 2 == len(rows))
+            font = (BOLD if bold else FAMILY, self.fit.head_size if is_header else self.size)
             cells = "".join(
                 self._cell(value, width, "center" if is_header else align, props, is_header,
-                           keep)
+                           keep, font)
                 for value, width, align in zip(values, twips, aligns, strict=True))
             parts.append(f"<w:tr><w:trPr>{row_props}</w:trPr>{cells}</w:tr>")
         parts.append("</w:tbl>")
@@ -447,11 +717,12 @@ class DocxTableBuilder:
         if self.first_row_splits:
             before = table.getprevious()
             while before is not None and before.tag == qn("w:p"):
-                keeps = before.findall(f"{qn('w:pPr')}/{qn('w:keepNext')}")
-                if not keeps:
+                paragraph = DocxParagraph(before, self.writer.docx._body)
+                if not (paragraph.paragraph_format.keep_with_next
+                        or paragraph.style.paragraph_format.keep_with_next):
                     break
-                for keep in keeps:
-                    keep.getparent().remove(keep)
+                # off explicitly: a heading's style keeps it with the next as well
+                paragraph.paragraph_format.keep_with_next = False
                 before = before.getprevious()
 
 

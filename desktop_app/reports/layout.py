@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+import heapq
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from desktop_app.reports.docmodel import (
     Spacer,
     Table,
 )
+from desktop_app.reports.typography import hyphenate_to_fit, pieces, plain, typeset
 from desktop_app.services import settings
 from desktop_app.textutil import fmt_date, signature_fio
 
@@ -46,9 +48,6 @@ def leading(size: float, spacing: float = LINE_SPACING) -> float:
     return size * FONT_LINE_EM * spacing
 
 
-def typeset(text: str) -> str:
-    """Keep «№ 1» and «1 %» together on a line (a no-break space)."""
-    return text.replace("№ ", "№\u00a0").replace(" %", "\u00a0%")
 
 
 @dataclass(frozen=True)
@@ -147,10 +146,62 @@ def order_body(preamble: str, points: tuple[str, ...]) -> list[Block]:
 
 def signature_blocks(head: Letterhead) -> list[Block]:
     """The head's signature and, at the bottom of the page, the executor mark."""
-    blocks: list[Block] = [Signature(head.head_position, head.head_name)]
-    if head.executor.strip():
-        blocks.append(ExecutorMark(head.executor.strip()))
-    return blocks
+    return [Signature(head.head_position, head.head_name), *executor_blocks(head)]
+
+
+def executor_blocks(head: Letterhead) -> list[Block]:
+    """«Исп. …» at the bottom of the page, when the settings name an executor."""
+    return [ExecutorMark(head.executor.strip())] if head.executor.strip() else []
+
+
+# A table of this many rows or fewer is kept on one page with what introduces it, when a page
+# can hold it (a longer one goes over a page under its repeated header).
+SMALL_TABLE_ROWS = 10
+
+
+def lead_start(blocks: tuple[Block, ...], index: int) -> int:
+    """The first block of what introduces the table or chart at index, which must not be left
+    at the foot of a page without it: the headings before it, the caption or paragraph right
+    before it, a paragraph that keeps with the next, an empty line, and a section's opening
+    paragraph when its heading comes right before it (both writers keep these together)."""
+    first = index
+    while first > 0:
+        before = blocks[first - 1]
+        opens_section = first >= 2 and isinstance(blocks[first - 2], Heading)
+        introduces = isinstance(before, Heading) or (
+            isinstance(before, Para) and (before.keep_with_next or first == index
+                                          or not before.text.strip() or opens_section))
+        if not introduces:
+            break
+        first -= 1
+    return first
+
+
+def kept_with_next(blocks: tuple[Block, ...]) -> set[int]:
+    """The blocks that introduce a table or a chart (lead_start), each kept with the next."""
+    from desktop_app.reports.docmodel import Chart
+
+    kept: set[int] = set()
+    for index, block in enumerate(blocks):
+        if isinstance(block, Table | Chart):
+            kept.update(range(lead_start(blocks, index), index))
+    return kept
+
+
+SIGN_LINE = "__________"
+
+
+def signed_name(name: str) -> str:
+    """«__________ О.Н. Берёзкина»: a line to sign on, then the name (kept on one line)."""
+    return f"{SIGN_LINE}\u00a0{name}" if name and name != BLANK_NAME else BLANK_NAME
+
+
+def approval_blocks(head: Letterhead, on: date, space_before: float = 24.0) -> list[Block]:
+    """The date and the signature of the head of the centre who approves the document
+    («Директор МКУ «ИМЦ» __________ О.Н. Берёзкина», the date under it)."""
+    position = " ".join(p for p in (head.head_position, head.centre_short) if p.strip())
+    return [Signature(position or "Руководитель", signed_name(head.head_name), space_before,
+                      date_text=fmt_date(on))]
 
 
 def appendix_head(number: int, info: OrderInfo, title: str) -> list[Block]:
@@ -181,9 +232,6 @@ CELL_PADDING_PT = 8.0  # 3 + 3 pt of cell padding and 2 pt to spare
 MIN_TABLE_PT = 9.0
 SIZE_STEP_PT = 0.5
 MEASURED_PIECES = 12
-# A line may break after a hyphen, a slash or «@» (e-mail), so the widest unbreakable piece is
-# what a column must hold.
-_BREAKS = re.compile(r"(?<=[-/@])(?=.)")
 
 
 @dataclass(frozen=True)
@@ -208,48 +256,91 @@ def text_width(text: str, font: str, size: float) -> float:
     return _em(text, font) * size
 
 
-def _pieces(texts: Iterable[str]) -> set[str]:
-    pieces: set[str] = set()
-    for text in texts:
-        for word in text.split():
-            pieces.update(_BREAKS.split(word))
-    return pieces
+@dataclass(frozen=True)
+class ColumnText:
+    """What a column's texts need, at 1 pt: the widest piece a line can never be broken inside
+    (a syllable run with its hyphen, an e-mail, a date, «18 лет»), the widest whole word, the
+    widest line as written, and how much text the column holds (letters)."""
+
+    hard: float
+    word: float
+    line: float
+    mass: int
 
 
-def _widest(pieces: set[str], font: str) -> float:
-    """The widest piece at 1 pt; only the longest few (by letters) are measured."""
-    longest = sorted(pieces, key=len, reverse=True)[:MEASURED_PIECES]
+def _longest(found: Iterable[str], font: str) -> float:
+    """The widest of the texts at 1 pt; only the longest few (by letters) are measured."""
+    longest = sorted(set(found), key=len, reverse=True)[:MEASURED_PIECES]
     return max((_em(piece, font) for piece in longest), default=0.0)
 
 
-def _column_ems(block: Table) -> list[tuple[float, float]]:
-    """Per column: the widest unbreakable piece of its cells and of its header, at 1 pt."""
+def _halves(parts: tuple[str, ...]) -> tuple[str, str]:
+    """A word broken once, at the syllable nearest its middle: the head with its hyphen and the
+    tail."""
+    if len(parts) < 2:
+        return "".join(parts), ""
+    total = sum(map(len, parts))
+    cut = min(range(1, len(parts)),
+              key=lambda i: abs(2 * sum(map(len, parts[:i])) - total))
+    head = "".join(parts[:cut])
+    return head if head.endswith("-") else f"{head}-", "".join(parts[cut:])
+
+
+def column_text(texts: Iterable[str], font: str) -> ColumnText:
+    """The needs of one column's cells (or of its header) in one font (typography.pieces). The
+    least a column may be is what lets every word go on at most two lines (broken once, near
+    its middle) — never «Про-|фес-|сио-|наль-|ные» — and hold every unbreakable word whole."""
+    words: set[tuple[str, ...]] = set()
+    lines: set[str] = set()
+    mass = 0
+    for text in texts:
+        if not text:
+            continue
+        mass += len(text)
+        lines.update(plain(line) for line in typeset(text).split("\n"))
+        words.update(tuple(parts) for parts in pieces(text))
+    longest = sorted(words, key=lambda parts: sum(map(len, parts)), reverse=True)
+    halves = {half for parts in longest[:MEASURED_PIECES] for half in _halves(parts) if half}
+    whole = {"".join(parts) for parts in words}
+    return ColumnText(_longest(halves, font), _longest(whole, font), _longest(lines, font),
+                      mass)
+
+
+def _columns(block: Table) -> list[tuple[ColumnText, ColumnText]]:
+    """Per column: what its body cells (with «Итого») and its header need."""
     from desktop_app.reports.fonts import BOLD, FAMILY
 
     result = []
     for index in range(len(block.widths)):
-        cells = _widest(_pieces(row[index] for row in block.rows if index < len(row)), FAMILY)
+        body = column_text((row[index] for row in block.rows if index < len(row)), FAMILY)
         if block.total and index < len(block.total):
-            cells = max(cells, _widest(_pieces([block.total[index]]), BOLD))
-        head = _pieces([block.headers[index]] if index < len(block.headers) else [])
-        result.append((cells, _widest(head, BOLD)))
+            total = column_text([block.total[index]], BOLD)
+            body = ColumnText(max(body.hard, total.hard), max(body.word, total.word),
+                              max(body.line, total.line), body.mass)
+        head = column_text([block.headers[index]] if index < len(block.headers) else [], BOLD)
+        result.append((body, head))
     return result
 
 
-def _distribute(weights: list[float], needs: list[float], room: float) -> list[float]:
-    """Widths in the weights' proportions, each at least its need (needs fit in the room)."""
+def _grow(mins: list[float], caps: list[float], weights: list[float],
+          room: float) -> list[float]:
+    """Widths that fill the room in the weights' proportions, none under its minimum and, while
+    others can take the room, none over its cap (the minimums fit in the room)."""
     fixed: dict[int, float] = {}
     while True:
-        free = [i for i in range(len(weights)) if i not in fixed]
+        free = [i for i in range(len(mins)) if i not in fixed]
         rest = room - sum(fixed.values())
         total = sum(weights[i] for i in free) or 1.0
         widths = {i: rest * weights[i] / total for i in free}
-        short = [i for i in free if widths[i] < needs[i]]
-        if not short or len(short) == len(free):
-            fixed.update({i: needs[i] for i in short})
+        low = [i for i in free if widths[i] < mins[i]]
+        high = [i for i in free if widths[i] > caps[i]]
+        if low:
+            fixed.update({i: mins[i] for i in low})
+        elif high and len(high) < len(free):
+            fixed.update({i: caps[i] for i in high})
+        else:
             widths.update(fixed)
-            return [widths[i] for i in range(len(weights))]
-        fixed.update({i: needs[i] for i in short})
+            return [widths[i] for i in range(len(mins))]
 
 
 def _number_width(block: Table, size: float, head_size: float) -> float:
@@ -260,36 +351,255 @@ def _number_width(block: Table, size: float, head_size: float) -> float:
                _em("п/п", BOLD) * head_size + CELL_PADDING_PT)
 
 
-def fit_table(block: Table, available_pt: float) -> TableFit:
-    """Column widths so that no word is cut: each column holds its widest unbreakable piece;
-    the rest of the room follows the block's proportions. When the pieces do not fit, the
-    font goes down by half a point, to 9 pt at least (2 pt under the block's size at most);
-    at the smallest size the widths follow the pieces' proportions."""
+def _weights(block: Table, columns: list[tuple[ColumnText, ColumnText]]) -> list[float]:
+    """The share of room left over once rows are as short as they get: the amount of each
+    column's text (a blank form takes the document's proportions)."""
+    if not block.rows:
+        return [float(w) for w in block.widths]
+    return [max(body.mass, 1) + head.mass / 4 for body, head in columns]
+
+
+def _header_floors(block: Table, hard: list[float], head: float, room: float) -> list[
+        list[float]]:
+    """Starting minimums that keep the header low: every header cell in at most k lines, for
+    a few k whose widths still fit (a long header squeezed into one narrow column would make
+    the repeated header a third of each page); the plain minimums first."""
+    floors = [hard]
+    if not block.headers:
+        return floors
+    texts = [_line_ems(h, _bold()) for h in block.headers]
+    for lines in (3, 4, 6, 8, 10, 12):
+        mins = [max(need, sum(ems) * head / lines / WRAP_FILL + CELL_PADDING_PT)
+                for need, ems in zip(hard, texts, strict=True)]
+        if sum(mins) <= room:
+            floors.append(mins)
+            if len(floors) > 3:
+                break
+    return floors
+
+
+def _bold() -> str:
+    from desktop_app.reports.fonts import BOLD
+
+    return BOLD
+
+
+def _needs(columns: list[tuple[ColumnText, ColumnText]], field: str, size: float,
+           head: float) -> list[float]:
+    """One kind of need of every column in points, with the cell padding."""
+    return [max(getattr(body, field) * size, getattr(top, field) * head) + CELL_PADDING_PT
+            for body, top in columns]
+
+
+# The height of the text of an A4 page (portrait, ГОСТ margins), when a caller gives none.
+A4_TEXT_HEIGHT_PT = 257 * 72 / 25.4
+# Row heights are estimated on a sample of the rows: spread evenly and the fullest ones.
+SAMPLE_ROWS = 120
+# A wrapped line fills about this share of its column (words do not fill lines exactly).
+WRAP_FILL = 0.88
+# Each step of the search gives one column this share of the spare room (or 2, 4, 8 times).
+STEP_SHARE = 1 / 48
+# The header row counts as often as it is printed: once per page (at least twice).
+MIN_HEADER_WEIGHT = 2.0
+# A cell that breaks a word with a hyphen costs as much as this many lines of height; a short
+# cell (a name, a label, a short header) much more.
+HYPHEN_LINES = 1.0
+SHORT_HYPHEN_LINES = 6.0
+SHORT_CELL_WORDS = 4
+
+
+def _sample(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    if len(rows) <= SAMPLE_ROWS:
+        return list(rows)
+    half = SAMPLE_ROWS // 2
+    even = [rows[i * len(rows) // half] for i in range(half)]
+    return even + heapq.nlargest(half, rows, key=lambda row: sum(map(len, row)))
+
+
+def _word_cost(text: str, font: str, size: float) -> tuple[float, float]:
+    """The widest whole word of a cell in points and what breaking it costs in lines: a hyphen
+    in running text is usual, in a name or a short label it reads as a fault."""
+    if not text:
+        return 0.0, 0.0
+    words = ["".join(parts) for parts in pieces(text)]
+    cost = HYPHEN_LINES if len(words) > SHORT_CELL_WORDS else SHORT_HYPHEN_LINES
+    return _longest(words, font) * size, cost
+
+
+def _line_ems(text: str, font: str) -> tuple[float, ...]:
+    """The width at 1 pt of each line of a cell as written (unbroken)."""
+    if not text:
+        return ()
+    return tuple(_em(plain(line), font) for line in typeset(text).split("\n"))
+
+
+class _Rows:
+    """The lines each sampled row and the header take in each column at a given width."""
+
+    def __init__(self, block: Table, size: float, head: float, page_pt: float) -> None:
+        from desktop_app.reports.fonts import BOLD, FAMILY
+
+        n = len(block.widths)
+        self.size, self.head, self.page_pt = size, head, page_pt
+        sample = _sample(block.rows)
+        self.scale = len(block.rows) / max(len(sample), 1)  # rows per sampled row
+        self.header_weight = MIN_HEADER_WEIGHT
+        self.cells = [[_line_ems(row[i] if i < len(row) else "", FAMILY) for row in sample]
+                      for i in range(n)]
+        self.heads = [_line_ems(block.headers[i] if i < len(block.headers) else "", BOLD)
+                      for i in range(n)]
+        # per column, the widest whole word of each sampled cell and of the header in points,
+        # with what breaking it costs
+        self.words = [[_word_cost(row[i] if i < len(row) else "", FAMILY, size)
+                       for row in sample]
+                      + [_word_cost(block.headers[i] if i < len(block.headers) else "", BOLD,
+                                    head)] for i in range(n)]
+
+    @staticmethod
+    def _count(ems: tuple[float, ...], room: float) -> int:
+        return sum(max(1, math.ceil(e / room)) for e in ems) if ems else 1
+
+    def column(self, index: int, width: float) -> list[int]:
+        """Lines per sampled row, the header's last, of one column at a width."""
+        room = max(width - CELL_PADDING_PT, 1.0) * WRAP_FILL
+        body = [self._count(ems, room / self.size) for ems in self.cells[index]]
+        return [*body, self._count(self.heads[index], room / self.head)]
+
+    def weigh_header(self, widths: list[float]) -> None:
+        """How many pages the table takes at these widths: its header is printed that often."""
+        current = [self.column(i, w) for i, w in enumerate(widths)]
+        lines = sum(max(values) for values in zip(*current, strict=True))
+        pages = lines * self.scale * leading(self.size, TABLE_LINE_SPACING) / self.page_pt
+        self.header_weight = max(MIN_HEADER_WEIGHT, pages)
+
+    def cost(self, sums: list[float]) -> float:
+        """Total height of the table in lines (each row as tall as its tallest cell, by a
+        smooth maximum), the header counted once per page."""
+        rows = sum(math.pow(value, 1 / NORM) for value in sums[:-1]) * self.scale
+        return rows + self.header_weight * math.pow(sums[-1], 1 / NORM)
+
+    def total(self, widths: list[float]) -> float:
+        """The cost of a layout: its height in lines and what its hyphenated words cost."""
+        current = [self.column(i, w) for i, w in enumerate(widths)]
+        hyphens = sum(self.hyphenated(i, w) for i, w in enumerate(widths))
+        return self.cost(_row_sums(current)) + hyphens
+
+    def hyphenated(self, index: int, width: float) -> float:
+        """What the words a column would break with a hyphen cost, in lines."""
+        room = width - CELL_PADDING_PT
+        return sum(cost for word, cost in self.words[index] if word > room)
+
+
+# Rows are compared by a smooth maximum of their cells' lines (a 4-norm): as tall as the
+# tallest cell, yet a column that ties with another still counts when it gets shorter.
+NORM = 4
+
+
+def _row_sums(current: list[list[int]]) -> list[float]:
+    return [float(sum(v**NORM for v in values)) for values in zip(*current, strict=True)]
+
+
+def _trial(sums: list[float], old: list[int], new: list[int]) -> list[float]:
+    return [s - a**NORM + b**NORM for s, a, b in zip(sums, old, new, strict=True)]
+
+
+def _shortest_rows(mins: list[float], caps: list[float], rows: _Rows, room: float,
+                   weights: list[float]) -> list[float]:
+    """From the minimums, give the spare room step by step to the column that shortens the
+    rows most per point (a word broken with a hyphen counts as part of a line); what cannot
+    shorten them is shared by the weights."""
+    widths = list(mins)
+    rows.weigh_header(_grow(mins, caps, weights, room))
+    step = max((room - sum(widths)) * STEP_SHARE, 0.5)
+    current = [rows.column(i, w) for i, w in enumerate(widths)]
+    broken = [rows.hyphenated(i, w) for i, w in enumerate(widths)]
+    sums = _row_sums(current)
+    while room - sum(widths) > 1e-6:
+        spare = room - sum(widths)
+        base = rows.cost(sums)
+        best: tuple[float, int, float, list[int], float] | None = None
+        for index in range(len(widths)):
+            for grow in (step, 2 * step, 4 * step, 8 * step):
+                grow = min(grow, spare, caps[index] - widths[index])
+                if grow <= 1e-6:
+                    break
+                lines = rows.column(index, widths[index] + grow)
+                hyphens = rows.hyphenated(index, widths[index] + grow)
+                saved = base - rows.cost(_trial(sums, current[index], lines))
+                saved += broken[index] - hyphens
+                if saved / grow > 1e-9 and (best is None or saved / grow > best[0]):
+                    best = (saved / grow, index, grow, lines, hyphens)
+        if best is None:
+            break
+        _, index, grow, lines, hyphens = best
+        sums = _trial(sums, current[index], lines)
+        widths[index] += grow
+        current[index], broken[index] = lines, hyphens
+    return _grow(widths, caps, weights, room)
+
+
+def fit_table(block: Table, available_pt: float,
+              page_pt: float = A4_TEXT_HEIGHT_PT) -> TableFit:
+    """Column widths computed from the content, the one rule for every table of every document.
+
+    Each column holds its widest unbreakable piece (a syllable run with its hyphen, an e-mail,
+    a date, «18 лет»), so no word is ever cut without a hyphen and a column with an e-mail is
+    widened at the expense of free text. When every line fits unbroken, columns are as wide as
+    their lines. Otherwise the room goes, step by step, where it makes the rows (and the header)
+    shortest, a word broken with a hyphen counting as half a line, so words are kept whole
+    where room allows. When even the pieces do
+    not fit, the font goes down by half a point, to 9 pt at least (2 pt under the block's size
+    at most); at the smallest size the widths follow the pieces' proportions."""
     from desktop_app.reports.fonts import register_fonts
 
     register_fonts()
     base = block.size or TABLE_PT
     head_base = block.head_size or base
-    ems = _column_ems(block)
+    columns = _columns(block)
+    weights = _weights(block, columns)
     floor = max(MIN_TABLE_PT, base - 2.0)
     size = base
     while True:
         head = min(head_base, size)
         numbered = [_number_width(block, size, head)] if block.numbered else []
         room = available_pt - sum(numbered)
-        needs = [max(body * size, top * head) + CELL_PADDING_PT for body, top in ems]
-        if sum(needs) <= room:
-            widths = _distribute(list(block.widths), needs, room)
+        hard, lines = (_needs(columns, field, size, head) for field in ("hard", "line"))
+        if sum(lines) <= room:
+            return TableFit(tuple(numbered + _grow(lines, lines, lines, room)), size, head)
+        if sum(hard) <= room:
+            rows = _Rows(block, size, head, page_pt)
+            tries = []
+            for mins in _header_floors(block, hard, head, room):
+                caps = [max(c, m) for c, m in zip(lines, mins, strict=True)]
+                tries.append(_shortest_rows(mins, caps, rows, room, weights))
+            widths = min(tries, key=rows.total)
             return TableFit(tuple(numbered + widths), size, head)
         if size - SIZE_STEP_PT < floor - 1e-9:
-            total = sum(needs)
-            return TableFit(tuple(numbered + [room * n / total for n in needs]), size, head)
+            total = sum(hard)
+            return TableFit(tuple(numbered + [room * n / total for n in hard]), size, head)
         size -= SIZE_STEP_PT
 
 
-def table_widths(block: Table, available_pt: float) -> list[float]:
+# No letter of Liberation Serif is wider than this (em): a shorter text surely fits.
+WIDEST_LETTER_EM = 1.0
+
+
+def cell_text(text: str, font: str, size: float, room: float) -> str:
+    """A table cell's typeset text, with soft hyphens only in the words wider than the room
+    of its column (both writers print cells with it, so PDF and DOCX break the same words)."""
+
+    def fits(token: str) -> bool:
+        if len(token) * WIDEST_LETTER_EM * size <= room:
+            return True
+        return _em(plain(token), font) * size <= room
+
+    return hyphenate_to_fit(typeset(text), fits)
+
+
+def table_widths(block: Table, available_pt: float,
+                 page_pt: float = A4_TEXT_HEIGHT_PT) -> list[float]:
     """Column widths in points (see fit_table)."""
-    return list(fit_table(block, available_pt).widths)
+    return list(fit_table(block, available_pt, page_pt).widths)
 
 
 # Average letter width of Times New Roman / Liberation Serif in ems (row height estimates).

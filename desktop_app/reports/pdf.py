@@ -51,7 +51,7 @@ from desktop_app.reports.docmodel import (
     Table,
 )
 from desktop_app.reports.fonts import BOLD, FAMILY, register_fonts
-from desktop_app.reports.layout import typeset
+from desktop_app.reports.typography import for_pdf, pdf_chars, typeset
 from desktop_app.textutil import fmt_number
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -60,15 +60,42 @@ KEEP_BEFORE_TABLE_MM = 45
 # A row taller than what is left of a page is cut inside only if each part is this tall.
 ROW_SPLIT_MIN_PT = 36.0
 # A table of this many rows or fewer is kept on one page with its heading when it fits.
-SMALL_TABLE_ROWS = 15
+SMALL_TABLE_ROWS = layout.SMALL_TABLE_ROWS
 # A table with a row that may take this share of a page lets rows break across pages.
 TALL_ROW_SHARE = 0.6
 CHART_COLOURS = (colors.HexColor("#9aa9bd"), colors.HexColor("#1f3f6e"), colors.HexColor("#c0504d"))
 
 
-def markup(text: str) -> str:
-    """Plain text to reportlab paragraph markup (escaped, line breaks kept)."""
-    return escape(typeset(text)).replace("\n", "<br/>")
+def _one_hyphen_at_a_compound() -> None:
+    """reportlab breaks a word at a soft hyphen and prints a hyphen at the end of the line;
+    at the soft hyphen after the hard one of a compound («Детско-|юношеская») it would print
+    two («Детско--»). Keep the word's own hyphen only."""
+    from reportlab.platypus import paragraph
+
+    original = paragraph._SHYStr.__shysplit__
+    if getattr(original, "_one_hyphen", False):
+        return
+
+    def shysplit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        parts = original(self, *args, **kwargs)
+        if parts and parts[0].endswith("--"):
+            head = paragraph._SHYStr(parts[0][:-1])
+            head.__sp__ = parts[0].__sp__
+            parts[0] = head
+        return parts
+
+    shysplit._one_hyphen = True  # type: ignore[attr-defined]
+    paragraph._SHYStr.__shysplit__ = shysplit
+
+
+_one_hyphen_at_a_compound()
+
+
+def markup(text: str, hyphens: bool = True) -> str:
+    """Plain text to reportlab paragraph markup: typeset, hyphenated (not a heading, a name
+    under a signature), escaped, line breaks kept."""
+    prepared = for_pdf(text) if hyphens else pdf_chars(typeset(text))
+    return escape(prepared).replace("\n", "<br/>")
 
 
 def _style(size: float, align: Align = "left", bold: bool = False, italic: bool = False,
@@ -79,7 +106,7 @@ def _style(size: float, align: Align = "left", bold: bool = False, italic: bool 
     return ParagraphStyle(
         f"s{size}{align}{bold}{italic}{indent}{left}{spacing}", fontName=font, fontSize=size,
         leading=layout.leading(size, spacing), alignment=_ALIGN[align], firstLineIndent=indent,
-        leftIndent=left, embeddedHyphenation=2,
+        leftIndent=left, embeddedHyphenation=0,
     )
 
 
@@ -113,10 +140,16 @@ class CellParagraph(Paragraph):  # type: ignore[misc]
         return self.width, self.height
 
 
-def cell_paragraph(text: str, style: ParagraphStyle, template: Any) -> CellParagraph:
-    """A paragraph of plain text built from copies of one fragment (no markup parsing)."""
+def cell_paragraph(text: str, style: ParagraphStyle, template: Any,
+                   room: float | None = None) -> CellParagraph:
+    """A paragraph of plain text built from copies of one fragment (no markup parsing); in a
+    table cell (room given) only the words wider than the room are hyphenated."""
+    if room is None:
+        prepared = for_pdf(text)
+    else:
+        prepared = pdf_chars(layout.cell_text(text, style.fontName, style.fontSize, room))
     frags = []
-    for index, line in enumerate(typeset(text).split("\n")):
+    for index, line in enumerate(prepared.split("\n")):
         if index:
             frags.append(template.clone(text="", lineBreak=True))
         frags.append(template.clone(text=line))
@@ -127,6 +160,27 @@ def fragment_template(style: ParagraphStyle) -> Any:
     """The text fragment a one-style paragraph is made of (copied for each cell)."""
     _, frags, _ = ParaParser().parse("x", style)
     return frags[0]
+
+
+class OutlineHeading(Paragraph):  # type: ignore[misc]
+    """A heading that adds itself to the PDF's outline where it is drawn: outline is (title,
+    bookmark key, level) or None; a heading split over two pages is marked once, at its
+    start."""
+
+    outline: tuple[str, str, int] | None = None
+
+    def split(self, avail_width: float, avail_height: float) -> list[Paragraph]:
+        parts: list[Paragraph] = super().split(avail_width, avail_height)
+        for index, part in enumerate(parts):
+            part.outline = self.outline if index == 0 else None
+        return parts
+
+    def draw(self) -> None:
+        if self.outline is not None:
+            title, key, level = self.outline
+            self.canv.bookmarkHorizontal(key, 0, self.height)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+        super().draw()
 
 
 class BottomNote(Flowable):  # type: ignore[misc]
@@ -148,6 +202,53 @@ class BottomNote(Flowable):  # type: ignore[misc]
         self.paragraph.drawOn(self.canv, 0, 0)
 
 
+class KeepTail(Flowable):  # type: ignore[misc]
+    """A table and what must stay with its last rows (signatures): when they do not all fit,
+    the table is cut so that its last rows go over with them, under its repeated header."""
+
+    TAIL_ROWS = 2
+
+    def __init__(self, table: RLTable, after: list[Flowable]) -> None:
+        super().__init__()
+        self.table = table
+        self.after = after
+        self._table_height = 0.0
+
+    def _after_height(self, avail_width: float, avail_height: float) -> float:
+        return sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore()
+                   + f.getSpaceAfter() for f in self.after)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._table_height = self.table.wrap(avail_width, avail_height)[1]
+        self.width = avail_width
+        self.height = self._table_height + self._after_height(avail_width, avail_height)
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        table_height = self.table.wrap(avail_width, avail_height)[1]
+        after = self._after_height(avail_width, avail_height)
+        if table_height + after <= avail_height:
+            return [self.table, *self.after]
+        limit = avail_height
+        if table_height <= avail_height:
+            heights = self.table._rowHeights
+            tail = min(self.TAIL_ROWS, len(heights) - self.table.repeatRows - 1)
+            limit = table_height - (sum(heights[-tail:]) if tail > 0 else 0) - 1
+        parts = self.table.split(avail_width, limit)
+        if len(parts) < 2:
+            return []
+        return [parts[0], KeepTail(parts[1], self.after)]
+
+    def draw(self) -> None:
+        y = self.height - self._table_height
+        self.table.drawOn(self.canv, 0, y)
+        for flowable in self.after:
+            _, height = flowable.wrap(self.width, self.height)
+            y -= flowable.getSpaceBefore() + height
+            flowable.drawOn(self.canv, 0, y)
+            y -= flowable.getSpaceAfter()
+
+
 class PdfWriter:
     """Turns a Document into reportlab flowables and builds the file."""
 
@@ -161,6 +262,8 @@ class PdfWriter:
         self.width = self.pagesize[0] - self.margins[0] - self.margins[1]
         self.frame_height = self.pagesize[1] - self.margins[2] - self.margins[3]
         self.split_all_rows = False
+        self._outline_level = -1
+        self._bookmarks = 0
 
     # flowables ----------------------------------------------------------------------
     def para(self, block: Para) -> Paragraph:
@@ -175,28 +278,40 @@ class PdfWriter:
         return Paragraph(markup(block.text), style)
 
     def heading(self, block: Heading) -> Paragraph:
+        """A bold centred heading, also an entry of the PDF's outline (bookmarks) at its level
+        (a level never deeper than one below the heading before it)."""
         base = self.styles.get(layout.TEXT_PT, "center", bold=True)
         style = ParagraphStyle(f"h{block.level}", parent=base, spaceBefore=10, spaceAfter=6,
                                keepWithNext=1)
-        return Paragraph(markup(block.text), style)
+        level = max(0, min(block.level - 1, self._outline_level + 1))
+        self._outline_level = level
+        self._bookmarks += 1
+        paragraph = OutlineHeading(markup(block.text, hyphens=False), style)
+        paragraph.outline = (" ".join(block.text.split()), f"h{self._bookmarks}", level)
+        return paragraph
 
     def points(self, block: Points) -> list[Flowable]:
         style = self.styles.get(layout.TEXT_PT, "justify", indent=layout.INDENT_MM * mm)
         return [Paragraph(markup(f"{n}. {text}"), style)
                 for n, text in enumerate(block.items, start=block.start)]
 
-    def two_sided(self, left: str, right: str, space_before: float = 0.0) -> RLTable:
-        """Left text and right text on one line (date and №; position and name)."""
+    def two_sided(self, left: str, right: str, space_before: float = 0.0,
+                  below: str = "") -> RLTable:
+        """Left text and right text on one line (date and №; position and name), and a line
+        under the left text when given (the date of a signature)."""
         size = layout.TEXT_PT
-        cells = [[Paragraph(markup(left), self.styles.get(size, "left")),
-                  Paragraph(markup(right), self.styles.get(size, "right"))]]
+        cells = [[Paragraph(markup(left, False), self.styles.get(size, "left")),
+                  Paragraph(markup(right, False), self.styles.get(size, "right"))]]
+        if below:
+            cells.append([Paragraph(markup(below, False), self.styles.get(size, "left")), ""])
         right_width = min(75 * mm, self.width * 0.4)
         table = RLTable(cells, colWidths=[self.width - right_width, right_width])
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), FAMILY),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), space_before),
+            ("TOPPADDING", (0, 0), (-1, 0), space_before),
+            ("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ]))
         return table
 
@@ -225,7 +340,8 @@ class PdfWriter:
         if isinstance(block, Table):
             return [self.table(block)]
         if isinstance(block, Signature):
-            return [self.two_sided(block.position, block.name, block.space_before)]
+            return [self.two_sided(block.position, block.name, block.space_before,
+                                   block.date_text)]
         if isinstance(block, DateNumber):
             return [self.two_sided(block.date_text, block.number_text, 6)]
         if isinstance(block, Chart):
@@ -253,6 +369,7 @@ class PdfWriter:
                 first = self._lead_start(index)
                 if first < index:
                     starts[first] = self._keep_height(parts, first, index)
+        self._keep_signatures(parts)
         story: list[Flowable] = []
         for index, flowables in enumerate(parts):
             if index in starts:
@@ -260,19 +377,35 @@ class PdfWriter:
             story.extend(flowables)
         return story
 
-    def _lead_start(self, index: int) -> int:
-        """The first block of what introduces the table or chart at index."""
+    def _keep_signatures(self, parts: list[list[Flowable]]) -> None:
+        """Each run of signatures stays on one page with the last lines before it: with the
+        last paragraph, or with the last rows of a table (its header repeated above them when
+        they go over), never alone at the top of a page."""
         blocks = self.document.blocks
-        first = index
-        while first > 0:
-            before = blocks[first - 1]
-            introduces = isinstance(before, Heading) or (
-                isinstance(before, Para) and (before.keep_with_next or first == index
-                                              or not before.text.strip()))
-            if not introduces:
-                break
-            first -= 1
-        return first
+        for index, block in enumerate(blocks):
+            if not isinstance(block, Signature) or index == 0 or isinstance(
+                    blocks[index - 1], Signature):
+                continue
+            end = index
+            while end < len(blocks) and isinstance(blocks[end], Signature):
+                end += 1
+            while end < len(blocks) and isinstance(blocks[end], Footnotes):
+                end += 1  # notes under the signatures (the candidates form) go with them
+            after = [g for flowables in parts[index:end] for f in flowables
+                     for g in (f._content if isinstance(f, KeepTogether) else [f])]
+            for k in range(index, end):
+                parts[k] = []
+            before = parts[index - 1]
+            if not before:
+                parts[index] = after
+            elif isinstance(before[-1], RLTable):
+                parts[index - 1] = [*before[:-1], KeepTail(before[-1], after)]
+            else:
+                parts[index - 1] = [*before[:-1], KeepTogether([before[-1], *after])]
+
+    def _lead_start(self, index: int) -> int:
+        """The first block of what introduces the table or chart at index (layout.lead_start)."""
+        return layout.lead_start(self.document.blocks, index)
 
     def _keep_height(self, parts: list[list[Flowable]], first: int, index: int) -> float:
         """Room the lead-in needs with the start of what it introduces; lead-ins stop keeping
@@ -328,7 +461,7 @@ class TableBuilder:
     def __init__(self, writer: PdfWriter, block: Table) -> None:
         self.writer = writer
         self.block = block
-        self.fit = layout.fit_table(block, writer.width)
+        self.fit = layout.fit_table(block, writer.width, writer.frame_height)
         self.size = self.fit.size
         self.head_style = writer.styles.get(self.fit.head_size, "center", bold=True,
                                             spacing=layout.TABLE_LINE_SPACING)
@@ -358,7 +491,7 @@ class TableBuilder:
         if not text or (short and layout.text_width(text, FAMILY, self.size) <= room):
             return text
         style, template = self._template(align, bold)
-        return cell_paragraph(text, style, template)
+        return cell_paragraph(text, style, template, room)
 
     def body(self) -> list[list[Paragraph | str]]:
         aligns = self.aligns()
@@ -394,13 +527,19 @@ class TableBuilder:
         """A LongTable: row heights are computed only as far as the page needs (fast splits)."""
         data: list[list[Any]] = []
         if self.block.headers:
-            data.append([Paragraph(markup(h), self.head_style) for h in self.headers()])
+            template = fragment_template(self.head_style)
+            data.append([cell_paragraph(h, self.head_style, template, w - 6)
+                         for h, w in zip(self.headers(), self.fit.widths, strict=True)])
         if self.block.column_numbers:
             data.append([str(i) for i in range(1, len(self.aligns()) + 1)])
         data.extend(self.body())
         repeat = self.header_rows()
+        tall = self.split_rows()
+        # a table of rows near a page's height (the candidates form) fills each page, cutting
+        # the row at the foot of the page; elsewhere a row goes over whole
         table = LongTable(data, colWidths=self.widths(), repeatRows=repeat, hAlign="LEFT",
-                          splitInRow=ROW_SPLIT_MIN_PT if self.split_rows() else 0)
+                          splitInRow=ROW_SPLIT_MIN_PT if tall else 0,
+                          splitByRow=0 if tall else 1)
         table.setStyle(TableStyle(self.commands(len(data), repeat)))
         return table
 
@@ -425,7 +564,8 @@ class TableBuilder:
 
 
 def chart_drawing(block: Chart, width: float) -> Drawing:
-    """A vertical bar chart with Cyrillic labels in Liberation Serif."""
+    """A vertical bar chart with Cyrillic labels in Liberation Serif; a None value (no plan
+    set) draws no bar and no label."""
     register_fonts()
     height = 75 * mm
     drawing = Drawing(width, height, initialFontName=FAMILY, initialFontSize=9)
@@ -439,11 +579,11 @@ def chart_drawing(block: Chart, width: float) -> Drawing:
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = FAMILY
         axis.labels.fontSize = 9
-    top = max([v for _, values in block.series for v in values] + [1.0])
+    top = max(block.top(), 1.0)
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = 100 if block.unit == "%" and top <= 100 else top * 1.1
     chart.valueAxis.labelTextFormat = lambda v: f"{fmt_number(v, 0)}"
-    chart.barLabelFormat = lambda v: fmt_number(v, 1)
+    chart.barLabelFormat = lambda v: "" if v is None else fmt_number(v, 1)
     chart.barLabels.fontName = FAMILY
     chart.barLabels.fontSize = 7
     chart.barLabels.nudge = 6
