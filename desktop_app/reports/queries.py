@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +15,9 @@ from desktop_app.model import (
     ActiveMember,
     Course,
     Deficit,
+    DiagnosticSession,
     Ground,
+    InstrumentItem,
     MemberGround,
     MentorshipForm,
     Organisation,
@@ -23,14 +26,30 @@ from desktop_app.model import (
     PairMentee,
     Person,
     Programme,
-    ProgrammeDeficit,
     Route,
+    RouteItem,
     Satisfaction,
 )
-from desktop_app.model.enums import ActiveRole, ActiveStatus, PairStatus
+from desktop_app.model.enums import (
+    ActiveRole,
+    ActiveStatus,
+    CompetenceArea,
+    CourseKind,
+    SessionKind,
+)
+from desktop_app.services.deficit_wording import (
+    Phrase,
+    Wordings,
+    fallback_deficit,
+    is_first_person,
+    kind_rank,
+    legacy_task,
+    sentence,
+)
 from desktop_app.services.indicators import org_active, pair_ran, person_active, years_before
 from desktop_app.services.indicators import young as young_on
-from desktop_app.textutil import fio, ru_sort_key, short_fio
+from desktop_app.services.presets import fill_municipality, municipality_genitive
+from desktop_app.textutil import fio, fmt_date, ru_sort_key, short_fio
 
 
 class NotFound(LookupError):
@@ -49,14 +68,32 @@ class MemberRow:
     consent: bool
 
 
-def active_members(session: Session, consenting_only: bool = False) -> list[MemberRow]:
-    """Members included in the active (not excluded), by ФИО in Russian order."""
+def _member_on(on: date) -> Any:
+    """Included on or before the date (an undated inclusion counts) and not excluded by then,
+    working on the date."""
+    included = ActiveMember.included_on.is_(None) & (
+        ActiveMember.status == ActiveStatus.INCLUDED.value)
+    return and_(
+        ActiveMember.status.in_((ActiveStatus.INCLUDED.value, ActiveStatus.EXCLUDED.value)),
+        included | (ActiveMember.included_on <= on),
+        ActiveMember.excluded_on.is_(None) | (ActiveMember.excluded_on > on),
+        (Person.is_active.is_(True) & Person.left_on.is_(None)) | (Person.left_on > on),
+    )
+
+
+def active_members(session: Session, consenting_only: bool = False,
+                   on: date | None = None) -> list[MemberRow]:
+    """Members included in the active (not excluded), by ФИО in Russian order; with a date,
+    the members on that date (see _member_on)."""
     stmt = (
         select(ActiveMember, Person, Organisation.short_name)
         .join(Person, Person.id == ActiveMember.person_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(ActiveMember.status == ActiveStatus.INCLUDED.value)
     )
+    if on is None:
+        stmt = stmt.where(ActiveMember.status == ActiveStatus.INCLUDED.value)
+    else:
+        stmt = stmt.where(_member_on(on))
     if consenting_only:
         stmt = stmt.where(Person.consent_publish.is_(True))
     roles = {r.value: r.label for r in ActiveRole}
@@ -71,6 +108,20 @@ def active_members(session: Session, consenting_only: bool = False) -> list[Memb
 
 
 @dataclass(frozen=True)
+class PublicConsent:
+    """The members on a date and those of them who have not consented to publication."""
+
+    total: int
+    missing: tuple[MemberRow, ...]
+
+
+def public_consent(session: Session, on: date) -> PublicConsent:
+    """Who of the members on the date is left out of the public list for want of consent."""
+    members = active_members(session, on=on)
+    return PublicConsent(len(members), tuple(m for m in members if not m.consent))
+
+
+@dataclass(frozen=True)
 class OrderPairRow:
     pair_id: int
     mentor: str
@@ -82,7 +133,7 @@ class OrderPairRow:
 
 
 def _mentee_lines(session: Session, pair_ids: list[int]) -> dict[int, list[str]]:
-    lines: dict[int, list[tuple[tuple[tuple[int, int], ...], str]]] = defaultdict(list)
+    lines: dict[int, list[tuple[str, str]]] = defaultdict(list)
     stmt = (
         select(PairMentee.pair_id, Person.last_name, Person.first_name, Person.middle_name,
                Person.position, Organisation.short_name)
@@ -97,15 +148,23 @@ def _mentee_lines(session: Session, pair_ids: list[int]) -> dict[int, list[str]]
     return {k: [text for _, text in sorted(v)] for k, v in lines.items()}
 
 
+def pair_on(on: date) -> Any:
+    """The pair's programme has begun on or before the date and has not ended before it: its
+    planned end and, for a pair ended (completed or early), the day it ended are not earlier
+    than the date. The status does not matter, only the dates."""
+    return and_(Pair.start_date <= on, Pair.end_date >= on,
+                Pair.ended_on.is_(None) | (Pair.ended_on >= on))
+
+
 def order_pairs(session: Session, on: date) -> list[OrderPairRow]:
-    """Pairs planned or running on the date (not completed or ended), by mentor."""
+    """Pairs whose programme runs on the order's date (see pair_on), by mentor."""
     stmt = (
         select(Pair.id, Person.last_name, Person.first_name, Person.middle_name, Person.position,
                Organisation.short_name, MentorshipForm.name, Pair.start_date, Pair.end_date)
         .join(Person, Person.id == Pair.mentor_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .join(MentorshipForm, MentorshipForm.id == Pair.form_id)
-        .where(Pair.status.in_((PairStatus.PLANNED.value, PairStatus.ACTIVE.value)))
+        .where(pair_on(on))
     )
     rows = list(session.execute(stmt))
     mentees = _mentee_lines(session, [r[0] for r in rows])
@@ -117,6 +176,30 @@ def order_pairs(session: Session, on: date) -> list[OrderPairRow]:
         for r in rows
     ]
     return sorted(result, key=lambda r: (ru_sort_key(r.mentor), r.start, r.pair_id))
+
+
+def no_order_pairs_reason(session: Session, on: date) -> str:
+    """Why no pair can be listed in an order of the date (the user's message); a pair called
+    off before its start does not count."""
+    first, last = session.execute(
+        select(func.min(Pair.start_date),
+               func.max(case((Pair.ended_on < Pair.end_date, Pair.ended_on),
+                             else_=Pair.end_date)))
+        .where(Pair.ended_on.is_(None) | (Pair.ended_on >= Pair.start_date))
+    ).one()
+    day = fmt_date(on)
+    if first is None:
+        return ("В базе нет ни одной наставнической пары (группы): приказ о закреплении пар "
+                "не сформирован.")
+    if on < first:
+        return (f"На {day} ни одна наставническая пара (группа) ещё не начала работу: самая "
+                f"ранняя программа начинается {fmt_date(first)}. Приказ о закреплении пар не "
+                f"сформирован — укажите дату не раньше {fmt_date(first)}.")
+    if last is not None and on > last:
+        return (f"На {day} программы всех наставнических пар (групп) уже окончены (последняя — "
+                f"{fmt_date(last)}). Приказ о закреплении пар не сформирован.")
+    return (f"На {day} нет наставнических пар (групп), чья программа идёт в этот день. Приказ "
+            "о закреплении пар не сформирован — укажите другую дату.")
 
 
 @dataclass(frozen=True)
@@ -158,6 +241,18 @@ class PlanLine:
     responsible: str
     report_form: str
     done: bool
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MenteeDeficits:
+    """One mentee's deficits open on the document's date — those the latest diagnostic of each
+    instrument (or external procedure) on or before the date shows — worded in the third
+    person, and the dates of the latest diagnostics: (kind, date), self-assessment first."""
+
+    mentee: PersonCard
+    diagnostics: tuple[tuple[str, date], ...]
+    deficits: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -178,12 +273,53 @@ class ProgrammeData:
     tasks: str
     difficulties: str
     expected_results: str
-    deficits: tuple[tuple[str, str], ...]
+    deficits: tuple[MenteeDeficits, ...]
     plan: tuple[PlanLine, ...]
 
 
-def programme_data(session: Session, pair_id: int) -> ProgrammeData:
-    """A pair and its personalised programme (empty texts when none is written yet)."""
+_AREA_RANK = {a.value: n for n, a in enumerate(CompetenceArea)}
+
+
+def mentee_deficits(session: Session, mentees: Sequence[PersonCard],
+                    on: date) -> tuple[MenteeDeficits, ...]:
+    """Each mentee's own deficits open on the date (found on or before it, not overcome by
+    then), by area (the area as a whole first, then external blocks, then items in the order
+    of the instrument), worded by the instrument files; the latest diagnostics of each kind."""
+    ids = [m.id for m in mentees]
+    latest: dict[int, dict[str, date]] = defaultdict(dict)
+    for person_id, kind, day in session.execute(
+        select(DiagnosticSession.person_id, DiagnosticSession.kind,
+               func.max(DiagnosticSession.session_date))
+        .where(DiagnosticSession.person_id.in_(ids), DiagnosticSession.session_date <= on)
+        .group_by(DiagnosticSession.person_id, DiagnosticSession.kind)
+    ):
+        latest[person_id][kind] = day
+    wordings = Wordings(session)
+    found: dict[int, list[tuple[tuple[int, int, int, int], str]]] = defaultdict(list)
+    for person_id, area, item_id, title, deficit_id, position in session.execute(
+        select(Deficit.person_id, Deficit.area, Deficit.item_id, Deficit.title, Deficit.id,
+               InstrumentItem.position)
+        .outerjoin(InstrumentItem, InstrumentItem.id == Deficit.item_id)
+        .where(Deficit.person_id.in_(ids), Deficit.found_on <= on,
+               Deficit.overcome_on.is_(None) | (Deficit.overcome_on > on))
+    ):
+        key = (_AREA_RANK.get(area, len(_AREA_RANK)), kind_rank(item_id, title), position or 0,
+               deficit_id)
+        found[person_id].append((key, sentence(wordings.of(area, item_id, title).deficit)))
+    kinds = [k.value for k in SessionKind]
+    return tuple(
+        MenteeDeficits(
+            m,
+            tuple((kind, latest[m.id][kind]) for kind in kinds if kind in latest[m.id]),
+            tuple(dict.fromkeys(text for _, text in sorted(found[m.id]))),
+        )
+        for m in mentees
+    )
+
+
+def programme_data(session: Session, pair_id: int, on: date | None = None) -> ProgrammeData:
+    """A pair and its personalised programme (empty texts when none is written yet); the
+    mentees' deficits open on the date (today when None)."""
     pair = session.get(Pair, pair_id)
     if pair is None:
         raise NotFound(f"Наставническая пара (группа) с кодом {pair_id} не найдена в базе.")
@@ -193,24 +329,18 @@ def programme_data(session: Session, pair_id: int) -> ProgrammeData:
     directions = session.scalars(
         select(PairDirectionLink.direction).where(PairDirectionLink.pair_id == pair_id)
     )
-    deficits: list[tuple[str, str]] = []
     plan: list[PlanLine] = []
     if programme is not None:
-        deficits = [
-            (d.area, d.title) for d in session.scalars(
-                select(Deficit).join(ProgrammeDeficit, ProgrammeDeficit.deficit_id == Deficit.id)
-                .where(ProgrammeDeficit.programme_id == programme.id).order_by(Deficit.id)
-            )
-        ]
-        plan = [PlanLine(i.activity, i.deadline, i.responsible, i.report_form, i.done)
-                for i in programme.plan]
+        plan = [PlanLine(i.activity, i.deadline, i.responsible, i.report_form, i.done,
+                         i.done_on) for i in programme.plan]
     return ProgrammeData(
         pair.id, person_card(session, pair.mentor_id), tuple(mentees), pair.form.name,
         pair.model_element, pair.mentee_category, pair.level, tuple(directions),
         pair.start_date, pair.end_date, pair.order_number, pair.order_date,
         programme.goal if programme else "", programme.tasks if programme else "",
         programme.difficulties if programme else "",
-        programme.expected_results if programme else "", tuple(deficits), tuple(plan),
+        programme.expected_results if programme else "",
+        mentee_deficits(session, mentees, on or date.today()), tuple(plan),
     )
 
 
@@ -243,15 +373,33 @@ def route_data(session: Session, person_id: int) -> RouteData:
     ).first()
     if route is None:
         raise NotFound(f"У педагога «{card.fio}» нет индивидуального образовательного маршрута.")
-    titles = dict(session.execute(
-        select(Deficit.id, Deficit.title).where(Deficit.person_id == person_id)
-    ).all())
-    lines = tuple(
-        RouteLine(i.deficit_text or titles.get(i.deficit_id or 0, ""), i.task, i.activity,
-                  i.form, i.deadline, i.planned_result, i.done)
-        for i in route.items
-    )
+    deficits = {d.id: d for d in session.scalars(
+        select(Deficit).where(Deficit.person_id == person_id))}
+    wordings = Wordings(session)
+    lines = tuple(_route_line(i, deficits.get(i.deficit_id or 0), wordings)
+                  for i in route.items)
     return RouteData(card, route.start_date, route.end_date, route.state, lines)
+
+
+def _route_line(item: RouteItem, deficit: Deficit | None, wordings: Wordings) -> RouteLine:
+    """A route item as printed: the deficit in the third person and a task that is not the
+    deficit again. A stored text that is the deficit's title or an instrument statement (what
+    the first drafting rule stored) is reworded, and so is a task that is exactly what that
+    rule wrote («Освоить умение: знаю …»); anything the user wrote stays as written (a
+    first-person statement turned into the third person)."""
+    stored, task = item.deficit_text.strip(), item.task.strip()
+    title = deficit.title.strip() if deficit is not None else ""
+    phrase: Phrase | None = wordings.of_statement(stored) if stored else None
+    if phrase is None and deficit is not None and stored in ("", title):
+        phrase = wordings.of(deficit.area, deficit.item_id, deficit.title)
+    if phrase is not None:
+        text = phrase.deficit
+    else:
+        text = fallback_deficit(stored) if is_first_person(stored) else stored
+    if phrase is not None and (not task or task in {legacy_task(t) for t in (stored, title) if t}):
+        task = phrase.task
+    return RouteLine(sentence(text), task, item.activity, item.form, item.deadline,
+                     item.planned_result, item.done)
 
 
 @dataclass(frozen=True)
@@ -267,23 +415,32 @@ class CandidateRow:
     grounds: tuple[tuple[int, str], ...]
 
 
-def _courses(session: Session, ids: list[int], since: date) -> dict[int, list[Course]]:
+def _courses(session: Session, ids: list[int], since: date, on: date) -> dict[int, list[Course]]:
+    """The form's courses: qualification courses ended from since to on (footnote 2: the three
+    years before the document), retraining ended on or before on whenever it was (the footnote
+    limits only qualification courses), and courses with no end date (the form shows that the
+    date is missing); oldest first, undated last."""
     found: dict[int, list[Course]] = defaultdict(list)
+    recent = (Course.end_date >= since) | (Course.kind != CourseKind.QUALIFICATION.value)
     stmt = select(Course).where(Course.person_id.in_(ids)).where(
-        (Course.end_date.is_(None)) | (Course.end_date >= since)
-    ).order_by(Course.end_date)
+        Course.end_date.is_(None) | (recent & (Course.end_date <= on))
+    )
     for course in session.scalars(stmt):
         found[course.person_id].append(course)
+    for courses in found.values():
+        courses.sort(key=lambda c: (c.end_date is None, c.end_date or on, c.id))
     return found
 
 
 def _grounds(session: Session, member_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """member id → (number, text) of its grounds, the municipality put in the texts."""
+    genitive = municipality_genitive(session)
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     stmt = (select(MemberGround.member_id, Ground.number, Ground.text)
             .join(Ground, Ground.id == MemberGround.ground_id)
             .where(MemberGround.member_id.in_(member_ids)).order_by(Ground.number))
     for member_id, number, text in session.execute(stmt):
-        found[member_id].append((number, text))
+        found[member_id].append((number, fill_municipality(text, genitive)))
     return found
 
 
@@ -293,9 +450,9 @@ CANDIDATE_STATUSES = (ActiveStatus.CANDIDATE.value, ActiveStatus.SUBMITTED.value
 
 def candidate_members(session: Session, org_id: int | None = None) -> list[tuple[ActiveMember,
                                                                               Person]]:
-    """Candidates not yet included (кандидат, представлен, прошёл диагностику)."""
+    """Candidates not yet included (кандидат, представлен, прошёл диагностику) who still work."""
     stmt = (select(ActiveMember, Person).join(Person, Person.id == ActiveMember.person_id)
-            .where(ActiveMember.status.in_(CANDIDATE_STATUSES)))
+            .where(ActiveMember.status.in_(CANDIDATE_STATUSES), Person.is_active.is_(True)))
     if org_id is not None:
         stmt = stmt.where(ActiveMember.nominated_by_org_id == org_id)
     rows = [(m, p) for m, p in session.execute(stmt)]
@@ -314,7 +471,7 @@ def candidate_inputs(session: Session, on: date) -> tuple[list[tuple[ActiveMembe
                                                           dict[int, list[tuple[int, str]]]]:
     """Candidates with their courses of the three years before the date and their grounds."""
     members = candidate_members(session)
-    courses = _courses(session, [p.id for _, p in members], years_before(on, 3))
+    courses = _courses(session, [p.id for _, p in members], years_before(on, 3), on)
     grounds = _grounds(session, [m.id for m, _ in members])
     return members, courses, grounds
 
@@ -359,13 +516,13 @@ def org_lines(session: Session, start: date, on: date) -> list[OrgLine]:
         .join(Organisation, Organisation.id == Person.organisation_id)
         .where(person_active(on)).group_by(Person.organisation_id)
     )
-    counts = {r[0]: r[1:] for r in session.execute(stmt)}
+    counts: dict[int, tuple[int, ...]] = {r[0]: tuple(r[1:]) for r in session.execute(stmt)}
     mentor = aliased(Person)
-    pair_counts = dict(session.execute(
+    pair_counts = {org: int(n) for org, n in session.execute(
         select(mentor.organisation_id, func.count(Pair.id))
         .join(mentor, mentor.id == Pair.mentor_id)
         .where(pair_ran(start, on)).group_by(mentor.organisation_id)
-    ).all())
+    ) if org is not None}
     orgs = session.execute(select(Organisation.id, Organisation.short_name).where(org_active(on)))
     lines = [_org_line(org_id, name, counts.get(org_id), pair_counts.get(org_id, 0))
              for org_id, name in orgs]
@@ -412,31 +569,49 @@ class MentorInfo:
 
 
 def mentors_of_period(session: Session, start: date, on: date) -> list[MentorInfo]:
-    """Distinct mentors of the pairs that ran in the period."""
+    """Distinct mentors of the pairs that ran in the period who work in an active ОО on the
+    date: the people of org_lines' «mentors» column, so the two counts are the same."""
     ids = select(Pair.mentor_id).where(pair_ran(start, on))
-    stmt = select(Person.ped_experience_start, Person.category).where(Person.id.in_(ids))
+    stmt = (select(Person.ped_experience_start, Person.category)
+            .join(Organisation, Organisation.id == Person.organisation_id)
+            .where(Person.id.in_(ids), person_active(on)))
     return [MentorInfo(s, c) for s, c in session.execute(stmt)]
 
 
 @dataclass(frozen=True)
 class DeficitLine:
+    """Deficits of one area in the period; open_start + found − overcome = open_end."""
+
     area: str
+    open_start: int
     found: int
     overcome: int
-    open_on: int
+    open_end: int
 
 
 def deficits_by_area(session: Session, start: date, on: date) -> list[DeficitLine]:
-    """Deficits found in the period, overcome in the period, still open on the date, by area."""
-    found = func.sum(_one_if(and_(Deficit.found_on >= start, Deficit.found_on <= on)))
-    overcome = func.sum(_one_if(and_(Deficit.overcome_on >= start, Deficit.overcome_on <= on)))
-    still_open = func.sum(_one_if(and_(
-        Deficit.found_on <= on,
-        (Deficit.overcome_on.is_(None)) | (Deficit.overcome_on > on),
-    )))
-    stmt = select(Deficit.area, found, overcome, still_open).group_by(Deficit.area)
-    return [DeficitLine(a, int(f or 0), int(o or 0), int(s or 0))
-            for a, f, o, s in session.execute(stmt)]
+    """Deficits of every person in the register by area, so that each row balances.
+
+    A deficit is open on a day when it was found on or before that day and not overcome on or
+    before it (overcome = its overcome_on; a date earlier than found_on counts as found_on).
+    open_start: found before start and not overcome before start (open when the period
+    begins); found: found from start to on; overcome: overcome from start to on; open_end:
+    found on or before on and not overcome on or before on. A deficit found and overcome
+    within the period is in found and overcome; found earlier and overcome within it, in
+    open_start and overcome; found earlier and still open, in open_start and open_end.
+    """
+    overcome_day = case((Deficit.overcome_on < Deficit.found_on, Deficit.found_on),
+                        else_=Deficit.overcome_on)
+    open_start = count_if(and_(Deficit.found_on < start,
+                               overcome_day.is_(None) | (overcome_day >= start)))
+    found = count_if(and_(Deficit.found_on >= start, Deficit.found_on <= on))
+    overcome = count_if(and_(overcome_day >= start, overcome_day <= on))
+    open_end = count_if(and_(Deficit.found_on <= on,
+                             overcome_day.is_(None) | (overcome_day > on)))
+    stmt = (select(Deficit.area, open_start, found, overcome, open_end)
+            .group_by(Deficit.area).order_by(Deficit.area))
+    return [DeficitLine(a, int(s), int(f), int(o), int(e))
+            for a, s, f, o, e in session.execute(stmt)]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ class ItemSpec:
     area: str
     labour_function: str
     text: str
+    # How a document words a low score on the item: the deficit in the third person
+    # («испытывает затруднения в …») and the task of a route («Освоить …»); optional fields.
+    deficit: str = ""
+    task: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,18 @@ def _item(raw: Any, number: int, name: str) -> ItemSpec:
         area=area,
         labour_function=str(raw.get("labour_function", "")).strip(),
         text=_need(raw, "text", where),
+        deficit=_optional(raw, "deficit", where),
+        task=_optional(raw, "task", where),
     )
+
+
+def _optional(data: dict[str, Any], key: str, where: str) -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InstrumentFileError(f"{where}: поле «{key}» должно быть текстом.")
+    return " ".join(value.split())
 
 
 def parse_instrument(path: Path) -> InstrumentSpec:
@@ -170,6 +185,33 @@ def scale_labels(code: str, version: str) -> dict[int, str]:
         if spec.code == code and spec.version == version:
             return spec.scale
     return dict(DEFAULT_SCALE)
+
+
+@dataclass(frozen=True)
+class ItemWording:
+    """The deficit and task wording of one item, as its instrument file gives them."""
+
+    deficit: str
+    task: str
+
+
+def item_wordings() -> dict[tuple[str, str, str], ItemWording]:
+    """(instrument code, version, item code) → the item's deficit and task wording, from every
+    readable instrument file (a user's file may reword the shipped items; an empty field keeps
+    the wording found before it). Items without either field are left out."""
+    found: dict[tuple[str, str, str], ItemWording] = {}
+    for path in instrument_files():
+        try:
+            spec = parse_instrument(path)
+        except InstrumentFileError:
+            continue
+        for item in spec.items:
+            key = (spec.code, spec.version, item.code)
+            before = found.get(key, ItemWording("", ""))
+            wording = ItemWording(item.deficit or before.deficit, item.task or before.task)
+            if wording.deficit or wording.task:
+                found[key] = wording
+    return found
 
 
 def labour_function_names() -> dict[str, str]:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import Deficit, Person, Route, RouteItem
 from desktop_app.model.enums import CompetenceArea, DeficitState, RouteActivity, RouteState
-from desktop_app.services.diagnostics import AREA_TITLE, EXTERNAL_TITLE, refresh_states
+from desktop_app.services.deficit_wording import Wordings, sentence
+from desktop_app.services.diagnostics import refresh_states
 from desktop_app.textutil import fio, fmt_date
 
 MIN_YEARS, MAX_YEARS, DEFAULT_YEARS = 4, 5, 5
@@ -84,23 +85,6 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-GENITIVE = {
-    "subject": "предметных", "methodical": "методических",
-    "psychological": "психолого-педагогических", "communicative": "коммуникативных",
-    "digital": "цифровых",
-}
-
-
-def _task(deficit: Deficit) -> str:
-    words = GENITIVE.get(deficit.area, deficit.area)
-    if deficit.item_id is None and deficit.title.startswith(AREA_TITLE.split("«")[0]):
-        return f"Повысить уровень {words} компетенций (средний балл выше порога дефицита)"
-    if deficit.title.startswith(EXTERNAL_TITLE.split("{")[0]):
-        return f"Восполнить дефицит {words} компетенций, выявленный внешней оценкой"
-    text = deficit.title.rstrip(".")
-    return "Освоить умение: " + text[:1].lower() + text[1:]
-
-
 def draft_route(session: Session, person_id: int, start: date | None = None,
                 years: int = DEFAULT_YEARS) -> RouteView:
     """A new ИОМ proposed from the person's open deficits (not saved): one line per deficit,
@@ -120,12 +104,15 @@ def draft_route(session: Session, person_id: int, start: date | None = None,
     span = (end - start).days
     items: list[RouteItemInput] = []
     turn: dict[str, int] = {}
+    wordings = Wordings(session)
     for n, deficit in enumerate(deficits, start=1):
         choices = DEFAULTS.get(deficit.area, DEFAULTS["methodical"])
         activity, form, result = choices[turn.get(deficit.area, 0) % len(choices)]
         turn[deficit.area] = turn.get(deficit.area, 0) + 1
+        # the deficit in the third person and a task that does not repeat it
+        phrase = wordings.of(deficit.area, deficit.item_id, deficit.title)
         items.append(RouteItemInput(
-            deficit_id=deficit.id, deficit_text=deficit.title, task=_task(deficit),
+            deficit_id=deficit.id, deficit_text=sentence(phrase.deficit), task=phrase.task,
             activity=activity, form=form,
             deadline=start + timedelta(days=span * n // len(deficits)),
             planned_result=result + "; при повторной диагностике дефицит не выявляется",
