@@ -1069,8 +1069,16 @@ BUILDERS: list[Callable[[Demo], None]] = [
 ]
 
 
+# The demo municipality's own list of grounds: the shipped general preset, whose texts name
+# the municipality by the genitive set here (never another municipality's name).
+DEMO_PRESET = "general"
+DEMO_GENITIVE = {"municipality": "Заречного муниципального округа",
+                 "region_settings": "Демонстрационной области"}
+
+
 def fill(session: Session, scale: Scale, seed: int) -> bool:
     """Fill a fresh database; True when the deficits were derived from the sessions."""
+    settings_service.put(session, {"ground_preset": DEMO_PRESET})  # before its grounds are read
     grounds, forms, instrument = _reference(session)
     demo = Demo(random.Random(seed), scale, grounds, forms, instrument)
     for build in BUILDERS:
@@ -1085,7 +1093,8 @@ def fill(session: Session, scale: Scale, seed: int) -> bool:
                                       if s["instrument_id"] for a in _answers(demo, s)))
     settings_service.put(session, {
         **demo.cat["municipality"],
-        **(demo.cat[scale.settings] if scale.settings != "municipality" else {})})
+        **(demo.cat[scale.settings] if scale.settings != "municipality" else {}),
+        "municipality_genitive": DEMO_GENITIVE.get(scale.settings, DEMO_GENITIVE["municipality"])})
     return _derive_deficits(session, demo)
 
 

@@ -41,7 +41,7 @@ def test_new_file_is_migrated_to_head_with_presets(db) -> None:
     assert rev == head_revision()
     with db.sessions() as s:
         presets = {p.code: len(p.grounds) for p in s.scalars(select(GroundPreset))}
-        assert presets == {"seversk-000": 9, "ust-ishim-004": 8}
+        assert presets == {"seversk-000": 9, "ust-ishim-004": 8, "general": 9}
         forms = list(s.scalars(select(MentorshipForm.name)))
         assert "Реверсивное наставничество" in forms and "Флэш-наставничество" in forms
         plan = s.scalar(

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from desktop_app.reports import layout, queries
 from desktop_app.reports.docmodel import Document, Table
 from desktop_app.reports.params import ReportParams
+from desktop_app.services.presets import own_municipality
 from desktop_app.textutil import fmt_date
 
 ACTIVE_TITLE = "Об утверждении состава муниципального методического актива"
@@ -19,6 +20,16 @@ PAIRS_PREAMBLE = (
     "В соответствии с Положением о системе наставничества педагогических работников, в целях "
     "профессиональной, психолого-педагогической поддержки молодых и малоопытных педагогов"
 )
+
+
+def pairs_preamble(municipality: str) -> str:
+    """The preamble naming the municipality's Положение when the settings give its name."""
+    if not municipality:
+        return PAIRS_PREAMBLE
+    return ("В соответствии с Положением о системе наставничества педагогических работников в "
+            f"муниципальных образовательных организациях {municipality}, в целях "
+            "профессиональной, психолого-педагогической поддержки молодых и малоопытных "
+            "педагогов")
 
 
 def active_points(head: layout.Letterhead) -> tuple[str, ...]:
@@ -38,8 +49,8 @@ def active_points(head: layout.Letterhead) -> tuple[str, ...]:
 PAIRS_POINTS = (
     "Закрепить наставнические пары (группы) на период реализации персонализированных программ "
     "наставничества (приложение 1).",
-    "Наставникам совместно с наставляемыми разработать персонализированные программы "
-    "наставничества и обеспечить их реализацию.",
+    "Наставникам совместно с наставляемыми обеспечить реализацию персонализированных программ "
+    "наставничества в установленные сроки.",
     "Руководителям образовательных организаций создать условия для реализации "
     "персонализированных программ наставничества.",
     "Контроль за исполнением настоящего приказа оставляю за собой.",
@@ -80,12 +91,18 @@ def pairs_table(rows: list[queries.OrderPairRow]) -> Table:
 
 
 def pairs_order(session: Session, params: ReportParams) -> Document:
-    """Приказ о закреплении наставнических пар (групп) with the table of pairs as appendix 1."""
+    """Приказ о закреплении наставнических пар (групп) with the table of pairs as appendix 1:
+    the pairs whose programme runs on the order's date. With none the order is refused
+    (queries.NotFound with the reason) rather than printed with an empty appendix."""
     head = layout.letterhead(session)
     info = params.order_info()
-    blocks = layout.order_blocks(head, info, PAIRS_TITLE, PAIRS_PREAMBLE, PAIRS_POINTS)
+    pairs = queries.order_pairs(session, info.on)
+    if not pairs:
+        raise queries.NotFound(queries.no_order_pairs_reason(session, info.on))
+    preamble = pairs_preamble(own_municipality(session))
+    blocks = layout.order_blocks(head, info, PAIRS_TITLE, preamble, PAIRS_POINTS)
     blocks += layout.appendix_head(1, info, "Наставнические пары (группы)")
-    blocks.append(pairs_table(queries.order_pairs(session, info.on)))
+    blocks.append(pairs_table(pairs))
     return Document(f"Приказ {info.number_text} — {PAIRS_TITLE}", tuple(blocks),
                     margins_mm=layout.page_margins(session))
 
@@ -95,5 +112,5 @@ def default_wording(session: Session, kind: str) -> tuple[str, tuple[str, ...]]:
     if kind == "active-order":
         return ACTIVE_PREAMBLE, active_points(layout.letterhead(session))
     if kind == "pairs-order":
-        return PAIRS_PREAMBLE, PAIRS_POINTS
+        return pairs_preamble(own_municipality(session)), PAIRS_POINTS
     raise ValueError(f"«{kind}» не приказ")

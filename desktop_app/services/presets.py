@@ -11,9 +11,45 @@ from sqlalchemy.orm import Session
 
 from desktop_app import paths
 from desktop_app.model import Ground, GroundPreset, IndicatorPlan, MentorshipForm, Setting
+from desktop_app.services import settings
 from desktop_app.services.instruments import load_instruments
 from desktop_app.services.pairs import load_plan_templates
 from desktop_app.services.roadmap import load_roadmap
+
+# A ground's text and a preset's source may name the municipality by this placeholder; the
+# documents put the setting "municipality_genitive" in its place («Заречного муниципального
+# округа»), so one shipped list serves every municipality.
+MUNICIPALITY_PLACEHOLDER = "{муниципального образования}"
+GENITIVE_KEY = "municipality_genitive"
+DEFAULT_GENITIVE = "муниципального образования"
+
+
+def municipality_genitive(session: Session) -> str:
+    """The municipality's name in the genitive from the settings (a generic one if unset)."""
+    return settings.get(session, GENITIVE_KEY, "").strip() or DEFAULT_GENITIVE
+
+
+def own_municipality(session: Session) -> str:
+    """The genitive name when the centre has set its own, "" while it is the shipped default
+    (so a title does not read «актив муниципального образования»)."""
+    value = settings.get(session, GENITIVE_KEY, "").strip()
+    return "" if value in ("", DEFAULT_GENITIVE) else value
+
+
+def fill_municipality(text: str, genitive: str) -> str:
+    """The text with the placeholder replaced by the municipality's genitive name."""
+    return text.replace(MUNICIPALITY_PLACEHOLDER, genitive)
+
+
+def grounds_reference(session: Session) -> str:
+    """The act and point the preset in force comes from, worded to follow «В соответствии с»
+    («пунктом 3.2 Положения о …»), the municipality put in; "" when the preset names none.
+    A stale "ground_preset" setting means the first preset (as services.active does)."""
+    code = settings.get(session, "ground_preset")
+    source = session.scalar(select(GroundPreset.source).where(GroundPreset.code == code))
+    if source is None:
+        source = session.scalar(select(GroundPreset.source).order_by(GroundPreset.id).limit(1))
+    return fill_municipality((source or "").strip(), municipality_genitive(session))
 
 
 def read_preset(name: str) -> dict[str, Any]:
@@ -31,9 +67,14 @@ def load_settings(session: Session) -> None:
 
 
 def load_grounds(session: Session) -> None:
-    existing = set(session.scalars(select(GroundPreset.code)))
+    """Add the shipped presets a database lacks; a shipped preset already there keeps its
+    grounds, only a source written by an earlier version is brought to the current wording."""
+    existing = {p.code: p for p in session.scalars(select(GroundPreset))}
     for preset in read_preset("grounds.json")["presets"]:
-        if preset["code"] in existing:
+        found = existing.get(preset["code"])
+        if found is not None:
+            if found.source in preset.get("previous_sources", ()):
+                found.source = preset["source"]
             continue
         row = GroundPreset(
             code=preset["code"],
