@@ -53,6 +53,14 @@ def test_import_refused_while_open_elsewhere(base: Path, held: DatabaseLock,  # 
 
 def test_order_refused_other_documents_printed(base: Path, held: DatabaseLock,  # noqa: F811
                                                tmp_path: Path) -> None:
+    from desktop_app.services import settings
+    from desktop_app.store.database import open_database
+    from tests.test_settings_cli import REQUISITES
+
+    db = open_database(base)  # documents are printed with the centre's own requisites
+    with db.sessions.begin() as session:
+        settings.put(session, REQUISITES)
+    db.dispose()
     before = db_digest(base)
     order = run_cli("--db", str(base), "report", "active-order", "--out",
                     str(tmp_path / "order.pdf"), "--number", "5")

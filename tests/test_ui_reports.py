@@ -43,6 +43,8 @@ def test_preview_print_and_save(qtbot, db, tmp_path: Path) -> None:  # type: ign
     assert finish(qtbot, dialog.save_to(saved)) and saved.stat().st_size > 0
     with db.sessions() as session:
         assert last_number(session, "active-order") == "12-од"
+    assert dialog.number.text() == "12-од"  # the order of that date keeps its number
+    dialog.date.setDate(QDate(2024, 12, 23))
     assert dialog.number.text() == "13-од"
 
 

@@ -14,4 +14,6 @@ MODULES = [
     "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
     "desktop_app.commands.report",
+    "desktop_app.commands.orders",
+    "desktop_app.commands.settings",
 ]

@@ -7,9 +7,22 @@ from pathlib import Path
 
 from desktop_app.commands.common import UserError, open_db, parse_ru_date
 from desktop_app.commands.exchange import open_for_writing
-from desktop_app.reports import FORMATS, KINDS, NotFound, ReportParams, produce
-from desktop_app.reports.params import last_number, next_number
+from desktop_app.reports import (
+    FORMATS,
+    KINDS,
+    NotFound,
+    NumberNeeded,
+    OrderRefused,
+    ReportParams,
+    produce,
+)
+from desktop_app.reports.params import ANNUAL_SECTIONS, order_number
+from desktop_app.services import order_journal, requisites, settings
 from desktop_app.services.indicators import IndicatorInputError
+from desktop_app.textutil import fmt_date
+
+# the options that give a section of the annual report its text for one printing
+TEXT_OPTIONS = {"conclusions": "--conclusions", "recommendations": "--recommendations"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,9 +37,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--year", type=int, metavar="ГГГГ", help="год отчёта (annual)")
     p.add_argument("--pair", type=int, metavar="КОД", help="код пары (programme)")
     p.add_argument("--person", type=int, metavar="КОД", help="код педагога (iom)")
-    p.add_argument("--number", metavar="N", help="номер приказа (по умолчанию — следующий)")
+    p.add_argument("--number", metavar="N",
+                   help="номер приказа: у первого приказа базы обязателен; по умолчанию — "
+                        "следующий после последнего в журнале приказов, а у приказа того же "
+                        "вида и даты — его номер из журнала")
     p.add_argument("--date", type=parse_ru_date, metavar="ДД.ММ.ГГГГ",
                    help="дата документа (по умолчанию сегодня)")
+    p.add_argument("--page-per-candidate", action="store_true",
+                   help="форма кандидатов (candidates): каждый кандидат с новой страницы "
+                        "(по умолчанию кандидаты идут друг за другом)")
+    for section, option in TEXT_OPTIONS.items():
+        p.add_argument(option, type=Path, metavar="ФАЙЛ",
+                       help=f"текст раздела «{ANNUAL_SECTIONS[section]}» отчёта annual для этой "
+                            "печати (файл UTF-8; в базе не сохраняется)")
     p.set_defaults(func=run_report, report_parser=p)
 
 
@@ -41,35 +64,81 @@ def _check_usage(args: argparse.Namespace) -> None:
         parser.error(f"для документа {args.kind} укажите пару: --pair КОД")
     if kind.needs == "person" and args.person is None:
         parser.error(f"для документа {args.kind} укажите педагога: --person КОД")
+    if args.page_per_candidate and args.kind != "candidates":
+        parser.error("--page-per-candidate — только для документа candidates")
+    given = [option for section, option in TEXT_OPTIONS.items() if getattr(args, section)]
+    if given and args.kind != "annual":
+        parser.error(f"{', '.join(given)} — только для документа annual")
+
+
+def read_text_file(path: Path) -> str:
+    """A text file in UTF-8 (with or without a BOM); UserError naming the file otherwise."""
+    try:
+        return path.read_text(encoding="utf-8-sig").strip()
+    except FileNotFoundError as exc:
+        raise UserError(f"Файл «{path}» не найден.") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"Файл «{path}» не в кодировке UTF-8: сохраните его как «Текст в "
+                        "UTF-8» и повторите.") from exc
+    except OSError as exc:
+        raise UserError(f"Не удалось прочитать файл «{path}»: {exc.strerror or exc}") from exc
+
+
+def _texts(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """The annual report's sections given as files for this printing."""
+    return tuple((section, read_text_file(getattr(args, section)))
+                 for section in TEXT_OPTIONS if getattr(args, section) is not None)
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """Print one document to --out; an order is numbered and registered in the journal."""
     _check_usage(args)
     if not args.out.parent.is_dir():
         raise UserError(f"Папка «{args.out.parent}» не существует.")
+    texts = _texts(args)
+    kind = KINDS[args.kind]
     read_only = bool(getattr(args, "read_only", False))
-    if KINDS[args.kind].is_order and not read_only:
-        # an order's number is recorded in the database: one writer, as in the window
+    if kind.is_order and not read_only:
+        # an order is registered in the journal of orders: one writer, as in the window
         db = open_for_writing(
-            args, "Приказ не сформирован (его номер записывается в базу; сформируйте его в "
-                  "окне программы)")
+            args, "Приказ не сформирован (он регистрируется в журнале приказов базы; "
+                  "сформируйте его в окне программы)")
     else:
         db = open_db(args, read_only=read_only)
     try:
         with db.sessions() as session:
-            number = args.number
-            if number is None and KINDS[args.kind].is_order:
-                number = next_number(last_number(session, args.kind))
-            params = ReportParams(number=number or "", on=args.date, year=args.year,
-                                  pair_id=args.pair, person_id=args.person)
-            produce(session, args.kind, params, args.out)
+            values = settings.get_all(session)
+            missing = requisites.placeholders(values, for_order=kind.is_order)
+            if missing:
+                raise UserError(requisites.cli_refusal(missing, values, getattr(args, "db", None)))
+            params = ReportParams(number=args.number or "", on=args.date, year=args.year,
+                                  pair_id=args.pair, person_id=args.person, texts=texts,
+                                  page_per_candidate=args.page_per_candidate)
+            number, reprint = "", False
+            if kind.is_order:
+                reprint = order_journal.registered(session, args.kind, params.day) is not None
+                number = order_number(session, args.kind, params.day, args.number,
+                                      may_register=not db.read_only)
+            produce(session, args.kind, params, args.out, register=not db.read_only)
             if not db.read_only:
                 session.commit()
-    except (NotFound, IndicatorInputError) as exc:
+    except NumberNeeded as exc:
+        raise UserError(_number_needed(exc)) from exc
+    except (NotFound, IndicatorInputError, OrderRefused) as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
         raise UserError(f"Не удалось записать файл «{args.out}»: {exc.strerror or exc}") from exc
     finally:
         db.dispose()
     print(f"Документ записан ({FORMATS[args.out.suffix.lower()]}): {args.out}")
+    if kind.is_order:
+        done = "уже был в журнале приказов" if reprint else "зарегистрирован в журнале приказов"
+        print(f"Приказ № {number} от {fmt_date(params.day)} {done} (metodaktiv orders).")
     return 0
+
+
+def _number_needed(exc: NumberNeeded) -> str:
+    if exc.last:
+        return (f"Укажите номер приказа: --number N — после номера «{exc.last}» в журнале "
+                "приказов следующий подсказать нельзя.")
+    return "Укажите номер приказа: --number N — в журнале приказов ещё нет ни одного."

@@ -64,6 +64,7 @@ PEOPLE_SETS: dict[str, tuple[str, str]] = {
 KEPT: dict[str, str] = {
     "settings": "настройки этой базы сохраняются, настройки книги не применяются",
     "report_texts": "тексты отчётов этой базы сохраняются, тексты книги не добавляются",
+    "order_journal": "журнал приказов этой базы сохраняется, приказы книги не добавляются",
 }
 # Tables whose key needs a table that comes later in the book: handled right after it.
 AFTER: dict[str, str] = {"meetings": "people"}

@@ -41,6 +41,7 @@ SHEETS: dict[str, str] = {
     "plan_items": "Планы программ", "programme_deficits": "Дефициты программ",
     "monitorings": "Мониторинг пар", "satisfactions": "Удовлетворённость",
     "routes": "Маршруты (ИОМ)", "route_items": "Пункты маршрутов",
+    "order_journal": "Журнал приказов",
 }
 
 COMMON: dict[str, str] = {
@@ -104,6 +105,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "plan_templates": {"name": "Название шаблона"},
     "plan_template_items": {"offset_days": "Смещение от начала, дней"},
     "report_texts": {"kind": "Вид документа"},
+    "order_journal": {"kind": "Вид приказа", "number": "Номер приказа", "date": "Дата приказа",
+                      "created": "Зарегистрирован"},
     "roadmap_items": {"stage": "Этап", "deadline_text": "Срок (текстом)"},
     "settings": {"key": "Параметр"},
     "active_members": {

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         RouteItem,
         SessionAreaScore,
     )
+    from desktop_app.model.documents import OrderRecord
     from desktop_app.model.indicators import (
         ChangeLog,
         IndicatorPlan,
@@ -56,14 +57,14 @@ __all__ = [
     "ActiveMember", "Answer", "Base", "ChangeLog", "Course", "Deficit", "DiagnosticSession",
     "Employment", "ExternalResult", "Ground", "GroundPreset", "IndicatorPlan", "Instrument",
     "InstrumentItem", "Meeting", "MeetingAttendee", "MemberDirection", "MemberGround",
-    "MentorshipForm", "Monitoring", "Organisation", "Pair", "PairDirectionLink", "PairMentee",
-    "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem", "Programme",
-    "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem", "Satisfaction",
-    "SessionAreaScore", "Setting",
+    "MentorshipForm", "Monitoring", "OrderRecord", "Organisation", "Pair", "PairDirectionLink",
+    "PairMentee", "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem",
+    "Programme", "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem",
+    "Satisfaction", "SessionAreaScore", "Setting",
 ]
 
 # every module of entities, so that all of them are mapped together
-_MODULES = ("base", "registry", "active", "pairs", "diagnostics", "indicators")
+_MODULES = ("base", "registry", "active", "pairs", "diagnostics", "indicators", "documents")
 
 
 def load_all() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from desktop_app.reports import annual, lists, orders, personal
 from desktop_app.reports.docmodel import Document
-from desktop_app.reports.params import ReportParams, remember_number
+from desktop_app.reports.params import ReportParams, order_number, register_order
 from desktop_app.reports.queries import NotFound
+from desktop_app.services.order_journal import NumberNeeded, OrderRefused
 
-__all__ = ["KINDS", "Kind", "NotFound", "ReportParams", "build", "write", "FORMATS"]
+__all__ = ["KINDS", "Kind", "NotFound", "NumberNeeded", "OrderRefused", "ReportParams", "build",
+           "write", "produce", "FORMATS"]
 
 FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel"}
 
@@ -30,15 +32,16 @@ class Kind:
     is_order: bool
     formats: tuple[str, ...]
     builder: Callable[[Session, ReportParams], Document]
+    heading: str = ""  # an order's «О …» title, as the journal of orders keeps it
 
 
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (
         Kind("active-order", "Приказ об утверждении состава методического актива", None, True,
-             (".pdf", ".docx"), orders.active_order),
+             (".pdf", ".docx"), orders.active_order, orders.ACTIVE_TITLE),
         Kind("pairs-order", "Приказ о закреплении наставнических пар (групп)", None, True,
-             (".pdf", ".docx"), orders.pairs_order),
+             (".pdf", ".docx"), orders.pairs_order, orders.PAIRS_TITLE),
         Kind("programme", "Персонализированная программа наставничества", "pair", False,
              (".pdf", ".docx"), personal.programme),
         Kind("iom", "Индивидуальный образовательный маршрут (ИОМ)", "person", False,
@@ -76,14 +79,25 @@ def write(document: Document, target: Path | BytesIO, suffix: str) -> None:
         raise ValueError(f"Формат «{suffix}» не поддерживается.")
 
 
-def produce(session: Session, kind: str, params: ReportParams, target: Path) -> Document:
-    """Build, write to the file, and remember an order's number (caller commits)."""
+def produce(session: Session, kind: str, params: ReportParams, target: Path,
+            register: bool = True) -> Document:
+    """Build, write to the file (whole or not at all) and, for an order, register it in the
+    journal of orders (caller commits).
+
+    An order is printed with the number the journal gives (params.order_number): its own when
+    its kind and date are registered, else the one asked, else the next; OrderRefused (or
+    NumberNeeded) before anything is written. With register=False (a read-only database) only
+    an order already in the journal is printed."""
+    order = KINDS[kind].is_order
+    if order:
+        number = order_number(session, kind, params.day, params.number, may_register=register)
+        params = replace(params, number=number)
     document = build(session, kind, params)
+    if order and register:
+        register_order(session, kind, params.number, params.day, KINDS[kind].heading)
     buffer = BytesIO()
     write(document, buffer, target.suffix.lower())
     partial = target.with_name(f"{target.name}.part")
     partial.write_bytes(buffer.getvalue())
     os.replace(partial, target)
-    if KINDS[kind].is_order:
-        remember_number(session, kind, params.number)
     return document

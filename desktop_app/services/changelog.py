@@ -53,7 +53,7 @@ TABLE_LABELS = {
     "monitorings": "Мониторинг", "settings": "Настройки", "indicator_plans": "Плановые показатели",
     "roadmap_items": "Дорожная карта", "mentorship_forms": "Формы наставничества",
     "diagnostic_sessions": "Диагностика", "deficits": "Дефициты", "routes": "Маршруты",
-    "report_texts": "Тексты отчётов",
+    "report_texts": "Тексты отчётов", "order_journal": "Журнал приказов",
 }
 
 COLUMN_LABELS = {
@@ -84,6 +84,7 @@ COLUMN_LABELS = {
     "done": "Выполнено", "done_on": "Дата выполнения", "title": "Название", "hours": "Часы",
     "key": "Параметр", "value": "Значение", "year": "Год", "code": "Код",
     "event_date": "Дата", "result": "Результат", "monitoring_date": "Дата мониторинга",
+    "number": "Номер", "date": "Дата", "created": "Зарегистрирован",
 }
 
 # Keys derived from the names: neither recorded nor shown (the sort key's control characters

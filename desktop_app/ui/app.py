@@ -99,6 +99,7 @@ def after_paint(window, benchmark: bool) -> None:  # type: ignore[no-untyped-def
     if window.db.check is not None:
         window.db.check.start()
     QTimer.singleShot(0, lambda: warm_up(window, benchmark))
+    QTimer.singleShot(0, window.offer_requisites)  # the settings while requisites are samples
 
 
 def _load_sqlalchemy() -> None:

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._pages_db: Database | None = None
         self.tabs.currentChanged.connect(self._load_page)
         self.refused_damaged = False  # closed because the file failed its quick_check
+        self._requisites_offered = False  # the settings dialog is offered once per start
         self._build_menu()
         self._build_tabs()
         self.resize(1200, 760)
@@ -240,6 +241,23 @@ class MainWindow(QMainWindow):
             return
         self.db = restored
         self._build_tabs()
+
+    # the centre's requisites ------------------------------------------------------------
+    def offer_requisites(self) -> QWidget | None:
+        """At start, once the window is shown: open the settings dialog when the writable
+        database's requisites are still the shipped placeholders (documents are not printed
+        until they are filled). Once per start; never read-only. Returns the dialog opened."""
+        if self._requisites_offered or self.db.read_only:
+            return None
+        self._requisites_offered = True
+        from desktop_app.services.requisites import placeholders
+
+        # plain SQL through the lists' reader: SQLAlchemy is not loaded for this at start
+        values = {str(key): str(value) for key, value in
+                  self.db.fetch("SELECT key, value FROM settings")}
+        if not placeholders(values):
+            return None
+        return _ui("settings_dialog").open_settings(self)  # type: ignore[no-any-return]
 
     # actions -------------------------------------------------------------------------
     def switch_to(self, target: str | Path) -> bool:

@@ -1,5 +1,8 @@
 """Documents window: choose a document and its parameters, preview it, print it, save PDF/DOCX.
 
+An order printed or saved is registered in the journal of orders (its number is kept for its kind
+and date); nothing is printed or saved while the centre's requisites are placeholders.
+
 A document of a region is built for seconds: building and saving run in a worker thread behind
 a progress dialog (operations.py), with their own database session.
 """
@@ -16,6 +19,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -37,19 +41,23 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
-from desktop_app.reports import KINDS, NotFound, ReportParams, build, produce
+from desktop_app.reports import KINDS, NotFound, OrderRefused, ReportParams, build, produce
 from desktop_app.reports.orders import default_wording
 from desktop_app.reports.params import (
     ANNUAL_SECTIONS,
     last_number,
-    next_number,
+    order_number,
+    register_order,
     report_texts,
     save_report_text,
+    suggested_number,
 )
 from desktop_app.reports.pdf import pdf_bytes
-from desktop_app.reports.queries import pair_choices, route_people
+from desktop_app.reports.queries import pair_choices, public_consent, route_people
+from desktop_app.services import order_journal, requisites, settings
 from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
+from desktop_app.textutil import fmt_date
 from desktop_app.ui.operations import Operation, Progress, run_in_background
 
 PRINT_DPI = 300
@@ -95,7 +103,9 @@ class ReportDialog(QDialog):
         column.addWidget(QLabel("Документ:"))
         column.addWidget(self.kinds, 1)
         column.addWidget(self._params_box())
+        column.addWidget(self._consent_box(), 1)
         column.addWidget(self._wording_box(), 2)
+        column.addWidget(self._journal_box(), 1)
         column.addWidget(self._texts_box(), 2)
         column.addLayout(self._buttons())
         self.status = QLabel("", self)
@@ -113,9 +123,12 @@ class ReportDialog(QDialog):
         form = QFormLayout(box)
         self.number = QLineEdit(box)
         self.number_hint = QLabel("", box)
+        self.number_hint.setWordWrap(True)
         self.date = QDateEdit(QDate.currentDate(), box)
         self.date.setDisplayFormat("dd.MM.yyyy")
         self.date.setCalendarPopup(True)
+        self.date.dateChanged.connect(self._date_changed)
+        self._auto_number = ""  # the number last filled in by the dialog, not typed
         self.year = QSpinBox(box)
         self.year.setRange(2000, 2100)
         self.year.setValue(date.today().year)
@@ -126,8 +139,37 @@ class ReportDialog(QDialog):
                               ("Дата:", self.date), ("Год отчёта:", self.year),
                               ("Пара (группа):", self.pair), ("Педагог:", self.person)):
             form.addRow(label, widget)
+        self.per_candidate = QCheckBox("Каждый кандидат с новой страницы", box)
+        form.addRow("", self.per_candidate)
+        self.date.dateChanged.connect(self._show_consent)
         self.form = form
         return box
+
+    def _consent_box(self) -> QGroupBox:
+        """Public list: the members left out for want of consent, to collect it from them."""
+        self.consent = QGroupBox("Согласие на размещение сведений на сайте", self)
+        box = QVBoxLayout(self.consent)
+        self.consent_line = QLabel("", self.consent)
+        self.consent_line.setWordWrap(True)
+        self.consent_list = QListWidget(self.consent)
+        box.addWidget(self.consent_line)
+        box.addWidget(self.consent_list, 1)
+        return self.consent
+
+    def _show_consent(self) -> None:
+        """«Не дали согласия: N» and their names (with the ОО) for the date chosen."""
+        if self.kind != "public-list":
+            return
+        with self.db.sessions() as session:
+            found = public_consent(session, self.date.date().toPython())
+        members = "члена" if found.total % 10 == 1 and found.total % 100 != 11 else "членов"
+        self.consent_line.setText(
+            f"Не дали согласия: {len(found.missing)} из {found.total} {members} актива"
+            + (" — в список для сайта они не войдут." if found.missing else "."))
+        self.consent_list.clear()
+        self.consent_list.addItems([f"{m.fio} — {m.organisation}" if m.organisation else m.fio
+                                    for m in found.missing])
+        self.consent_list.setVisible(bool(found.missing))
 
     def _wording_box(self) -> QGroupBox:
         self.wording = QGroupBox("Текст приказа", self)
@@ -138,6 +180,16 @@ class ReportDialog(QDialog):
         form.addRow("Преамбула:", self.preamble)
         form.addRow("Пункты (по одному в строке):", self.points)
         return self.wording
+
+    def _journal_box(self) -> QGroupBox:
+        self.journal_box = QGroupBox("Журнал приказов (только просмотр)", self)
+        column = QVBoxLayout(self.journal_box)
+        self.journal = QListWidget(self.journal_box)
+        self.journal.setWordWrap(True)
+        self.journal.setToolTip("Приказы, напечатанные программой, по дате. Повторная печать "
+                                "приказа того же вида на ту же дату получает его номер.")
+        column.addWidget(self.journal)
+        return self.journal_box
 
     def _texts_box(self) -> QGroupBox:
         self.texts = QGroupBox("Выводы и рекомендации отчёта (хранятся по годам)", self)
@@ -188,13 +240,18 @@ class ReportDialog(QDialog):
                                 (self.person, kind.needs == "person")):
             self.form.setRowVisible(widget, visible)
         self.wording.setVisible(kind.is_order)
+        self.journal_box.setVisible(kind.is_order)
         self.texts.setVisible(kind.needs == "year")
+        self.form.setRowVisible(self.per_candidate, self.kind == "candidates")
+        self.consent.setVisible(self.kind == "public-list")
+        self._show_consent()
         self.xlsx_button.setVisible(".xlsx" in kind.formats)
         self._fill_choices(kind.needs)
         if kind.is_order:
             self._load_order_defaults()
         if kind.needs == "year":
             self._load_texts()
+        self._tell_missing_requisites()
 
     def _fill_choices(self, needs: str | None) -> None:
         if needs not in ("pair", "person"):
@@ -208,12 +265,66 @@ class ReportDialog(QDialog):
 
     def _load_order_defaults(self) -> None:
         with self.db.sessions() as session:
-            last = last_number(session, self.kind)
             preamble, points = default_wording(session, self.kind)
-        self.number.setText(next_number(last))
-        self.number_hint.setText(f"Последний номер: {last}" if last else "Номеров ещё не было")
         self.preamble.setPlainText(preamble)
         self.points.setPlainText("\n".join(points))
+        self._show_number()
+
+    def _show_number(self) -> None:
+        """The number the order of the chosen date gets: its own when it is in the journal,
+        else the next one (a number the user typed stays); the journal below."""
+        day = self.date.date().toPython()
+        with self.db.sessions() as session:
+            found = order_journal.registered(session, self.kind, day)
+            suggested = suggested_number(session, self.kind, day)
+            last = last_number(session, self.kind)
+            journal = order_journal.entries(session)
+        typed = self.number.text().strip()
+        if found is not None or not typed or typed == self._auto_number:
+            self.number.setText(suggested)
+            self._auto_number = suggested
+        if found is not None:
+            shown = found.number.replace("-", "\u2011")  # the number not broken at its hyphen
+            hint = (f"Приказ от {fmt_date(day)} уже в журнале под № {shown}: повторная "
+                    "печать — с тем же номером")
+        elif last:
+            hint = f"Последний номер: {last}"
+        else:
+            hint = "Журнал приказов пуст: укажите номер первого приказа"
+        self.number_hint.setText(hint)
+        titles = {code: kind.title for code, kind in KINDS.items()}
+        self.journal.clear()
+        self.journal.addItems([f"№ {e.number} от {fmt_date(e.on)} — {titles.get(e.kind, e.kind)}"
+                               for e in journal])
+        self.journal.scrollToBottom()
+
+    def _date_changed(self, _date: QDate) -> None:
+        if KINDS[self.kind].is_order:
+            self._show_number()
+
+    def missing_requisites(self) -> list[str]:
+        """The centre's requisites this document still lacks (requisites.placeholders)."""
+        with self.db.sessions() as session:
+            return settings.missing_requisites(session, for_order=KINDS[self.kind].is_order)
+
+    def _tell_missing_requisites(self) -> None:
+        missing = self.missing_requisites()
+        self.status.setText(requisites.window_refusal(missing) if missing else "")
+
+    def _print_refusal(self) -> str | None:
+        """Why this document cannot be printed or saved now, None when it can."""
+        missing = self._missing_choice()
+        if missing:
+            return missing
+        lacking = self.missing_requisites()
+        if lacking:
+            return requisites.window_refusal(lacking)
+        if KINDS[self.kind].is_order and not self.number.text().strip():
+            with self.db.sessions() as session:
+                empty = order_journal.latest(session) is None
+            reason = " — в журнале приказов ещё нет ни одного" if empty else ""
+            return f"Укажите номер приказа в поле «Номер приказа»{reason}."
+        return None
 
     def _load_texts(self) -> None:
         with self.db.sessions() as session:
@@ -233,6 +344,7 @@ class ReportDialog(QDialog):
             person_id=self.person.currentData() if kind.needs == "person" else None,
             points=(points or None) if kind.is_order else None,
             preamble=self.preamble.toPlainText().strip() if kind.is_order else None,
+            page_per_candidate=self.kind == "candidates" and self.per_candidate.isChecked(),
         )
 
     def _missing_choice(self) -> str | None:
@@ -258,7 +370,7 @@ class ReportDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> bool:
         """The failure callback: a refusal of the data is told here, the rest is unexpected."""
-        if isinstance(exc, NotFound | IndicatorInputError):
+        if isinstance(exc, NotFound | IndicatorInputError | OrderRefused):
             self._refuse(str(exc))
             return True
         return False
@@ -296,8 +408,23 @@ class ReportDialog(QDialog):
         self.pdf.load(buffer)
         self.status.setText(f"Страниц: {self.pdf.pageCount()}")
 
-    def print_document(self) -> None:
-        self.preview(then=self._print_shown)
+    def print_document(self) -> Operation[bytes] | None:
+        """Show the document, then print it; an order is numbered by the journal first and
+        registered once it is sent to the printer."""
+        refusal = self._print_refusal()
+        if refusal:
+            self._refuse(refusal)
+            return None
+        if KINDS[self.kind].is_order:
+            try:
+                with self.db.sessions() as session:
+                    number = order_number(session, self.kind, self.date.date().toPython(),
+                                          self.number.text(), not self.db.read_only)
+            except OrderRefused as exc:
+                self._refuse(str(exc))
+                return None
+            self.number.setText(number)
+        return self.preview(then=self._print_shown)
 
     def _print_shown(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -305,33 +432,55 @@ class ReportDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             print_pdf(self.pdf, printer)
             self.status.setText("Документ отправлен на печать.")
+            self.register_printed()
+
+    def register_printed(self) -> None:
+        """Register the order just printed on paper in the journal (as a saved one is)."""
+        kind = KINDS[self.kind]
+        if not kind.is_order or self.db.read_only:
+            return
+        try:
+            with self.db.sessions.begin() as session:
+                register_order(session, self.kind, self.number.text(),
+                               self.date.date().toPython(), kind.heading)
+        except OrderRefused as exc:
+            self._refuse(str(exc))
+            return
+        self._show_number()
 
     def save_as(self, suffix: str) -> None:
-        missing = self._missing_choice()
-        if missing:
-            self._refuse(missing)
+        refusal = self._print_refusal()
+        if refusal:
+            self._refuse(refusal)
             return
         name = f"{self.kind}{suffix}"
         path, _ = QFileDialog.getSaveFileName(self, "Сохранить документ", name, FILTERS[suffix])
         if path:
             self.save_to(Path(path) if Path(path).suffix else Path(path + suffix))
 
-    def save_to(self, path: Path) -> Operation[None]:
-        """Write the document to the file in the background; an order's number is remembered."""
+    def save_to(self, path: Path) -> Operation[None] | None:
+        """Write the document to the file in the background; an order is registered in the
+        journal of orders. None (and the reason told) when it cannot be written now."""
+        refusal = self._print_refusal()
+        if refusal:
+            self._refuse(refusal)
+            return None
         if KINDS[self.kind].needs == "year" and not self.db.read_only:
             self.save_texts()
         db, kind, params = self.db, self.kind, self.params()
 
         def work(_progress: Progress) -> None:
             with db.sessions() as session:
-                produce(session, kind, params, path)
+                produce(session, kind, params, path, register=not db.read_only)
                 if not db.read_only:
                     session.commit()
 
         def done(_nothing: None) -> None:
             self.status.setText(f"Сохранено: {path}")
             if KINDS[kind].is_order:
-                self._load_order_defaults()
+                self._show_number()
+                self.status.setText(f"Сохранено: {path}. Приказ № {self.number.text()} — в "
+                                    "журнале приказов.")
 
         def failed(exc: BaseException) -> bool:
             if isinstance(exc, OSError):

@@ -1,5 +1,6 @@
 """Settings dialog: the municipality and centre (for documents), the preset of grounds in force
-and its grounds, the limit of mentees per mentor."""
+and its grounds, the limit of mentees per mentor. While the centre's requisites are still the
+shipped placeholders it says which to fill (documents are not printed until then)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services import active, settings
+from desktop_app.services import active, requisites, settings
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.ui.person_dialog import (
@@ -33,17 +34,10 @@ from desktop_app.ui.person_dialog import (
     text_edit,
 )
 
+# the requisites in their order, the municipality's genitive name after the municipality
 TEXT_SETTINGS = [
-    ("municipality", "Муниципальное образование"),
-    ("authority", "Орган управления образованием"),
-    ("centre_name", "Полное наименование центра"),
-    ("centre_short", "Краткое наименование центра"),
-    ("head_position", "Должность руководителя"),
-    ("head_last", "Фамилия руководителя"),
-    ("head_first", "Имя руководителя"),
-    ("head_middle", "Отчество руководителя"),
-    ("place", "Место издания документов"),
-    ("executor", "Исполнитель (ФИО, телефон)"),
+    (key, requisites.SPECS[key].title)
+    for key in (*requisites.REQUISITES[:4], "municipality_genitive", *requisites.REQUISITES[4:])
 ]
 
 
@@ -58,6 +52,10 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Настройки")
         fit_to_screen(self, 800, 580)
         self.error = error_label(self)
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("QLabel { color: #8a4b00; font-weight: bold; }")
+        self.notice.hide()
         self.fields: dict[str, QLineEdit] = {}
         self.mentee_limit = QSpinBox()
         self.mentee_limit.setRange(1, 20)
@@ -79,6 +77,7 @@ class SettingsDialog(QDialog):
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
+        layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self._load()
@@ -87,8 +86,12 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key, label in TEXT_SETTINGS:
+        for key, title in TEXT_SETTINGS:
+            label, hint = requisites.label(key), title.partition(" (")[2]
             self.fields[key] = QLineEdit()
+            if hint:  # «(«г. Заречный»)» — shown in the empty field, the label stays short
+                self.fields[key].setPlaceholderText(hint.removesuffix(")").strip("«»"))
+            self.fields[key].setToolTip(title)
             form.addRow(label + ":", self.fields[key])
         form.addRow("Наставляемых на одного наставника, не более:", self.mentee_limit)
         return page
@@ -124,11 +127,26 @@ class SettingsDialog(QDialog):
         with self.db.sessions() as session:
             values = settings.get_all(session)
         set_texts(self.fields, values)
+        self._show_missing(values)
         try:
             self.mentee_limit.setValue(int(values.get("mentee_limit", "3")))
         except ValueError:
             self.mentee_limit.setValue(3)
         self._load_presets()
+
+    def _show_missing(self, values: dict[str, str]) -> None:
+        """Name the requisites still empty or the shipped placeholders, above the fields."""
+        missing = requisites.placeholders(values, for_order=True)
+        self.missing = missing
+        if not missing:
+            self.notice.hide()
+            return
+        names = ", ".join(f"«{requisites.label(key)}»" for key in missing)
+        self.notice.setText(
+            "Заполните реквизиты центра: они печатаются в каждом документе, и пока здесь пусто "
+            f"или стоят образцы из поставки, документы не печатаются. Не заполнены: {names}.")
+        self.notice.show()
+        self.tabs.setCurrentIndex(0)
 
     def _load_presets(self, select_id: int | None = None) -> None:
         with self.db.sessions() as session:
