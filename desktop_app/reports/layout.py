@@ -443,6 +443,7 @@ class _Rows:
         self.size, self.head, self.page_pt = size, head, page_pt
         sample = _sample(block.rows)
         self.scale = len(block.rows) / max(len(sample), 1)  # rows per sampled row
+        self._seen: dict[tuple[int, float], list[int]] = {}
         self.header_weight = MIN_HEADER_WEIGHT
         self.cells = [[_line_ems(row[i] if i < len(row) else "", FAMILY) for row in sample]
                       for i in range(n)]
@@ -457,13 +458,20 @@ class _Rows:
 
     @staticmethod
     def _count(ems: tuple[float, ...], room: float) -> int:
+        if len(ems) == 1:
+            return max(1, math.ceil(ems[0] / room))
         return sum(max(1, math.ceil(e / room)) for e in ems) if ems else 1
 
     def column(self, index: int, width: float) -> list[int]:
-        """Lines per sampled row, the header's last, of one column at a width."""
-        room = max(width - CELL_PADDING_PT, 1.0) * WRAP_FILL
-        body = [self._count(ems, room / self.size) for ems in self.cells[index]]
-        return [*body, self._count(self.heads[index], room / self.head)]
+        """Lines per sampled row, the header's last, of one column at a width (remembered:
+        the search asks for the same widths again and again)."""
+        key = (index, round(width, 3))
+        found = self._seen.get(key)
+        if found is None:
+            room = max(width - CELL_PADDING_PT, 1.0) * WRAP_FILL
+            body = [self._count(ems, room / self.size) for ems in self.cells[index]]
+            found = self._seen[key] = [*body, self._count(self.heads[index], room / self.head)]
+        return found
 
     def weigh_header(self, widths: list[float]) -> None:
         """How many pages the table takes at these widths: its header is printed that often."""
