@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from desktop_app import __version__, argparse_ru
 from desktop_app.commands import MODULES
-from desktop_app.commands.common import UserError
+from desktop_app.commands.common import UserError, missing_text
 from desktop_app.logging_setup import report_unexpected_cli, setup_logging
-from desktop_app.store.database import DatabaseRefused
+from desktop_app.store.database import DatabaseMissing, DatabaseRefused
 from desktop_app.store.lock import DatabaseBusy
 
 argparse_ru.install()
@@ -87,11 +89,34 @@ def window_only_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
     return args
 
 
+# The exit code when the output's reader has gone (`… | head -1`): 128 + SIGPIPE, as a POSIX
+# shell reports a program its closed pipe stopped; the output was cut short, not finished.
+CLOSED_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; without a command, open the window."""
+    """Run the command line; without a command, open the window.
+
+    Output into a pipe closed early (`metodaktiv … | head -1`) ends quietly with CLOSED_PIPE."""
     _configure_streams()
     setup_logging()
-    args = window_only_args(argv) or build_parser().parse_args(argv)
+    try:
+        try:
+            args = window_only_args(argv) or build_parser().parse_args(argv)
+        except SystemExit:  # --help, --version or wrong usage: printed, then exit
+            sys.stdout.flush()
+            raise
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe is found here, not at the interpreter's exit
+        return code
+    except OSError as exc:  # BrokenPipeError among them
+        if not _closed_pipe(exc):
+            return report_unexpected_cli(exc)
+        _silence_stdout()
+        return CLOSED_PIPE
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.selftest:
             from desktop_app.selftest import run as run_selftest
@@ -102,10 +127,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         return int(args.func(args))
+    except DatabaseMissing as exc:
+        print(f"Ошибка: {missing_text(exc, args)}", file=sys.stderr)
+        return 1
     except (UserError, DatabaseRefused, DatabaseBusy) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return getattr(exc, "code", 1)
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if _closed_pipe(exc):
+            raise  # main ends quietly
+        return report_unexpected_cli(exc)
     except Exception as exc:  # noqa: BLE001 - the last guard: a Russian message, never a traceback
         return report_unexpected_cli(exc)
+
+
+def _closed_pipe(exc: OSError) -> bool:
+    """Whether writing the output failed because its reader has gone: BrokenPipeError; on
+    Windows an OSError EINVAL from a write to a closed pipe, told apart from other EINVALs by
+    the output failing again."""
+    if isinstance(exc, BrokenPipeError):
+        return True
+    if exc.errno != errno.EINVAL or sys.platform != "win32":
+        return False
+    try:
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's last flush at exit finds no closed
+    pipe either (what the Python documentation recommends for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's capture)
+        pass

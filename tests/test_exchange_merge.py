@@ -135,6 +135,7 @@ def merged(books: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> P
     target = folder / "region.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("METODAKTIV_HOME", str(folder / "home"))
+        assert main(["--db", str(target), "init"]) == 0  # import never makes a database
         assert main(["--db", str(target), "import", str(books["first"])]) == 0
         assert main(["--db", str(target), "import", str(books["second"])]) == 0
     return target
@@ -215,6 +216,7 @@ def test_the_same_book_twice_changes_nothing(books: dict[str, Any], merged: Path
 def test_dry_run_tells_per_sheet_and_writes_nothing(
         books: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "region.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(books["first"])]) == 0
     before = db_digest(target)
     capsys.readouterr()
@@ -233,6 +235,7 @@ def test_dry_run_tells_per_sheet_and_writes_nothing(
 def test_broken_reference_refused_with_its_place(
         books: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "region.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(books["first"])]) == 0
     wb = openpyxl.load_workbook(books["second"])
     ws = wb["Наставнические пары"]
@@ -315,6 +318,7 @@ def test_every_table_merged_into_a_database_with_data(
     fill_every_table(rich)
     assert main(["--db", str(rich), "export", "--out", str(book)]) == 0
     target = tmp_path / "target.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(books["first"])]) == 0
     first = counts(target)
     assert main(["--db", str(target), "import", str(book)]) == 0
@@ -338,6 +342,7 @@ def test_one_person_twice_in_a_book_refused(books: dict[str, Any], tmp_path: Pat
                                             into_new: bool,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "region.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     if not into_new:
         assert main(["--db", str(target), "import", str(books["first"])]) == 0
     wb = openpyxl.load_workbook(books["second"])
@@ -368,6 +373,7 @@ def _edit_pair(book: Path, out: Path, stamp: str, note: str) -> None:
 def test_a_pair_changed_later_in_the_book_is_updated(books: dict[str, Any],
                                                      tmp_path: Path) -> None:
     target = tmp_path / "centre.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(books["second"])]) == 0
     older, newer = tmp_path / "older.xlsx", tmp_path / "newer.xlsx"
     _edit_pair(books["second"], older, "2001-01-01 00:00:00.000000", "старая правка")
@@ -413,6 +419,7 @@ def test_merge_across_continuation_sheets(books: dict[str, Any], merged: Path,
     names = openpyxl.load_workbook(second, read_only=True).sheetnames
     assert {"Педагоги (2)", "Ответы диагностик (3)"} <= set(names)
     target = tmp_path / "region.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(first)]) == 0
     assert main(["--db", str(target), "import", str(second)]) == 0
     # the same data; only the log differs (its entries name the split files, and the time)

@@ -131,6 +131,7 @@ def round_trip(source: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
     first = tmp_path / "first.xlsx"
     assert main(["--db", str(source), "export", "--out", str(first)]) == 0
     target = tmp_path / "copy.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(first)]) == 0
     second = tmp_path / "second.xlsx"
     assert main(["--db", str(target), "export", "--out", str(second)]) == 0

@@ -46,6 +46,7 @@ def _edited(book: Path, out: Path, edit: Any) -> Path:
 def _refused(book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     """Import the book into a database with a person (a merge): refused, database unchanged."""
     target = tmp_path / "target.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     people = write(tmp_path / "seed.xlsx", [["Краткое наименование", "Полное наименование"],
                                             ["МБОУ СОШ № 1", "Школа № 1"]])
     assert main(["--db", str(target), "import", str(people)]) == 0
@@ -186,6 +187,7 @@ def test_format_one_book_still_read(tmp_path: Path) -> None:
     assert "Листов" not in [c.value for r in openpyxl.load_workbook(old)[INFO_SHEET].iter_rows()
                             for c in r]
     target = tmp_path / "copy.sqlite"
+    assert main(["--db", str(target), "init"]) == 0  # import never makes a database
     assert main(["--db", str(target), "import", str(old)]) == 0
     assert table_rows(target) == table_rows(rich)
 

@@ -22,6 +22,7 @@ GOOD = ["Иванова", "Мария", "Петровна", "12.03.1980", "МБ�
 def base(tmp_path: Path) -> Path:
     """A database with one ОО and one person."""
     path = tmp_path / "base.sqlite"
+    assert main(["--db", str(path), "init"]) == 0  # import never makes a database
     book = tmp_path / "seed.xlsx"
     write(book, [["Краткое наименование", "Полное наименование"],
                  ["МБОУ СОШ № 1", "Муниципальное бюджетное общеобразовательное учреждение"]])
@@ -111,9 +112,12 @@ def test_missing_required_column(base: Path, tmp_path: Path,
 
 
 def test_unknown_column(base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A column not of the form is skipped with a remark (tests/test_unknown_columns.py)."""
     rows = [[*HEADER, "Любимый цвет"], [*GOOD, "синий"]]
-    unchanged(base, write(tmp_path / "u.xlsx", rows), capsys, "H", "Любимый цвет",
-              "неизвестный столбец")
+    assert main(["--db", str(base), "import", str(write(tmp_path / "u.xlsx", rows))]) == 0
+    out = capsys.readouterr()
+    assert "столбец H «Любимый цвет»: столбец не из бланка — пропущен" in out.out
+    assert "Загружено: добавлено 1" in out.out and not out.err
 
 
 def test_merged_header(base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -167,16 +167,27 @@ def test_backup_of_the_old_file_is_taken_first(old_file: Path, data_home: Path) 
     assert read(copy, "PRAGMA journal_mode") == [("delete",)]
 
 
-def test_cli_check_on_a_copy_shows_the_new_revision(old_file: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "--db", str(old_file), "check", "--json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120,
-        check=False,
-    )
+def test_cli_check_reads_an_old_copy_and_upgrade_brings_it_up(old_file: Path,
+                                                              tmp_path: Path) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--db", str(old_file), *args],
+            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120,
+            check=False,
+        )
+
+    before = digest(old_file)
+    done = cli("check", "--json")  # check only looks: the old file is not upgraded
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["ok"] is True and report["revision"] == head_revision() != "0001"
+    assert report["ok"] is True and report["revision"] == "0001" != head_revision()
+    assert report["upgrade_needed"] is True
     assert report["counts"]["people"] == 8 and report["counts"]["diagnostic_sessions"] == 10
+    assert digest(old_file) == before
+    assert cli("upgrade").returncode == 0
+    report = json.loads(cli("check", "--json").stdout)
+    assert report["ok"] is True and report["revision"] == head_revision()
+    assert report["upgrade_needed"] is False and report["counts"]["people"] == 8
 
 
 def test_restore_of_a_0001_copy_into_a_head_database_upgrades_it(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -160,6 +160,7 @@ def test_exchange_round_trip_recomputes_the_key(tmp_path: Path) -> None:
     _blank_keys(source)  # the book never carries the key: the copy must compute it
     book, copy = tmp_path / "book.xlsx", tmp_path / "copy.sqlite"
     assert main(["--db", str(source), "export", "--out", str(book)]) == 0
+    assert main(["--db", str(copy), "init"]) == 0  # import never makes a database
     assert main(["--db", str(copy), "import", str(book)]) == 0
     assert wrong_keys(copy) == []
     assert _sql_order(copy) == _python_order(copy)

@@ -109,6 +109,10 @@ def test_newer_revision_is_refused_and_unchanged(tmp_path: Path) -> None:
 def test_cli_check_json_and_refusals(tmp_path: Path) -> None:
     good = tmp_path / "good.sqlite"
     result = run_cli("--db", str(good), "check", "--json", cwd=tmp_path)
+    assert result.returncode == 1 and not good.exists()  # check never creates a database
+    assert "не найден" in json.loads(result.stdout)["error"]
+    assert run_cli("--db", str(good), "init", cwd=tmp_path).returncode == 0
+    result = run_cli("--db", str(good), "check", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] is True and report["revision"] == head_revision()

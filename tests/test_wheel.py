@@ -71,10 +71,15 @@ def test_installed_selftest_passes_from_another_folder(installed: Path, tmp_path
     assert "_shipped" in result.stdout  # the data came from the wheel, not the checkout
 
 
-def test_installed_check_creates_a_new_database(installed: Path, tmp_path: Path) -> None:
+def test_installed_init_makes_a_new_database_check_only_looks(installed: Path,
+                                                               tmp_path: Path) -> None:
+    result = _run(installed, "--db", "new.sqlite", "check", "--json", cwd=tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "new.sqlite").exists()
+    assert "init" in json.loads(result.stdout)["error"]
+    result = _run(installed, "--db", "new.sqlite", "init", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     result = _run(installed, "--db", "new.sqlite", "check", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] is True and report["revision"]
     assert report["counts"]["indicator_plans"] > 0
-    assert (tmp_path / "new.sqlite").exists()

@@ -50,7 +50,7 @@ def run_template(args: argparse.Namespace) -> int:
     from desktop_app.exchange.templates import write_template
 
     out = _out_path(args.out)
-    db = open_db(args, create=True)
+    db = open_db(args)  # a blank form only reads the database: a missing file is refused
     try:
         write_template(db, args.kind, out)
     finally:
@@ -92,10 +92,12 @@ def busy_message(exc: DatabaseBusy, refused: str) -> str:
             "и повторите команду.")
 
 
-def open_for_writing(args: argparse.Namespace, refused: str, create: bool = False) -> Database:
-    """Open --db for a command that writes, holding its lock as the window does."""
+def open_for_writing(args: argparse.Namespace, refused: str) -> Database:
+    """Open --db for a command that writes, holding its lock as the window does; an older file
+    is upgraded after a backup. A missing file is refused (DatabaseMissing), never created:
+    a new database is made by `init` only."""
     try:
-        return open_database(db_target(args), create=create, lock=True)
+        return open_database(db_target(args), create=False, lock=True)
     except DatabaseBusy as exc:
         raise UserError(busy_message(exc, refused)) from exc
 
@@ -105,9 +107,10 @@ def run_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     report = _out_path(args.report) if args.report else None
-    # a dry run writes nothing: it may check a file while the window has the database open
-    db = (open_db(args, create=True) if args.dry_run
-          else open_for_writing(args, "Загрузка не выполнена", create=True))
+    # a dry run writes nothing (its transaction is rolled back, the file is not upgraded): it
+    # may check a file while the window has the database open
+    db = (open_db(args, rollback_only=True) if args.dry_run
+          else open_for_writing(args, "Загрузка не выполнена"))
     try:
         result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only,
                              merge=args.merge)
@@ -121,8 +124,7 @@ def run_import(args: argparse.Namespace) -> int:
 
         save_report(result, report)
         print(f"Отчёт сохранён: {report}")
-    refused = bool(result.fatal) or (bool(result.errors) and not args.valid_only)
-    return 1 if refused else 0
+    return 1 if result.refused else 0
 
 
 def print_result(result: ImportResult) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
+from typing import Any
 
 from desktop_app.commands.common import UserError, open_db, parse_ru_date
 from desktop_app.services import indicators
@@ -19,8 +22,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--year", type=int, required=True, metavar="ГГГГ", help="год расчёта")
     p.add_argument("--date", type=parse_ru_date, metavar="ДД.ММ.ГГГГ",
                    help="дата расчёта внутри года (по умолчанию 31 декабря)")
+    p.add_argument("--details", type=_code, choices=indicators.CODES, metavar="КОД",
+                   help="кто учтён в показателе (" + ", ".join(indicators.CODES) + "): "
+                   "все из знаменателя B, учтённые и в числителе — с пометкой A, с ОО и "
+                   "основанием")
     p.add_argument("--json", action="store_true", help="вывести результат в JSON")
     p.set_defaults(func=run_indicators)
+
+
+def _code(text: str) -> str:
+    """An indicator code as typed («i3» too); an unknown one is refused by the choices."""
+    return text.strip().upper()
 
 
 def _signed(value: float | None) -> str:
@@ -46,6 +58,8 @@ def _table(year: int, on_text: str, results: list[indicators.IndicatorResult]) -
 
 
 def run_indicators(args: argparse.Namespace) -> int:
+    if getattr(args, "details", None):
+        return run_details(args)
     db = open_db(args, read_only=getattr(args, "read_only", False))
     try:
         with db.sessions() as session:
@@ -65,3 +79,87 @@ def run_indicators(args: argparse.Namespace) -> int:
     else:
         print(_table(args.year, fmt_date(on), results))
     return 0
+
+
+# --details: who is counted ------------------------------------------------------------------
+NAME_WIDTH = 48  # names and ОО are padded to the longest up to this, never cut
+
+
+def run_details(args: argparse.Namespace) -> int:
+    """The ОО or people of B of one indicator, those of A marked, from the same drill-down the
+    window shows (services.indicators.drill_down); reads only."""
+    db = open_db(args, read_only=getattr(args, "read_only", False))
+    try:
+        with db.sessions() as session:
+            drill = indicators.drill_down(session, args.details, args.year, args.date)
+    except indicators.IndicatorInputError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        db.dispose()
+    members = _members(drill)
+    if args.json:
+        _emit(json.dumps(_details_json(drill, members), ensure_ascii=False, indent=1))
+    else:
+        _emit(_details_table(drill, members))
+    return 0
+
+
+def _emit(text: str) -> None:
+    """Print to a terminal or a pipe; a reader that stops early (`| head`) is not an error."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the rest goes nowhere, so that the flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _members(drill: indicators.Drill) -> list[dict[str, Any]]:
+    """Every row of B in its order, with whether it is in A and why it is in each. A is within
+    B for every indicator (A counts those of B who meet its condition)."""
+    in_a = {r.id: r.reason for r in drill.a_rows}
+    return [{"id": r.id, "name": r.name, "organisation": r.organisation, "in_a": r.id in in_a,
+             "reason_a": in_a.get(r.id, ""), "reason_b": r.reason} for r in drill.b_rows]
+
+
+def _details_json(drill: indicators.Drill, members: list[dict[str, Any]]) -> dict[str, Any]:
+    kind = "org" if drill.code in ("I1", "P4") else "person"
+    a, b = len(drill.a_rows), len(drill.b_rows)
+    return {"code": drill.code, "name": drill.name, "year": drill.year,
+            "date": drill.on.isoformat(), "kind": kind, "a": a, "b": b,
+            "fact": indicators.share(a, b),
+            "members": [m if kind == "person" else {k: v for k, v in m.items()
+                                                    if k != "organisation"} for m in members]}
+
+
+def _details_table(drill: indicators.Drill, members: list[dict[str, Any]]) -> str:
+    """One line per member of B: «A» or «B» first (grep «^A »), its number, name, ОО, reason."""
+    a, b = len(drill.a_rows), len(drill.b_rows)
+    orgs = drill.code in ("I1", "P4")
+    lines = [f"{drill.code}. {drill.name}",
+             f"На {fmt_date(drill.on)}, период 01.01.{drill.year}–{fmt_date(drill.on)}: "
+             f"A = {a}, B = {b}, факт {fmt_percent(indicators.share(a, b))}",
+             f"Учёт: A — {'учтена' if orgs else 'учтён'} в числителе (и в знаменателе), "
+             "B — только в знаменателе.",
+             ""]
+    if not members:
+        lines.append("В знаменателе никого нет: показатель не определён.")
+        return "\n".join(lines)
+    varied = len({m["reason_b"] for m in members}) > 1  # B's reason says something per row
+    name_w = min(NAME_WIDTH, max(len(m["name"]) for m in members))
+    org_w = min(NAME_WIDTH, max(len(m["organisation"]) for m in members))
+    num_w = len(str(len(members)))
+    head = ["Учёт", f"{'№':>{num_w}}", f"{'ОО' if orgs else 'ФИО':<{name_w}}"]
+    if not orgs:
+        head.append(f"{'ОО':<{org_w}}")
+    lines.append("  ".join([*head, "Основание"]))
+    for n, m in enumerate(members, start=1):
+        reason = m["reason_b"]
+        if m["in_a"]:
+            reason = f"{m['reason_b']}; {m['reason_a']}" if varied else m["reason_a"]
+        cells = ["A   " if m["in_a"] else "B   ", f"{n:>{num_w}}", f"{m['name']:<{name_w}}"]
+        if not orgs:
+            cells.append(f"{m['organisation']:<{org_w}}")
+        lines.append("  ".join([*cells, reason]))
+    return "\n".join(lines)
+

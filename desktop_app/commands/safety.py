@@ -8,7 +8,12 @@ from pathlib import Path
 from desktop_app.commands.common import UserError, db_target
 from desktop_app.store.backup import BackupError
 from desktop_app.store.backups import backup_now, list_backups, restore
-from desktop_app.store.database import DatabaseRefused, check_integrity, check_sqlite_file
+from desktop_app.store.database import (
+    DatabaseMissing,
+    DatabaseRefused,
+    check_integrity,
+    check_sqlite_file,
+)
 from desktop_app.store.engine import sqlite_path, url_for
 from desktop_app.store.lock import DatabaseBusy, DatabaseLock
 
@@ -25,12 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run_list)
 
 
-def _db_file(args: argparse.Namespace, must_exist: bool = True) -> Path:
+def _db_file(args: argparse.Namespace, missing: str = "") -> Path:
+    """The --db file; a missing one is refused (DatabaseMissing, `missing` added to the
+    message), never created."""
     path = sqlite_path(url_for(db_target(args)))
     if path is None:
         raise UserError("Резервные копии делаются только для базы в файле SQLite.")
-    if must_exist and not path.exists():
-        raise UserError(f"Файл базы данных «{path}» не найден.")
+    if not path.exists():
+        raise DatabaseMissing(path, f"Файл базы данных «{path}» не найден.{missing}")
     return path
 
 
@@ -56,7 +63,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    path = _db_file(args, must_exist=False)
+    path = _db_file(args, " Восстанавливать некуда: сначала создайте пустую базу (init), "
+                          "затем повторите восстановление.")
     lock = DatabaseLock(path)
     try:
         lock.acquire()
@@ -77,7 +85,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    path = _db_file(args, must_exist=False)
+    path = _db_file(args)
     found = list_backups(path)
     if not found:
         print("Резервных копий этой базы нет.")

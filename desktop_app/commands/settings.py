@@ -9,15 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from desktop_app.commands.common import UserError, db_target
+from desktop_app.commands.common import UserError, open_db
 from desktop_app.commands.exchange import open_for_writing
 from desktop_app.services import requisites
-from desktop_app.store.database import DatabaseRefused, check_sqlite_file, open_database
-from desktop_app.store.engine import sqlite_path, url_for
+from desktop_app.store.database import shown_url
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sqlalchemy.orm import Session
 
 REFUSED = "Настройка не изменена"
@@ -46,45 +43,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     change.set_defaults(func=run_set, settings_parser=change)
 
 
-def _quiet_connection(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write and, closed, leaves no -wal or -shm file behind (one
-    opened with mode=ro would: it may not delete them)."""
-    con = sqlite3.connect(path, check_same_thread=False)
-    con.execute("PRAGMA query_only=ON")
-    con.execute("PRAGMA busy_timeout=5000")
-    return con
-
-
 @contextmanager
 def reading_session(args: argparse.Namespace) -> Iterator[Session]:
-    """A session that only reads --db: no upgrade, no lock, no file created or changed."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
+    """A session that only reads --db (common.open_db): no upgrade, no lock, no file created or
+    changed; no change log attached."""
     from desktop_app.store.engine import make_sessionmaker
 
-    target = db_target(args)
-    path = sqlite_path(url_for(target))
-    if path is None:  # another database than a file: its own read-only engine
-        db = open_database(target, create=False, read_only=True)
-        try:
-            with db.sessions() as session:
-                yield session
-        finally:
-            db.dispose()
-        return
-    if not path.exists():
-        raise DatabaseRefused(f"Файл базы данных «{path}» не найден.")
-    check_sqlite_file(path)
-    engine = create_engine("sqlite://", creator=lambda: _quiet_connection(path),
-                           poolclass=NullPool)
+    db = open_db(args)
     try:
-        with make_sessionmaker(engine, changelog=False)() as session:
+        with make_sessionmaker(db.engine, changelog=False)() as session:
             yield session
     except sqlite3.DatabaseError as exc:
-        raise UserError(f"Базу данных «{path}» не удалось прочитать: {exc}") from exc
+        where = db.path or shown_url(db.url)
+        raise UserError(f"Базу данных «{where}» не удалось прочитать: {exc}") from exc
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _read_values(args: argparse.Namespace) -> dict[str, str]:

@@ -209,6 +209,7 @@ def _import_sheet(session: Session, ws: Any, kind: str, fields: tuple[Field, ...
     rows = reader.read(counter.rows(ws.iter_rows(), f"лист «{ws.title}»"),
                        merged_ranges(path, ws._worksheet_path))
     outcome.header_row = rows.header_row
+    outcome.notes.extend(rows.notes)
     outcome.fatal.extend(rows.fatal)
     if rows.fatal:
         return

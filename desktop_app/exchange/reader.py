@@ -26,6 +26,8 @@ from desktop_app.textutil import clean, fmt_date, fold
 HEADER_SCAN_ROWS = 10
 IGNORED_HEADERS = {header_key(t) for t in ("№", "№ п/п", "п/п", "номер п/п", "n")}
 EARLIEST = date(1900, 1, 1)
+# A column a school added to a blank form («Примечание директора»): its cells are not read.
+UNKNOWN_COLUMN = "столбец не из бланка — пропущен"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class RowError:
 
 @dataclass
 class SheetRows:
-    """Parsed rows of one sheet: row number and values by field key; the refusals found."""
+    """Parsed rows of one sheet: row number and values by field key; the refusals found; the
+    notes (what was taken in with a remark, not refused: a column not of the form skipped)."""
 
     sheet: str
     header_row: int
@@ -50,6 +53,7 @@ class SheetRows:
     errors: list[RowError] = field(default_factory=list)
     fatal: list[RowError] = field(default_factory=list)
     fio_column: int | None = None
+    notes: list[RowError] = field(default_factory=list)
 
     def column_name(self, key: str) -> str:
         """«C (Дата рождения)» for a field key, or its header alone when absent."""
@@ -192,9 +196,8 @@ class SheetReader:
                 continue
             f = self.index.get(key)
             if f is None:
-                result.fatal.append(RowError(self.sheet, number, letter, as_text(text),
-                                              "неизвестный столбец: уберите его или "
-                                              "переименуйте как в бланке"))
+                result.notes.append(RowError(self.sheet, number, letter, as_text(text),
+                                             UNKNOWN_COLUMN))
             elif f.key in seen:
                 result.fatal.append(RowError(self.sheet, number, letter, as_text(text),
                                               "столбец повторяется"))
@@ -212,7 +215,12 @@ class SheetReader:
                                               f"нет обязательного столбца «{f.title}»"))
 
     def _check_merged(self, result: SheetRows, merged: Sequence[CellRange]) -> None:
+        read = {i + 1 for i in result.fields}  # 1-based columns whose cells are read
+        if result.fio_column is not None:
+            read.add(result.fio_column + 1)
         for r in merged:
+            if not any(r.min_col <= c <= r.max_col for c in read):
+                continue  # within skipped columns (a school's own, «№»): nothing read there
             if r.max_row >= result.header_row:
                 where = "в строке заголовков" if r.min_row <= result.header_row else "в данных"
                 result.fatal.append(RowError(

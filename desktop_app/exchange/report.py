@@ -12,18 +12,28 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from desktop_app.exchange.cells import header_cell, plain_cell
-from desktop_app.exchange.result import ImportResult
+from desktop_app.exchange.result import ADDED, CHANGED, UNCHANGED, ImportResult
 from desktop_app.exchange.safe import ExchangeError, open_workbook
 
 BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
 REASON_TITLE = "Причина отказа"
 REFUSALS_SHEET = "Отказы"
+NOTES_SHEET = "Замечания"  # the remarks (ImportResult.notes), after «Отказы», when there are any
+# A refused file's counts, sheet by sheet, before «Отказы»: what was found in it.
+TOTALS_SHEET = "Итоги"
+TOTALS_HEADER = ("Лист", "Что в нём", "Строк прочитано", "Добавить", "Изменить",
+                 "Без изменений", "Отказано строк", "Ошибки листа")
 
 
 def save_report(result: ImportResult, out: Path) -> Path:
-    """Write the refusals sheet and a copy of each checked sheet with its bad rows filled red."""
+    """Write the refusals sheet and a copy of each checked sheet with its bad rows filled red;
+    a refused file's report opens with its counts («Итоги»)."""
     wb = openpyxl.Workbook(write_only=True)
+    if result.refused and not result.applied:
+        _totals(wb, result)
     _refusals(wb, result)
+    if result.notes:
+        _notes(wb, result)
     reasons: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for e in result.errors:
         reasons[e.sheet][e.row].append(f"{e.column}: {e.reason}" if e.column != "—" else e.reason)
@@ -45,6 +55,29 @@ def save_report(result: ImportResult, out: Path) -> Path:
     return out
 
 
+def _totals(wb: Any, result: ImportResult) -> None:
+    """The counts of a refused file: per sheet the rows read, what they would have done (blank
+    where a refused exchange book counted nothing), the rows refused, the sheet's own errors."""
+    ws = wb.create_sheet(TOTALS_SHEET)
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGH", (28, 26, 16, 11, 11, 15, 16, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([header_cell(ws, t) for t in TOTALS_HEADER])
+    sums = [0] * 6
+    for s in result.sheets:
+        if not (s.actions or s.errors or s.fatal or s.read):
+            continue
+        read, refused, whole = s.rows_read(), len(s.refused_rows()), len(s.sheet_errors())
+        counted = bool(s.actions) or read == refused
+        actions = [s.count(a) for a in (ADDED, CHANGED, UNCHANGED)] if counted else [None] * 3
+        values = [read, *actions, refused, whole]
+        sums = [total + (v or 0) for total, v in zip(sums, values, strict=True)]
+        ws.append([plain_cell(ws, ", ".join(s.titles)), plain_cell(ws, s.kind_title), *values])
+    ws.append([header_cell(ws, "Всего"), None, *sums])
+    ws.append([])
+    ws.append([plain_cell(ws, result.message or "Файл не принят; база не изменена.")])
+
+
 def _refusals(wb: Any, result: ImportResult) -> None:
     ws = wb.create_sheet(REFUSALS_SHEET)
     ws.freeze_panes = "A2"
@@ -54,6 +87,19 @@ def _refusals(wb: Any, result: ImportResult) -> None:
     for e in result.errors:
         ws.append([plain_cell(ws, e.sheet), e.row, plain_cell(ws, e.column),
                    plain_cell(ws, e.value), plain_cell(ws, e.reason)])
+
+
+def _notes(wb: Any, result: ImportResult) -> None:
+    """The remarks (not refusals: the rows were taken in), as «Отказы» lists the refusals."""
+    ws = wb.create_sheet(NOTES_SHEET)
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCDE", (24, 8, 12, 30, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([header_cell(ws, t) for t in ("Лист", "Строка", "Столбец", "Значение",
+                                             "Замечание")])
+    for n in result.notes:
+        ws.append([plain_cell(ws, n.sheet), n.row, plain_cell(ws, n.column),
+                   plain_cell(ws, n.value), plain_cell(ws, n.reason)])
 
 
 def _marked_copy(wb: Any, source_ws: Any, reasons: dict[int, list[str]], header_row: int) -> None:

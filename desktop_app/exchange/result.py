@@ -74,6 +74,11 @@ class Actions:
     def counts(self) -> Counter[str]:
         return self._counts
 
+    def row_keys(self) -> set[tuple[str, int]]:
+        """(sheet, row) of every row with an action."""
+        titles = self._sheet_titles
+        return {(titles[s], row) for s, row in zip(self._sheets, self._rows, strict=True)}
+
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -105,9 +110,51 @@ class SheetOutcome:
     errors: list[RowError] = field(default_factory=list)
     fatal: list[RowError] = field(default_factory=list)
     continued: list[str] = field(default_factory=list)  # continuation sheets, after .sheet
+    # Remarks, never refusals: what was taken in differently from what the file says (a column
+    # not of the form skipped, …); shown after the summary, in the dialog and in the report.
+    notes: list[RowError] = field(default_factory=list)
+    # Data rows read, when the reader counts them (the exchange workbook); 0: derived from the
+    # rows with an action or a refusal (rows_read).
+    read: int = 0
 
     def count(self, action: str) -> int:
         return self.actions.count(action)
+
+    def _first_data_row(self, sheet: str) -> int:
+        return self.header_row + 1 if sheet == self.sheet else 2
+
+    def sheet_errors(self) -> list[RowError]:
+        """Refusals of the sheet as a whole: its headers, its count of rows (not of a row)."""
+        return [e for e in self.fatal if e.row < self._first_data_row(e.sheet)]
+
+    def refused_rows(self) -> set[tuple[str, int]]:
+        """(sheet, row) of every data row refused."""
+        return {(e.sheet, e.row) for e in (*self.fatal, *self.errors)
+                if e.row >= self._first_data_row(e.sheet)}
+
+    def rows_read(self) -> int:
+        """Data rows read from the sheet(s): those with an action and those refused."""
+        if self.read:
+            return self.read
+        return len(self.actions.row_keys() | self.refused_rows())
+
+    def refused_line(self) -> str:
+        """The counts of a sheet of a refused file: rows read, what they would have done,
+        rows refused, refusals of the sheet as a whole."""
+        read, refused, whole = self.rows_read(), len(self.refused_rows()), len(self.sheet_errors())
+        if not read and whole:
+            return f"строки не проверены (ошибки листа — {whole})"
+        parts = [f"строк прочитано — {_grouped(read)}"]
+        if self.actions or read == refused:  # an exchange book refused counts no actions
+            parts.append(f"из них добавить — {_grouped(self.count(ADDED))}, изменить — "
+                         f"{_grouped(self.count(CHANGED))}, без изменений — "
+                         f"{_grouped(self.count(UNCHANGED))}")
+            parts += [f"{name} — {_grouped(self.count(name))}" for name in (MATCHED, SKIPPED)
+                      if self.count(name)]
+        parts.append(f"отказано — {_grouped(refused)}")
+        if whole:
+            parts.append(f"ошибки листа — {whole}")
+        return ", ".join(parts)
 
     @property
     def titles(self) -> list[str]:
@@ -147,6 +194,17 @@ class ImportResult:
         return [e for s in self.sheets for e in s.fatal]
 
     @property
+    def notes(self) -> list[RowError]:
+        """The remarks of every sheet (see SheetOutcome.notes)."""
+        return [n for s in self.sheets for n in s.notes]
+
+    @property
+    def refused(self) -> bool:
+        """Whether the file was refused as a whole (all or nothing): a refusal of a sheet or
+        of the file, or a refused row without valid_only."""
+        return bool(self.fatal) or (bool(self.errors) and not self.valid_only)
+
+    @property
     def added(self) -> int:
         return sum(s.count(ADDED) for s in self.sheets)
 
@@ -177,11 +235,15 @@ class ImportResult:
         """A Russian paragraph for the command line and the dialog."""
         verb = "будет" if not self.applied else "сделано"
         lines = [f"Файл «{self.path.name}»:"]
+        refused = self.refused and not self.applied
         for s in self.sheets:
-            if not s.actions and not s.errors and not s.fatal:
+            if not s.actions and not s.errors and not s.fatal and not (refused and s.read):
                 continue
             where = f"лист «{s.sheet}»" if not s.continued else "листы " + ", ".join(
                 f"«{t}»" for t in s.titles)
+            if refused:
+                lines.append(f"  {where} ({s.kind_title}): {s.refused_line()}")
+                continue
             lines.append(
                 f"  {where} ({s.kind_title}): добавить — {s.count(ADDED)}, изменить — "
                 f"{s.count(CHANGED)}, без изменений — {s.count(UNCHANGED)}, отказано — "
@@ -189,11 +251,32 @@ class ImportResult:
                 + "".join(f", {name} — {s.count(name)}" for name in (MATCHED, SKIPPED)
                           if s.count(name))
             )
+        if refused:
+            lines.append(self.refused_total())
+        lines += notes_lines(self.notes)
         if self.message:
             lines.append(self.message)
         elif not lines[1:]:
             lines.append(f"  ничего не {verb}")
         return "\n".join(lines)
+
+
+    def refused_total(self) -> str:
+        """«Всего: строк прочитано — N, отказано — K.» for a refused file."""
+        read = sum(s.rows_read() for s in self.sheets)
+        refused = sum(len(s.refused_rows()) for s in self.sheets)
+        whole = sum(len(s.sheet_errors()) for s in self.sheets)
+        return (f"  всего: строк прочитано — {_grouped(read)}, отказано — {_grouped(refused)}"
+                + (f", ошибки листов — {whole}" if whole else "") + ".")
+
+
+def notes_lines(notes: list[RowError]) -> list[str]:
+    """«Замечания:» and a line per remark, «лист «…», строка 1, столбец H «…»: …» (none: [])."""
+    if not notes:
+        return []
+    return ["Замечания (загрузке не мешают):"] + [
+        f"  лист «{n.sheet}», строка {n.row}, столбец {n.column}"
+        f"{f' «{n.value}»' if n.value else ''}: {n.reason}" for n in notes]
 
 
 def _grouped(n: int) -> str:

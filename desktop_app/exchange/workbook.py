@@ -49,6 +49,8 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fold, person_key, person_sort_key
 
 DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
+# A yes/no that may be not given (people.education_pedagogical): written and read as such.
+UNKNOWN_TEXT = "не указано"
 # The table of sheets on «Сведения»: first sheet, table, rows, sheets (with its continuations).
 INFO_HEADER = ("Лист", "Таблица", "Строк", "Листов")
 Progress = Callable[[int, int, str], None]
@@ -139,7 +141,7 @@ def _converters(ws: Any, table: Table) -> list[Callable[[Any], Any]]:
             out.append(lambda v, labels=labels: None if v is None else text_cell(
                 ws, labels.get(v, v)))
         elif isinstance(column.type, Boolean):
-            out.append(lambda v: None if v is None else ("да" if v else "нет"))
+            out.append(_yes_no_unknown if column.nullable else _yes_no)
         elif isinstance(column.type, DateTime):
             out.append(lambda v: None if v is None else v.strftime(DATETIME_TEXT))
         elif isinstance(column.type, Date):
@@ -223,7 +225,7 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
     listed = _listed_tables(wb, info)
     if info.fatal:
         return
-    ticker = _Ticker(progress, sum(rows for rows, _parts in listed.values()))
+    ticker = _Ticker(progress, sum(rows or 0 for rows, _parts in listed.values()))
     copy = _is_new(session) and not merge
     changelog.set_source(session, changelog.file_source(
         changelog.EXCHANGE_SOURCE if copy else changelog.MERGE_SOURCE, file_name))
@@ -240,12 +242,18 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
         result.sheets.append(outcome)
         outcomes[table.name] = outcome
         letters: dict[str, str] = {}
-        titles = _table_sheets(wb, table, listed.get(table.name, (0, 1))[1], outcome)
+        stated, parts = listed.get(table.name, (None, 1))
+        titles = _table_sheets(wb, table, parts, outcome)
         outcome.continued = titles[1:]
-        rows = _read_table(wb, titles, table, outcome, letters, ticker) if titles else iter(())
+        found: list[int] = []  # data rows read on each sheet read through
+        rows = (_read_table(wb, titles, table, outcome, letters, ticker, found) if titles
+                else iter(()))
         checker = checks.table(table, outcome, letters)
         sink.table(table, outcome, checker.rows(rows))
         checker.finish()
+        outcome.read = sum(found)  # the summary of a refused book tells the rows read
+        if titles and len(found) == len(titles) and stated is not None and sum(found) != stated:
+            outcome.fatal.append(_count_refusal(titles, found, stated))
     checks.finish()
     if refused():
         for outcome in outcomes.values():
@@ -275,10 +283,11 @@ def _check_version(wb: Any, info: SheetOutcome) -> bool:
     return False
 
 
-def _listed_tables(wb: Any, info: SheetOutcome) -> dict[str, tuple[int, int]]:
+def _listed_tables(wb: Any, info: SheetOutcome) -> dict[str, tuple[int | None, int]]:
     """(rows, sheets) of each table by the table of sheets on «Сведения»; a book of format 1
-    has no «Листов» column: one sheet each."""
-    listed: dict[str, tuple[int, int]] = {}
+    has no «Листов» column: one sheet each. Rows None: a book without the «Строк» column (none
+    of ours: every version wrote it) — its tables are read without the count check."""
+    listed: dict[str, tuple[int | None, int]] = {}
     columns: dict[str, int] | None = None
     for number, row in enumerate(wb[INFO_SHEET].iter_rows(values_only=True), start=1):
         texts = [as_text(v) for v in row]
@@ -288,24 +297,29 @@ def _listed_tables(wb: Any, info: SheetOutcome) -> dict[str, tuple[int, int]]:
             continue
         name = texts[columns["Таблица"]] if len(texts) > columns["Таблица"] else ""
         if name:
-            listed[name] = (_info_count(row, columns, "Строк", 0, number, info),
-                            _info_count(row, columns, "Листов", 1, number, info))
+            rows = (_info_count(row, columns, "Строк", None, number, info)
+                    if "Строк" in columns else None)
+            listed[name] = (rows, _info_count(row, columns, "Листов", 1, number, info))
     return listed
 
 
-def _info_count(row: Any, columns: dict[str, int], title: str, empty: int, number: int,
+def _info_count(row: Any, columns: dict[str, int], title: str, empty: int | None, number: int,
                 info: SheetOutcome) -> int:
+    """A count of the table of sheets; empty: what a blank cell means (None: a blank is refused,
+    as a count that is not a whole number from 0)."""
     index = columns.get(title)
     value = row[index] if index is not None and index < len(row) else None
-    if is_blank(value):
+    if is_blank(value) and empty is not None:
         return empty
+    least = 0 if empty is None else empty
     try:
-        count = parse_int(value)
+        count = -1 if is_blank(value) else parse_int(value)
     except CellProblem:
         count = -1
-    if count < empty:
+    if count < least:
+        assert index is not None  # a missing column is blank, and blank is allowed then
         info.fatal.append(RowError(INFO_SHEET, number, openpyxl.utils.get_column_letter(
-            index + 1) + f" ({title})", as_text(value), f"нужно целое число не меньше {empty}"))
+            index + 1) + f" ({title})", as_text(value), f"нужно целое число не меньше {least}"))
     return max(count, 0)
 
 
@@ -327,6 +341,27 @@ def _table_sheets(wb: Any, table: Table, parts: int, outcome: SheetOutcome) -> l
             extra, 1, "—", "", f"лист не указан на листе «{INFO_SHEET}»: там у таблицы "
             f"«{titles[0]}» {_sheets(parts)} (исправьте число в столбце «Листов»)"))
     return [] if outcome.fatal else titles
+
+
+def _count_refusal(titles: list[str], found: list[int], stated: int) -> RowError:
+    """A table whose rows over its sheets are not the number «Сведения» states: a sheet cut
+    short, rows deleted or added by hand, a continuation sheet removed with its count."""
+    read = sum(found)
+    if len(titles) == 1:
+        where = f"на листе «{titles[0]}» — {_grouped(read)}"
+    else:
+        where = f"на её листах — {_grouped(read)} (" + ", ".join(
+            f"«{t}» — {_grouped(n)}" for t, n in zip(titles, found, strict=True)) + ")"
+    why = ("книга неполная: строки удалены, лист обрезан или лист-продолжение удалён"
+           if read < stated else "в книгу добавлены строки")
+    return RowError(titles[0], 1, "—", "", f"по листу «{INFO_SHEET}» в таблице «{titles[0]}» "
+                    f"строк данных {_grouped(stated)}, а {where}: {why}; выгрузите книгу "
+                    "заново из исходной базы")
+
+
+def _grouped(n: int) -> str:
+    """1600000 → «1 600 000» (thousands apart by a non-breaking space, as in Russian)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _sheets(n: int) -> str:
@@ -368,7 +403,7 @@ def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
             return code
         return parse_enum
     if isinstance(column.type, Boolean):
-        return parse_bool
+        return _parse_maybe_bool if column.nullable else parse_bool
     if isinstance(column.type, DateTime):
         return _parse_datetime
     if isinstance(column.type, Date):
@@ -378,6 +413,20 @@ def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
     if isinstance(column.type, Float):
         return parse_float
     return lambda v: v if isinstance(v, str) else as_text(v)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else "да" if value else "нет"
+
+
+def _yes_no_unknown(value: bool | None) -> str | None:
+    """A yes/no that may be not given: None is written «не указано», not left blank."""
+    return UNKNOWN_TEXT if value is None else _yes_no(value)
+
+
+def _parse_maybe_bool(value: Any) -> bool | None:
+    """да/нет, or «не указано» (None) where a yes/no may be not given."""
+    return None if fold(value) == fold(UNKNOWN_TEXT) else parse_bool(value)
 
 
 def _parse_datetime(value: Any) -> datetime:
@@ -415,9 +464,9 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
 
 
 def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
-                letters: dict[str, str], ticker: _Ticker) -> Iterator[Row]:
+                letters: dict[str, str], ticker: _Ticker, found: list[int]) -> Iterator[Row]:
     """Every row of the table over its sheets, numbered part * PART_STRIDE + row (a generator:
-    the rows are read as they are taken)."""
+    the rows are read as they are taken); found gets the data rows of each sheet read through."""
     first: list[str | None] | None = None
     shape = _RowShape(table)
     for part, title in enumerate(titles):
@@ -438,14 +487,17 @@ def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
                  if c is not None]
         offset = part * PART_STRIDE
         number = reported = 1
+        data = 0
         for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
             values = shape.read(title, number, row, cells, outcome)
             if values:
+                data += 1
                 yield offset + number, values
             if number - reported >= FETCH_ROWS:
                 ticker.add(number - reported)
                 reported = number
         ticker.add(number - reported)
+        found.append(data)
 
 
 class _RowShape:

@@ -39,6 +39,19 @@ class DatabaseRefused(Exception):
     """The file cannot be opened as our database; the message says why, in Russian."""
 
 
+class DatabaseMissing(DatabaseRefused):
+    """No database at the path (or no tables of ours in the database at a URL): nothing is
+    created unless asked (`init`, the window's «Создать новую базу»). path is None for a URL."""
+
+    def __init__(self, path: Path | None, message: str | None = None) -> None:
+        self.path = path
+        super().__init__(message or f"Файл базы данных «{path}» не найден.")
+
+
+class DatabaseExists(DatabaseRefused):
+    """A new database was asked for where one already is: the file is left untouched."""
+
+
 class DatabaseDamaged(DatabaseRefused):
     """The file failed PRAGMA quick_check: never written to; backup names the latest good copy."""
 
@@ -358,9 +371,10 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
             else:
                 check_integrity(path)
         elif not create:
-            raise DatabaseRefused(f"Файл базы данных «{path}» не найден.")
+            raise DatabaseMissing(path)
         elif read_only:
-            raise DatabaseRefused(f"Файл «{path}» не найден: открыть его только для чтения нельзя.")
+            raise DatabaseMissing(path, f"Файл «{path}» не найден: открыть его только для чтения "
+                                        "нельзя.")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
     held = DatabaseLock(path).acquire() if lock and path is not None and not read_only else None
@@ -370,7 +384,8 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
     try:
         # An older file is copied before the first connection (which switches it to WAL).
         early = _backup_if_behind(path) if exists and path and not read_only else []
-        backups = early + _bring_to_head(engine, None if early or not exists else path, read_only)
+        backups = early + _bring_to_head(engine, None if early or not exists else path, read_only,
+                                         create)
     except BaseException:
         engine.dispose()
         if held is not None:
@@ -406,7 +421,8 @@ def _backup_if_behind(path: Path) -> list[Path]:
         ) from exc
 
 
-def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> list[Path]:
+def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool,
+                   create: bool = True) -> list[Path]:
     try:
         revision = current_revision(engine)
     except DatabaseRefused:
@@ -423,8 +439,12 @@ def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> li
             "База данных создана более новой версией программы (ревизия "
             f"{revision}). Обновите Методактив; файл оставлен без изменений."
         )
-    if revision is None and existing is None and _has_tables(engine):
-        raise DatabaseRefused("В базе данных есть чужие таблицы: это не база Методактива.")
+    if revision is None and existing is None:
+        if _has_tables(engine):
+            raise DatabaseRefused("В базе данных есть чужие таблицы: это не база Методактива.")
+        if not create:  # an empty database at a URL: its schema is made by `init` only
+            raise DatabaseMissing(None, f"В базе данных «{shown_url(engine.url)}» нет таблиц "
+                                        "Методактива.")
     if read_only:
         raise DatabaseRefused(
             "База данных требует обновления, а открыта только для чтения."
@@ -438,6 +458,72 @@ def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool) -> li
     upgrade(engine)
     _load_presets(engine)
     return backups
+
+
+def create_database(target: str | Path) -> Database:
+    """A new empty database at a path or URL: the schema at the head revision, the presets
+    loaded; the file locked as for a writer. Refused (DatabaseExists) when the file exists or
+    the database at the URL already has tables (ours or another program's), which are left
+    untouched; DatabaseRefused when the file's folder does not exist."""
+    url = url_for(target)
+    path = sqlite_path(url)
+    if path is not None:
+        if path.exists() or path.is_symlink():
+            raise DatabaseExists(f"Файл «{path}» уже существует; новая база в нём не создаётся "
+                                 "и файл не изменён.")
+        if not path.parent.is_dir():
+            raise DatabaseRefused(f"Папка «{path.parent}» не существует.")
+    if path is None:
+        _refuse_tables(url)
+    held = DatabaseLock(path).acquire() if path is not None else None
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        _load_presets(engine)
+    except BaseException:
+        engine.dispose()
+        if path is not None:  # nothing half-made is left behind
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"),
+                             Path(f"{path}-journal")):
+                leftover.unlink(missing_ok=True)
+        if held is not None:
+            held.release()
+        raise
+    return Database(url, path, False, [], held, None, engine)
+
+
+def _refuse_tables(url: str) -> None:
+    """A database at a URL that already has tables: ours (at some revision) or another's. It is
+    looked at through a plain engine (not ours: that one would set SQLite's journal mode)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    where = shown_url(url)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        revision = current_revision(engine)
+        tables = _has_tables(engine)
+    except DBAPIError as exc:
+        raise DatabaseRefused(f"Базу данных «{where}» не удалось прочитать: {exc.orig}") from exc
+    finally:
+        engine.dispose()
+    if revision is not None:
+        raise DatabaseExists(f"В базе данных «{where}» уже есть таблицы Методактива (ревизия "
+                             f"{revision}); новая база в ней не создаётся.")
+    if tables:
+        raise DatabaseExists(f"В базе данных «{where}» уже есть таблицы другой программы; "
+                             "схема Методактива создаётся только в пустой базе.")
+
+
+def shown_url(url: object) -> str:
+    """A database URL to show: its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(str(url)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot parse is shown without credentials
+        return str(url).split("@")[-1]
 
 
 def _load_presets(engine: Engine) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_app import APP_NAME, paths
+from desktop_app.store.engine import sqlite_path, url_for
 
 # Set to 1 by benchmarks/bench_startup.py: print when the window has painted and when it is
 # ready for every action, then quit.
@@ -37,16 +38,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.main_window import install_translations
-    from desktop_app.ui.opening import open_interactive
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     install_translations(app)
     bench_phase("qt-and-ui-modules")
-    target = str(demo_database()) if args.demo else (args.db or str(paths.default_db_path()))
-    # the file's quick_check runs in a worker thread once the window has painted
-    db = open_interactive(None, target, read_only=getattr(args, "read_only", False),
-                          check_in_background=True, start_check=False)
+    db = open_start_database(args)
     if db is None:
         gc.enable()
         print(NOT_OPENED, file=sys.stderr)
@@ -72,6 +69,35 @@ def run_gui(args: argparse.Namespace) -> int:
         print(NOT_OPENED, file=sys.stderr)
         return 1
     return code
+
+
+def start_target(args: argparse.Namespace) -> tuple[str, bool] | None:
+    """The database the window opens and whether it is to be made new: the demo (written on
+    first use), --db, or the user's own in the data folder. A file that does not exist yet is
+    never created silently: the user chooses to create it, to open another, or to quit (None)."""
+    if args.demo:
+        return str(demo_database()), False
+    target = str(args.db) if args.db else str(paths.default_db_path())
+    path = sqlite_path(url_for(target))
+    if path is None or path.exists():
+        return target, False
+    from desktop_app.ui.missing_database import ask_missing_database
+
+    return ask_missing_database(path, given=bool(args.db),
+                                can_create=not getattr(args, "read_only", False))
+
+
+def open_start_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The database the window starts on (locked, its quick_check to run in a worker thread
+    once the window has painted), or None when there is none to open."""
+    from desktop_app.ui.opening import open_interactive
+
+    chosen = start_target(args)
+    if chosen is None:
+        return None
+    target, create = chosen
+    return open_interactive(None, target, read_only=getattr(args, "read_only", False),
+                            check_in_background=True, start_check=False, create=create)
 
 
 def build_window(db):  # type: ignore[no-untyped-def]

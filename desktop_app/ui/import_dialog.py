@@ -45,6 +45,8 @@ REFUSAL_COLUMNS = [Column("Лист"), Column("Строка", align_right=True),
                    Column("Значение"), Column("Причина")]
 ACTION_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), Column("Действие"),
                   Column("Что")]
+NOTE_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), Column("Столбец"),
+                Column("Значение"), Column("Замечание")]
 
 
 class _Busy:
@@ -85,6 +87,13 @@ class ImportDialog(QDialog):
             a for s in preview.sheets for a in s.actions)])
         self.tabs.addTab(self.refused, f"Отклонено ({len(preview.errors)})")
         self.tabs.addTab(self.actions, f"Строки файла: {preview.counts_text()}")
+        # remarks (a column not of the form skipped): not refusals, the rows are taken in
+        self.notes: ListPanel | None = None
+        if preview.notes:
+            self.notes = ListPanel(NOTE_COLUMNS, search_columns=(0, 2, 3, 4), parent=self)
+            self.notes.set_rows([(n.sheet, n.row, n.column, n.value, n.reason, i)
+                                 for i, n in enumerate(preview.notes)])
+            self.tabs.addTab(self.notes, f"Замечания ({len(preview.notes)})")
         if not preview.errors:
             self.tabs.setCurrentIndex(1)
         self.import_all = QPushButton("Импортировать всё", self)

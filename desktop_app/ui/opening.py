@@ -12,7 +12,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app import APP_NAME
-from desktop_app.store.database import Database, DatabaseDamaged, DatabaseRefused, open_database
+from desktop_app.store.database import (
+    Database,
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseRefused,
+    open_database,
+)
 from desktop_app.store.lock import DatabaseBusy, network_warning
 
 log = logging.getLogger(__name__)
@@ -26,23 +32,30 @@ def ask(parent: QWidget | None, text: str) -> bool:
 
 def open_interactive(parent: QWidget | None, target: str | Path, read_only: bool = False,
                      check_in_background: bool = False,
-                     start_check: bool = True) -> Database | None:
+                     start_check: bool = True, create: bool = True) -> Database | None:
     """Open a database for the window: locked for writing; a copy open elsewhere may be opened
     read-only; a damaged one may be restored from its latest good backup. None when refused.
 
+    create: a missing file is made (File → «Создать базу…», the start's «Создать новую базу»);
+    without it a missing file is refused with a message. The window's start never creates
+    silently: it asks first (ui/missing_database.py).
     With check_in_background=True (the window's start) the file's quick_check may still be
     running in a worker thread (db.check): the caller finishes with after_background_check()."""
     try:
-        db = open_database(target, create=True, read_only=read_only, lock=not read_only,
+        db = open_database(target, create=create, read_only=read_only, lock=not read_only,
                            check_in_background=check_in_background, start_check=start_check)
     except DatabaseBusy as busy:
         if not ask(parent, f"{busy}\n\nОткрыть базу только для чтения?"):
             return None
         return open_interactive(parent, target, read_only=True,
                                 check_in_background=check_in_background,
-                                start_check=start_check)
+                                start_check=start_check, create=create)
     except DatabaseDamaged as damaged:
         return _offer_restore(parent, damaged, read_only)
+    except DatabaseMissing as exc:  # an empty database at a URL, or a file gone meanwhile
+        QMessageBox.critical(parent, APP_NAME, f"{exc} Новая база создаётся командой "
+                                               "metodaktiv --db ФАЙЛ init.")
+        return None
     except DatabaseRefused as exc:
         QMessageBox.critical(parent, APP_NAME, str(exc))
         return None
