@@ -14,8 +14,10 @@ if str(ROOT) not in sys.path:
 
 
 def _sources() -> list[Path]:
-    """What the region demo is made from: a newer source means the file is rebuilt."""
-    return [ROOT / "desktop_app" / "demo.py", *sorted((ROOT / "resources" / "demo").glob("*.json"))]
+    """What the region demo is made from: a newer source (the generator, its data lists, a
+    schema revision) means the file is rebuilt."""
+    return [ROOT / "desktop_app" / "demo.py", *sorted((ROOT / "resources" / "demo").glob("*.json")),
+            *sorted((ROOT / "db" / "versions").glob("*.py"))]
 
 
 def region_file(seed: int = 1) -> Path:

@@ -59,8 +59,10 @@ def history(db: Database, last: str) -> list[changelog.HistoryEntry]:
 
 def test_forms_import_logs_every_row_with_its_file(base: Database) -> None:
     rows = log_rows(base)
+    # each new person's place of work (its ОО) is recorded and logged as well
     assert [(r.table_name, r.action) for r in rows] == [
-        ("organisations", "insert")] * 2 + [("people", "insert")] * 2
+        ("organisations", "insert")] * 2 + [("people", "insert")] * 2 + [
+        ("employments", "insert")] * 2
     assert {r.source for r in rows[:2]} == {"Импорт из Excel: Организации.xlsx"}
     assert {r.source for r in rows[2:]} == {"Импорт из Excel: Форма_СОШ1.xlsx"}
     with base.sessions() as session:
@@ -74,7 +76,10 @@ def test_forms_import_logs_every_row_with_its_file(base: Database) -> None:
 
 
 def test_person_history_shows_the_import_and_its_file(base: Database) -> None:
-    entries = history(base, "Ёлкина")
+    everything = history(base, "Ёлкина")
+    assert [e.table for e in everything].count("employments") == 1  # her place of work
+    assert {e.source for e in everything} == {"Импорт из Excel: Форма_СОШ1.xlsx"}
+    entries = [e for e in everything if e.table == "people"]
     assert len(entries) == 1
     entry = entries[0]
     assert (entry.table, entry.action_label) == ("people", "Добавление")
@@ -91,12 +96,15 @@ def test_reimport_logs_the_update_old_to_new(base: Database, tmp_path: Path) -> 
              PEOPLE[2]]  # Орлов unchanged: no entry
     before = len(log_rows(base))
     assert import_file(base, write(tmp_path / "Форма_СОШ1_май.xlsx", again)).applied
-    added = log_rows(base)[before:]
+    # the person's row, and the position of her current place of work with it
+    assert [(r.table_name, r.action) for r in log_rows(base)[before:]] == [
+        ("people", "update"), ("employments", "update")]
+    added = [r for r in log_rows(base)[before:] if r.table_name == "people"]
     assert len(added) == 1 and added[0].action == "update"
     assert added[0].record_id == person_id(base, "Ёлкина")
     assert json.loads(added[0].old_values) == {"position": "учитель"}
     assert json.loads(added[0].new_values) == {"position": "заместитель директора"}
-    entry = history(base, "Ёлкина")[-1]
+    entry = [e for e in history(base, "Ёлкина") if e.table == "people"][-1]
     assert entry.source == "Импорт из Excel: Форма_СОШ1_май.xlsx"
     assert entry.summary == "Должность: учитель → заместитель директора"
 
@@ -197,7 +205,8 @@ def test_merge_logs_its_rows_and_updates(base: Database, tmp_path: Path) -> None
         with region.sessions() as session:
             elkina = session.scalar(select(Person).where(Person.last_name == "Ёлкина"))
             assert elkina is not None
-            entries = changelog.person_history(session, elkina.id)
+            entries = [e for e in changelog.person_history(session, elkina.id)
+                       if e.table == "people"]  # her place of work came with her, logged too
         assert [e.source for e in entries] == ["Объединение: Северск_2025.xlsx"]
         org = next(c.new for c in entries[0].changes if c.column == "organisation_id")
         assert org == f"МБОУ СОШ № 1 (№ {elkina.organisation_id})"  # this database's id
@@ -209,7 +218,7 @@ def test_journal_finds_entries_by_file_name(base: Database) -> None:
     with base.sessions() as session:
         found = changelog.latest(session, text="форма_сош1")
         assert {e.source for e in found} == {"Импорт из Excel: Форма_СОШ1.xlsx"}
-        assert len(found) == 2
+        assert len(found) == 4  # two people and their two places of work
         assert len(changelog.latest(session, text="организации.xlsx")) == 2
 
 
@@ -224,7 +233,7 @@ def test_journal_dialog_shows_the_source(qtbot: Any, base: Database) -> None:
     assert {r[column] for r in cells} == {"Импорт из Excel: Форма_СОШ1.xlsx",
                                           "Импорт из Excel: Организации.xlsx"}
     type_text(journal.search, "Форма_СОШ1")
-    assert journal.count.text() == "Изменений: 2"
+    assert journal.count.text() == "Изменений: 4"  # two people, their two places of work
     assert {r[column] for r in table_cells(journal.table)} == {"Импорт из Excel: Форма_СОШ1.xlsx"}
 
 

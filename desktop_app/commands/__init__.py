@@ -13,6 +13,7 @@ MODULES = [
     "desktop_app.commands.exchange",
     "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
+    "desktop_app.commands.incomplete",
     "desktop_app.commands.report",
     "desktop_app.commands.orders",
     "desktop_app.commands.settings",

@@ -10,12 +10,15 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.exchange.cells import as_text, header_key
+from desktop_app.exchange.forms_work import OrgState, StoredWork, WorkPlan, WorkRow, plan_work
+from desktop_app.exchange.kinds import PAIRS
 from desktop_app.exchange.reader import RowError, SheetRows
 from desktop_app.exchange.result import ADDED, CHANGED, UNCHANGED, RowAction, SheetOutcome
 from desktop_app.model import (
     ActiveMember,
     Answer,
     DiagnosticSession,
+    Employment,
     InstrumentItem,
     MemberDirection,
     MentorshipForm,
@@ -25,10 +28,16 @@ from desktop_app.model import (
     Participation,
     Person,
 )
+from desktop_app.model.enums import ActiveRole, MenteeCategory, ModelElement, PairLevel, PairStatus
 from desktop_app.services import diagnostics, validation
 from desktop_app.services.changelog import BulkLog
+from desktop_app.services.pairs import EndProblem, derive_status, end_problems
 from desktop_app.textutil import fio, fmt_date, fold, person_key, person_sort_key, short_fio
 
+# the notes «people still work in an ОО this import closed» (session.info), taken back by the
+# people sheet once nobody works there
+CLOSING_NOTES = "forms_closing_notes"
+WORK_COLUMNS = ("moved_on", "is_active", "left_on")
 PERSON_COLUMNS = [c.key for c in Person.__table__.columns
                   if c.key not in ("id", "search_key", "sort_key")]
 ORG_COLUMNS = [c.key for c in Organisation.__table__.columns if c.key != "id"]
@@ -68,6 +77,12 @@ class FormImport:
 
     def act(self, number: int, action: str, what: str) -> None:
         self.outcome.actions.append(RowAction(self.rows.sheet, number, action, what))
+
+    def note(self, number: int, key: str, value: Any, text: str) -> RowError:
+        """A remark on a row taken in (not a refusal): what was derived, what is left to do."""
+        note = RowError(self.rows.sheet, number, self.rows.column_name(key), as_text(value), text)
+        self.outcome.notes.append(note)
+        return note
 
     def duplicates(self, keyed: list[tuple[Any, int, dict[str, Any]]], key_field: str,
                    who: str) -> list[tuple[Any, int, dict[str, Any]]]:
@@ -120,7 +135,8 @@ class FormImport:
                     values: dict[str, Any], prefix: str = "") -> int | None:
         last, first = values.get(f"{prefix}last_name", ""), values.get(f"{prefix}first_name", "")
         born = values.get(f"{prefix}birth_date")
-        pid = people.get((person_key(last, first, values.get(f"{prefix}middle_name", "")), born))
+        key = person_key(last, first, values.get(f"{prefix}middle_name", ""))
+        pid = people.get((key, born)) if isinstance(born, date) else None
         if pid is None:
             self.refuse(number, f"{prefix}last_name", fio(last, first, ""),
                         f"педагога {fio(last, first, values.get(f'{prefix}middle_name', ''))}, "
@@ -130,28 +146,74 @@ class FormImport:
 
 
 class OrganisationImport(FormImport):
+    """ОО by short or full name; «Действует» and «Дата закрытия» close or reopen one (the rule
+    of validation.status_from_form); a blank «Тип организации» of a new ОО is «не указано»."""
+
     def run(self) -> None:
         orgs = self.organisations()
         existing = {r.id: dict(r._mapping) for r in self.session.execute(
             select(Organisation.__table__))}
         keyed = [(org_key(v.get("short_name", "")), n, v) for n, v in self.rows.rows]
-        inserts, updates = [], []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
         defaults = column_defaults(Organisation.__table__)
+        closing: list[tuple[int, int, date]] = []
         for _key, number, values in self.duplicates(keyed, "short_name", "ОО"):
             oid = orgs.get(org_key(values.get("short_name", ""))) or orgs.get(
                 org_key(values.get("full_name", "")) or "\0")
-            base = existing[oid] if oid else {k: defaults.get(k) for k in ORG_COLUMNS}
+            base: dict[str, Any] = (existing[oid] if oid else
+                                    {k: defaults.get(k) for k in ORG_COLUMNS})
+            status = self._status(number, values, base if oid else None)
             merged = {**base, **values}
             data = validation.clean_organisation(_build(validation.OrganisationInput, merged))
             problems = validation.validate_organisation(data, self.today)
             for problem in problems:
                 self.refuse(number, problem.field, getattr(data, problem.field, ""),
                             problem.message)
-            if problems:
+            if problems or status is None:
                 continue
-            new = {k: getattr(data, k) if k in values else merged[k] for k in ORG_COLUMNS}
+            new = {k: getattr(data, k) if k in values and hasattr(data, k) else merged[k]
+                   for k in ORG_COLUMNS}
+            new["is_active"], new["deactivated_on"] = status.active, status.since
             self._plan(number, oid, base, new, inserts, updates)
+            if oid is not None and not status.active and base["is_active"]:
+                closing.append((number, oid, status.since or self.today))
         _write(self.session, Organisation, inserts, updates, existing)
+        self._still_working(closing)
+
+    def _status(self, number: int, values: dict[str, Any],
+                stored: dict[str, Any] | None) -> validation.Status | None:
+        """«Действует» and «Дата закрытия» against the stored state; refusals and notes said."""
+        status = validation.status_from_form(
+            "organisation", values.get("is_active"), values.get("deactivated_on"),
+            None if stored is None else (stored["is_active"], stored["deactivated_on"]))
+        if isinstance(status, validation.FieldError):
+            self.refuse(number, status.field, values.get(status.field, ""), status.message)
+            return None
+        if status.derived:
+            self.note(number, "deactivated_on", status.since,
+                      "«Действует» не заполнено — по дате закрытия «нет»: ОО закрыта с "
+                      f"{fmt_date(status.since)}")
+        if status.reopened and stored is not None:
+            self.note(number, "is_active", True, "ОО снова действует (была закрыта "
+                      f"{fmt_date(stored['deactivated_on'])}); в показателях на даты, когда она "
+                      "была закрыта, она теперь учитывается как действующая")
+        return status
+
+    def _still_working(self, closing: list[tuple[int, int, date]]) -> None:
+        """ОО closed while people are recorded as working there: a note, not a refusal — their
+        move or leaving may come on the «Педагоги» sheet of the same file (read after this one),
+        which then takes the note back; whoever is left is in the list of incomplete records."""
+        for number, oid, closed_on in closing:
+            working = self.session.scalar(select(func.count(Person.id)).where(
+                Person.organisation_id == oid, Person.is_active.is_(True))) or 0
+            if working:
+                note = self.note(number, "is_active", False, (
+                    f"в ОО числятся работающими педагогов: {working} — отметьте на листе "
+                    "«Педагоги» их перевод («Дата перевода (приёма)») или выбытие («Дата "
+                    f"выбытия»); после {fmt_date(closed_on)} в показателях их нет"))
+                self.session.info.setdefault(CLOSING_NOTES, []).append(
+                    (self.outcome, note, oid))
 
     def _plan(self, number: int, oid: int | None, base: dict[str, Any], new: dict[str, Any],
               inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
@@ -165,7 +227,21 @@ class OrganisationImport(FormImport):
             self.act(number, UNCHANGED, new["short_name"])
 
 
+def take_back_closing_notes(session: Session) -> None:
+    """Drop the notes «people still work in a closed ОО» that the people sheet resolved."""
+    for outcome, note, oid in session.info.pop(CLOSING_NOTES, []):
+        working = session.scalar(select(func.count(Person.id)).where(
+            Person.organisation_id == oid, Person.is_active.is_(True))) or 0
+        if not working and note in outcome.notes:
+            outcome.notes.remove(note)
+
+
 class PeopleImport(FormImport):
+    """People by ФИО and birth date. «ОО», «Дата перевода (приёма)», «Работает» and «Дата
+    выбытия» move, dismiss or take back a person with the places of work kept (forms_work);
+    a blank «Уровень образования», «Педагогическое образование» or «Квалификационная
+    категория» of a new person is «не указано», never a default."""
+
     def run(self) -> None:
         orgs = self.organisations()
         people = self.people()
@@ -177,13 +253,25 @@ class PeopleImport(FormImport):
         kept = self.duplicates(keyed, "last_name", "педагог")
         wanted = [people[k] for k, _, _ in kept if k in people]
         existing = self._existing(wanted)
+        self.jobs = self._jobs(wanted)
+        self.org_states = {
+            oid: OrgState(name, bool(active), closed) for oid, name, active, closed in
+            self.session.execute(select(Organisation.id, Organisation.short_name,
+                                        Organisation.is_active, Organisation.deactivated_on))}
         defaults = column_defaults(Person.__table__)
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        # places of work to add: (the person's id, or the index of the person in inserts; job)
+        self.new_jobs: list[tuple[int | None, int, dict[str, Any]]] = []
+        self.job_updates: list[dict[str, Any]] = []
+        self.job_before: dict[int, dict[str, Any]] = {}
         for key, number, values in kept:
-            self._row(key, number, dict(values), orgs, people, existing, defaults,
-                      inserts, updates)
-        _write(self.session, Person, inserts, updates, existing)
+            self._row(key, number, dict(values), orgs, people, existing, defaults)
+        ids = _write(self.session, Person, self.inserts, self.updates, existing)
+        jobs = [{**job, "person_id": pid if pid is not None else ids[index]}
+                for pid, index, job in self.new_jobs]
+        _write(self.session, Employment, jobs, self.job_updates, self.job_before)
+        take_back_closing_notes(self.session)
 
     def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
@@ -194,38 +282,88 @@ class PeopleImport(FormImport):
                 out[r.id] = dict(r._mapping)
         return out
 
+    def _jobs(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """The places of work of the known people of the sheet, by person."""
+        out: dict[int, list[dict[str, Any]]] = {}
+        table = Employment.__table__
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for r in self.session.execute(select(table).where(table.c.person_id.in_(chunk))):
+                out.setdefault(r.person_id, []).append(dict(r._mapping))
+        return out
+
     def _row(self, key: tuple[str, date], number: int, values: dict[str, Any],
              orgs: dict[str, int], people: dict[tuple[str, date], int],
-             existing: dict[int, dict[str, Any]], defaults: dict[str, Any],
-             inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
-        if "organisation" in values:
-            text = values.pop("organisation")
-            before = len(self.outcome.errors)
-            values["organisation_id"] = self.find_org(orgs, number, "organisation", text)
-            if len(self.outcome.errors) > before:
-                return
+             existing: dict[int, dict[str, Any]], defaults: dict[str, Any]) -> None:
+        before = len(self.outcome.errors)
+        org_id = self.find_org(orgs, number, "organisation", values.pop("organisation"))
+        moved = values.pop("moved_on", None)
+        given, left = values.pop("is_active", None), values.pop("left_on", None)
         pid = people.get(key)
-        base = existing[pid] if pid else {k: defaults.get(k) for k in PERSON_COLUMNS}
+        base: dict[str, Any] = (existing[pid] if pid else
+                                {k: defaults.get(k) for k in PERSON_COLUMNS})
+        status = validation.status_from_form(
+            "person", given, left, (base["is_active"], base["left_on"]) if pid else None)
+        if isinstance(status, validation.FieldError):
+            self._refuse_field(number, status, {"is_active": given, "left_on": left})
+        values["organisation_id"] = org_id
         merged = {**base, **values}
         data = validation.clean_person(_build(validation.PersonInput, merged))
-        problems = validation.validate_person(data, self.today)
-        for problem in problems:
-            field = "organisation" if problem.field == "organisation_id" else problem.field
-            self.refuse(number, field, getattr(data, problem.field, ""), problem.message)
-        if problems:
+        for problem in validation.validate_person(data, self.today):
+            self._refuse_field(number, problem, {problem.field: getattr(data, problem.field, "")})
+        if len(self.outcome.errors) > before or org_id is None:
             return
+        assert isinstance(status, validation.Status)
         new = {k: getattr(data, k) if k in values and hasattr(data, k) else merged[k]
                for k in PERSON_COLUMNS}
+        new["is_active"], new["left_on"] = status.active, status.since
+        work = WorkRow(org_id, new["position"], moved, status, new["birth_date"],
+                       new["ped_experience_start"])
+        stored = None if pid is None else StoredWork(
+            base["organisation_id"], base["position"], base["is_active"], base["left_on"],
+            tuple(self.jobs.get(pid, ())))
+        plan = plan_work(work, stored, self.org_states)
+        for problem in plan.errors:
+            self._refuse_field(number, problem, {"moved_on": moved, "left_on": status.since,
+                                                 "organisation_id": self.org_states[org_id].name})
+        if plan.errors:
+            return
+        self._take(number, pid, base, new, plan, status)
+
+    def _refuse_field(self, number: int, problem: validation.FieldError,
+                      values: dict[str, Any]) -> None:
+        """A refusal at its column; a work column the sheet lacks (a move needs «Дата перевода
+        (приёма)») is named in the reason and the refusal is shown at «ОО», which every people
+        sheet has."""
+        key = "organisation" if problem.field == "organisation_id" else problem.field
+        value = values.get(problem.field, values.get(key, ""))
+        if key in WORK_COLUMNS and key not in self.rows.present:
+            key = "organisation"
+        self.refuse(number, key, value, problem.message)
+
+    def _take(self, number: int, pid: int | None, base: dict[str, Any], new: dict[str, Any],
+              plan: WorkPlan, status: validation.Status) -> None:
+        """The person's row and places of work planned; the row's action and notes said."""
         names = new["last_name"], new["first_name"], new["middle_name"]
         new["search_key"] = person_key(*names)
         new["sort_key"] = person_sort_key(*names)
-        what = f"{short_fio(new['last_name'], new['first_name'], new['middle_name'])}, " \
-               f"{fmt_date(new['birth_date'])}"
+        what = f"{short_fio(*names)}, {fmt_date(new['birth_date'])}"
+        index = len(self.inserts)
+        self.new_jobs += [(pid, index, job) for job in plan.inserts]
+        for job_id, (before, changes) in plan.updates.items():
+            self.job_before[job_id] = before
+            self.job_updates.append({**before, **changes})
+        if status.derived:
+            self.note(number, "left_on", status.since, "«Работает» не заполнено — по дате "
+                      f"выбытия «нет»: педагог не работает с {fmt_date(status.since)}")
+        if status.reopened and pid is not None:
+            self.note(number, "is_active", True, "педагог снова работает (выбыл(а) "
+                      f"{fmt_date(base['left_on'])}): открыто новое место работы")
         if pid is None:
-            inserts.append(new)
+            self.inserts.append(new)
             self.act(number, ADDED, what)
-        elif any(base[k] != new[k] for k in PERSON_COLUMNS):
-            updates.append({"id": pid, **new})
+        elif plan.changed or any(base[k] != new[k] for k in PERSON_COLUMNS):
+            self.updates.append({"id": pid, **new})
             self.act(number, CHANGED, what)
         else:
             self.act(number, UNCHANGED, what)
@@ -264,6 +402,8 @@ class ActiveImport(FormImport):
             member = ActiveMember(person_id=pid)
             self.session.add(member)
             action = ADDED
+            # a blank role is not guessed: «не указано» (no indicator reads the role)
+            updates.setdefault("role", ActiveRole.UNKNOWN.value)
         changed = _assign(member, updates)
         if "directions" in values:
             wanted = sorted(set(values["directions"]))
@@ -275,8 +415,17 @@ class ActiveImport(FormImport):
 
 
 class PairsImport(FormImport):
-    PAIR_COLUMNS = ("model_element", "mentee_category", "level", "end_date", "status",
-                    "order_number", "order_date")
+    """Pairs and groups: what the school wrote is kept; a blank status is derived from the dates
+    by the one rule of services.pairs.derive_status and said in a note; a blank category, model
+    element or level of a new pair is «не указано»; contradictions of the status and the dates
+    (services.pairs.end_problems) refuse every row of the pair."""
+
+    PAIR_COLUMNS = ("model_element", "mentee_category", "level", "end_date", "ended_on",
+                    "status", "end_reason", "order_number", "order_date")
+    NEW_PAIR = {"model_element": ModelElement.UNKNOWN.value,
+                "mentee_category": MenteeCategory.UNKNOWN.value,
+                "level": PairLevel.UNKNOWN.value, "ended_on": None, "status": None,
+                "end_reason": "", "order_number": "", "order_date": None}
 
     def run(self) -> None:
         people = self.people()
@@ -307,15 +456,21 @@ class PairsImport(FormImport):
         form = forms.get(fold(values["form"]))
         if form is None:
             self.refuse(number, "form", values["form"], "такой формы наставничества нет в базе")
-        if values["end_date"] < values["start_date"]:
-            self.refuse(number, "end_date", fmt_date(values["end_date"]),
-                        "дата окончания раньше даты начала")
         if ids[0] is not None and ids[0] == ids[1]:
             self.refuse(number, "mentee", values["mentee"], "наставник не может быть "
                         "наставляемым сам у себя")
         if len(self.outcome.errors) > before or ids[0] is None or ids[1] is None or form is None:
             return None
         return ids[0], ids[1], form
+
+    def refuse(self, number: int, key: str, value: Any, reason: str) -> None:
+        """As FormImport.refuse; a column the sheet lacks is named by its form title."""
+        if key in self.rows.present or key not in {f.key for f in PAIRS.fields}:
+            super().refuse(number, key, value, reason)
+            return
+        self.outcome.errors.append(RowError(
+            self.rows.sheet, number, f"— (столбца «{PAIRS.field(key).title}» нет в листе)",
+            as_text(value), reason))
 
     def _consistent(self, members: list[tuple[int, dict[str, Any], int]]) -> bool:
         first_number, first, _ = members[0]
@@ -331,25 +486,87 @@ class PairsImport(FormImport):
     def _apply(self, key: tuple[int, int, date], members: list[tuple[int, dict[str, Any], int]]
                ) -> None:
         mentor, form, start = key
-        first = members[0][1]
         pair = self.session.scalars(select(Pair).where(
             Pair.mentor_id == mentor, Pair.form_id == form, Pair.start_date == start)).first()
+        checked = self._checked_fields(pair, start, members)
+        if checked is None:
+            return
+        fields, derived = checked
         added = pair is None
         if pair is None:
             pair = Pair(mentor_id=mentor, form_id=form, start_date=start,
-                        end_date=first["end_date"])
+                        end_date=fields["end_date"])
             self.session.add(pair)
-        changed = _assign(pair, {k: first[k] for k in self.PAIR_COLUMNS if k in first})
+        changed = _assign(pair, fields)
         have = {m.person_id for m in pair.mentees}
+        said = f" (статус по датам: «{PairStatus(fields['status']).label}»)" if derived else ""
         for number, values, mentee in members:
             new_mentee = mentee not in have
             if new_mentee:
                 pair.mentees.append(PairMentee(person_id=mentee))
                 have.add(mentee)
-            what = f"{values['mentor']} — {values['mentee']}"
+            what = f"{values['mentor']} — {values['mentee']}{said}"
             action = ADDED if added or new_mentee else CHANGED if changed else UNCHANGED
             self.act(number, action, what)
         self.session.flush()
+
+    def _checked_fields(self, pair: Pair | None, start: date,
+                        members: list[tuple[int, dict[str, Any], int]]
+                        ) -> tuple[dict[str, Any], str | None] | None:
+        """The pair's columns as they will be stored (blank cells keep what a known pair has,
+        a new pair gets «не указано»), the status given or derived, and why it was derived
+        (None: given or kept); None when refused."""
+        first = members[0][1]
+        base = ({k: getattr(pair, k) for k in self.PAIR_COLUMNS} if pair is not None
+                else dict(self.NEW_PAIR))
+        fields = {**base, **{k: first[k] for k in self.PAIR_COLUMNS if k in first}}
+        derived = None
+        if "status" not in first:
+            by_dates, why = derive_status(start, fields["end_date"], fields["ended_on"],
+                                          self.today)
+            kept = pair is not None and not end_problems(
+                pair.status, start, fields["end_date"], fields["ended_on"],
+                fields["end_reason"], self.today)
+            if not kept:
+                fields["status"], derived = by_dates, why
+            elif by_dates != fields["status"]:
+                self._note_kept(members, fields["status"], by_dates, why)
+        problems = end_problems(fields["status"], start, fields["end_date"], fields["ended_on"],
+                                fields["end_reason"], self.today)
+        if problems:
+            self._refuse_problems(members, problems, fields, derived)
+            return None
+        if derived:
+            label = PairStatus(fields["status"]).label
+            for number, _values, _mentee in members:
+                self.note(number, "status", "", f"статус не указан — по датам на "
+                          f"{fmt_date(self.today)} «{label}» ({derived})")
+        return fields, derived
+
+    def _note_kept(self, members: list[tuple[int, dict[str, Any], int]], status: str,
+                   by_dates: str, why: str) -> None:
+        """A known pair's status kept for a blank cell, though its dates give another."""
+        for number, _values, _mentee in members:
+            self.note(number, "status", "", (
+                f"статус не указан — оставлен записанный «{PairStatus(status).label}», хотя по "
+                f"датам на {fmt_date(self.today)} он «{PairStatus(by_dates).label}» ({why}): "
+                "если пара идёт иначе, укажите статус"))
+
+    def _refuse_problems(self, members: list[tuple[int, dict[str, Any], int]],
+                         problems: list[EndProblem], fields: dict[str, Any],
+                         derived: str | None) -> None:
+        """Every contradiction refuses every row of the pair (a group has one row a mentee)."""
+        label = PairStatus(fields["status"]).label
+        for problem in problems:
+            value = fields.get(problem.field)
+            if problem.field == "status":
+                value = "" if derived else label
+            message = problem.message
+            if derived and problem.field != "end_date":
+                message = (f"статус не указан, по датам на {fmt_date(self.today)} он «{label}» "
+                           f"({derived}); {message}")
+            for number, _values, _mentee in members:
+                self.refuse(number, problem.field, value, message)
 
 
 class ParticipationsImport(FormImport):
@@ -451,10 +668,12 @@ def _build(cls: Any, merged: dict[str, Any]) -> Any:
 
 
 def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
-           updates: list[dict[str, Any]], before: dict[int, dict[str, Any]]) -> None:
-    """Insert and update the rows set-based, each logged in change_log (old → new values)."""
+           updates: list[dict[str, Any]], before: dict[int, dict[str, Any]]) -> list[int]:
+    """Insert and update the rows set-based, each logged in change_log (old → new values);
+    returns the ids of the rows inserted, in their order."""
     log = BulkLog(session)
     table = model.__table__
+    ids: list[int] = []
     if inserts:
         # SQLite gives each new row an id above every id there (one writer: this transaction),
         # in the order inserted; reading them back costs less than RETURNING (30 000 rows:
@@ -469,3 +688,4 @@ def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
         log.updated(table, ((before[row["id"]], row) for row in updates))
     log.write()
     session.flush()
+    return ids

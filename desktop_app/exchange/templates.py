@@ -64,9 +64,11 @@ def _closed_lists(session: Session, fields: tuple[Field, ...]) -> dict[str, list
         if f.type == "enum" and f.enum is not None:
             lists[f.key] = [m.label for m in f.enum]
         elif f.type == "org":
-            names = session.scalars(select(Organisation.short_name).where(
-                Organisation.is_active.is_(True)))
-            lists[f.key] = sorted(names, key=ru_sort_key)
+            # working ОО first, then the closed ones (a leaving from a closed ОО is reported
+            # with its name; working there is refused on import)
+            rows = session.execute(select(Organisation.short_name, Organisation.is_active))
+            lists[f.key] = [name for name, _active in sorted(
+                rows, key=lambda r: (not r[1], ru_sort_key(r[0])))]
         elif f.type == "form":
             lists[f.key] = list(session.scalars(
                 select(MentorshipForm.name).order_by(MentorshipForm.position, MentorshipForm.id)))

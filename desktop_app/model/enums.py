@@ -30,6 +30,7 @@ class OrgKind(RuEnum):
     PRESCHOOL = "preschool"
     ADDITIONAL = "additional"
     OTHER = "other"
+    UNKNOWN = "unknown"  # a blank on a form: not guessed, shown «не указано»
 
 
 class Category(RuEnum):
@@ -39,6 +40,7 @@ class Category(RuEnum):
     HIGHEST = "highest"
     METHODIST = "methodist"
     MENTOR = "mentor"
+    UNKNOWN = "unknown"  # not given (a blank is not «без категории», which is an answer)
 
 
 class EducationLevel(RuEnum):
@@ -48,6 +50,7 @@ class EducationLevel(RuEnum):
     BACHELOR = "bachelor"
     SECONDARY_PROF = "secondary_prof"
     OTHER = "other"
+    UNKNOWN = "unknown"  # not given: never guessed as «высшее»
 
 
 class ActiveStatus(RuEnum):
@@ -64,6 +67,7 @@ class ActiveRole(RuEnum):
     MEMBER = "member"
     METHODIST = "methodist"
     CURATOR = "curator"
+    UNKNOWN = "unknown"
 
 
 class ActiveDirection(RuEnum):
@@ -80,6 +84,7 @@ class ModelElement(RuEnum):
     ADAPTATION = "adaptation"
     TRAINING = "training"
     SUPPORT = "support"
+    UNKNOWN = "unknown"
 
 
 class MenteeCategory(RuEnum):
@@ -87,6 +92,7 @@ class MenteeCategory(RuEnum):
     NEW_DUTIES = "new_duties"
     TRANSFER = "transfer"
     LOW_RESULTS = "low_results"
+    UNKNOWN = "unknown"
 
 
 class PairDirection(RuEnum):
@@ -104,6 +110,7 @@ class PairDirection(RuEnum):
 class PairLevel(RuEnum):
     ORGANISATION = "organisation"
     MUNICIPAL = "municipal"
+    UNKNOWN = "unknown"
 
 
 class PairStatus(RuEnum):
@@ -205,6 +212,7 @@ LABELS: dict[str, dict[str, str]] = {
         "preschool": "дошкольная",
         "additional": "дополнительного образования",
         "other": "иная",
+        "unknown": "не указано",
     },
     "Category": {
         "none": "без категории",
@@ -213,6 +221,7 @@ LABELS: dict[str, dict[str, str]] = {
         "highest": "высшая",
         "methodist": "педагог-методист",
         "mentor": "педагог-наставник",
+        "unknown": "не указано",
     },
     "EducationLevel": {
         "higher": "высшее",
@@ -221,6 +230,7 @@ LABELS: dict[str, dict[str, str]] = {
         "bachelor": "высшее — бакалавриат",
         "secondary_prof": "среднее профессиональное",
         "other": "иное",
+        "unknown": "не указано",
     },
     "ActiveStatus": {
         "candidate": "кандидат",
@@ -235,6 +245,7 @@ LABELS: dict[str, dict[str, str]] = {
         "member": "член актива",
         "methodist": "муниципальный методист",
         "curator": "куратор наставничества в ОО",
+        "unknown": "не указано",
     },
     "ActiveDirection": {
         "reflexive": "рефлексивно-диагностическое",
@@ -247,12 +258,14 @@ LABELS: dict[str, dict[str, str]] = {
         "adaptation": "адаптация",
         "training": "обучение",
         "support": "сопровождение",
+        "unknown": "не указано",
     },
     "MenteeCategory": {
         "young": "молодой специалист (0–3 года)",
         "new_duties": "освоение новых обязанностей, технологий, подготовка к конкурсу",
         "transfer": "переход в другую ОО",
         "low_results": "педагог ШНОР",
+        "unknown": "не указано",
     },
     "PairDirection": {
         "subject": "предметное содержание",
@@ -266,6 +279,7 @@ LABELS: dict[str, dict[str, str]] = {
     "PairLevel": {
         "organisation": "внутри ОО",
         "municipal": "муниципальный",
+        "unknown": "не указано",
     },
     "PairStatus": {
         "planned": "планируется",

@@ -264,7 +264,9 @@ def _band(info: queries.MentorInfo, on: date) -> str:
 def mentors_blocks(session: Session, period: Period) -> list[Block]:
     mentors = queries.mentors_of_period(session, period.start, period.on)
     bands = Counter(_band(m, period.on) for m in mentors)
-    categories = [(c.label, sum(1 for m in mentors if m.category == c.value)) for c in Category]
+    # «не указано» (Category.UNKNOWN) is counted below with any other code: a row only if any
+    categories = [(c.label, sum(1 for m in mentors if m.category == c.value)) for c in Category
+                  if c != Category.UNKNOWN]
     unknown = len(mentors) - sum(n for _, n in categories)
     if unknown:
         categories.append(("категория не указана", unknown))

@@ -55,6 +55,7 @@ CATEGORY_TEXT = {
     Category.HIGHEST.value: "высшая квалификационная категория",
     Category.METHODIST.value: "квалификационная категория «педагог-методист»",
     Category.MENTOR.value: "квалификационная категория «педагог-наставник»",
+    Category.UNKNOWN.value: "квалификационная категория: не указано",
 }
 PUBLIC_TITLE = "Списочный состав муниципального методического актива"
 PUBLIC_HEADERS = ("Фамилия, имя, отчество", "Место работы", "Должность",
@@ -93,13 +94,19 @@ def candidate_footnotes(session: Session, on: date) -> tuple[tuple[str, str], ..
 
 
 def education_text(person: Person) -> str:
-    parts = [label(EducationLevel, person.education_level)]
+    """Level, year, specialty, institution; a value not given is said «не указано», never
+    guessed (a level of «не указано» is not printed as «высшее»)."""
+    level = person.education_level
+    parts = ["уровень образования: не указано" if level == EducationLevel.UNKNOWN.value
+             else label(EducationLevel, level)]
     if person.education_year:
         parts.append(f"{person.education_year} г.")
     if person.education_specialty:
         parts.append(f"специальность «{person.education_specialty}»")
     parts.append(person.education_institution)
-    if not person.education_pedagogical:
+    if person.education_pedagogical is None:
+        parts.append("педагогическое образование: не указано")
+    elif not person.education_pedagogical:
         parts.append("образование непедагогическое")
     return ", ".join(p for p in parts if p) or EMPTY
 

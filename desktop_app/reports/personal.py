@@ -37,7 +37,10 @@ _KIND_GENITIVE = {SessionKind.SELF.value: "самодиагностики",
                   SessionKind.EXTERNAL.value: "внешней оценки"}
 
 
-def label(enum: type[RuEnum], value: str) -> str:
+def label(enum: type[RuEnum], value: str | None) -> str:
+    """The Russian label of a code; a value never given (empty) is «не указано»."""
+    if not value:
+        return "не указано"
     try:
         return enum(value).label
     except ValueError:

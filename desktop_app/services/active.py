@@ -213,19 +213,24 @@ def full_years_months(start: date, on: date) -> tuple[int, int]:
 
 
 def check_eligibility(
-    *, experience_start: date | None, category: str, pedagogical_education: bool,
+    *, experience_start: date | None, category: str, pedagogical_education: bool | None,
     ground_count: int, requirement: str, min_years: int, on: date,
 ) -> Eligibility:
     """The rules of seeds 000 §3.2 / 004 §3 1.2 on a date, each with its reason."""
     checks = [_experience_check(experience_start, min_years, on)]
     if requirement == "category":
-        ok = category != Category.NONE.value
+        # «не указано» is not a category: the requirement is not shown to be met
+        ok = category not in (Category.NONE.value, Category.UNKNOWN.value)
         label = Category(category).label if category in Category._value2member_map_ else category
+        missing = ("квалификационная категория не указана" if category == Category.UNKNOWN.value
+                   else "нет квалификационной категории")
         checks.append(Check("Квалификационная категория", ok,
-                            f"категория: {label}" if ok else "нет квалификационной категории"))
+                            f"категория: {label}" if ok else missing))
     else:
-        checks.append(Check("Педагогическое образование", pedagogical_education,
+        checks.append(Check("Педагогическое образование", pedagogical_education is True,
                             "педагогическое образование есть" if pedagogical_education
+                            else "педагогическое образование не указано"
+                            if pedagogical_education is None
                             else "нет педагогического образования"))
     checks.append(Check("Основания включения", ground_count > 0,
                         f"оснований: {ground_count}" if ground_count
@@ -502,7 +507,9 @@ def composition(
     statuses = Counter(r.status_code for r in rows)
     return Composition(
         len(members),
-        tuple((role.label, roles[role.value]) for role in ActiveRole),
+        # «не указано» (a role left blank on the form) only when someone has it
+        tuple((role.label, roles[role.value]) for role in ActiveRole
+              if role != ActiveRole.UNKNOWN or roles[role.value]),
         tuple(sorted(orgs.items(), key=lambda kv: ru_sort_key(kv[0]))),
         tuple((d.label, directions[d.value]) for d in ActiveDirection),
         tuple((s.label, statuses[s.value]) for s in ActiveStatus),

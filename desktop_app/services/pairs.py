@@ -92,6 +92,8 @@ class PairInput:
     PairStatus). form_id None takes the shipped one-to-one form (the group form for several
     mentees); level None is suggested: «муниципальный» when the mentor works in another ОО than
     a mentee, else «внутри ОО». deficit_ids are rows of the deficits table of the mentees.
+    ended_on is the day a completed or early-ended pair actually stopped (checked by
+    end_problems); None for such a pair takes the day of the status change, as before.
     """
 
     mentor_id: int
@@ -105,6 +107,7 @@ class PairInput:
     level: str | None = None
     status: str = PairStatus.PLANNED.value
     end_reason: str = ""
+    ended_on: date | None = None
     order_number: str = ""
     order_date: date | None = None
     goal: str = ""
@@ -173,6 +176,97 @@ def duration_error(start: date | None, end: date | None) -> str | None:
             "(п. 1.2 Положения: от 3 месяцев до 1 года)."
         )
     return None
+
+
+# the end of a pair and the status its dates give ------------------------------------------
+
+END_FIELDS = {"status": "Статус", "end_date": "Дата окончания",
+              "ended_on": "Дата завершения фактическая", "end_reason": "Причина"}
+
+
+@dataclass(frozen=True)
+class EndProblem:
+    """A contradiction between a pair's status and its dates: the field at fault (a key of
+    END_FIELDS) and the Russian reason (lower case, no final full stop)."""
+
+    field: str
+    message: str
+
+
+def derive_status(start: date, end: date, ended_on: date | None, on: date) -> tuple[str, str]:
+    """The status a pair's dates give on the date and why, in Russian (docs/pairs.md).
+
+    The one written rule: an actual end earlier than the planned end → «прекращена досрочно»;
+    another actual end, or the planned end already passed → «завершена»; begun → «действует»;
+    not yet begun → «планируется».
+    """
+    if ended_on is not None:
+        if ended_on < end:
+            return PairStatus.ENDED_EARLY.value, (
+                f"фактическое завершение {fmt_date(ended_on)} раньше планового окончания "
+                f"{fmt_date(end)}")
+        return PairStatus.COMPLETED.value, f"пара завершила работу {fmt_date(ended_on)}"
+    if end < on:
+        return PairStatus.COMPLETED.value, f"плановое окончание {fmt_date(end)} прошло"
+    if start <= on:
+        return PairStatus.ACTIVE.value, (
+            f"программа началась {fmt_date(start)} и идёт до {fmt_date(end)}")
+    return PairStatus.PLANNED.value, f"программа начнётся {fmt_date(start)}"
+
+
+def end_problems(status: str, start: date, end: date, ended_on: date | None, reason: str,
+                 today: date) -> list[EndProblem]:
+    """Every contradiction of a pair's status, planned end, actual end and reason on today.
+
+    Refused: a planned end before the start; an actual end before the start or after today; an
+    actual end of a pair still «планируется» or «действует»; «прекращена досрочно» without the
+    actual end, without a reason or not earlier than the planned end; «завершена» whose planned
+    end is still to come and no actual end is given; a reason with another status.
+    """
+    found = []
+    if end < start:
+        found.append(EndProblem("end_date", f"плановая дата окончания {fmt_date(end)} раньше "
+                                            f"даты начала {fmt_date(start)}"))
+    if ended_on is not None:
+        found += _actual_end_problems(status, start, end, ended_on, today)
+    label = PairStatus(status).label
+    if status == PairStatus.ENDED_EARLY.value:
+        if ended_on is None:
+            found.append(EndProblem("ended_on", "для статуса «прекращена досрочно» укажите дату "
+                                                "фактического завершения"))
+        if not clean(reason):
+            found.append(EndProblem("end_reason", "для статуса «прекращена досрочно» укажите "
+                                                  "причину"))
+    elif clean(reason):
+        found.append(EndProblem("end_reason", f"причина указывается только при статусе "
+                                              f"«прекращена досрочно», а статус — «{label}»: "
+                                              "очистите причину или исправьте статус"))
+    if status == PairStatus.COMPLETED.value and ended_on is None and end > today:
+        found.append(EndProblem("status", f"статус «{label}», но плановая дата окончания "
+                                          f"{fmt_date(end)} ещё не наступила: укажите дату "
+                                          "фактического завершения"))
+    return found
+
+
+def _actual_end_problems(status: str, start: date, end: date, ended_on: date,
+                         today: date) -> list[EndProblem]:
+    day = fmt_date(ended_on)
+    if ended_on < start:
+        return [EndProblem("ended_on", f"фактическое завершение {day} раньше начала программы "
+                                       f"{fmt_date(start)}")]
+    if ended_on > today:
+        return [EndProblem("ended_on", f"дата {day} ещё не наступила: фактическое завершение — "
+                                       "уже прошедший день")]
+    if status in OPEN_STATUSES:
+        return [EndProblem("ended_on", f"статус «{PairStatus(status).label}», но указана дата "
+                                       f"фактического завершения {day}: укажите статус "
+                                       "«завершена» или «прекращена досрочно» либо очистите "
+                                       "дату")]
+    if status == PairStatus.ENDED_EARLY.value and ended_on >= end:
+        return [EndProblem("ended_on", f"«прекращена досрочно» — раньше плановой даты окончания "
+                                       f"{fmt_date(end)}, а фактическое завершение {day} не "
+                                       "раньше её: укажите статус «завершена»")]
+    return []
 
 
 # people -------------------------------------------------------------------------------------
@@ -274,6 +368,20 @@ def _field_errors(data: PairInput) -> list[str]:
         if not clean(item.activity):
             errors.append(f"План, строка {number}: не указано мероприятие.")
     return errors
+
+
+def _end_errors(data: PairInput) -> list[str]:
+    """The actual end date given in the dialog checked by end_problems (the period and the
+    early end's reason are checked above)."""
+    if data.ended_on is None or data.start_date is None or data.end_date is None:
+        return []
+    reason = data.end_reason if data.status == PairStatus.ENDED_EARLY.value else ""
+    return [
+        f"Поле «{END_FIELDS[p.field]}»: {p.message}."
+        for p in end_problems(data.status, data.start_date, data.end_date, data.ended_on,
+                              reason, date.today())
+        if p.field in ("ended_on", "status")
+    ]
 
 
 def _people(session: Session, ids: Iterable[int]) -> dict[int, Person]:
@@ -394,12 +502,17 @@ def check_pair(session: Session, data: PairInput, pair_id: int | None = None) ->
     """
     people = _people(session, [data.mentor_id, *data.mentee_ids])
     errors = _field_errors(data) + _reference_errors(session, data, people)
-    if pair_id is not None:
+    if pair_id is None:
+        errors += _end_errors(data)
+    else:
         pair = session.get(Pair, pair_id)
         if pair is None:
             errors.append("Пара не найдена: возможно, её уже удалили.")
         else:
             errors += _transition_errors(pair.status, data.status)
+            # a stored end is not judged again when only other fields are edited
+            if (pair.status, pair.ended_on) != (data.status, data.ended_on):
+                errors += _end_errors(data)
     warnings: list[str] = []
     level = PairLevel.ORGANISATION.value
     facts: list[str] = []
@@ -474,7 +587,7 @@ def _apply(session: Session, pair: Pair, data: PairInput, level: str) -> None:
     pair.updated_at = datetime.now()
     pair.mentees = [PairMentee(person_id=m) for m in data.mentee_ids]
     pair.directions = [PairDirectionLink(direction=d) for d in dict.fromkeys(data.directions)]
-    _set_status_fields(pair, data.status, data.end_reason)
+    _set_status_fields(pair, data.status, data.end_reason, ended_on=data.ended_on)
     programme = pair.programme or Programme()
     programme.goal, programme.tasks = data.goal.strip(), data.tasks.strip()
     programme.difficulties = data.difficulties.strip()
@@ -483,8 +596,11 @@ def _apply(session: Session, pair: Pair, data: PairInput, level: str) -> None:
     pair.programme = programme
 
 
-def _set_status_fields(pair: Pair, status: str, reason: str, on: date | None = None) -> None:
-    if pair.status != status or pair.id is None:
+def _set_status_fields(pair: Pair, status: str, reason: str, on: date | None = None,
+                       ended_on: date | None = None) -> None:
+    if ended_on is not None and status in FINAL_STATUSES:
+        pair.ended_on = ended_on
+    elif pair.status != status or pair.id is None:
         pair.ended_on = (on or date.today()) if status in FINAL_STATUSES else None
     pair.status = status
     pair.end_reason = clean(reason) if status == PairStatus.ENDED_EARLY.value else ""
@@ -620,7 +736,8 @@ def pair_input(session: Session, pair_id: int) -> PairInput:
         start_date=pair.start_date, end_date=pair.end_date, form_id=pair.form_id,
         model_element=pair.model_element, mentee_category=pair.mentee_category,
         directions=tuple(sorted(d.direction for d in pair.directions)), level=pair.level,
-        status=pair.status, end_reason=pair.end_reason, order_number=pair.order_number,
+        status=pair.status, end_reason=pair.end_reason, ended_on=pair.ended_on,
+        order_number=pair.order_number,
         order_date=pair.order_date, goal=programme.goal, tasks=programme.tasks,
         difficulties=programme.difficulties, expected_results=programme.expected_results,
         deficit_ids=tuple(d.deficit_id for d in programme.deficits),
@@ -1083,6 +1200,7 @@ class PairRow:
     updated_at: datetime | None = None
     ending_soon: bool = False
     stale: bool = False
+    category: str = ""  # the mentees' category label («не указано» when left blank)
 
 
 @dataclass(frozen=True)
@@ -1129,7 +1247,7 @@ def _short_sql(alias: str) -> str:
 
 _PAIRS_SQL = f"""
 SELECT p.id, {_short_sql("m")}, m.organisation_id, o.short_name, f.name, p.form_id, p.status,
-       p.start_date, p.end_date, p.order_number, p.level, p.updated_at
+       p.start_date, p.end_date, p.order_number, p.level, p.updated_at, p.mentee_category
 FROM pairs p
 JOIN people m ON m.id = p.mentor_id
 LEFT JOIN organisations o ON o.id = m.organisation_id
@@ -1181,10 +1299,11 @@ def list_pairs(
     stale_until = add_months(today, -STALE_MONTHS)
     statuses = dict(PairStatus.choices())
     levels = dict(PairLevel.choices())
+    categories = dict(MenteeCategory.choices())
     names, counts, orgs = _mentees_by_pair(session)
     rows = []
     for (pid, mentor, mentor_org, org_name, form, form_id, status, start, end, order, level,
-         updated) in session.connection().exec_driver_sql(_PAIRS_SQL):
+         updated, category) in session.connection().exec_driver_sql(_PAIRS_SQL):
         end_date, updated_at = _as_date(end), _as_datetime(updated)
         org_ids = orgs.get(pid, set())
         if mentor_org is not None:
@@ -1196,6 +1315,7 @@ def list_pairs(
             frozenset(org_ids), levels.get(level, level),
             updated_at, is_open and today <= end_date <= soon_until,
             is_open and (updated_at is None or updated_at.date() <= stale_until),
+            categories.get(category, category),
         ))
     rows.sort(key=lambda r: (-r.start_date.toordinal(), r.id))  # newest programmes first
     if flt is not None:

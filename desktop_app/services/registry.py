@@ -428,6 +428,10 @@ def dismiss_person(session: Session, person_id: int, on: date) -> None:
     if on < person.birth_date:
         raise Refused(f"«Дата выбытия»: {fmt_date(on)} раньше даты рождения.")
     _refuse_before_working_age(person, on, "Дата выбытия")
+    started = person.ped_experience_start
+    if started is not None and on < started:  # the forms' rule too (validation.leaving_errors)
+        raise Refused(f"«Дата выбытия»: {fmt_date(on)} раньше начала педагогического стажа "
+                      f"({fmt_date(started)}).")
     job = _open_job(person)
     if job is not None and job.start_date is not None and on < job.start_date:
         raise Refused(f"«Дата выбытия»: {fmt_date(on)} раньше начала работы на нынешнем месте "

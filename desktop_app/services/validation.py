@@ -47,6 +47,9 @@ PERSON_LABELS: dict[str, str] = {
     "consent_publish": "Согласие на публикацию",
     "consent_date": "Дата согласия",
     "notes": "Примечание",
+    "is_active": "Работает",
+    "left_on": "Дата выбытия",
+    "moved_on": "Дата перевода (приёма)",
 }
 
 ORG_LABELS: dict[str, str] = {
@@ -61,6 +64,8 @@ ORG_LABELS: dict[str, str] = {
     "address": "Адрес",
     "phone": "Телефон",
     "email": "E-mail",
+    "is_active": "Действует",
+    "deactivated_on": "Дата закрытия",
 }
 
 _NAME_PART = re.compile(r"^[^\W\d_]+(?:[- ][^\W\d_]+)*$")
@@ -113,15 +118,15 @@ class PersonInput:
     first_name: str
     middle_name: str = ""
     birth_date: date | None = None
-    education_level: str = EducationLevel.HIGHER.value
+    education_level: str = EducationLevel.UNKNOWN.value
     education_year: int | None = None
     education_specialty: str = ""
     education_institution: str = ""
-    education_pedagogical: bool = True
+    education_pedagogical: bool | None = None  # None: «не указано»
     courses: tuple[CourseInput, ...] = ()
     organisation_id: int | None = None
     position: str = ""
-    category: str = Category.NONE.value
+    category: str = Category.UNKNOWN.value
     category_date: date | None = None
     ped_experience_start: date | None = None
     subject: str = ""
@@ -142,7 +147,7 @@ class OrganisationInput:
 
     short_name: str
     full_name: str = ""
-    kind: str = OrgKind.GENERAL.value
+    kind: str = OrgKind.UNKNOWN.value
     is_low_results: bool = False
     is_difficult_conditions: bool = False
     mentoring_act_date: date | None = None
@@ -363,9 +368,9 @@ def _work_errors(data: PersonInput, on: date) -> list[FieldError]:
                 f"стаж с {fmt_date(start)} длиннее, чем позволяет возраст: педагогический стаж "
                 f"не может начаться раньше {MIN_WORK_AGE} лет (раньше {fmt_date(limit)})",
             ))
-    for name, limit in (("position", 200), ("subject", 200)):
-        if len(getattr(data, name)) > limit:
-            errors.append(person_error(name, f"не длиннее {limit} знаков"))
+    for name, most in (("position", 200), ("subject", 200)):
+        if len(getattr(data, name)) > most:
+            errors.append(person_error(name, f"не длиннее {most} знаков"))
     return errors
 
 
@@ -433,4 +438,66 @@ def validate_organisation(data: OrganisationInput, on: date) -> list[FieldError]
     problem = email_problem(data.email)
     if problem:
         errors.append(org_error("email", problem))
+    return errors
+
+
+# working or open: «Действует» / «Работает» with the closing or leaving date -------------------
+@dataclass(frozen=True)
+class Status:
+    """What a row of a form makes of a record's state: working (open) or not since a date."""
+
+    active: bool
+    since: date | None = None  # the closing / leaving date when not active
+    derived: bool = False  # «нет» taken from the date alone (the flag left blank)
+    reopened: bool = False  # working (open) again after a closing / leaving
+
+
+STATUS_WORDS = {  # flag field, date field, what the record is, the label of its state
+    "organisation": ("is_active", "deactivated_on", "ОО", "закрыта"),
+    "person": ("is_active", "left_on", "педагог", "выбыл(а)"),
+}
+
+
+def status_from_form(what: str, given: bool | None, on: date | None,
+                     stored: tuple[bool, date | None] | None) -> Status | FieldError:
+    """The state a form row gives (flag «да»/«нет» or blank, the date or blank) against the
+    stored one (None for a new record): a date alone means «нет» from that day; «да» with a date
+    and «нет» without one (for a record not already closed) are refused; «да» after «нет»
+    reopens. what: "organisation" or "person" (the field names and the Russian words)."""
+    flag, day, noun, closed = STATUS_WORDS[what]
+    labels = ORG_LABELS if what == "organisation" else PERSON_LABELS
+    if given is True and on is not None:
+        return FieldError(day, labels[day], (
+            f"«{labels[day]}»: {fmt_date(on)} указана, а «{labels[flag]}» — «да»: очистите "
+            f"дату или поставьте «нет»."))
+    if on is not None:
+        return Status(False, on, derived=given is None)
+    if given is False:
+        if stored is not None and not stored[0]:
+            return Status(False, stored[1])  # already closed: the stored date stands
+        return FieldError(flag, labels[flag], (
+            f"«{labels[flag]}»: «нет», но не указана «{labels[day]}»: укажите, с какого дня "
+            f"{noun} {closed}."))
+    if stored is None:
+        return Status(True)
+    if given is True and not stored[0]:
+        return Status(True, reopened=True)
+    return Status(stored[0], stored[1])
+
+
+def leaving_errors(left: date, born: date | None, experience_start: date | None,
+                   job_start: date | None) -> list[FieldError]:
+    """A leaving date before the person could work, before the pedagogical experience began or
+    before the current job began (the future is refused where the date is read)."""
+    errors = []
+    problem = working_age_problem(born, left) if born is not None else None
+    if problem:
+        errors.append(person_error("left_on", problem))
+    elif experience_start is not None and left < experience_start:
+        errors.append(person_error("left_on", (
+            f"{fmt_date(left)} раньше начала педагогического стажа "
+            f"({fmt_date(experience_start)})")))
+    elif job_start is not None and left < job_start:
+        errors.append(person_error("left_on", (
+            f"{fmt_date(left)} раньше начала работы в этой ОО ({fmt_date(job_start)})")))
     return errors

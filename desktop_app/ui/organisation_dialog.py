@@ -94,7 +94,8 @@ class OrganisationDialog(QDialog):
         return widget
 
     def _load(self) -> None:
-        if self.org_id is None:
+        if self.org_id is None:  # a new ОО: its type is not guessed
+            select_data(self.kind, OrgKind.UNKNOWN.value)
             return
         with self.db.sessions() as session:
             data = registry.get_organisation_input(session, self.org_id)

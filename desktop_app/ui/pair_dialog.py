@@ -294,6 +294,16 @@ class PairDialog(QDialog):
         self.reason_edit = QLineEdit(page)
         self.reason_edit.setPlaceholderText("Причина досрочного прекращения")
         form.addRow("Причина:", self.reason_edit)
+        # the day a completed or early-ended pair actually stopped: it counts up to that day
+        self.ended_dated = QCheckBox("указана", page)
+        self.ended_edit = date_edit(today, page)
+        self.ended_edit.setEnabled(False)
+        self.ended_dated.toggled.connect(self._ended_toggled)
+        ended = QHBoxLayout()
+        ended.addWidget(self.ended_dated)
+        ended.addWidget(self.ended_edit)
+        ended.addStretch(1)
+        form.addRow("Дата завершения фактическая:", ended)
         self.order_number = QLineEdit(page)
         self.order_number.setMaximumWidth(160)
         self.order_dated = QCheckBox("от", page)
@@ -365,6 +375,9 @@ class PairDialog(QDialog):
         self.end_edit.setDate(to_qdate(data.end_date))
         self._fill_statuses(data.status, creating=False)
         self.reason_edit.setText(data.end_reason)
+        self.ended_dated.setChecked(data.ended_on is not None)
+        if data.ended_on is not None:
+            self.ended_edit.setDate(to_qdate(data.ended_on))
         self.order_number.setText(data.order_number)
         if data.order_date is not None:
             self.order_dated.setChecked(True)
@@ -471,8 +484,20 @@ class PairDialog(QDialog):
                                  f"{hint}</span>")
 
     def _status_changed(self) -> None:
-        early = self.status_box.currentData() == PairStatus.ENDED_EARLY.value
-        self.reason_edit.setEnabled(early)
+        status = self.status_box.currentData()
+        self.reason_edit.setEnabled(status == PairStatus.ENDED_EARLY.value)
+        final = status in pairs.FINAL_STATUSES
+        self.ended_dated.setEnabled(final)
+        # an ended pair has its day (today unless changed); a working one has none
+        self.ended_dated.setChecked(final)
+
+    def _ended_toggled(self, checked: bool) -> None:
+        self.ended_edit.setEnabled(checked and self.ended_dated.isEnabled())
+
+    def _ended_on(self) -> date | None:
+        if not (self.ended_dated.isEnabled() and self.ended_dated.isChecked()):
+            return None
+        return from_qdate(self.ended_edit.date())
 
     def _new_form(self) -> None:
         dialog = FormDialog(self.db, self)
@@ -493,7 +518,8 @@ class PairDialog(QDialog):
             mentee_category=self.category_box.currentData(),
             directions=tuple(c for c, b in self.direction_boxes.items() if b.isChecked()),
             level=self.level_box.currentData(), status=self.status_box.currentData(),
-            end_reason=self.reason_edit.text(), order_number=self.order_number.text(),
+            end_reason=self.reason_edit.text(), ended_on=self._ended_on(),
+            order_number=self.order_number.text(),
             order_date=order_date, goal=self.goal_edit.toPlainText(),
             tasks=self.tasks_edit.toPlainText(),
             difficulties=self.difficulties_edit.toPlainText(),

@@ -206,6 +206,17 @@ def select_data(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+UNKNOWN_TEXT = "не указано"
+
+
+def yes_no_unknown_combo(parent: QWidget | None = None) -> QComboBox:
+    """«не указано», «да», «нет» for a yes/no that may be not given (None, True, False)."""
+    combo = QComboBox(parent)
+    for text, value in ((UNKNOWN_TEXT, None), ("да", True), ("нет", False)):
+        combo.addItem(text, value)
+    return combo
+
+
 class FormErrors:
     """Error labels keyed by field: show refusals beside their fields, clear them on retry."""
 
@@ -386,7 +397,7 @@ class PersonDialog(QDialog):
         self.education_specialty = self._field(form, page, "education_specialty", QLineEdit())
         self.education_institution = self._field(form, page, "education_institution", QLineEdit())
         self.education_pedagogical = self._field(form, page, "education_pedagogical",
-                                                 QCheckBox("образование педагогическое"))
+                                                 yes_no_unknown_combo())
 
     def _build_courses(self) -> None:
         page = QWidget()
@@ -515,6 +526,9 @@ class PersonDialog(QDialog):
         self._saved_position = data.position if data is not None else ""
         if data is not None:
             self.set_values(data)
+        else:  # a new person: nothing guessed until the methodist chooses
+            select_data(self.education_level, EducationLevel.UNKNOWN.value)
+            select_data(self.category, Category.UNKNOWN.value)
 
     def set_values(self, data: PersonInput) -> None:
         """Fill the form from a PersonInput."""
@@ -523,8 +537,9 @@ class PersonDialog(QDialog):
         set_texts({n: getattr(self, n) for n in names}, {n: getattr(data, n) for n in names})
         for name in ("methodical_experience", "achievements", "notes"):
             getattr(self, name).setPlainText(getattr(data, name))
-        for name in ("is_manager", "education_pedagogical", "consent_publish"):
+        for name in ("is_manager", "consent_publish"):
             getattr(self, name).setChecked(getattr(data, name))
+        select_data(self.education_pedagogical, data.education_pedagogical)
         for name in ("birth_date", "category_date", "ped_experience_start", "consent_date"):
             set_date(getattr(self, name), getattr(data, name))
         self.education_year.setValue(data.education_year or 0)
@@ -580,7 +595,7 @@ class PersonDialog(QDialog):
             education_level=self.education_level.currentData(),
             education_year=year or None, education_specialty=self.education_specialty.text(),
             education_institution=self.education_institution.text(),
-            education_pedagogical=self.education_pedagogical.isChecked(), courses=courses,
+            education_pedagogical=self.education_pedagogical.currentData(), courses=courses,
             organisation_id=self.organisation.currentData(),
             position=self.position.currentText(), category=self.category.currentData(),
             category_date=get_date(self.category_date),

@@ -38,9 +38,11 @@ from desktop_app.ui.widgets import ListPanel
 COLUMNS = [
     Column("Наставник"), Column("ОО наставника"), Column("Наставляемые"),
     Column("Кол-во", align_right=True, tooltip="Число наставляемых"), Column("Форма"),
-    Column("Уровень"), Column("Статус"), Column("Начало"), Column("Окончание"),
+    Column("Уровень"), Column("Категория", tooltip="Категория наставляемых"), Column("Статус"),
+    Column("Начало"), Column("Окончание"),
     Column("Приказ №"), Column("Обновлена"), Column("Внимание"),
 ]
+START_COLUMN = next(c for c in COLUMNS if c.title == "Начало")
 YOUNG_COLUMNS = [
     Column("ФИО"), Column("ОО"), Column("Должность"), Column("Возраст", align_right=True),
     Column("Стаж", align_right=True, tooltip="Педагогический стаж, полных лет"),
@@ -61,8 +63,8 @@ def attention(row: pairs.PairRow) -> str:
 
 def table_row(p: pairs.PairRow) -> tuple[object, ...]:
     updated = p.updated_at.date() if p.updated_at else None
-    return (p.mentor, p.mentor_org, p.mentees, p.mentee_count, p.form, p.level, p.status,
-            p.start_date, p.end_date, p.order_number, updated, attention(p), p.id)
+    return (p.mentor, p.mentor_org, p.mentees, p.mentee_count, p.form, p.level, p.category,
+            p.status, p.start_date, p.end_date, p.order_number, updated, attention(p), p.id)
 
 
 class PairsTab(QWidget):
@@ -75,7 +77,7 @@ class PairsTab(QWidget):
         self._applied = pairs.PairFilter()
         self.list = ListPanel(COLUMNS, search_columns=(0, 2), placeholder="Поиск по ФИО…")
         # newest programmes first; dates sort far faster than names at region scale
-        self.list.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)
+        self.list.table.sortByColumn(COLUMNS.index(START_COLUMN), Qt.SortOrder.DescendingOrder)
         self.programme = ProgrammePanel(db, self)
         self.programme.changed.connect(self.reload)
         self.young = ListPanel(YOUNG_COLUMNS, search_columns=(0, 1), placeholder="Поиск…")
@@ -178,7 +180,7 @@ class PairsTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         for column, width in ((0, 130), (1, 150), (2, 200), (3, 50), (4, 180), (5, 100),
-                              (6, 95), (7, 82), (8, 82), (9, 65), (10, 82)):
+                              (6, 150), (7, 95), (8, 82), (9, 82), (10, 65), (11, 82)):
             self.list.table.setColumnWidth(column, width)
         self.list.table.selectionModel().selectionChanged.connect(self._selected)
         self.list.activated.connect(self.open_dialog)

@@ -193,6 +193,11 @@ class RegistryTab(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.incomplete_button = QPushButton("Неполные записи…")
+        self.incomplete_button.setToolTip("Педагоги и ОО, у которых «не указано» то, от чего "
+                                          "зависят показатели и документы")
+        self.incomplete_button.clicked.connect(lambda _checked=False: self.show_incomplete())
+        buttons.addWidget(self.incomplete_button)
         self._add_history_button(buttons)
         self.people.activated.connect(lambda pid: self.edit_person(pid))
         page = QWidget()
@@ -312,6 +317,16 @@ class RegistryTab(QWidget):
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
         return self._open(StepOnDate(self.db, person_id, False, self), self._after_person)
+
+    def show_incomplete(self) -> QDialog:
+        """The list of incomplete records (not blocking); a record saved there reloads the tab."""
+        from desktop_app.ui.incomplete_dialog import IncompleteDialog
+
+        dialog = IncompleteDialog(self.db, self, self._today)
+        dialog.changed.connect(self.reload)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def propose_person(self) -> QDialog | None:
         person_id = self.people.selected_id()

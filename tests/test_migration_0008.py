@@ -1,0 +1,106 @@
+"""Revision 0008: people.education_pedagogical becomes nullable («не указано»). A file at 0007
+with a row in every table is upgraded by opening it: every row of every table stays as it was
+(on SQLite the table is not copied and dropped — a drop with foreign keys on would delete the
+courses, jobs and participations through ON DELETE CASCADE), the schema is the models' and an
+unknown value can be stored. The downgrade writes back the old guesses where it must."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from desktop_app.model import Base
+from desktop_app.services.incomplete import incomplete_records
+from desktop_app.store.database import alembic_config, head_revision, open_database
+from desktop_app.store.engine import make_engine, url_for
+from tests.test_exchange_roundtrip import db_digest, fill_every_table
+
+CHILDREN = ("courses", "employments", "participations", "pair_mentees", "active_members",
+            "diagnostic_sessions", "routes")
+
+
+def read(path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def to_revision(path: Path, revision: str) -> None:
+    engine = make_engine(url_for(path))
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def file_at_0007(tmp_path: Path) -> Path:
+    """A database with rows in every table, one person and one ОО «не указано», taken down
+    to revision 0007."""
+    path = tmp_path / "old.sqlite"
+    open_database(path).dispose()
+    fill_every_table(path)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE people SET education_pedagogical = NULL, education_level = "
+                    "'unknown', category = 'unknown' WHERE id = (SELECT min(id) FROM people)")
+        con.execute("UPDATE organisations SET kind = 'unknown' WHERE id = "
+                    "(SELECT min(id) FROM organisations)")
+    con.close()
+    to_revision(path, "0007")
+    return path
+
+
+def test_downgrade_puts_back_the_old_schema_and_its_defaults(file_at_0007: Path) -> None:
+    assert read(file_at_0007, "SELECT version_num FROM alembic_version") == [("0007",)]
+    first = read(file_at_0007, "SELECT education_pedagogical, education_level, category FROM "
+                               "people ORDER BY id LIMIT 1")
+    assert first == [(1, "higher", "none")]
+    assert read(file_at_0007, "SELECT kind FROM organisations ORDER BY id LIMIT 1") == [
+        ("general",)]
+    con = sqlite3.connect(file_at_0007)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
+            con.execute("UPDATE people SET education_pedagogical = NULL")
+    finally:
+        con.close()
+
+
+def test_upgrade_from_0007_keeps_every_row(file_at_0007: Path, data_home: Path) -> None:
+    before = db_digest(file_at_0007, skip=("alembic_version",))
+    children = {t: read(file_at_0007, f"SELECT count(*) FROM {t}")[0][0] for t in CHILDREN}
+    assert all(children.values()), children
+    people = read(file_at_0007, "SELECT * FROM people ORDER BY id")
+    db = open_database(file_at_0007)
+    try:
+        assert [p.name for p in db.backups] and "before-upgrade-0007" in db.backups[0].name
+        with db.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        with db.sessions() as s:
+            incomplete_records(s)  # the services read the upgraded file
+    finally:
+        db.dispose()
+    assert read(file_at_0007, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
+    assert db_digest(file_at_0007, skip=("alembic_version",)) == before
+    assert {t: read(file_at_0007, f"SELECT count(*) FROM {t}")[0][0]
+            for t in CHILDREN} == children
+    assert read(file_at_0007, "SELECT * FROM people ORDER BY id") == people
+    assert read(file_at_0007, "PRAGMA foreign_key_check") == []
+    assert read(file_at_0007, "PRAGMA integrity_check") == [("ok",)]
+    con = sqlite3.connect(file_at_0007)
+    with con:  # «не указано» can be stored now
+        con.execute("UPDATE people SET education_pedagogical = NULL WHERE id = "
+                    "(SELECT min(id) FROM people)")
+    con.close()
+    assert read(file_at_0007, "SELECT count(*) FROM people WHERE education_pedagogical IS "
+                              "NULL") == [(1,)]
