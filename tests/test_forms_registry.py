@@ -429,9 +429,11 @@ def test_a_blank_keeps_a_known_value_and_a_choice_replaces_it(forms: Forms) -> N
     assert (person.education_level, person.education_pedagogical, person.category) == (
         "higher", True, "none")
     forms.take("people", [{**known, "Квалификационная категория": "не указано",
-                           "Уровень образования": "не указано"}])
+                           "Уровень образования": "не указано",
+                           "Педагогическое образование": "не указано"}])
     person = forms.person("Зимина")
-    assert (person.education_level, person.category) == ("unknown", "unknown")
+    assert (person.education_level, person.education_pedagogical, person.category) == (
+        "unknown", None, "unknown")
 
 
 def test_candidate_form_says_not_given(forms: Forms, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ class Field:
     width: int = 18
     low: int | None = None
     high: int | None = None
+    unknown: bool = False  # a yes/no that may also be «не указано» (stored as unknown)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def _fio(prefix: str = "", who: str = "") -> tuple[Field, ...]:
 
 
 def _yes_no(key: str, title: str, note: str, **kw: object) -> Field:
-    return Field(key, title, "bool", note=f"{note} Выберите «да» или «нет».", width=12, **kw)  # type: ignore[arg-type]
+    choices = "«да», «нет» или «не указано»" if kw.get("unknown") else "«да» или «нет»"
+    return Field(key, title, "bool", note=f"{note} Выберите {choices}.", width=12, **kw)  # type: ignore[arg-type]
 
 
 # a blank cell is not a guess: a new record gets «не указано», a known one keeps its value
@@ -126,7 +128,7 @@ PEOPLE = Kind("people", "Педагоги", (
           note="Какую организацию окончил(а).",
           aliases=("образовательная организация (образование)",)),
     _yes_no("education_pedagogical", "Педагогическое образование",
-            f"Образование педагогическое? {_BLANK_NOTE}"),
+            f"Образование педагогическое? {_BLANK_NOTE}", unknown=True),
     Field("methodical_experience", "Опыт методической работы", width=30,
           note="Кратко: руководство МО, экспертиза, выступления."),
     Field("phone", "Телефон", width=18, note="+7 (XXX) XXX-XX-XX или 8 XXX XXX XX XX.",

@@ -96,7 +96,7 @@ def _parser(f: Field, today: date) -> Callable[[Any], Any]:
     if f.type == "date":
         return lambda v: _date_value(v, f, today)
     if f.type == "bool":
-        return parse_bool
+        return _unknown_or_bool if f.unknown else parse_bool
     if f.type == "int":
         return parse_int
     if f.type == "float":
@@ -110,6 +110,16 @@ def _parser(f: Field, today: date) -> Callable[[Any], Any]:
             _enum_value(p, table) for p in as_text(v).replace(",", ";").split(";") if clean(p)
         )
     return as_text
+
+
+NOT_GIVEN = "не указано"
+
+
+def _unknown_or_bool(value: Any) -> bool | None:
+    """да/нет, or «не указано» said in so many words (stored as unknown)."""
+    if fold(as_text(value)) == NOT_GIVEN:
+        return None
+    return parse_bool(value)
 
 
 def _date_value(value: Any, f: Field, today: date) -> date:

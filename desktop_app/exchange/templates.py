@@ -114,7 +114,8 @@ def _validation(f: Field, list_range: str | None) -> DataValidation | None:
     if f.type in ("enum", "org", "form") and list_range:
         dv = DataValidation(type="list", formula1=list_range, allow_blank=not f.required)
     elif f.type == "bool":
-        dv = DataValidation(type="list", formula1='"да,нет"', allow_blank=True)
+        choices = '"да,нет,не указано"' if f.unknown else '"да,нет"'
+        dv = DataValidation(type="list", formula1=choices, allow_blank=True)
     elif f.type == "date":
         dv = DataValidation(type="date", operator="between", formula1="DATE(1900,1,1)",
                             formula2="DATE(2100,12,31)", allow_blank=True)
