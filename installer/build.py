@@ -79,18 +79,19 @@ def smoke_test() -> None:
         print(result.stdout, result.stderr, sep="")
         if result.returncode != 0 or not result.stdout.strip().endswith("OK"):
             raise SystemExit("Самопроверка собранной программы не пройдена")
-        check = subprocess.run(
-            [str(cli), "--db", "new.sqlite", "check"],
-            cwd=tmp,
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-        )
-        print(check.stdout)
-        if check.returncode != 0:
-            raise SystemExit(f"check в собранной программе не прошёл: {check.stderr}")
+        for command in ("init", "check"):  # a new database is made by init, then checked
+            done = subprocess.run(
+                [str(cli), "--db", "new.sqlite", command],
+                cwd=tmp,
+                env=env,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                timeout=300,
+            )
+            print(done.stdout)
+            if done.returncode != 0:
+                raise SystemExit(f"{command} в собранной программе не прошёл: {done.stderr}")
 
 
 def makensis() -> str:
