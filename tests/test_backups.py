@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from desktop_app import paths
 from desktop_app.cli import main
 from desktop_app.model import Organisation
-from desktop_app.store.backup import integrity_ok
+from desktop_app.store.backup import backups_folder, integrity_ok, read_database_id
 from desktop_app.store.backups import (
     backup_now,
     daily_backup,
@@ -56,7 +55,7 @@ def damage(path: Path) -> None:
 def test_backup_is_checked_and_holds_the_data(db) -> None:  # type: ignore[no-untyped-def]
     _add_orgs(db, ["МБОУ СОШ № 1"])
     dest = backup_now(db, "manual")
-    assert dest.parent == paths.backups_dir()
+    assert dest.parent == backups_folder(db.path) == db.path.parent / "backups"
     assert integrity_ok(dest)
     assert _org_names(dest) == ["МБОУ СОШ № 1"]
     assert [b.reason_label for b in list_backups(db.path)] == ["вручную"]
@@ -71,11 +70,12 @@ def test_backup_to_a_chosen_folder_is_never_pruned(db, tmp_path: Path) -> None: 
 
 
 def test_rotation_keeps_last_days_and_one_per_month(db) -> None:  # type: ignore[no-untyped-def]
-    folder = paths.backups_dir()
+    folder = backups_folder(db.path)
     start = datetime(2025, 1, 15, 9)
     for day in range(0, 120, 3):
         backup_now(db.path, "daily", folder=folder, now=start + timedelta(days=day))
-    deleted = rotate(folder, db.path.stem, daily_keep=4, monthly_keep=3)
+    deleted = rotate(folder, db.path.stem, daily_keep=4, monthly_keep=3,
+                     identity=read_database_id(db.path))
     kept = list_backups(db.path)
     days = [b.made_at.date() for b in kept]
     assert days[:4] == [date(2025, 5, 12), date(2025, 5, 9), date(2025, 5, 6), date(2025, 5, 3)]
@@ -85,7 +85,8 @@ def test_rotation_keeps_last_days_and_one_per_month(db) -> None:  # type: ignore
 
 
 def test_rotation_removes_unfinished_copies_of_killed_runs(db) -> None:  # type: ignore[no-untyped-def]
-    folder = paths.backups_dir()
+    folder = backups_folder(db.path)
+    folder.mkdir()
     old_part = folder / "test-2026-01-01_100000-before-import.sqlite.part"
     fresh_part = folder / "test-2026-01-02_100000-daily.sqlite.part"
     for part in (old_part, fresh_part):

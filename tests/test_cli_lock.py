@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
+from desktop_app.store.backup import backups_folder
 from desktop_app.store.lock import DatabaseLock, lock_path
 from tests.test_exchange_roundtrip import db_digest
 from tests.test_import_bad_input import base, write  # noqa: F401  (fixture)
@@ -84,5 +85,5 @@ def test_import_takes_and_releases_the_lock(base: Path, tmp_path: Path,  # noqa:
                                             data_home: Path) -> None:
     assert main(["--db", str(base), "import", str(people_file(tmp_path))]) == 0
     assert not lock_path(base).exists()
-    copies = sorted((data_home / "backups").glob("base-*-before-import.sqlite"))
+    copies = sorted(backups_folder(base).glob("base-*-before-import.sqlite"))
     assert copies, "the import made no backup through the backups module"

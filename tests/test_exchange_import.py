@@ -109,7 +109,7 @@ def test_backup_before_a_real_import(base: Path, tmp_path: Path,  # noqa: F811
     finally:
         db.dispose()
     assert result.applied and result.backup is not None and result.backup.exists()
-    assert result.backup.parent == data_home / "backups"
+    assert result.backup.parent == base.parent / "backups"  # beside a database outside home
     assert count(result.backup, Person) == 1 and count(base, Person) == 2
 
 

@@ -160,7 +160,8 @@ def test_backup_of_the_old_file_is_taken_first(old_file: Path, data_home: Path) 
     db.dispose()
     assert len(db.backups) == 1
     copy = db.backups[0]
-    assert copy.parent == data_home / "backups" and "before-upgrade-0001" in copy.name
+    # a database outside the data folder keeps its copies in a backups folder beside it
+    assert copy.parent == old_file.parent / "backups" and "before-upgrade-0001" in copy.name
     assert revision(copy) == "0001" and integrity_ok(copy)
     assert counts(copy) == counts(FIXTURE)
     assert dump(copy) == dump(FIXTURE)  # the file as it was, schema and rows
@@ -215,14 +216,14 @@ def test_restore_of_a_0001_copy_into_a_head_database_upgrades_it(db, tmp_path: P
 def test_old_file_that_cannot_be_backed_up_is_refused_untouched(
     old_file: Path, data_home: Path
 ) -> None:
-    data_home.mkdir(parents=True, exist_ok=True)
-    (data_home / "backups").write_text("не папка", encoding="utf-8")  # the folder cannot be made
+    blocker = old_file.parent / "backups"  # the copies' folder beside the file cannot be made
+    blocker.write_text("не папка", encoding="utf-8")
     before = digest(old_file)
     with pytest.raises(DatabaseRefused, match="не удалось сделать её резервную копию"):
         open_database(old_file)
     assert digest(old_file) == before
     assert sorted(p.name for p in old_file.parent.iterdir() if p.name != "home") == [
-        old_file.name]
+        "backups", old_file.name]
 
 
 def test_failed_backup_check_refuses_the_upgrade(

@@ -15,6 +15,7 @@ from desktop_app import paths
 from desktop_app.cli import main
 from desktop_app.logging_setup import log_file, log_unexpected, mask, setup_logging
 from desktop_app.model import ActiveMember, Organisation, Person
+from desktop_app.store.backup import backups_folder
 
 PUBLIC = ("Ёлкина", "Анна", "Сергеевна")
 HIDDEN = ("Засекреченный", "Пётр", "Ильич")
@@ -111,7 +112,7 @@ def test_log_after_operations_holds_no_personal_data(db, tmp_path: Path, capsys)
     db.dispose()
     assert main(["--db", str(path), "backup"]) == 0
     assert main(["--db", str(path), "check"]) == 0
-    (copy,) = paths.backups_dir().glob("*.sqlite")
+    (copy,) = backups_folder(path).glob("*.sqlite")
     assert main(["--db", str(path), "restore", str(copy)]) == 0
     try:
         raise IntegrityError("INSERT INTO people", (PUBLIC[0], PHONES[0]), Exception("UNIQUE"))

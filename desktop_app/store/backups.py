@@ -1,4 +1,12 @@
-"""Backups of the database (daily, before migration, import and restore, by hand) and restore."""
+"""Backups of the database (daily, before migration, import and restore, by hand), restore, and
+removing what an interrupted backup or restore left behind.
+
+Where the copies of a database go: backups/ in the data folder for a database that lives there,
+else a backups/ folder beside the database. Their names carry the database's file name and its
+identity (store/backup.py), so two databases of the same name never list, rotate or restore
+each other's copies. Copies named by earlier versions (the file name alone) stay listed for the
+database of that file name whose backups folder holds them, and are never rotated away.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -13,7 +22,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 from desktop_app import paths
-from desktop_app.store.backup import BackupError, backup_file, integrity_ok
+from desktop_app.store.backup import (
+    BackupError,
+    backup_file,
+    backups_folder,
+    ensure_database_id,
+    integrity_ok,
+    place_new,
+    read_database_id,
+    stamp_database_id,
+    stamped_name,
+)
 from desktop_app.store.database import (
     Database,
     DatabaseRefused,
@@ -25,15 +44,24 @@ from desktop_app.store.database import (
     upgrade,
 )
 from desktop_app.store.engine import make_engine, url_for
+from desktop_app.store.leftovers import (
+    discard,
+    maker_gone,
+    partial_path,
+    remove_files,
+    remove_partials,
+)
+from desktop_app.store.lock import is_stale, lock_path, read_lock
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DAILY_KEEP = 10
 DEFAULT_MONTHLY_KEEP = 12
-# An unfinished copy this old belongs to a killed process (a live copy keeps writing to it).
+# An unfinished copy of an earlier version («….sqlite.part», no process id in its name) this
+# old belongs to a killed process (a live copy keeps writing to it).
 STALE_PART_SECONDS = 3600
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}_\d{6})(?:-(?P<n>\d+))?"
-                   r"-(?P<reason>[\w-]+)\.sqlite$")
+_STAMP = r"(?P<stamp>\d{4}-\d{2}-\d{2}_\d{6})(?:-(?P<n>\d+))?-(?P<reason>[\w-]+)\.sqlite"
+_NAME = re.compile(rf"^(?P<stem>.+?)(?:-(?P<id>[0-9a-f]{{8}}))?-{_STAMP}$")
 REASONS = {
     "daily": "ежедневная", "manual": "вручную", "before-import": "перед импортом",
     "before-restore": "перед восстановлением", "damaged": "повреждённая база",
@@ -72,31 +100,34 @@ def _path_of(db: Database | Path) -> Path:
     return path
 
 
-def _unique(folder: Path, stem: str, reason: str, now: datetime) -> Path:
-    stamp = now.strftime("%Y-%m-%d_%H%M%S")
-    dest = folder / f"{stem}-{stamp}-{reason}.sqlite"
-    number = 1
-    while dest.exists():
-        number += 1
-        dest = folder / f"{stem}-{stamp}-{number}-{reason}.sqlite"
+def backup_now(db: Database | Path, reason: str = "manual", folder: Path | None = None,
+               now: datetime | None = None) -> Path:
+    """Copy the database with the online backup API (checked) into folder or its backups folder.
+
+    The copy is named with the database's file name, its identity (given to it now if it has
+    none and may be written), the time to the second and the reason; a second copy in the same
+    second gets a number. Automatic copies in the backups folder are rotated afterwards; a folder
+    chosen by hand (a USB stick) is never pruned. Raises BackupError with a Russian message."""
+    source = _path_of(db)
+    writable = not (isinstance(db, Database) and db.read_only)
+    identity = ensure_database_id(source) if writable else read_database_id(source)
+    dest = _backup(source, reason, identity, folder, now)
+    if folder is None and identity is not None:
+        daily, monthly = _keep_settings(db)
+        rotate(dest.parent, source.stem, daily, monthly, keep=dest, identity=identity)
     return dest
 
 
-def backup_now(db: Database | Path, reason: str = "manual", folder: Path | None = None,
-               now: datetime | None = None) -> Path:
-    """Copy the database with the online backup API (checked) into folder or the backups folder.
-
-    Automatic copies in the backups folder are rotated afterwards; a folder chosen by hand
-    (a USB stick) is never pruned. Raises BackupError with a Russian message.
-    """
-    source = _path_of(db)
-    target_folder = folder or paths.backups_dir(source)
-    dest = _unique(target_folder, source.stem, reason, now or datetime.now())
-    backup_file(source, dest)
-    log.info("backup made: reason=%s size=%d", reason, dest.stat().st_size)
+def _backup(source: Path, reason: str, identity: str | None, folder: Path | None = None,
+            now: datetime | None = None) -> Path:
+    """One checked copy; the backups folder's leftovers of killed copies are removed first."""
+    target_folder = folder or backups_folder(source)
     if folder is None:
-        daily, monthly = _keep_settings(db)
-        rotate(target_folder, source.stem, daily, monthly, keep=dest)
+        remove_backup_leftovers(target_folder)
+    else:  # a folder chosen by hand: only partial files of ours whose process is over
+        remove_partials(target_folder)
+    dest = backup_file(source, target_folder / stamped_name(source, reason, now, identity))
+    log.info("backup made: reason=%s size=%d", reason, dest.stat().st_size)
     return dest
 
 
@@ -116,25 +147,54 @@ def _keep_settings(db: Database | Path) -> tuple[int, int]:
 def parse_name(path: Path) -> tuple[str, datetime, str] | None:
     """(stem, moment, reason) from a backup file name, or None for another file."""
     match = _NAME.match(path.name)
-    if match is None:
-        return None
-    try:
-        moment = datetime.strptime(match["stamp"], "%Y-%m-%d_%H%M%S")
-    except ValueError:
+    moment = _moment(match)
+    if match is None or moment is None:
         return None
     return match["stem"], moment, match["reason"]
 
 
-def list_backups(db_path: Path | None = None, folder: Path | None = None) -> list[BackupInfo]:
-    """Backups in the folder (of one database when db_path is given), newest first."""
-    folder = folder or paths.backups_dir()
+def _moment(match: re.Match[str] | None) -> datetime | None:
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match["stamp"], "%Y-%m-%d_%H%M%S")
+    except ValueError:
+        return None
+
+
+def _names_of(stem: str, identity: str | None, old_style: bool = True) -> list[re.Pattern[str]]:
+    """The names of one database's copies: with its identity, and (old_style) the names of
+    earlier versions, which carry the file name alone."""
+    patterns = [re.compile(rf"^{re.escape(stem)}-{identity}-{_STAMP}$")] if identity else []
+    if old_style:
+        patterns.append(re.compile(rf"^{re.escape(stem)}-{_STAMP}$"))
+    return patterns
+
+
+def _found(folder: Path, patterns: list[re.Pattern[str]]) -> list[BackupInfo]:
     found = []
     for file in folder.glob("*.sqlite"):
-        parsed = parse_name(file)
-        if parsed is None or (db_path is not None and parsed[0] != db_path.stem):
-            continue
-        found.append(BackupInfo(file, parsed[1], parsed[2], file.stat().st_size))
+        for pattern in patterns:
+            match = pattern.match(file.name)
+            moment = _moment(match)
+            if match is not None and moment is not None:
+                try:
+                    found.append(BackupInfo(file, moment, match["reason"], file.stat().st_size))
+                except FileNotFoundError:  # rotated away meanwhile
+                    pass
+                break
     return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def list_backups(db_path: Path | None = None, folder: Path | None = None) -> list[BackupInfo]:
+    """The copies of one database in its backups folder (or folder), newest first: those named
+    with its file name and identity, and those of earlier versions named with its file name
+    alone. Without db_path: every copy in folder (the data folder's backups/ by default)."""
+    if db_path is None:
+        return _found(folder or paths.backups_dir(), [_NAME])
+    db_path = Path(db_path)
+    folder = folder or backups_folder(db_path)
+    return _found(folder, _names_of(db_path.stem, read_database_id(db_path)))
 
 
 def latest_good_backup(db_path: Path, folder: Path | None = None) -> Path | None:
@@ -146,10 +206,14 @@ def latest_good_backup(db_path: Path, folder: Path | None = None) -> Path | None
 
 
 def rotate(folder: Path, stem: str, daily_keep: int, monthly_keep: int,
-           keep: Path | None = None) -> list[Path]:
+           keep: Path | None = None, identity: str | None = None) -> list[Path]:
     """Keep every copy of the last daily_keep days with copies and the newest copy of each of
-    the last monthly_keep months; delete the other copies of this database. Returns deleted."""
-    backups = list_backups(Path(stem + ".sqlite"), folder)
+    the last monthly_keep months; delete the other copies of this database (its file name and
+    identity: copies of earlier versions, without an identity, are never deleted). Returns
+    those deleted."""
+    if identity is None:
+        return []
+    backups = _found(folder, _names_of(stem, identity, old_style=False))
     days = sorted({b.made_at.date() for b in backups}, reverse=True)[: max(daily_keep, 1)]
     kept = {b.path for b in backups if b.made_at.date() in days}
     months: dict[tuple[int, int], Path] = {}
@@ -158,26 +222,12 @@ def rotate(folder: Path, stem: str, daily_keep: int, monthly_keep: int,
     kept.update(list(months.values())[: max(monthly_keep, 0)])
     if keep is not None:
         kept.add(keep)
-    deleted = _remove_stale_parts(folder)
+    deleted = []
     for b in backups:
         if b.path not in kept:
             b.path.unlink(missing_ok=True)
             deleted.append(b.path)
     return deleted
-
-
-def _remove_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) -> list[Path]:
-    """Unfinished copies («….sqlite.part») left by a copy that was killed mid-way."""
-    removed = []
-    limit = time.time() - older_than
-    for part in folder.glob("*.sqlite.part*"):
-        try:
-            if part.stat().st_mtime < limit:
-                part.unlink()
-                removed.append(part)
-        except FileNotFoundError:
-            continue
-    return removed
 
 
 def daily_backup(db: Database, today: date | None = None) -> Path | None:
@@ -188,6 +238,63 @@ def daily_backup(db: Database, today: date | None = None) -> Path | None:
     if any(b.made_at.date() == today for b in list_backups(db.path)):
         return None
     return backup_now(db, "daily")
+
+
+# leftovers of killed processes ----------------------------------------------------------------
+def remove_backup_leftovers(folder: Path, older_than: float = STALE_PART_SECONDS) -> list[Path]:
+    """Unfinished copies in a backups folder whose process is over («….<pid>-<n>.part»), and
+    those of earlier versions («….sqlite.part», no process id) older than older_than."""
+    removed = remove_partials(folder)
+    limit = time.time() - older_than
+    old = []
+    for part in folder.glob("*.sqlite.part*"):
+        try:
+            if part.stat().st_mtime < limit:
+                old.append(part)
+        except OSError:
+            continue
+    return removed + remove_files(old)
+
+
+def _restore_temporaries(db_path: Path) -> list[Path]:
+    """The temporary copies of restores into this database whose process is over."""
+    pattern = re.compile(rf"^\.{re.escape(db_path.name)}\.restore-(?P<pid>\d+)\.tmp")
+    found = []
+    for entry in db_path.parent.glob(f".{_glob_escape(db_path.name)}.restore-*"):
+        match = pattern.match(entry.name)
+        if match is not None and maker_gone(int(match["pid"]), entry):
+            found.append(entry)
+    return found
+
+
+def _glob_escape(name: str) -> str:
+    """A file name as a glob pattern that matches it alone."""
+    return re.sub(r"([*?[])", r"[\1]", name)
+
+
+def _held_elsewhere(db_path: Path) -> bool:
+    """Whether another computer holds the database (a network share): its temporaries may be
+    alive there, whatever their process ids say here."""
+    holder = read_lock(lock_path(db_path))
+    return (holder is not None and holder.host != socket.gethostname()
+            and not is_stale(lock_path(db_path), holder))
+
+
+def remove_leftovers(db_path: Path) -> list[Path]:
+    """Remove what killed processes left of their work on this database: restores' temporary
+    copies beside it, partial files of copies, exchange books and documents beside it and in
+    its backups folder (only files named as ours whose process is over; never the database's
+    own -wal, -shm or -journal, which SQLite recovers itself). Each removal is logged.
+    Returns the files removed."""
+    db_path = Path(db_path)
+    if _held_elsewhere(db_path):
+        return []
+    removed = (remove_files(_restore_temporaries(db_path))
+               + remove_partials(db_path.parent, spare=db_path))
+    folder = backups_folder(db_path)
+    if folder.is_dir():
+        removed += remove_backup_leftovers(folder)
+    return removed
 
 
 # restore -----------------------------------------------------------------------------------
@@ -255,48 +362,70 @@ def _checkpoint_target(target: Path) -> None:
         Path(str(target) + suffix).unlink(missing_ok=True)
 
 
-def _save_previous(target: Path) -> Path | None:
+def _save_previous(target: Path, sound: bool, identity: str | None) -> Path | None:
+    """The current state copied aside before it is replaced: a checked copy, or (a damaged
+    file) the file itself byte for byte so nothing is lost."""
     if not target.exists():
         return None
+    if sound:
+        return _backup(target, "before-restore", identity)
+    return _keep_damaged(target, identity)
+
+
+def _keep_damaged(target: Path, identity: str | None) -> Path:
+    folder = backups_folder(target)
+    dest = folder / stamped_name(target, "damaged", None, identity)
+    part = partial_path(dest)
     try:
-        return backup_now(target, "before-restore")
-    except BackupError:
-        # The current file is damaged: keep it byte for byte so nothing is lost.
-        dest = _unique(paths.backups_dir(), target.stem, "damaged", datetime.now())
-        shutil.copy2(target, dest)
-        return dest
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, part)
+        return place_new(part, dest)
+    except OSError as exc:
+        discard(part)
+        raise BackupError(f"Не удалось сохранить повреждённую базу в «{folder}» перед "
+                          f"восстановлением: {exc.strerror or exc}") from exc
+    except BaseException:
+        discard(part)
+        raise
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (also through a link, a hard link or «..»)."""
+    try:
+        return one.resolve() == other.resolve() or os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def restore(target: Path, source: Path) -> RestoreResult:
     """Replace the database at target with a checked (and, if older, upgraded) copy of source.
 
     The current state is backed up first; the replacement is atomic (a temporary file in the
-    same folder, fsync, os.replace). No connection to target may be open. Raises
-    DatabaseRefused or BackupError with a Russian message; target is then unchanged.
+    same folder, fsync, os.replace). The restored file keeps the identity of the database it
+    replaces, so its copies stay listed. No connection to target may be open. Raises
+    DatabaseRefused or BackupError with a Russian message; target is then unchanged, and no
+    temporary file is left (those of an earlier, killed restore are removed first).
     """
     source, target = Path(source).resolve(), Path(target).resolve()
     check_restore_source(source)
-    if source == target:
+    if same_file(source, target):
         raise DatabaseRefused("Нельзя восстановить базу из неё самой: выберите файл копии.")
+    remove_leftovers(target)
+    sound = target.exists() and integrity_ok(target, quick=True)
+    identity = ensure_database_id(target) if sound else read_database_id(target)
     tmp = target.with_name(f".{target.name}.restore-{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    discard(tmp)
     try:
-        backup_file(source, tmp)
+        tmp = backup_file(source, tmp)
         upgraded_from = _bring_copy_to_head(tmp, source)
+        stamp_database_id(tmp, identity)
         _seal(tmp)
-        previous = _save_previous(target)
+        previous = _save_previous(target, sound, identity)
         _checkpoint_target(target)
         os.replace(tmp, target)
         _fsync_folder(target.parent)
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + "-journal").unlink(missing_ok=True)
+        discard(tmp)
         raise
     log.info("restore done: upgraded=%s", bool(upgraded_from))
     return RestoreResult(target, previous, upgraded_from)
-
-
-def remove_stale_temporaries(target: Path) -> None:
-    """Temporary restore copies left by an interrupted restore (never the database itself)."""
-    for leftover in target.parent.glob(f".{target.name}.restore-*.tmp*"):
-        leftover.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ before SQLAlchemy and the models are loaded (a quarter of a second of the start)
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sqlite3
 import threading
@@ -16,14 +17,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import paths
-from desktop_app.store.backup import BackupError, backup_file, integrity_ok, stamped_name
+from desktop_app.store.backup import (
+    BackupError,
+    backup_file,
+    backups_folder,
+    ensure_database_id,
+    integrity_ok,
+    read_database_id,
+    stamped_name,
+)
 from desktop_app.store.engine import (
     APPLICATION_ID,
     connect_reader,
+    final_name,
+    hide_password,
     make_engine,
     make_sessionmaker,
+    plain_engine,
     sqlite_path,
     url_for,
+)
+from desktop_app.store.engine import (  # raised by its checks of a URL and of a connection
+    DatabaseRefused as DatabaseRefused,
 )
 from desktop_app.store.lock import DatabaseLock
 
@@ -33,10 +48,6 @@ if TYPE_CHECKING:  # Alembic is imported only to upgrade a file (about 0,3 s at 
     from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class DatabaseRefused(Exception):
-    """The file cannot be opened as our database; the message says why, in Russian."""
 
 
 class DatabaseMissing(DatabaseRefused):
@@ -99,7 +110,8 @@ class Database:
 
     @property
     def title(self) -> str:
-        return str(self.path) if self.path else self.url
+        """The file, or the URL with its password hidden (shown in the window's title)."""
+        return str(self.path) if self.path else shown_url(self.url)
 
     def fetch(self, sql: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[Any]:
         """The rows of one reading statement (SQLite's own SQL, named or ? parameters).
@@ -307,6 +319,36 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
+def refuse_unwritable_place(path: Path, writing: bool) -> None:
+    """Refuse a database file the program may not write to (a compact disc, a write-protected
+    stick, a share without the right to write) before SQLite fails on it: one opened to write
+    whose file or folder is read-only; one opened to read whose folder is read-only while the
+    file is in WAL mode (SQLite must make its -shm beside it even to read) and no -shm is there.
+    Never refuses on Windows for the folder (there a folder cannot be made read-only so)."""
+    folder_writable = os.access(path.parent, os.W_OK)
+    if writing and not (folder_writable and os.access(path, os.W_OK)):
+        raise DatabaseRefused(
+            f"В базу данных «{path}» нельзя записать: файл или его папка «{path.parent}» только "
+            "для чтения (компакт-диск, флешка с защитой от записи, сетевая папка без права "
+            "записи). Скопируйте базу в папку, куда можно писать; база не изменена.")
+    if not writing and not folder_writable and _wal_mode(path) \
+            and not Path(f"{path}-shm").exists():
+        raise DatabaseRefused(
+            f"Базу данных «{path}» нельзя открыть: папка «{path.parent}» только для чтения, а "
+            "рядом с базой нужно создать служебные файлы (-wal, -shm) даже для чтения. "
+            "Скопируйте базу в папку, куда можно писать, и откройте копию.")
+
+
+def _wal_mode(path: Path) -> bool:
+    """Whether the file's header says WAL (its read and write format versions are 2)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return header[18:20] == b"\x02\x02"
+
+
 def _application_id_through_wal(path: Path) -> int:
     """The header of a WAL database may still be in its -wal file (not yet checkpointed)."""
     try:
@@ -320,7 +362,10 @@ def _application_id_through_wal(path: Path) -> int:
 
 
 def _backup_before_migration(path: Path, revision: str | None) -> Path:
-    dest = paths.backups_dir() / stamped_name(path, f"before-upgrade-{revision or 'none'}")
+    # named with the identity the file has (one of an older version has none: nothing is
+    # written to it before this copy), in the backups folder of this database
+    reason = f"before-upgrade-{revision or 'none'}"
+    dest = backups_folder(path) / stamped_name(path, reason, identity=read_database_id(path))
     return backup_file(path, dest)
 
 
@@ -366,6 +411,7 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
     if path is not None:
         if exists:
             check_sqlite_file(path)
+            refuse_unwritable_place(path, writing=not read_only)
             if check_in_background and _at_head(path):
                 check = IntegrityCheck(path, start=start_check)
             else:
@@ -378,6 +424,8 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
     held = DatabaseLock(path).acquire() if lock and path is not None and not read_only else None
+    if exists and path is not None and not read_only:
+        _remove_leftovers(path)
     if check is not None:  # at the head revision: nothing to bring up, the engine comes later
         return Database(url, path, read_only, [], held, check)
     engine = make_engine(url, read_only=read_only)
@@ -391,7 +439,17 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
         if held is not None:
             held.release()
         raise
+    if path is not None and not read_only:
+        ensure_database_id(path)  # a new file, or one of an older version: its copies' names
     return Database(url, path, read_only, backups, held, None, engine)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """What killed processes left beside the file and in its backups folder (their temporary
+    copies, partial files); never the file's own -wal/-shm/-journal. Logged."""
+    from desktop_app.store.backups import remove_leftovers
+
+    remove_leftovers(path)
 
 
 def _at_head(path: Path) -> bool:
@@ -430,7 +488,10 @@ def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool,
     except sqlite3.DatabaseError as exc:  # pragma: no cover - guarded by the header check
         raise DatabaseRefused(f"База данных повреждена: {exc}") from exc
     except Exception as exc:
-        raise DatabaseRefused(f"Не удалось прочитать базу данных: {exc}") from exc
+        said = str(getattr(exc, "orig", exc))
+        if "disk is full" in said or "disk I/O error" in said:
+            raise  # told by the command as a full or failed disk
+        raise _unreadable(engine, said) from exc
     head = head_revision()
     if revision == head:
         return []
@@ -458,6 +519,23 @@ def _bring_to_head(engine: Engine, existing: Path | None, read_only: bool,
     upgrade(engine)
     _load_presets(engine)
     return backups
+
+
+def _unreadable(engine: Engine, said: str) -> DatabaseRefused:
+    """The refusal of a database its first reading failed on, in Russian (SQLite's own words
+    for the cases a user meets: no access, a database busy, a read-only file)."""
+    where = (final_name(engine.url.database or "") if engine.dialect.name == "sqlite"
+             else shown_url(engine.url))
+    if "unable to open database file" in said:
+        return DatabaseRefused(f"Файл базы данных «{where}» не удалось открыть или создать: нет "
+                               "доступа к нему или к его папке, или папка недоступна.")
+    if "database is locked" in said:
+        return DatabaseRefused(f"База данных «{where}» занята: в неё сейчас пишет другая "
+                               "программа. Повторите позже.")
+    if "readonly" in said:
+        return DatabaseRefused(f"В базу данных «{where}» нельзя записать: файл или его папка "
+                               "только для чтения.")
+    return DatabaseRefused(f"Не удалось прочитать базу данных «{where}»: {said}")
 
 
 def create_database(target: str | Path) -> Database:
@@ -489,18 +567,18 @@ def create_database(target: str | Path) -> Database:
         if held is not None:
             held.release()
         raise
+    if path is not None:
+        ensure_database_id(path)
     return Database(url, path, False, [], held, None, engine)
 
 
 def _refuse_tables(url: str) -> None:
     """A database at a URL that already has tables: ours (at some revision) or another's. It is
     looked at through a plain engine (not ours: that one would set SQLite's journal mode)."""
-    from sqlalchemy import create_engine
     from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.pool import NullPool
 
     where = shown_url(url)
-    engine = create_engine(url, poolclass=NullPool)
+    engine = plain_engine(url)
     try:
         revision = current_revision(engine)
         tables = _has_tables(engine)
@@ -518,12 +596,7 @@ def _refuse_tables(url: str) -> None:
 
 def shown_url(url: object) -> str:
     """A database URL to show: its password hidden."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(str(url)).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot parse is shown without credentials
-        return str(url).split("@")[-1]
+    return hide_password(url)
 
 
 def _load_presets(engine: Engine) -> None:

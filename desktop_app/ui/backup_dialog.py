@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import APP_NAME, paths
-from desktop_app.store.backup import BackupError
+from desktop_app import APP_NAME
+from desktop_app.store.backup import BackupError, backups_folder
 from desktop_app.store.backups import BackupInfo, backup_now, list_backups, restore
 from desktop_app.store.database import Database, DatabaseRefused
 from desktop_app.store.engine import sqlite_path, url_for
@@ -30,14 +30,20 @@ BACKUP_FILTER = "Резервная копия Методактива (*.sqlite 
 
 
 def make_backup(parent: QWidget | None, db: Database, folder: str | None = None) -> Path | None:
-    """«Создать резервную копию…»: into the backups folder or a folder chosen by hand."""
+    """«Создать резервную копию…»: into the database's backups folder (rotated) or a folder
+    chosen by hand."""
+    if db.path is None:
+        QMessageBox.warning(parent, APP_NAME, "Резервная копия возможна только для базы в "
+                                              "файле SQLite.")
+        return None
+    own_folder = backups_folder(db.path)
     if folder is None:
-        folder = QFileDialog.getExistingDirectory(
-            parent, "Папка для резервной копии", str(paths.backups_dir()))
+        start = own_folder if own_folder.is_dir() else own_folder.parent
+        folder = QFileDialog.getExistingDirectory(parent, "Папка для резервной копии", str(start))
     if not folder:
         return None
     chosen = Path(folder).resolve()
-    own = chosen == paths.backups_dir().resolve()
+    own = chosen == own_folder.resolve()
     try:
         dest = backup_now(db, "manual", folder=None if own else chosen)
     except BackupError as exc:
@@ -54,10 +60,12 @@ class RestoreDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Восстановить из резервной копии")
         self.chosen: Path | None = None
+        self.folder = backups_folder(db_path)
         self.backups = list_backups(db_path)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
-            "Выберите копию. Текущее состояние базы будет сохранено перед восстановлением."))
+            "Выберите копию. Текущее состояние базы будет сохранено перед восстановлением.\n"
+            f"Копии этой базы из папки «{self.folder}»."))
         self.table = self._table(self.backups)
         layout.addWidget(self.table)
         other = QPushButton("Другой файл…", self)
@@ -98,7 +106,8 @@ class RestoreDialog(QDialog):
             self.accept()
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Файл резервной копии", "", BACKUP_FILTER)
+        start = str(self.folder) if self.folder.is_dir() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Файл резервной копии", start, BACKUP_FILTER)
         if path:
             self.chosen = Path(path)
             self.accept()
