@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop_app.exchange.limits import CELL_TEXT_LIMIT
 from desktop_app.textutil import clean, fmt_date
 
 DATE_FORMAT = "DD.MM.YYYY"
@@ -23,6 +25,8 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 YES = {"да", "+", "1", "д", "yes", "y", "true", "истина", "есть", "v", "✓"}
 NO = {"нет", "-", "0", "н", "no", "n", "false", "ложь", "−", "–"}
+SHOWN_CHARS = 80  # of a text too long for a cell, the beginning a refusal shows
+EXACT_INTEGER = 2**53  # whole numbers a spreadsheet (a double) keeps exactly are below it
 
 
 class CellProblem(ValueError):
@@ -92,34 +96,75 @@ def parse_bool(value: Any) -> bool:
 
 
 def parse_int(value: Any) -> int:
-    """A whole number, also typed as text («12», «12,0»)."""
+    """A whole number, also typed as text («12», «12,0»), that a spreadsheet keeps exactly."""
     if isinstance(value, bool):
         raise CellProblem("нужно целое число")
     if isinstance(value, int):
-        return value
+        return _exact(value, value)
     if isinstance(value, float):
         if value.is_integer():
-            return int(value)
+            return _exact(int(value), value)
         raise CellProblem(f"«{as_text(value)}» — нужно целое число")
     number = _number_from_text(value)
     if not number.is_integer():
         raise CellProblem(f"«{clean(value)}» — нужно целое число")
-    return int(number)
+    return _exact(int(number), value)
+
+
+def _exact(number: int, value: Any) -> int:
+    """A spreadsheet keeps a number as a double: a whole number from 2^53 on comes back changed
+    (and past 2^63 the database cannot hold it)."""
+    if abs(number) >= EXACT_INTEGER:
+        raise CellProblem(f"«{as_text(value)}» — слишком большое число: в ячейке Excel оно не "
+                          "сохраняется точно")
+    return number
 
 
 def parse_float(value: Any) -> float:
-    """A number, also typed as text with a decimal comma or «%»."""
+    """A finite number, also typed as text with a decimal comma or «%»."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise CellProblem(f"«{as_text(value)}» — слишком большое число") from None
+        if math.isfinite(number):
+            return number
+        raise CellProblem(f"«{as_text(value)}» — не число")
     return _number_from_text(value)
 
 
 def _number_from_text(value: Any) -> float:
+    """A finite number from text: «inf», «nan» and «1e999» are not numbers a cell keeps."""
     text = clean(value).replace(" ", "").replace("\u202f", "").rstrip("%").replace(",", ".")
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise CellProblem(f"«{clean(value)}» — не число") from None
+    if not math.isfinite(number):
+        raise CellProblem(f"«{clean(value)}» — не число")
+    return number
+
+
+def too_long(value: Any) -> str | None:
+    """The reason a text longer than a cell holds (CELL_TEXT_LIMIT, Excel's limit) is refused,
+    or None: the next export would cut it without a word, so it is not taken in."""
+    if value.__class__ is not str or len(value) <= CELL_TEXT_LIMIT:
+        return None
+    return (f"текст из {grouped(len(value))} знаков, а в ячейку Excel помещается не больше "
+            f"{grouped(CELL_TEXT_LIMIT)}: сократите его")
+
+
+def shown(value: Any) -> str:
+    """A value as a refusal shows it: a text too long for a cell by its beginning only."""
+    text = as_text(value)
+    if len(text) <= SHOWN_CHARS * 2:
+        return text
+    return f"{text[:SHOWN_CHARS]}… ({grouped(len(text))} знаков)"
+
+
+def grouped(n: int) -> str:
+    """32767 → «32 767» (thousands apart by a non-breaking space, as in Russian)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def is_blank(value: Any) -> bool:

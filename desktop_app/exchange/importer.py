@@ -26,7 +26,12 @@ from desktop_app.exchange.reader import (
     score_header,
 )
 from desktop_app.exchange.result import ImportResult, SheetOutcome
-from desktop_app.exchange.safe import ExchangeError, merged_ranges, open_workbook
+from desktop_app.exchange.safe import (
+    ExchangeError,
+    merged_ranges,
+    open_workbook,
+    stated_rows,
+)
 from desktop_app.model import Instrument, InstrumentItem
 from desktop_app.services import changelog
 from desktop_app.store.backups import backup_now
@@ -147,7 +152,7 @@ def _import_forms(session: Session, workbook: Any, path: Path, result: ImportRes
         planned.append((KIND_CODES.index(kind), ws, kind))
     if not planned:
         raise ExchangeError(f"В файле «{path.name}» нет данных: все листы пусты.")
-    counter = RowCounter(progress, sum(ws.max_row or 0 for _o, ws, _k in planned))
+    counter = RowCounter(progress, sum(stated_rows(ws) for _o, ws, _k in planned))
     for _order, ws, kind in sorted(planned, key=lambda p: p[0]):
         _import_sheet(session, ws, kind, fields_by_kind[kind], path, result, today, instrument,
                       counter)

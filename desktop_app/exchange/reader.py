@@ -18,6 +18,8 @@ from desktop_app.exchange.cells import (
     parse_date,
     parse_float,
     parse_int,
+    shown,
+    too_long,
 )
 from desktop_app.exchange.kinds import FIO_ALIASES, Field
 from desktop_app.exchange.safe import MAX_ROWS, CellRange, ExchangeError
@@ -206,10 +208,10 @@ class SheetReader:
                 continue
             f = self.index.get(key)
             if f is None:
-                result.notes.append(RowError(self.sheet, number, letter, as_text(text),
+                result.notes.append(RowError(self.sheet, number, letter, shown(text),
                                              UNKNOWN_COLUMN))
             elif f.key in seen:
-                result.fatal.append(RowError(self.sheet, number, letter, as_text(text),
+                result.fatal.append(RowError(self.sheet, number, letter, shown(text),
                                               "столбец повторяется"))
             else:
                 seen[f.key] = i
@@ -255,6 +257,10 @@ class SheetReader:
             if getattr(cell, "data_type", None) == "f":
                 errors.append(self._error(result, number, i, value,
                                           "формула: впишите значение, а не формулу"))
+                continue
+            reason = too_long(value)
+            if reason is not None:  # the next export would cut it: refused, never cut
+                errors.append(self._error(result, number, i, shown(value), reason))
                 continue
             try:
                 if f is None:

@@ -227,6 +227,9 @@ def export_database(window: Any, target: Path | None = None) -> Operation[dict[s
             f"Книга обмена сохранена: {target} (строк: {sum(counts.values())})", 8000)
 
     def failed(exc: BaseException) -> bool:
+        if isinstance(exc, ExchangeError):  # a text too long for a cell: nothing written
+            QMessageBox.warning(window, APP_NAME, str(exc))
+            return True
         if not isinstance(exc, OSError):
             return False
         QMessageBox.critical(window, APP_NAME, f"Не удалось записать файл «{target}»: "

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fold
 from desktop_app.ui.indicator_views import ColouredPanel, run_change
 from desktop_app.ui.table_model import Column
+from desktop_app.ui.widgets import LimitedTextEdit
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COLUMNS = [Column("Дата"), Column("Квартал"), Column("Повестка"), Column("Участники", True),
@@ -45,8 +45,8 @@ class MeetingDialog(QDialog):
         self.when.setCalendarPopup(True)
         day = row.meeting_date if row else date.today()
         self.when.setDate(QDate(day.year, day.month, day.day))
-        self.agenda = QPlainTextEdit(row.agenda if row else "", self)
-        self.decisions = QPlainTextEdit(row.decisions if row else "", self)
+        self.agenda = LimitedTextEdit(row.agenda if row else "", self)
+        self.decisions = LimitedTextEdit(row.decisions if row else "", self)
         self.find = QLineEdit(self)
         self.find.setPlaceholderText("Поиск участника…")
         self.people = QListWidget(self)

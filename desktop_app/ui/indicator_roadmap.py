@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.indicator_views import RED, ColouredPanel, run_change
 from desktop_app.ui.table_model import Column
+from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
 
 COLUMNS = [
     Column("Этап"), Column("№", True), Column("Мероприятие"), Column("Результат"),
@@ -42,11 +41,11 @@ class RoadmapItemDialog(QDialog):
     def __init__(self, row: roadmap.RoadmapRow | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Мероприятие дорожной карты")
-        self.stage = QLineEdit(row.stage if row else "", self)
-        self.section = QLineEdit(row.section if row else "", self)
-        self.activity = QPlainTextEdit(row.activity if row else "", self)
-        self.result = QPlainTextEdit(row.result if row else "", self)
-        self.deadline_text = QLineEdit(row.deadline_text if row else "", self)
+        self.stage = LimitedLineEdit(row.stage if row else "", self)
+        self.section = LimitedLineEdit(row.section if row else "", self)
+        self.activity = LimitedTextEdit(row.activity if row else "", self)
+        self.result = LimitedTextEdit(row.result if row else "", self)
+        self.deadline_text = LimitedLineEdit(row.deadline_text if row else "", self)
         self.has_deadline = QCheckBox("дата срока", self)
         self.deadline = QDateEdit(self)
         self.deadline.setDisplayFormat("dd.MM.yyyy")
@@ -54,7 +53,7 @@ class RoadmapItemDialog(QDialog):
         when = row.deadline if row and row.deadline else date.today()
         self.deadline.setDate(QDate(when.year, when.month, when.day))
         self.has_deadline.setChecked(bool(row and row.deadline) or row is None)
-        self.responsible = QLineEdit(row.responsible if row else "", self)
+        self.responsible = LimitedLineEdit(row.responsible if row else "", self)
         form = QFormLayout(self)
         form.addRow("Этап:", self.stage)
         form.addRow("Раздел:", self.section)

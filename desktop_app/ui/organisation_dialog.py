@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from desktop_app.ui.person_dialog import (
     set_date,
     set_texts,
 )
+from desktop_app.ui.widgets import LimitedLineEdit
 
 
 class OrganisationDialog(QDialog):
@@ -53,24 +53,24 @@ class OrganisationDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form = form
-        self.short_name = self._field("short_name", QLineEdit())
-        self.full_name = self._field("full_name", QLineEdit())
+        self.short_name = self._field("short_name", LimitedLineEdit())
+        self.full_name = self._field("full_name", LimitedLineEdit())
         self.kind = self._field("kind", enum_combo(OrgKind.choices()))
         self.is_low_results = QCheckBox("школа с низкими образовательными результатами (ШНОР)")
         self.is_difficult_conditions = QCheckBox("функционирует в сложных социальных условиях")
         form.addRow("", self.is_low_results)
         form.addRow("", self.is_difficult_conditions)
         self.mentoring_act_date = self._field("mentoring_act_date", date_edit(optional=True))
-        self.mentoring_act_number = self._field("mentoring_act_number", QLineEdit())
+        self.mentoring_act_number = self._field("mentoring_act_number", LimitedLineEdit())
         self.mentoring_programme_date = self._field("mentoring_programme_date",
                                                     date_edit(optional=True))
         self.curator = QComboBox()
         self.curator.addItem("— не назначен —", None)
         self._field("curator_id", self.curator)
-        self.head_name = self._field("head_name", QLineEdit())
-        self.address = self._field("address", QLineEdit())
-        self.phone = self._field("phone", QLineEdit())
-        self.email = self._field("email", QLineEdit())
+        self.head_name = self._field("head_name", LimitedLineEdit())
+        self.address = self._field("address", LimitedLineEdit())
+        self.phone = self._field("phone", LimitedLineEdit())
+        self.email = self._field("email", LimitedLineEdit())
         buttons = dialog_buttons(self, "Save")
         self.buttons = buttons
         page = QWidget()

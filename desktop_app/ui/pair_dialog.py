@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -51,6 +50,7 @@ from desktop_app.ui.person_dialog import (
     text_edit,
 )
 from desktop_app.ui.table_model import Column, RowsTableModel
+from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("ОО"), Column("Должность"), Column("Возраст", align_right=True),
@@ -291,7 +291,7 @@ class PairDialog(QDialog):
         self._fill_statuses(PairStatus.PLANNED.value, creating=True)
         self.status_box.currentIndexChanged.connect(self._status_changed)
         form.addRow("Статус:", self.status_box)
-        self.reason_edit = QLineEdit(page)
+        self.reason_edit = LimitedLineEdit(page)
         self.reason_edit.setPlaceholderText("Причина досрочного прекращения")
         form.addRow("Причина:", self.reason_edit)
         # the day a completed or early-ended pair actually stopped: it counts up to that day
@@ -304,7 +304,7 @@ class PairDialog(QDialog):
         ended.addWidget(self.ended_edit)
         ended.addStretch(1)
         form.addRow("Дата завершения фактическая:", ended)
-        self.order_number = QLineEdit(page)
+        self.order_number = LimitedLineEdit(page)
         self.order_number.setMaximumWidth(160)
         self.order_dated = QCheckBox("от", page)
         self.order_date = date_edit(today, page)
@@ -324,10 +324,10 @@ class PairDialog(QDialog):
     def _programme_page(self) -> QWidget:
         page = QWidget(self)
         form = QFormLayout(page)
-        self.goal_edit = QPlainTextEdit(page)
-        self.tasks_edit = QPlainTextEdit(page)
-        self.difficulties_edit = QPlainTextEdit(page)
-        self.results_edit = QPlainTextEdit(page)
+        self.goal_edit = LimitedTextEdit(page)
+        self.tasks_edit = LimitedTextEdit(page)
+        self.difficulties_edit = LimitedTextEdit(page)
+        self.results_edit = LimitedTextEdit(page)
         for edit in (self.goal_edit, self.tasks_edit, self.difficulties_edit, self.results_edit):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(80)
@@ -590,7 +590,7 @@ class StatusDialog(QDialog):
         self.status_box = QComboBox(self)
         for code in pairs.TRANSITIONS.get(current, ()):
             self.status_box.addItem(PairStatus(code).label, code)
-        self.reason_edit = QLineEdit(self)
+        self.reason_edit = LimitedLineEdit(self)
         self.date_edit = date_edit(date.today(), self)
         self.date_edit.setToolTip("дд.мм.гггг; день окончания программы (для завершённой или "
                                   "прекращённой досрочно)")
@@ -642,7 +642,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.db, self.saved_id = db, None
         self.setWindowTitle("Новая форма наставничества")
-        self.name_edit = QLineEdit(self)
+        self.name_edit = LimitedLineEdit(self)
         self.description_edit = text_edit(90, self)
         self.error = QLabel(self)
         self.error.setStyleSheet("color:#b00020")

@@ -51,6 +51,7 @@ from desktop_app.services.validation import (
 )
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
 
 EMPTY_DATE = QDate(1900, 1, 1)
 ERROR_STYLE = "color: #b00020;"
@@ -304,7 +305,7 @@ def set_texts(edits: dict[str, QLineEdit], values: dict[str, str]) -> None:
 
 def text_edit(height: int | None = None, parent: QWidget | None = None) -> QPlainTextEdit:
     """A multi-line field where Tab moves on to the next field, as in every other field."""
-    edit = QPlainTextEdit(parent)
+    edit = LimitedTextEdit(parent)
     edit.setTabChangesFocus(True)
     if height is not None:
         edit.setMaximumHeight(height)
@@ -377,9 +378,9 @@ class PersonDialog(QDialog):
 
     def _build_main(self) -> None:
         form, page = self._page("Основное")
-        self.last_name = self._field(form, page, "last_name", QLineEdit())
-        self.first_name = self._field(form, page, "first_name", QLineEdit())
-        self.middle_name = self._field(form, page, "middle_name", QLineEdit())
+        self.last_name = self._field(form, page, "last_name", LimitedLineEdit())
+        self.first_name = self._field(form, page, "first_name", LimitedLineEdit())
+        self.middle_name = self._field(form, page, "middle_name", LimitedLineEdit())
         self.birth_date = self._field(form, page, "birth_date", date_edit())
         self.birth_date.setDate(QDate(1985, 1, 1))
         self.is_manager = self._field(form, page, "is_manager",
@@ -394,8 +395,10 @@ class PersonDialog(QDialog):
         year.setRange(0, 2100)
         year.setSpecialValueText("не указан")
         self.education_year = self._field(form, page, "education_year", year)
-        self.education_specialty = self._field(form, page, "education_specialty", QLineEdit())
-        self.education_institution = self._field(form, page, "education_institution", QLineEdit())
+        self.education_specialty = self._field(form, page, "education_specialty",
+                                               LimitedLineEdit())
+        self.education_institution = self._field(form, page, "education_institution",
+                                                 LimitedLineEdit())
         self.education_pedagogical = self._field(form, page, "education_pedagogical",
                                                  yes_no_unknown_combo())
 
@@ -469,7 +472,7 @@ class PersonDialog(QDialog):
         self.experience_hint = QLabel()
         form.addRow("", self.experience_hint)
         self.ped_experience_start.dateChanged.connect(self._show_experience)
-        self.subject = self._field(form, page, "subject", QLineEdit())
+        self.subject = self._field(form, page, "subject", LimitedLineEdit())
 
     def _build_jobs(self) -> None:
         """«История работы»: the person's jobs corrected by hand, each saved at once."""
@@ -501,9 +504,9 @@ class PersonDialog(QDialog):
 
     def _build_contacts(self) -> None:
         form, page = self._page("Контакты и согласие")
-        self.phone = self._field(form, page, "phone", QLineEdit())
+        self.phone = self._field(form, page, "phone", LimitedLineEdit())
         self.phone.setPlaceholderText("+7 (913) 123-45-67")
-        self.email = self._field(form, page, "email", QLineEdit())
+        self.email = self._field(form, page, "email", LimitedLineEdit())
         self.email.setPlaceholderText("имя@школа.ru")
         self.consent_publish = self._field(
             form, page, "consent_publish",

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -34,6 +32,7 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 from desktop_app.ui.pair_dialog import date_edit, from_qdate
 from desktop_app.ui.person_dialog import russian_buttons
+from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
 
 PLAN_HEADERS = ["№", "Мероприятие", "Срок", "Ответственный", "Форма отчётности", "Выполнено"]
 DONE_COLUMN = 5
@@ -351,7 +350,7 @@ class ProgrammePanel(QWidget):
         self.score_box.setRange(1, 10)
         self.score_box.setValue(8)
         self.answered_edit = date_edit(date.today(), page)
-        self.comment_edit = QLineEdit(page)
+        self.comment_edit = LimitedLineEdit(page)
         self.comment_edit.setPlaceholderText("Комментарий")
         self.add_answer_button = QPushButton("Добавить анкету", page)
         self.add_answer_button.clicked.connect(self._add_answer)
@@ -427,10 +426,10 @@ class MonitoringDialog(QDialog):
         self.olympiad_box.setRange(-1, 10000)
         self.olympiad_box.setSpecialValueText("не указано")
         self.olympiad_box.setValue(-1)
-        self.dynamics_edit = QLineEdit(self)
-        self.activity_edit = QPlainTextEdit(self)
-        self.influence_edit = QPlainTextEdit(self)
-        self.risks_edit = QLineEdit(self)
+        self.dynamics_edit = LimitedLineEdit(self)
+        self.activity_edit = LimitedTextEdit(self)
+        self.influence_edit = LimitedTextEdit(self)
+        self.risks_edit = LimitedLineEdit(self)
         for edit in (self.activity_edit, self.influence_edit):
             edit.setMaximumHeight(70)
             edit.setTabChangesFocus(True)

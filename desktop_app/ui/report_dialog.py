@@ -59,6 +59,7 @@ from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.operations import Operation, Progress, run_in_background
+from desktop_app.ui.widgets import LimitedTextEdit
 
 PRINT_DPI = 300
 FILTERS = {
@@ -174,8 +175,8 @@ class ReportDialog(QDialog):
     def _wording_box(self) -> QGroupBox:
         self.wording = QGroupBox("Текст приказа", self)
         form = QFormLayout(self.wording)
-        self.preamble = QPlainTextEdit(self.wording)
-        self.points = QPlainTextEdit(self.wording)
+        self.preamble = LimitedTextEdit(self.wording)
+        self.points = LimitedTextEdit(self.wording)
         self.points.setToolTip("Один пункт в строке; номера проставляются сами.")
         form.addRow("Преамбула:", self.preamble)
         form.addRow("Пункты (по одному в строке):", self.points)
@@ -196,7 +197,7 @@ class ReportDialog(QDialog):
         form = QFormLayout(self.texts)
         self.section_edits: dict[str, QPlainTextEdit] = {}
         for section, title in ANNUAL_SECTIONS.items():
-            edit = QPlainTextEdit(self.texts)
+            edit = LimitedTextEdit(self.texts)
             self.section_edits[section] = edit
             form.addRow(f"{title}:", edit)
         save = QPushButton("Сохранить тексты", self.texts)

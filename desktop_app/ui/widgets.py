@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -15,15 +16,100 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.exchange.limits import CELL_TEXT_LIMIT
 from desktop_app.textutil import fold
 from desktop_app.ui.table_model import Column, RowsTableModel, show_value
+
+
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+# Every text field holds at most what an Excel cell holds: the exchange book carries each field
+# in one cell, and a longer text would be cut there (exchange/limits.py, CELL_TEXT_LIMIT).
+TEXT_LIMIT_NOTE = (f"В поле помещается не больше {_grouped(CELL_TEXT_LIMIT)} знаков — столько "
+                   "вмещает ячейка Excel, куда поле выгружается")
+
+
+def _say_refused(widget: QWidget, message: str, point: Any) -> None:
+    """The refusal as a tooltip at the cursor (a field not on screen has nowhere to show it)."""
+    if widget.isVisible():
+        QToolTip.showText(widget.mapToGlobal(point), message, widget)
+
+
+class LimitedTextEdit(QPlainTextEdit):
+    """A multi-line field of at most CELL_TEXT_LIMIT characters: typing past it stops, a paste
+    or a drop that would pass it is refused whole — each time with a Russian message (a tooltip
+    at the cursor, also kept in last_refusal and sent by refused). A longer text already
+    stored is shown whole and can be shortened."""
+
+    refused = Signal(str)
+
+    def __init__(self, *args: Any, limit: int = CELL_TEXT_LIMIT) -> None:
+        super().__init__(*args)
+        self.limit = limit
+        self.last_refusal = ""
+
+    def room(self) -> int:
+        """Characters that can still be typed (the selection, replaced, counts as room)."""
+        used = self.document().characterCount() - 1  # without the final paragraph mark
+        return self.limit - used + len(self.textCursor().selectedText())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        text = event.text()
+        typed = bool(text) and (text.isprintable() or text in "\r\n")
+        if typed and len(text) > self.room():
+            self._refuse(f"{TEXT_LIMIT_NOTE}: дальше текст не вводится.")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
+        text = source.text()
+        if len(text) > self.room():
+            self._refuse(f"{TEXT_LIMIT_NOTE}: вставка не выполнена — в ней "
+                         f"{_grouped(len(text))} знаков, а места осталось "
+                         f"{_grouped(max(self.room(), 0))}.")
+            return
+        super().insertFromMimeData(source)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802 - Qt's name
+        if len(event.commitString()) > self.room():
+            self._refuse(f"{TEXT_LIMIT_NOTE}: дальше текст не вводится.")
+            event.accept()
+            return
+        super().inputMethodEvent(event)
+
+    def _refuse(self, message: str) -> None:
+        self.last_refusal = message
+        _say_refused(self, message, self.cursorRect().bottomLeft())
+        self.refused.emit(message)
+
+
+class LimitedLineEdit(QLineEdit):
+    """A one-line field of at most CELL_TEXT_LIMIT characters that says so in Russian when
+    typing stops or a paste is cut there (Qt's own limit says nothing)."""
+
+    def __init__(self, *args: Any, limit: int = CELL_TEXT_LIMIT) -> None:
+        super().__init__(*args)
+        self.setMaxLength(limit)
+        self.last_refusal = ""
+        self.inputRejected.connect(self._refused)
+
+    def _refused(self) -> None:
+        if len(self.text()) < self.maxLength():
+            return  # a character the field does not take (a validator's): not the length
+        self.last_refusal = f"{TEXT_LIMIT_NOTE}: дальше текст не вводится."
+        _say_refused(self, self.last_refusal, self.cursorRect().bottomLeft())
 
 
 class LazyPage(QWidget):
