@@ -78,6 +78,14 @@ class FormImport:
     def act(self, number: int, action: str, what: str) -> None:
         self.outcome.actions.append(RowAction(self.rows.sheet, number, action, what))
 
+    def values_ok(self, number: int, values: dict[str, Any], table: str) -> bool:
+        """The row's values by the value rules of its table (services/validation.py
+        COLUMN_RULES, the same as the exchange workbook's); False when one is refused."""
+        problems = validation.value_problems(table, values, self.today)
+        for key, reason in problems:
+            self.refuse(number, key, values.get(key), reason)
+        return not problems
+
     def note(self, number: int, key: str, value: Any, text: str) -> RowError:
         """A remark on a row taken in (not a refusal): what was derived, what is left to do."""
         note = RowError(self.rows.sheet, number, self.rows.column_name(key), as_text(value), text)
@@ -378,7 +386,7 @@ class ActiveImport(FormImport):
         keyed = []
         for number, values in self.rows.rows:
             pid = self.find_person(people, number, values)
-            if pid is not None:
+            if pid is not None and self.values_ok(number, values, "active_members"):
                 keyed.append((pid, number, values))
         for pid, number, values in self.duplicates(keyed, "last_name", "член актива"):
             updates = {k: values[k] for k in self.COLUMNS if k in values}
@@ -433,6 +441,8 @@ class PairsImport(FormImport):
             select(MentorshipForm.id, MentorshipForm.name))}
         groups: dict[tuple[int, int, date], list[tuple[int, dict[str, Any], int]]] = {}
         for number, values in self.rows.rows:
+            if not self.values_ok(number, values, "pairs"):
+                continue
             resolved = self._resolve(number, values, people, forms)
             if resolved is not None:
                 mentor, mentee, form = resolved
@@ -575,7 +585,7 @@ class ParticipationsImport(FormImport):
         keyed = []
         for number, values in self.rows.rows:
             pid = self.find_person(people, number, values)
-            if pid is not None:
+            if pid is not None and self.values_ok(number, values, "participations"):
                 key = (pid, values["kind"], values["event_date"], fold(values.get("title", "")))
                 keyed.append((key, number, values))
         for key, number, values in self.duplicates(keyed, "kind", "участие"):
@@ -609,7 +619,8 @@ class DiagnosticsImport(FormImport):
         keyed = []
         for number, values in self.rows.rows:
             pid = self.find_person(people, number, values)
-            if pid is not None and self._scores_ok(number, values, items):
+            if pid is not None and self.values_ok(number, values, "diagnostic_sessions") and \
+                    self._scores_ok(number, values, items):
                 keyed.append(((pid, values["session_date"]), number, values))
         for (pid, day), number, values in self.duplicates(keyed, "session_date", "диагностика"):
             self._apply(pid, day, number, values, items)
@@ -625,8 +636,9 @@ class DiagnosticsImport(FormImport):
         if not scores:
             self.refuse(number, "session_date", "", "нет ни одного балла по пунктам инструмента")
         for key, score in scores.items():
-            if not low <= score <= high:
-                self.refuse(number, key, score, f"балл должен быть от {low} до {high}")
+            reason = validation.score_problem(score, low, high)
+            if reason is not None:
+                self.refuse(number, key, score, reason)
                 ok = False
         return ok
 

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from collections import Counter
+from collections.abc import Callable, Container, Iterable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, func, insert, select, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app import __version__
+from desktop_app.exchange.book_values import (
+    UniqueRows,
+    ValueChecks,
+    chunks,
+    dangling_refusal,
+    integrity_refusal,
+    unique_keys,
+)
 from desktop_app.exchange.cells import (
     CellProblem,
     as_text,
@@ -24,11 +46,15 @@ from desktop_app.exchange.cells import (
     parse_date,
     parse_float,
     parse_int,
+    shown,
     text_cell,
+    too_long,
 )
+from desktop_app.exchange.limits import CELL_TEXT_LIMIT, SHEET_ROWS
 from desktop_app.exchange.merge import DuplicatePeople, merge_book
 from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, PART_STRIDE, ImportResult, SheetOutcome
+from desktop_app.exchange.safe import ExchangeError
 from desktop_app.exchange.schema import (
     DERIVED_COLUMNS,
     ENUMS,
@@ -43,9 +69,10 @@ from desktop_app.exchange.schema import (
     sheet_title,
 )
 from desktop_app.model import Base
-from desktop_app.services import changelog
+from desktop_app.services import changelog, validation
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
+from desktop_app.store.leftovers import written_whole
 from desktop_app.textutil import fold, person_key, person_sort_key
 
 DATETIME_TEXT = "%Y-%m-%d %H:%M:%S.%f"
@@ -85,15 +112,45 @@ def export_all(db: Database, out: Path, now: datetime | None = None,
     parts: dict[str, int] = {}
     info = wb.create_sheet(INFO_SHEET)
     with db.sessions() as session:
+        _check_lengths(session)
         ticker = _Ticker(progress, _database_rows(session) if progress else 0)
         for table in exchange_tables():
             counts[table.name], parts[table.name] = _export_table(wb, session, table, ticker)
     _write_info(info, now, counts, parts)
     ticker.say("сохранение файла")
-    tmp = out.with_name(out.name + ".part")
-    wb.save(tmp)
-    tmp.replace(out)
+    with written_whole(out) as partial:  # removed on any error (a full disk): out as it was
+        wb.save(partial)
     return counts
+
+
+TOO_LONG_SHOWN = 20  # texts too long for a cell that a refused export names
+
+
+def _check_lengths(session: Session) -> None:
+    """Refuse the export of a text longer than a cell holds (CELL_TEXT_LIMIT): the book would
+    cut it without a word (openpyxl and Excel do), and the copy made of it would differ."""
+    found: list[str] = []
+    for table in exchange_tables():
+        texts = [c for c in carried_columns(table)
+                 if isinstance(c.type, String) and (table.name, c.name) not in ENUMS]
+        if not texts or len(found) >= TOO_LONG_SHOWN:
+            continue
+        key = list(table.primary_key.columns)
+        longer = or_(*(func.length(c) > CELL_TEXT_LIMIT for c in texts))
+        rows = session.execute(select(*key, *texts).where(longer).limit(TOO_LONG_SHOWN))
+        for row in rows:
+            code = "/".join(str(v) for v in row[:len(key)])
+            for column, value in zip(texts, row[len(key):], strict=True):
+                if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+                    found.append(f"лист «{sheet_title(table.name)}», код записи {code}, столбец "
+                                 f"«{column_title(table.name, column.name)}» — "
+                                 f"{_grouped(len(value))} знаков")
+    if found:
+        raise ExchangeError(
+            f"Выгрузка не сделана: в ячейку Excel помещается не больше "
+            f"{_grouped(CELL_TEXT_LIMIT)} знаков, а эти тексты длиннее (книга обрезала бы их): "
+            + "; ".join(found[:TOO_LONG_SHOWN]) + ". Сократите их в программе и выгрузите "
+            "базу снова.")
 
 
 def _database_rows(session: Session) -> int:
@@ -387,8 +444,7 @@ def _merge(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]]
         if scored:
             store_area_scores(session, sorted(scored))  # derived from the answers just added
     except IntegrityError as exc:
-        info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
-                                   f"данные противоречат друг другу: {exc.orig}"))
+        info.fatal.append(integrity_refusal(exc))
 
 
 def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
@@ -453,9 +509,10 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
             letters[column.name] = openpyxl.utils.get_column_letter(i + 1)
         else:
             outcome.fatal.append(RowError(ws.title, 1, openpyxl.utils.get_column_letter(i + 1),
-                                          as_text(value), "неизвестный столбец"))
+                                          shown(value), "неизвестный столбец"))
         mapped.append(column)
-    missing = [c for c in by_title.values() if c not in mapped]
+    # by identity: «==» of a column builds an SQL clause (with None: «IS NULL», no truth)
+    missing = [c for c in by_title.values() if not any(m is c for m in mapped)]
     for column in missing:
         if not column.nullable and column.default is None and not column.primary_key:
             outcome.fatal.append(RowError(ws.title, 1, "—", "", "нет обязательного столбца «"
@@ -489,6 +546,9 @@ def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
         number = reported = 1
         data = 0
         for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
+            if number > SHEET_ROWS:  # read to the last row present, whatever the sheet states
+                outcome.fatal.append(_beyond_sheet(title, number))
+                return
             values = shape.read(title, number, row, cells, outcome)
             if values:
                 data += 1
@@ -498,6 +558,12 @@ def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
                 reported = number
         ticker.add(number - reported)
         found.append(data)
+
+
+def _beyond_sheet(title: str, number: int) -> RowError:
+    return RowError(title, number, "—", "", "строка за пределом листа Excel "
+                    f"({_grouped(SHEET_ROWS)} строк): такого листа Excel не пишет — книга "
+                    "повреждена; выгрузите её заново из исходной базы")
 
 
 class _RowShape:
@@ -523,6 +589,10 @@ class _RowShape:
             if cell.data_type == "f":
                 outcome.fatal.append(RowError(sheet, number, self._where(i, name),
                                               as_text(value), "формула"))
+                continue
+            if value.__class__ is str and len(value) > CELL_TEXT_LIMIT:  # never cut: refused
+                outcome.fatal.append(RowError(sheet, number, self._where(i, name),
+                                              shown(value), too_long(value) or ""))
                 continue
             try:
                 values[name] = parse(value)
@@ -556,16 +626,21 @@ def _empty_value(column: Any) -> Any:
 
 class _Checks:
     """The checks across the book's tables, made as the rows are read, parents first: every
-    reference names a record of the book itself (ids are the book's, not a database's), one
-    person is not on two rows. Only the ids of the referenced tables are kept."""
+    value by the rules of the forms (book_values.py, services/validation.py, on the day on),
+    every reference names a record of the book itself (ids are the book's, not a database's),
+    a record code or a unique value is not repeated, one person is not on two rows. Only the
+    ids of the referenced tables (and the scales of the instruments) are kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, on: date | None = None) -> None:
+        self.on = on or date.today()
+        self.scales = validation.Scales()  # the instruments' scales, for the answers' scores
         self.referred: dict[str, set[str]] = {}  # table → its columns other tables refer to
         for t in exchange_tables():
             for c in carried_columns(t):
                 for fk in c.foreign_keys:
                     self.referred.setdefault(fk.column.table.name, set()).add(fk.column.name)
-        self.ids: dict[tuple[str, str], set[Any]] = {}  # (table, column) → the book's values
+        # (table, column) → the book's values (a record code's: with its row)
+        self.ids: dict[tuple[str, str], Container[Any]] = {}
         self.later: list[_TableChecks] = []  # tables referring to a table read after them
         self.found = False  # a refusal found that its table lists when it is read through
 
@@ -573,7 +648,7 @@ class _Checks:
               ) -> _TableChecks:
         return _TableChecks(self, table, outcome, letters)
 
-    def known(self, table: str, column: str) -> set[Any] | None:
+    def known(self, table: str, column: str) -> Container[Any] | None:
         """The values of a column of a table read already (None: not read yet)."""
         return self.ids.get((table, column))
 
@@ -596,9 +671,13 @@ class _TableChecks:
         self.held: dict[str, list[tuple[int, Any]]] = {}  # references to tables read later
         self.keep = book.referred.get(table.name, set())
         self.people = DuplicatePeople(outcome) if table.name == "people" else None
+        carried = carried_columns(table)
+        self.values = ValueChecks(table, carried, outcome, letters, book.scales, book.on)
+        self.unique = UniqueRows(table, unique_keys(table, [c.name for c in carried]), outcome,
+                                 letters)
 
     def rows(self, rows: Iterable[Row]) -> Iterator[Row]:
-        checks = []
+        checks: list[tuple[str, Container[Any] | None, list[Any], bool, str]] = []
         for column, target, name in self.columns:
             known = self.book.known(target, name)
             if known is None:
@@ -607,28 +686,36 @@ class _TableChecks:
             else:
                 checks.append((column.name, known, self.bad[column.name], column.nullable,
                                target))
-        kept = {name: set() for name in self.keep}
-        for name, values in kept.items():
-            self.book.ids[(self.table.name, name)] = values
-        people = self.people
-        for number, values in rows:
-            for name, known, bad, nullable, target in checks:
-                value = values.get(name)
-                if known is None:
-                    bad.append((number, value))
-                elif value is None:
-                    if not nullable:
-                        bad.append((number, "", "обязательное значение не заполнено"))
+        kept: dict[str, set[Any]] = {}
+        for name in self.keep:  # a record code's values are kept by the check of repeats
+            first = self.unique.first(name)
+            self.book.ids[(self.table.name, name)] = (
+                first if first is not None else kept.setdefault(name, set()))
+        people, value_checks = self.people, self.values
+        unique = self.unique if self.unique.seen else None  # answers, links: no record code
+        for chunk in chunks(rows):
+            if value_checks.check(chunk):
+                self.book.found = True
+            for number, values in chunk:
+                for name, known, bad, nullable, target in checks:
+                    value = values.get(name)
+                    if known is None:
+                        bad.append((number, value))
+                    elif value is None:
+                        if not nullable:
+                            bad.append((number, "", "обязательное значение не заполнено"))
+                            self.book.found = True
+                    elif value not in known:
+                        bad.append((number, str(value), _unknown(target, value)))
                         self.book.found = True
-                elif value not in known:
-                    bad.append((number, str(value), _unknown(target, value)))
-                    self.book.found = True
-            for name, found in kept.items():
-                found.add(values.get(name))
-            if people is not None:
-                people.row(number, values)
-            yield number, values
-        if people is not None and people.found:
+                for name, found in kept.items():
+                    found.add(values.get(name))
+                if unique is not None:
+                    unique.row(number, values)
+                if people is not None:
+                    people.row(number, values)
+                yield number, values
+        if self.unique.found or (people is not None and people.found):
             self.book.found = True
         if self.held:
             self.book.later.append(self)
@@ -648,7 +735,7 @@ class _TableChecks:
             self.outcome.fatal.extend(self.people.found)
 
     def _late(self, column: Any, target: str, name: str) -> None:
-        known = self.book.known(target, name) or set()
+        known: Container[Any] = self.book.known(target, name) or set()
         bad = self.bad[column.name]
         for number, value in self.held[column.name]:
             if value is None:
@@ -709,7 +796,7 @@ class _Copy:
         try:
             self.session.execute(insert(table), rows)
         except IntegrityError as exc:
-            self._contradiction(exc)
+            self._contradiction(exc, table.name)
             return
         self.log.inserted(table, rows)
         self.log.write()
@@ -717,11 +804,24 @@ class _Copy:
     def finish(self) -> None:
         try:
             self.session.flush()
+            if self._dangling():
+                return
             store_area_scores(self.session)  # derived from the answers just loaded
         except IntegrityError as exc:
             self._contradiction(exc)
 
-    def _contradiction(self, exc: IntegrityError) -> None:
+    def _dangling(self) -> bool:
+        """References left pointing nowhere, which the book's checks should have refused: the
+        copy defers them to the commit, where SQLite would name no table — found now, each
+        table named (PRAGMA foreign_key_check: 0,4 s for the region's 2 million rows)."""
+        found = Counter((table, parent) for table, _rowid, parent, _key in self.session.execute(
+            text("PRAGMA foreign_key_check")))
+        for (table, parent), count in sorted(found.items()):
+            self.info.fatal.append(dangling_refusal(table, parent, count))
+        self.stopped = self.stopped or bool(found)
+        return bool(found)
+
+    def _contradiction(self, exc: IntegrityError, table: str | None = None) -> None:
+        """A constraint of the database the book still broke: refused, said in Russian."""
         self.stopped = True
-        self.info.fatal.append(RowError(INFO_SHEET, 1, "—", "",
-                                        f"данные противоречат друг другу: {exc.orig}"))
+        self.info.fatal.append(integrity_refusal(exc, table))

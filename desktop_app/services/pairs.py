@@ -39,6 +39,7 @@ from desktop_app.model.enums import (
     Respondent,
 )
 from desktop_app.services import settings
+from desktop_app.services.validation import order_problem
 from desktop_app.textutil import clean, fmt_date, fold, ru_sort_key, short_fio, years_between
 
 OPEN_STATUSES = (PairStatus.PLANNED.value, PairStatus.ACTIVE.value)
@@ -224,9 +225,9 @@ def end_problems(status: str, start: date, end: date, ended_on: date | None, rea
     end is still to come and no actual end is given; a reason with another status.
     """
     found = []
-    if end < start:
-        found.append(EndProblem("end_date", f"плановая дата окончания {fmt_date(end)} раньше "
-                                            f"даты начала {fmt_date(start)}"))
+    early = order_problem(start, end, "плановая дата окончания", "даты начала")
+    if early:  # the same rule as the exchange workbook's (services/validation.py ROW_RULES)
+        found.append(EndProblem("end_date", early))
     if ended_on is not None:
         found += _actual_end_problems(status, start, end, ended_on, today)
     label = PairStatus(status).label
@@ -251,9 +252,9 @@ def end_problems(status: str, start: date, end: date, ended_on: date | None, rea
 def _actual_end_problems(status: str, start: date, end: date, ended_on: date,
                          today: date) -> list[EndProblem]:
     day = fmt_date(ended_on)
-    if ended_on < start:
-        return [EndProblem("ended_on", f"фактическое завершение {day} раньше начала программы "
-                                       f"{fmt_date(start)}")]
+    early = order_problem(start, ended_on, "фактическое завершение", "начала программы")
+    if early:
+        return [EndProblem("ended_on", early)]
     if ended_on > today:
         return [EndProblem("ended_on", f"дата {day} ещё не наступила: фактическое завершение — "
                                        "уже прошедший день")]

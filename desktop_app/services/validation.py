@@ -3,13 +3,21 @@
 Used by the forms and, per row, by the Excel import: build a PersonInput (or OrganisationInput),
 call clean_person() to normalise spaces, phone and e-mail, then validate_person(data, on) — an
 empty list means the values may be saved. Nothing here touches the database.
+
+The value rules (dates, ages, years, e-mails, names, bounded numbers, an end not before its
+start) are small functions here, used by the person and organisation validators, by the blank
+forms and — table by table, column by column — by the exchange workbook (COLUMN_RULES and
+ROW_RULES at the end of this module: one place says which column of which table gets which rule).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from desktop_app.model.enums import Category, CourseKind, EducationLevel, OrgKind
 from desktop_app.textutil import clean, fmt_date, years_between
@@ -20,6 +28,12 @@ MIN_WORK_AGE = 16
 MIN_GRADUATION_AGE = 15
 OLDEST_YEAR = 1940
 MAX_COURSE_HOURS = 3000
+EARLIEST_DATE = date(1900, 1, 1)  # no date of this program's records is earlier
+PLANNED_YEARS = 50  # a planned date (the end of a pair, a deadline) at most this far ahead
+# The exchange workbook carries records entered years ago (people who left stay on record): their
+# age is checked up to KEPT_MAX_AGE, not MAX_AGE, which holds on the day a person is entered.
+KEPT_MAX_AGE = 100
+SQLITE_INTEGER = 2**63 - 1  # the greatest whole number a database column holds
 
 PERSON_LABELS: dict[str, str] = {
     "last_name": "Фамилия",
@@ -285,6 +299,97 @@ def future_problem(value: date | None, on: date) -> str | None:
     return None
 
 
+def date_problem(day: date, on: date, past: bool = True) -> str | None:
+    """A date of a record: not before 1900; a past one (an event) not after today, a planned
+    one (an end, a deadline) not more than PLANNED_YEARS ahead."""
+    if day < EARLIEST_DATE:
+        return f"{fmt_date(day)} — слишком ранняя дата (не раньше {fmt_date(EARLIEST_DATE)})"
+    if past:
+        return future_problem(day, on)
+    latest = _add_years(on, PLANNED_YEARS)
+    if day > latest:
+        return f"{fmt_date(day)} — слишком поздняя дата (не позже {fmt_date(latest)})"
+    return None
+
+
+def birth_date_problem(born: date, on: date, oldest: int = MAX_AGE) -> str | None:
+    """A birth date in the past giving an age from MIN_AGE to oldest on the day on."""
+    problem = date_problem(born, on)
+    if problem:
+        return problem
+    age = years_between(born, on)
+    if not MIN_AGE <= age <= oldest:
+        return f"возраст на {fmt_date(on)} — {age} (допустимо от {MIN_AGE} до {oldest} лет)"
+    return None
+
+
+def education_year_problem(year: int, born: date | None, on: date) -> str | None:
+    """The year of graduation: not to come, not before 1940 nor before the age of 15."""
+    earliest = OLDEST_YEAR
+    if born is not None:
+        earliest = max(earliest, born.year + MIN_GRADUATION_AGE)
+    if year > on.year:
+        return f"{year} год ещё не наступил"
+    if year < earliest:
+        return f"{year} — слишком рано (не раньше {earliest} года)"
+    return None
+
+
+def experience_start_problem(start: date, born: date, on: date) -> str | None:
+    """The pedagogical experience cannot begin before the age of 16."""
+    if start <= on and years_between(born, start) < MIN_WORK_AGE:
+        limit = _add_years(born, MIN_WORK_AGE)
+        return (f"стаж с {fmt_date(start)} длиннее, чем позволяет возраст: педагогический стаж "
+                f"не может начаться раньше {MIN_WORK_AGE} лет (раньше {fmt_date(limit)})")
+    return None
+
+
+def leaving_problem(left: date, born: date | None, experience_start: date | None,
+                    job_start: date | None) -> str | None:
+    """A leaving date before the person could work, before the pedagogical experience began or
+    before the current job began."""
+    problem = working_age_problem(born, left) if born is not None else None
+    if problem:
+        return problem
+    if experience_start is not None and left < experience_start:
+        return (f"{fmt_date(left)} раньше начала педагогического стажа "
+                f"({fmt_date(experience_start)})")
+    if job_start is not None and left < job_start:
+        return f"{fmt_date(left)} раньше начала работы в этой ОО ({fmt_date(job_start)})"
+    return None
+
+
+def number_problem(value: float, low: float, high: float, unit: str = "") -> str | None:
+    """A number from low to high («−40 ч — допустимо от 1 до 3000»)."""
+    if value != value or not low <= value <= high:  # value != value: not a number (NaN)
+        return f"{_shown(value)}{unit} — допустимо от {_shown(low)} до {_shown(high)}"
+    return None
+
+
+def score_problem(score: float, low: int, high: int) -> str | None:
+    """A score on its scale (a diagnostic instrument's, a questionnaire's 1–10)."""
+    if score != score or not low <= score <= high:
+        return f"балл должен быть от {low} до {high}"
+    return None
+
+
+def order_problem(start: Any, end: Any, end_what: str, start_what: str) -> str | None:
+    """An end before its start: «плановая дата окончания 01.01.1901 раньше даты начала
+    01.09.2026» (end_what in the nominative, start_what in the genitive)."""
+    if start is not None and end is not None and end < start:
+        return f"{end_what} {_shown(end)} раньше {start_what} {_shown(start)}"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value in a message: a date as дд.мм.гггг, a whole number without «.0»."""
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
+
+
 # person ---------------------------------------------------------------------------------------
 def validate_person(
     data: PersonInput, on: date, allowed_grounds: set[int] | None = None
@@ -316,16 +421,8 @@ def _birth_errors(data: PersonInput, on: date) -> list[FieldError]:
     born = data.birth_date
     if born is None:
         return [person_error("birth_date", "не заполнена")]
-    problem = future_problem(born, on)
-    if problem:
-        return [person_error("birth_date", problem)]
-    age = years_between(born, on)
-    if not MIN_AGE <= age <= MAX_AGE:
-        return [person_error(
-            "birth_date",
-            f"возраст на {fmt_date(on)} — {age} (допустимо от {MIN_AGE} до {MAX_AGE} лет)",
-        )]
-    return []
+    problem = birth_date_problem(born, on)
+    return [person_error("birth_date", problem)] if problem else []
 
 
 def _education_errors(data: PersonInput, on: date) -> list[FieldError]:
@@ -333,16 +430,9 @@ def _education_errors(data: PersonInput, on: date) -> list[FieldError]:
     if data.education_level not in {e.value for e in EducationLevel}:
         errors.append(person_error("education_level", f"неизвестный код «{data.education_level}»"))
     year = data.education_year
-    if year is not None:
-        earliest = OLDEST_YEAR
-        if data.birth_date is not None:
-            earliest = max(earliest, data.birth_date.year + MIN_GRADUATION_AGE)
-        if year > on.year:
-            errors.append(person_error("education_year", f"{year} год ещё не наступил"))
-        elif year < earliest:
-            errors.append(person_error(
-                "education_year", f"{year} — слишком рано (не раньше {earliest} года)"
-            ))
+    problem = None if year is None else education_year_problem(year, data.birth_date, on)
+    if problem:
+        errors.append(person_error("education_year", problem))
     for name in ("education_specialty", "education_institution"):
         if len(getattr(data, name)) > 300:
             errors.append(person_error(name, "не длиннее 300 знаков"))
@@ -354,20 +444,16 @@ def _work_errors(data: PersonInput, on: date) -> list[FieldError]:
     if data.category not in {c.value for c in Category}:
         errors.append(person_error("category", f"неизвестный код «{data.category}»"))
     for name in ("category_date", "ped_experience_start"):
-        problem = future_problem(getattr(data, name), on)
+        value = getattr(data, name)
+        problem = None if value is None else date_problem(value, on)
         if problem:
             errors.append(person_error(name, problem))
     if data.category_date is not None and data.category == Category.NONE.value:
         errors.append(person_error("category_date", "указана, а категории нет"))
     start, born = data.ped_experience_start, data.birth_date
-    if start is not None and born is not None and start <= on:
-        if years_between(born, start) < MIN_WORK_AGE:
-            limit = _add_years(born, MIN_WORK_AGE)
-            errors.append(person_error(
-                "ped_experience_start",
-                f"стаж с {fmt_date(start)} длиннее, чем позволяет возраст: педагогический стаж "
-                f"не может начаться раньше {MIN_WORK_AGE} лет (раньше {fmt_date(limit)})",
-            ))
+    problem = None if start is None or born is None else experience_start_problem(start, born, on)
+    if problem:
+        errors.append(person_error("ped_experience_start", problem))
     for name, most in (("position", 200), ("subject", 200)):
         if len(getattr(data, name)) > most:
             errors.append(person_error(name, f"не длиннее {most} знаков"))
@@ -383,11 +469,10 @@ def _course_errors(data: PersonInput, on: date) -> list[FieldError]:
             errors.append(person_error("courses", f"{where}: не указано название"))
         if course.kind not in kinds:
             errors.append(person_error("courses", f"{where}: неизвестный вид «{course.kind}»"))
-        if course.hours is not None and not 1 <= course.hours <= MAX_COURSE_HOURS:
-            errors.append(person_error(
-                "courses", f"{where}: {course.hours} ч — допустимо от 1 до {MAX_COURSE_HOURS}"
-            ))
-        problem = future_problem(course.end_date, on)
+        problem = None if course.hours is None else HOURS.problem(course.hours, on)
+        if problem:
+            errors.append(person_error("courses", f"{where}: {problem}"))
+        problem = None if course.end_date is None else date_problem(course.end_date, on)
         if problem:
             errors.append(person_error("courses", f"{where}: {problem}"))
     return errors
@@ -401,7 +486,8 @@ def _contact_errors(data: PersonInput, on: date) -> list[FieldError]:
     problem = email_problem(data.email)
     if problem:
         errors.append(person_error("email", problem))
-    problem = future_problem(data.consent_date, on)
+    consent = data.consent_date
+    problem = None if consent is None else date_problem(consent, on)
     if problem:
         errors.append(person_error("consent_date", problem))
     return errors
@@ -427,7 +513,8 @@ def validate_organisation(data: OrganisationInput, on: date) -> list[FieldError]
     if data.kind not in {k.value for k in OrgKind}:
         errors.append(org_error("kind", f"неизвестный код «{data.kind}»"))
     for name in ("mentoring_act_date", "mentoring_programme_date"):
-        problem = future_problem(getattr(data, name), on)
+        value = getattr(data, name)
+        problem = None if value is None else date_problem(value, on)
         if problem:
             errors.append(org_error(name, problem))
     if clean(data.mentoring_act_number) and data.mentoring_act_date is None:
@@ -489,15 +576,296 @@ def leaving_errors(left: date, born: date | None, experience_start: date | None,
                    job_start: date | None) -> list[FieldError]:
     """A leaving date before the person could work, before the pedagogical experience began or
     before the current job began (the future is refused where the date is read)."""
-    errors = []
-    problem = working_age_problem(born, left) if born is not None else None
-    if problem:
-        errors.append(person_error("left_on", problem))
-    elif experience_start is not None and left < experience_start:
-        errors.append(person_error("left_on", (
-            f"{fmt_date(left)} раньше начала педагогического стажа "
-            f"({fmt_date(experience_start)})")))
-    elif job_start is not None and left < job_start:
-        errors.append(person_error("left_on", (
-            f"{fmt_date(left)} раньше начала работы в этой ОО ({fmt_date(job_start)})")))
-    return errors
+    problem = leaving_problem(left, born, experience_start, job_start)
+    return [person_error("left_on", problem)] if problem else []
+
+
+# value rules, table by table: the same for the forms and the exchange workbook ------------------
+class ColumnRule:
+    """A rule of one column's values, each on its own (a refusal names that column)."""
+
+    def problem(self, value: Any, on: date) -> str | None:
+        """The reason a value is refused, or None."""
+        raise NotImplementedError
+
+    def problems(self, values: Sequence[Any], on: date) -> list[tuple[int, str]]:
+        """(index, reason) of every refused value of a column (None, a blank, is not checked);
+        each distinct value is checked once."""
+        reasons: dict[Any, str] = {}
+        for value in set(values):
+            if value is not None:
+                reason = self.problem(value, on)
+                if reason is not None:
+                    reasons[value] = reason
+        if not reasons:
+            return []
+        return [(i, reasons[v]) for i, v in enumerate(values) if v in reasons]
+
+
+@dataclass(frozen=True)
+class Text(ColumnRule):
+    """A rule of a text (a name, an e-mail, a phone): check(text) gives the reason or None."""
+
+    check: Callable[[str], str | None]
+
+    def problem(self, value: Any, on: date) -> str | None:
+        return self.check(value if isinstance(value, str) else str(value))
+
+
+class Range(ColumnRule):
+    """Values within bounds: when a column's least and greatest value fit (and none is NaN), no
+    value is looked at one by one."""
+
+    def bounds(self, on: date) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    def problems(self, values: Sequence[Any], on: date) -> list[tuple[int, str]]:
+        present = [v for v in values if v is not None]
+        if not present:
+            return []
+        low, high = self.bounds(on)
+        if low <= min(present) and max(present) <= high and all(v == v for v in present):
+            return []
+        return super().problems(values, on)
+
+
+@dataclass(frozen=True)
+class Dated(Range):
+    """A date (date_problem): past — an event, not after today; else planned, not absurdly far."""
+
+    past: bool
+
+    def bounds(self, on: date) -> tuple[date, date]:
+        return EARLIEST_DATE, on if self.past else _add_years(on, PLANNED_YEARS)
+
+    def problem(self, value: Any, on: date) -> str | None:
+        return date_problem(value, on, self.past)
+
+
+@dataclass(frozen=True)
+class Born(Range):
+    """A birth date (birth_date_problem) giving an age from MIN_AGE to oldest."""
+
+    oldest: int
+
+    def bounds(self, on: date) -> tuple[date, date]:
+        day = timedelta(days=1)  # inside the exact bounds: a value on the edge is looked at
+        return _add_years(on, -self.oldest) + day, _add_years(on, -MIN_AGE) - day
+
+    def problem(self, value: Any, on: date) -> str | None:
+        return birth_date_problem(value, on, self.oldest)
+
+
+@dataclass(frozen=True)
+class Number(Range):
+    """A number from low to high (number_problem)."""
+
+    low: float
+    high: float
+    unit: str = ""
+
+    def bounds(self, on: date) -> tuple[float, float]:
+        return self.low, self.high
+
+    def problem(self, value: Any, on: date) -> str | None:
+        return number_problem(value, self.low, self.high, self.unit)
+
+
+@dataclass(frozen=True)
+class Score(Number):
+    """A score on a fixed scale (score_problem), as a questionnaire's 1–10."""
+
+    def problem(self, value: Any, on: date) -> str | None:
+        return score_problem(value, int(self.low), int(self.high))
+
+
+@dataclass(frozen=True)
+class Storable(Number):
+    """Any other whole number: what a database column can hold."""
+
+    def problem(self, value: Any, on: date) -> str | None:
+        if self.low <= value <= self.high:
+            return None
+        return f"{value} — слишком большое число (по модулю не больше {SQLITE_INTEGER})"
+
+
+@dataclass
+class Scales:
+    """The scales of the instruments and the instrument of each item (by the ids of a book or of
+    a database): a diagnostic answer's score is checked on the scale of its item's instrument."""
+
+    instruments: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    items: dict[Any, Any] = field(default_factory=dict)
+
+    def of_item(self, item: Any) -> tuple[int, int] | None:
+        instrument = self.items.get(item)
+        return None if instrument is None else self.instruments.get(instrument)
+
+    def common(self) -> tuple[int, int] | None:
+        """The scores that are on every scale (None: none are)."""
+        if not self.instruments:
+            return None
+        low = max(lo for lo, _hi in self.instruments.values())
+        high = min(hi for _lo, hi in self.instruments.values())
+        return (low, high) if low <= high else None
+
+
+class RowRule:
+    """A rule of a column against other columns of its row (a refusal names the column)."""
+
+    column: str
+    needs: tuple[str, ...]
+
+    def problems(self, columns: Mapping[str, Sequence[Any]], on: date,
+                 scales: Scales | None = None) -> list[tuple[int, str]]:
+        """(index, reason) of every refused row; columns: the values of each column read."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Related(RowRule):
+    """check(value, *the values of needs, on) for each row whose value is not blank."""
+
+    column: str
+    needs: tuple[str, ...]
+    check: Callable[..., str | None]
+
+    def problems(self, columns: Mapping[str, Sequence[Any]], on: date,
+                 scales: Scales | None = None) -> list[tuple[int, str]]:
+        check, found = self.check, []
+        needed = [columns[n] for n in self.needs]
+        for i, (value, *others) in enumerate(zip(columns[self.column], *needed, strict=True)):
+            if value is not None:
+                reason = check(value, *others, on)
+                if reason is not None:
+                    found.append((i, reason))
+        return found
+
+
+def ordered(start: str, end: str, end_what: str, start_what: str) -> Related:
+    """An end not before its start (order_problem), refused at the end's column."""
+    return Related(end, (start,), lambda end_value, start_value, _on: order_problem(
+        start_value, end_value, end_what, start_what))
+
+
+@dataclass(frozen=True)
+class OnScale(RowRule):
+    """A diagnostic answer's score on the scale of its item's instrument (score_problem)."""
+
+    column: str = "score"
+    needs: tuple[str, ...] = ("item_id",)
+
+    def problems(self, columns: Mapping[str, Sequence[Any]], on: date,
+                 scales: Scales | None = None) -> list[tuple[int, str]]:
+        if scales is None:
+            return []
+        scores, items = columns[self.column], columns[self.needs[0]]
+        common, present = scales.common(), [s for s in scores if s is not None]
+        if not present or (common is not None and common[0] <= min(present)
+                           and max(present) <= common[1]):
+            return []
+        found = []
+        for i, (score, item) in enumerate(zip(scores, items, strict=True)):
+            scale = None if score is None else scales.of_item(item)
+            reason = None if scale is None else score_problem(score, *scale)
+            if reason is not None:
+                found.append((i, reason))
+        return found
+
+
+def _experience_of(start: date, born: date | None, on: date) -> str | None:
+    return None if born is None else experience_start_problem(start, born, on)
+
+
+def _leaving_of(left: date, born: date | None, experience_start: date | None,
+                _on: date) -> str | None:
+    return leaving_problem(left, born, experience_start, None)
+
+
+PAST, PLANNED = Dated(past=True), Dated(past=False)
+NAME = Text(partial(name_part_problem, required=False))
+NAME_REQUIRED = Text(partial(name_part_problem, required=True))
+EMAIL, PHONE = Text(email_problem), Text(phone_problem)
+HOURS = Number(1, MAX_COURSE_HOURS, " ч")
+PERCENT = Number(0, 100, " %")
+COUNT = Number(0, 1_000_000)  # positions in a list, numbers of participants
+PLAN_YEAR = Number(2000, 2100)  # as services/indicators.py takes a year of the plans
+STORABLE = Storable(-SQLITE_INTEGER - 1, SQLITE_INTEGER)
+
+# Which column of which table gets which rule. A date is PAST where every way in (a window, a
+# blank form) refuses the future, else PLANNED. The blank forms of people and ОО check the same
+# values through validate_person and validate_organisation (there the age is MAX_AGE on the day
+# of entry; a book carries older records: KEPT_MAX_AGE).
+COLUMN_RULES: dict[str, dict[str, ColumnRule]] = {
+    "organisations": {"mentoring_act_date": PAST, "mentoring_programme_date": PAST,
+                      "deactivated_on": PAST, "phone": PHONE, "email": EMAIL},
+    "people": {"last_name": NAME_REQUIRED, "first_name": NAME_REQUIRED, "middle_name": NAME,
+               "birth_date": Born(KEPT_MAX_AGE), "category_date": PAST,
+               "ped_experience_start": PAST, "consent_date": PAST, "left_on": PAST,
+               "phone": PHONE, "email": EMAIL},
+    "courses": {"hours": HOURS, "end_date": PAST},
+    "employments": {"start_date": PAST, "end_date": PAST},
+    "participations": {"event_date": PAST},
+    "active_members": {"request_date": PAST, "submitted_on": PAST, "diagnosed_on": PAST,
+                       "included_on": PAST, "excluded_on": PAST},
+    "meetings": {"meeting_date": PLANNED},
+    "pairs": {"start_date": PLANNED, "end_date": PLANNED, "ended_on": PAST,
+              "order_date": PLANNED},
+    "plan_items": {"position": COUNT, "deadline": PLANNED, "done_on": PLANNED},
+    "monitorings": {"monitoring_date": PAST, "students_passed_percent": PERCENT,
+                    "olympiad_participants": COUNT},
+    "satisfactions": {"answered_on": PAST, "score": Score(1, 10)},
+    "diagnostic_sessions": {"session_date": PAST},
+    "external_results": {"percent": PERCENT},
+    "deficits": {"found_on": PAST, "overcome_on": PAST},
+    "routes": {"start_date": PLANNED, "end_date": PLANNED},
+    "route_items": {"position": COUNT, "deadline": PLANNED},
+    "roadmap_items": {"position": COUNT, "deadline": PLANNED, "done_on": PLANNED},
+    "indicator_plans": {"year": PLAN_YEAR, "value": PERCENT},
+    "report_texts": {"year": PLAN_YEAR},
+    "order_journal": {"date": PLANNED},
+    "ground_presets": {"min_experience_years": Number(0, 40)},
+    "grounds": {"number": COUNT},
+    "instruments": {"scale_min": Number(0, 100), "scale_max": Number(0, 100)},
+    "instrument_items": {"position": COUNT},
+    "mentorship_forms": {"position": COUNT},
+    "plan_template_items": {"position": COUNT, "offset_days": Number(0, 3660)},
+}
+# The rules of a column against the others of its row.
+ROW_RULES: dict[str, tuple[RowRule, ...]] = {
+    "people": (Related("education_year", ("birth_date",), education_year_problem),
+               Related("ped_experience_start", ("birth_date",), _experience_of),
+               Related("left_on", ("birth_date", "ped_experience_start"), _leaving_of)),
+    "employments": (ordered("start_date", "end_date", "дата окончания", "даты начала"),),
+    "active_members": (ordered("included_on", "excluded_on", "дата исключения",
+                               "даты включения"),),
+    "pairs": (ordered("start_date", "end_date", "плановая дата окончания", "даты начала"),
+              ordered("start_date", "ended_on", "фактическое завершение", "начала программы")),
+    "routes": (ordered("start_date", "end_date", "дата окончания", "даты начала"),),
+    "deficits": (ordered("found_on", "overcome_on", "дата преодоления", "даты выявления"),),
+    "instruments": (ordered("scale_min", "scale_max", "наибольший балл", "наименьшего балла"),),
+    "answers": (OnScale(),),
+}
+
+
+def table_rules(table: str, whole_numbers: Sequence[str] = ()
+                ) -> tuple[dict[str, ColumnRule], tuple[RowRule, ...]]:
+    """The rules of a table: its COLUMN_RULES — and STORABLE for each other whole-number column
+    of whole_numbers (the table's integer columns: codes, references, numbers) — and its
+    ROW_RULES."""
+    columns = dict(COLUMN_RULES.get(table, {}))
+    for name in whole_numbers:
+        columns.setdefault(name, STORABLE)
+    return columns, ROW_RULES.get(table, ())
+
+
+def value_problems(table: str, values: Mapping[str, Any], on: date) -> list[tuple[str, str]]:
+    """(column, reason) of every value of a row of a blank form refused by its table's
+    COLUMN_RULES (the columns present in values; a blank is not checked)."""
+    found = []
+    for name, rule in COLUMN_RULES.get(table, {}).items():
+        value = values.get(name)
+        reason = None if value is None or value == "" else rule.problem(value, on)
+        if reason is not None:
+            found.append((name, reason))
+    return found
