@@ -5,15 +5,29 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from desktop_app import __version__, argparse_ru
 from desktop_app.commands import MODULES
-from desktop_app.commands.common import UserError, missing_text
+from desktop_app.commands.common import (
+    UserError,
+    busy_text,
+    disk_error_text,
+    disk_full_text,
+    file_error_text,
+    is_database_busy,
+    is_disk_error,
+    is_disk_full,
+    missing_text,
+    shown_target,
+)
 from desktop_app.logging_setup import report_unexpected_cli, setup_logging
 from desktop_app.store.database import DatabaseMissing, DatabaseRefused
+from desktop_app.store.engine import final_name, memory_target
 from desktop_app.store.lock import DatabaseBusy
 
 argparse_ru.install()
@@ -43,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Методактив {__version__}",
                         help="показать версию и выйти")
     parser.add_argument("--db", metavar="D",
-                        help="файл базы данных или URL SQLAlchemy (по умолчанию — в папке данных)")
+                        help="файл базы данных .sqlite (по умолчанию — в папке данных) или "
+                             "адрес сервера PostgreSQL: postgresql://пользователь:пароль@сервер/база")
     parser.add_argument("--demo", action="store_true",
                         help="открыть демонстрационную базу (создаётся при первом запуске)")
     parser.add_argument("--read-only", action="store_true", help="открыть базу только для чтения")
@@ -100,9 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output into a pipe closed early (`metodaktiv … | head -1`) ends quietly with CLOSED_PIPE."""
     _configure_streams()
     setup_logging()
+    # an error of the log itself (its disk full) is not printed as a traceback either
+    logging.raiseExceptions = False
+    sys.unraisablehook = _log_unraisable
     try:
         try:
             args = window_only_args(argv) or build_parser().parse_args(argv)
+            _check_db_option(args)
         except SystemExit:  # --help, --version or wrong usage: printed, then exit
             sys.stdout.flush()
             raise
@@ -114,6 +133,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report_unexpected_cli(exc)
         _silence_stdout()
         return CLOSED_PIPE
+
+
+DB_EXAMPLE = "укажите файл базы данных (.sqlite) или адрес postgresql://…"
+
+
+def _check_db_option(args: argparse.Namespace) -> None:
+    """A --db that names no database to keep is wrong usage (exit code 2): an empty value
+    (it would open the default database instead) and an in-memory database (it keeps nothing).
+    """
+    given = getattr(args, "db", None)
+    if given is None:
+        return
+    if not str(given).strip():
+        build_parser().error(f"аргумент --db: пустое значение: {DB_EXAMPLE}")
+    if memory_target(given):
+        build_parser().error(f"аргумент --db: «{str(given).strip()}» — база в памяти, в ней "
+                             f"ничего не сохраняется: {DB_EXAMPLE}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -138,9 +174,69 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:
         if _closed_pipe(exc):
             raise  # main ends quietly
-        return report_unexpected_cli(exc)
+        return _unexpected(exc, args)
     except Exception as exc:  # noqa: BLE001 - the last guard: a Russian message, never a traceback
+        return _unexpected(exc, args)
+
+
+def _unexpected(exc: BaseException, args: argparse.Namespace) -> int:
+    """An error no command told. What the user's computer caused is still told in Russian: a
+    full disk (naming the file being written, else the database), a failed disk, a database
+    another program keeps writing to, a file the system refuses (no access, no folder …).
+    Anything else is the program's own error: logged, told as an unexpected one."""
+    written = _written_file(exc, args)
+    folder = None if "://" in written else Path(written).parent
+    refused = _file_refusal(exc)
+    if is_disk_full(exc, folder):
+        text = disk_full_text(written)
+    elif is_disk_error(exc):
+        text = disk_error_text(written)
+    elif is_database_busy(exc):
+        text = busy_text(shown_target(args))
+    elif refused is not None:
+        text = file_error_text(refused)
+    else:
         return report_unexpected_cli(exc)
+    # told to the user in their words; the trace stays in the log for the developers
+    logging.getLogger("desktop_app.errors").warning("отказ системы или диска: %s",
+                                                    type(exc).__name__, exc_info=exc)
+    print(f"Ошибка: {text}", file=sys.stderr)
+    return 1
+
+
+def _file_refusal(exc: BaseException) -> OSError | None:
+    """The system's refusal of a named file behind an error (no access, no such folder, a
+    read-only disk …), None when there is none: then it is an error of the program."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, OSError) and link.filename and link.errno:
+            return link
+        link = link.__cause__ or link.__context__
+    return None
+
+
+def _written_file(exc: BaseException, args: argparse.Namespace) -> str:
+    """The file a failed write was for: the one the error names (the target of a partial
+    file), else the command's --out, else the database."""
+    refused = _file_refusal(exc)
+    if refused is not None:
+        return final_name(refused.filename)
+    out = getattr(args, "out", None)
+    return str(out) if out else shown_target(args)
+
+
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An error in a finaliser (a half-written workbook's generators closed after a full disk)
+    goes to the log, not to the terminal as a traceback."""
+    try:
+        exc = unraisable.exc_value
+        logging.getLogger("desktop_app.errors").warning(
+            "ошибка при освобождении объекта: %s", type(exc).__name__,
+            exc_info=(unraisable.exc_type, exc, unraisable.exc_traceback) if exc else None)
+    except Exception:  # noqa: BLE001, S110 - the log itself may be on the full disk
+        pass
 
 
 def _closed_pipe(exc: OSError) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,3 +78,23 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     for name in ("information", "warning", "critical"):
         monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
     return shown
+
+
+@pytest.fixture(scope="session")
+def small_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo municipality (6 ОО, 60 people), written once for the session: copy it."""
+    from desktop_app.demo import Scale, write_demo
+
+    path = tmp_path_factory.mktemp("small-demo") / "demo.sqlite"
+    write_demo(path, Scale(organisations=6, people=60, active=6, pairs=10, sessions=20), seed=3)
+    return path
+
+
+@pytest.fixture
+def base(small_demo_file: Path, tmp_path: Path) -> Path:
+    """A filled database with the centre's requisites, alone in its folder."""
+    folder = tmp_path / "db"
+    folder.mkdir()
+    path = folder / "база.sqlite"
+    shutil.copy(small_demo_file, path)
+    return path

@@ -17,30 +17,12 @@ import pytest
 
 from desktop_app import paths
 from desktop_app.cli import CLOSED_PIPE, main
-from desktop_app.demo import Scale, write_demo
 from desktop_app.store.backups import backup_now
 from desktop_app.store.database import head_revision, open_database
 
-SMALL = Scale(organisations=6, people=60, active=6, pairs=10, sessions=20)
 OLD = Path(__file__).parent / "fixtures" / "rev0001.sqlite"
 HINT = "Новая пустая база создаётся командой metodaktiv --db ФАЙЛ init"
 
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    write_demo(path, SMALL, seed=3)
-    return path
-
-
-@pytest.fixture
-def base(demo_file: Path, tmp_path: Path) -> Path:
-    """A filled database with the centre's requisites, alone in its folder."""
-    folder = tmp_path / "db"
-    folder.mkdir()
-    path = folder / "база.sqlite"
-    shutil.copy(demo_file, path)
-    return path
 
 
 def form(tmp_path: Path) -> Path:
@@ -193,7 +175,8 @@ def test_an_old_file_is_read_by_check_and_upgraded_by_nobody_that_looks(
     assert state(old) == before and backups_made(data_home) == []
     code, out, _ = run(capsys, "--db", str(old), "upgrade")
     assert code == 0 and f"База обновлена до ревизии схемы {head_revision()} (была 0001)" in out
-    assert [b.name for b in backups_made(data_home) if "before-upgrade-0001" in b.name]
+    beside = sorted((old.parent / "backups").glob("*"))  # the copies of a file outside the home
+    assert [b.name for b in beside if "before-upgrade-0001" in b.name]
     assert run(capsys, "--db", str(old), "indicators", "--year", "2025")[0] == 0
 
 

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.commands.common import UserError, db_target, open_db
+from desktop_app.commands.common import (
+    DiskFull,
+    UserError,
+    db_target,
+    disk_full_guard,
+    open_db,
+    shown_target,
+)
 from desktop_app.exchange.kinds import KIND_CODES
 from desktop_app.exchange.result import ImportResult
 from desktop_app.exchange.safe import ExchangeError
@@ -39,11 +46,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _out_path(text: str) -> Path:
     out = Path(text)
+    if not text.strip():
+        raise UserError("Не указан файл, куда сохранить: укажите имя файла .xlsx.")
+    if out.is_dir():
+        raise UserError(f"«{out.resolve()}» — это папка, а нужен файл .xlsx.")
     if not out.parent.exists():
         raise UserError(f"Папка «{out.parent}» не существует.")
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"Имя файла «{out.name}» должно оканчиваться на .xlsx.")
     return out
+
+
+def _in_path(text: str) -> Path:
+    """The workbook to import as given; a folder or nothing at all is refused here, the rest
+    (missing, not a workbook, damaged) by the reader."""
+    path = Path(text)
+    if not text.strip():
+        raise UserError("Не указан файл для загрузки: укажите файл .xlsx.")
+    if path.is_dir():
+        raise UserError(f"«{path.resolve()}» — это папка, а нужен файл .xlsx.")
+    return path
 
 
 def run_template(args: argparse.Namespace) -> int:
@@ -65,7 +87,10 @@ def run_export(args: argparse.Namespace) -> int:
     out = _out_path(args.out)
     db = open_db(args, read_only=bool(getattr(args, "read_only", False)))
     try:
-        counts = export_all(db, out)
+        with disk_full_guard(out):  # the partial file is removed by export_all
+            counts = export_all(db, out)
+    except ExchangeError as exc:  # a text too long for a cell: nothing written
+        raise UserError(str(exc)) from exc
     finally:
         db.dispose()
     print(f"Книга обмена сохранена: {out} (листов: {_sheet_count(out)}, "
@@ -87,7 +112,7 @@ def _sheet_count(path: Path) -> int:
 def busy_message(exc: DatabaseBusy, refused: str) -> str:
     """The refusal of a writing command while the database is open in another copy:
     who holds it and since when; `refused` says what was not done («Загрузка не выполнена»)."""
-    return (f"База данных «{exc.path.name}» открыта в другой копии Методактива "
+    return (f"База данных «{exc.path.name}» занята: она открыта в другой копии Методактива "
             f"{exc.holder.describe()}. {refused}, база не изменена. Закройте программу там "
             "и повторите команду.")
 
@@ -105,15 +130,17 @@ def open_for_writing(args: argparse.Namespace, refused: str) -> Database:
 def run_import(args: argparse.Namespace) -> int:
     from desktop_app.exchange.importer import import_file
 
-    path = Path(args.file)
-    report = _out_path(args.report) if args.report else None
+    path = _in_path(args.file)
+    report = _out_path(args.report) if args.report is not None else None
     # a dry run writes nothing (its transaction is rolled back, the file is not upgraded): it
     # may check a file while the window has the database open
     db = (open_db(args, rollback_only=True) if args.dry_run
           else open_for_writing(args, "Загрузка не выполнена"))
     try:
-        result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only,
-                             merge=args.merge)
+        # a full disk (the database, its -wal, the copy before-import): all rolled back
+        with disk_full_guard(shown_target(args)):
+            result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only,
+                                 merge=args.merge)
     except (ExchangeError, BackupError) as exc:
         raise UserError(str(exc)) from exc
     finally:
@@ -122,7 +149,13 @@ def run_import(args: argparse.Namespace) -> int:
     if report is not None:
         from desktop_app.exchange.report import save_report
 
-        save_report(result, report)
+        try:
+            with disk_full_guard(report):
+                save_report(result, report)
+        except DiskFull as exc:
+            done = "загрузка выполнена" if result.applied else "база данных не изменена"
+            raise UserError(f"Не хватает места на диске для отчёта «{report}»: освободите "
+                            f"место и повторите; {done}.") from exc
         print(f"Отчёт сохранён: {report}")
     return 1 if result.refused else 0
 

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from desktop_app.commands.common import UserError, open_db, parse_ru_date
+from desktop_app.commands.common import UserError, check_year, open_db, parse_ru_date
 from desktop_app.services import indicators
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 
@@ -58,6 +58,7 @@ def _table(year: int, on_text: str, results: list[indicators.IndicatorResult]) -
 
 
 def run_indicators(args: argparse.Namespace) -> int:
+    check_year(args.year)  # before the database is opened
     if getattr(args, "details", None):
         return run_details(args)
     db = open_db(args, read_only=getattr(args, "read_only", False))

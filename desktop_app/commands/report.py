@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.commands.common import UserError, open_db, parse_ru_date
+from desktop_app.commands.common import (
+    UserError,
+    check_date,
+    check_year,
+    disk_full_guard,
+    open_db,
+    os_reason,
+    parse_ru_date,
+    shown_target,
+)
 from desktop_app.commands.exchange import open_for_writing
 from desktop_app.reports import (
     FORMATS,
@@ -20,6 +31,9 @@ from desktop_app.reports.params import ANNUAL_SECTIONS, order_number
 from desktop_app.services import order_journal, requisites, settings
 from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.textutil import fmt_date
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # the options that give a section of the annual report its text for one printing
 TEXT_OPTIONS = {"conclusions": "--conclusions", "recommendations": "--recommendations"}
@@ -71,6 +85,52 @@ def _check_usage(args: argparse.Namespace) -> None:
         parser.error(f"{', '.join(given)} — только для документа annual")
 
 
+def _check_values(args: argparse.Namespace) -> None:
+    """The year and the order number refused before the database is opened (as indicators
+    refuses a year), the output file's folder checked."""
+    if args.year is not None:
+        check_year(args.year)
+    if args.date is not None:
+        check_date(args.date)
+    for value, option, what in ((args.pair, "--pair", "пары"), (args.person, "--person",
+                                                                    "педагога")):
+        if value is not None and not 1 <= value <= MAX_ID:
+            raise UserError(f"Код {what} ({option}): ожидается целое число от 1 до {MAX_ID}, "
+                            f"а не «{value}».")
+    if args.number is not None:
+        check_order_number(args.number)
+    if args.out.is_dir():
+        raise UserError(f"«{args.out.resolve()}» — это папка, а нужен файл "
+                        f"{' или '.join(KINDS[args.kind].formats)}.")
+    if not args.out.parent.is_dir():
+        raise UserError(f"Папка «{args.out.parent}» не существует.")
+
+
+MAX_ID = 2**63 - 1  # a record's code is a 64-bit integer
+MAX_NUMBER = order_journal.MAX_NUMBER  # the journal of orders keeps numbers up to this length
+NUMBER_EXAMPLES = "например, 12, 03/1, 12-од или ОД-5"
+
+
+def check_order_number(number: str) -> str:
+    """A number an order can be registered under: not empty, at most MAX_NUMBER characters,
+    no control characters, beginning with a letter or a digit, not zero (UserError)."""
+    text = number.strip()
+    if not text:
+        raise UserError(f"Номер приказа пуст: укажите номер, {NUMBER_EXAMPLES}.")
+    if any(unicodedata.category(ch)[0] == "C" for ch in text):
+        raise UserError("Номер приказа содержит управляющие символы (перевод строки, табуляцию "
+                        f"и т. п.): укажите номер одной строкой, {NUMBER_EXAMPLES}.")
+    if len(text) > MAX_NUMBER:
+        raise UserError(f"Номер приказа длиннее {MAX_NUMBER} знаков: «{text[:20]}…».")
+    if not text[0].isalnum():
+        sign = " (знак № программа ставит сама)" if text[0] == "№" else ""
+        raise UserError(f"Номер приказа «{text}» не подходит: номер начинается с цифры или "
+                        f"буквы{sign}, {NUMBER_EXAMPLES}.")
+    if text.isdigit() and int(text) == 0:
+        raise UserError(f"Номер приказа «{text}» не подходит: номер — от 1, {NUMBER_EXAMPLES}.")
+    return text
+
+
 def read_text_file(path: Path) -> str:
     """A text file in UTF-8 (with or without a BOM); UserError naming the file otherwise."""
     try:
@@ -81,7 +141,7 @@ def read_text_file(path: Path) -> str:
         raise UserError(f"Файл «{path}» не в кодировке UTF-8: сохраните его как «Текст в "
                         "UTF-8» и повторите.") from exc
     except OSError as exc:
-        raise UserError(f"Не удалось прочитать файл «{path}»: {exc.strerror or exc}") from exc
+        raise UserError(f"Не удалось прочитать файл «{path}»: {os_reason(exc)}.") from exc
 
 
 def _texts(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
@@ -93,8 +153,7 @@ def _texts(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
 def run_report(args: argparse.Namespace) -> int:
     """Print one document to --out; an order is numbered and registered in the journal."""
     _check_usage(args)
-    if not args.out.parent.is_dir():
-        raise UserError(f"Папка «{args.out.parent}» не существует.")
+    _check_values(args)
     texts = _texts(args)
     kind = KINDS[args.kind]
     read_only = bool(getattr(args, "read_only", False))
@@ -119,15 +178,16 @@ def run_report(args: argparse.Namespace) -> int:
                 reprint = order_journal.registered(session, args.kind, params.day) is not None
                 number = order_number(session, args.kind, params.day, args.number,
                                       may_register=not db.read_only)
-            produce(session, args.kind, params, args.out, register=not db.read_only)
+            with disk_full_guard(args.out):
+                produce(session, args.kind, params, args.out, register=not db.read_only)
             if not db.read_only:
-                session.commit()
+                _commit(session, args)
     except NumberNeeded as exc:
         raise UserError(_number_needed(exc)) from exc
     except (NotFound, IndicatorInputError, OrderRefused) as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
-        raise UserError(f"Не удалось записать файл «{args.out}»: {exc.strerror or exc}") from exc
+        raise UserError(f"Не удалось записать файл «{args.out}»: {os_reason(exc)}.") from exc
     finally:
         db.dispose()
     print(f"Документ записан ({FORMATS[args.out.suffix.lower()]}): {args.out}")
@@ -135,6 +195,17 @@ def run_report(args: argparse.Namespace) -> int:
         done = "уже был в журнале приказов" if reprint else "зарегистрирован в журнале приказов"
         print(f"Приказ № {number} от {fmt_date(params.day)} {done} (metodaktiv orders).")
     return 0
+
+
+def _commit(session: Session, args: argparse.Namespace) -> None:
+    """Register the order printed; when its database cannot be written (a full disk), the
+    document is removed: no order goes out with a number the journal has not got."""
+    try:
+        with disk_full_guard(shown_target(args)):
+            session.commit()
+    except BaseException:
+        args.out.unlink(missing_ok=True)
+        raise
 
 
 def _number_needed(exc: NumberNeeded) -> str:

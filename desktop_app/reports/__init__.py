@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from io import BytesIO
@@ -15,6 +14,7 @@ from desktop_app.reports.docmodel import Document
 from desktop_app.reports.params import ReportParams, order_number, register_order
 from desktop_app.reports.queries import NotFound
 from desktop_app.services.order_journal import NumberNeeded, OrderRefused
+from desktop_app.store.leftovers import written_whole
 
 __all__ = ["KINDS", "Kind", "NotFound", "NumberNeeded", "OrderRefused", "ReportParams", "build",
            "write", "produce", "FORMATS"]
@@ -97,7 +97,7 @@ def produce(session: Session, kind: str, params: ReportParams, target: Path,
         register_order(session, kind, params.number, params.day, KINDS[kind].heading)
     buffer = BytesIO()
     write(document, buffer, target.suffix.lower())
-    partial = target.with_name(f"{target.name}.part")
-    partial.write_bytes(buffer.getvalue())
-    os.replace(partial, target)
+    # a partial file of this process, renamed into place; removed on any error (a full disk)
+    with written_whole(target) as partial:
+        partial.write_bytes(buffer.getvalue())
     return document
