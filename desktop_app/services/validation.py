@@ -494,10 +494,17 @@ def _contact_errors(data: PersonInput, on: date) -> list[FieldError]:
 
 
 def _add_years(day: date, years: int) -> date:
+    """The same day years later (28 February for 29 February); past the calendar's ends
+    (a typed year 9990) the first or last day there is."""
+    year = day.year + years
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 # organisation ---------------------------------------------------------------------------------
