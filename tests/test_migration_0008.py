@@ -91,7 +91,9 @@ def test_upgrade_from_0007_keeps_every_row(file_at_0007: Path, data_home: Path) 
     finally:
         db.dispose()
     assert read(file_at_0007, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
-    assert db_digest(file_at_0007, skip=("alembic_version",)) == before
+    # the tables of later revisions are new and empty: every row of the old ones is as it was
+    later = ("alembic_version", "collection_rounds", "round_files")
+    assert db_digest(file_at_0007, skip=later) == before
     assert {t: read(file_at_0007, f"SELECT count(*) FROM {t}")[0][0]
             for t in CHILDREN} == children
     assert read(file_at_0007, "SELECT * FROM people ORDER BY id") == people

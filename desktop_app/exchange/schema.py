@@ -15,7 +15,10 @@ INFO_SHEET = "Сведения"
 INFO_TITLE = "Книга обмена Методактива"
 # change_log is the local history of one database: not carried (an import writes its own).
 # session_area_scores is derived from the answers: recomputed on import, never carried.
-SKIPPED_TABLES = {"alembic_version", "change_log", "session_area_scores"}
+# collection_rounds and round_files are the centre's own rounds, bound to the files it sent and
+# signed with its secrets: another database cannot take their returns, so they stay local.
+SKIPPED_TABLES = {"alembic_version", "change_log", "session_area_scores", "collection_rounds",
+                  "round_files"}
 # Derived columns, recomputed on import (people: the search key and the Russian sort key).
 DERIVED_COLUMNS = {("people", "search_key"), ("people", "sort_key")}
 # A database with rows here is not new: the workbook is refused. Otherwise every carried table

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         MemberGround,
     )
     from desktop_app.model.base import Base
+    from desktop_app.model.collection import CollectionRound, RoundFile
     from desktop_app.model.diagnostics import (
         Answer,
         Deficit,
@@ -54,17 +55,19 @@ if TYPE_CHECKING:
     from desktop_app.model.registry import Course, Employment, Organisation, Participation, Person
 
 __all__ = [
-    "ActiveMember", "Answer", "Base", "ChangeLog", "Course", "Deficit", "DiagnosticSession",
+    "ActiveMember", "Answer", "Base", "ChangeLog", "CollectionRound", "Course", "Deficit",
+    "DiagnosticSession",
     "Employment", "ExternalResult", "Ground", "GroundPreset", "IndicatorPlan", "Instrument",
     "InstrumentItem", "Meeting", "MeetingAttendee", "MemberDirection", "MemberGround",
     "MentorshipForm", "Monitoring", "OrderRecord", "Organisation", "Pair", "PairDirectionLink",
     "PairMentee", "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem",
     "Programme", "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem",
-    "Satisfaction", "SessionAreaScore", "Setting",
+    "RoundFile", "Satisfaction", "SessionAreaScore", "Setting",
 ]
 
 # every module of entities, so that all of them are mapped together
-_MODULES = ("base", "registry", "active", "pairs", "diagnostics", "indicators", "documents")
+_MODULES = ("base", "registry", "active", "pairs", "diagnostics", "indicators", "documents",
+            "collection")
 
 
 def load_all() -> None:

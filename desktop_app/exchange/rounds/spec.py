@@ -1,0 +1,314 @@
+"""What a collection round's workbook holds — shared by writing it and reading it back.
+
+A round file of one ОО has, in this order: the sheet «Как заполнить» (plain Russian for the
+school), the data sheets of SHEETS (the columns of the blank forms, the same titles, dropdowns
+and closing/leaving columns, plus a last column «Код записи» that finds a sent row again), the
+hidden list sheet of the blank forms, and the very hidden, protected sheet ROUND_SHEET that names
+the round, the ОО and the fingerprint of what was sent, signed with the round's secret.
+
+What was sent is a Snapshot: for each sheet kind, for each record code, the canonical text of
+each cell (canon()). It is stored in round_files.snapshot; its SHA-256 is the fingerprint. A
+returned file is read with the blank forms' reader, its rows turned into the same canonical text
+and compared cell by cell with the snapshot (what the school changed) and with a snapshot of the
+database now (what the centre changed since).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, union
+from sqlalchemy.orm import Session, aliased
+
+from desktop_app.exchange.kinds import ORGANISATIONS, PARTICIPATIONS, PEOPLE, Field
+from desktop_app.exchange.kinds import PAIRS as PAIRS_KIND
+from desktop_app.model import (
+    MentorshipForm,
+    Organisation,
+    Pair,
+    PairMentee,
+    Participation,
+    Person,
+)
+from desktop_app.model.enums import PairStatus
+from desktop_app.textutil import clean, fio
+
+ROUND_SHEET = "Сбор сведений"
+GUIDE_SHEET = "Как заполнить"
+MARK = "Методактив: сбор сведений"
+FORMAT = 1
+CODE = Field(
+    "code", "Код записи", width=12,
+    note="Не меняйте и не стирайте: по этому коду строка находится в базе центра. У новой "
+         "строки оставьте пустым. Строку не удаляйте: выбывшего отметьте в «Работает» "
+         "и «Дата выбытия».")
+# Pairs still to be reported on: planned and running (a finished one is history).
+OPEN_PAIR_STATUSES = (PairStatus.PLANNED.value, PairStatus.ACTIVE.value)
+
+
+class RoundError(Exception):
+    """A round cannot be started, or a returned file is refused: the message, in Russian, says
+    what and where (the file, the sheet, the row)."""
+
+
+@dataclass(frozen=True)
+class RoundSheet:
+    """A data sheet of a round file: the blank form of kind, its title, and the code prefix."""
+
+    kind: str
+    title: str
+    fields: tuple[Field, ...]
+    prefix: str
+
+    @property
+    def form_fields(self) -> tuple[Field, ...]:
+        """The columns of the blank form (without «Код записи»)."""
+        return tuple(f for f in self.fields if f.key != CODE.key)
+
+
+SHEETS: tuple[RoundSheet, ...] = (
+    RoundSheet("organisations", "Организация", (*ORGANISATIONS.fields, CODE), "ОО"),
+    RoundSheet("people", "Педагоги", (*PEOPLE.fields, CODE), "П"),
+    RoundSheet("pairs", "Наставнические пары", (*PAIRS_KIND.fields, CODE), "Н"),
+    RoundSheet("participations", "Участие в мероприятиях", (*PARTICIPATIONS.fields, CODE), "У"),
+)
+SHEET_BY_KIND = {s.kind: s for s in SHEETS}
+
+
+def code_of(kind: str, *ids: int) -> str:
+    """«П-12» (a person), «Н-7-31» (pair 7, mentee 31), «ОО-3», «У-55»."""
+    return "-".join((SHEET_BY_KIND[kind].prefix, *(str(i) for i in ids)))
+
+
+def ids_of(kind: str, code: str) -> tuple[int, ...] | None:
+    """The ids in a code of the kind, or None when the text is not such a code."""
+    prefix, _, rest = clean(code).partition("-")
+    if prefix != SHEET_BY_KIND[kind].prefix or not rest:
+        return None
+    parts = rest.split("-")
+    if not all(p.isdigit() and len(p) < 19 for p in parts):
+        return None
+    expected = 2 if kind == "pairs" else 1
+    return tuple(int(p) for p in parts) if len(parts) == expected else None
+
+
+def canon(value: Any) -> str:
+    """The canonical text of a form value (as the reader gives it, or as the database holds
+    it): what is compared. A blank and «не указано» are "" alike."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple | list | set | frozenset):
+        return ";".join(sorted(canon(v) for v in value))
+    if hasattr(value, "value") and isinstance(value.value, str):  # an enum member
+        return value.value
+    return clean(str(value))
+
+
+Rows = dict[str, dict[str, str]]  # code → field key → canonical text
+
+
+@dataclass
+class Snapshot:
+    """What a round file shows an ОО: kind → code → field key → canonical text; codes in the
+    order of the sheet."""
+
+    rows: dict[str, Rows] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(self.rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Snapshot:
+        data = json.loads(text)
+        return cls({kind: dict(rows) for kind, rows in data.items()})
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+def signature(secret: str, round_id: int, org_id: int, on: date, fingerprint: str) -> str:
+    """The HMAC-SHA256 of the round file's header with the round's secret."""
+    message = f"{FORMAT}|{round_id}|{org_id}|{on.isoformat()}|{fingerprint}".encode()
+    return hmac.new(secret.encode("ascii"), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Header:
+    """The hidden sheet of a round file."""
+
+    round_id: int
+    on: date
+    org_id: int
+    org_name: str
+    fingerprint: str
+    signature: str
+
+    def rows(self) -> list[tuple[str, Any]]:
+        """(label, value) rows under the MARK in A1."""
+        return [("Формат", FORMAT), ("Сбор", self.round_id), ("Дата", self.on.isoformat()),
+                ("Код ОО", self.org_id), ("ОО", self.org_name),
+                ("Отпечаток", self.fingerprint), ("Подпись", self.signature)]
+
+    def verified(self, secret: str) -> bool:
+        expected = signature(secret, self.round_id, self.org_id, self.on, self.fingerprint)
+        return hmac.compare_digest(expected, self.signature)
+
+
+class HeaderProblem(ValueError):
+    """The hidden sheet is not a round's header (edited, cut, of another program)."""
+
+
+def read_header(values: Iterable[Iterable[Any]]) -> Header:
+    """The header from the hidden sheet's rows (values only). Raises HeaderProblem."""
+    rows = [list(r) for r in values]
+    if not rows or not rows[0] or rows[0][0] != MARK:
+        raise HeaderProblem("нет отметки сбора сведений")
+    found: dict[str, Any] = {}
+    for row in rows[1:]:
+        if len(row) >= 2 and isinstance(row[0], str):
+            found[row[0]] = row[1]
+    try:
+        if int(found["Формат"]) != FORMAT:
+            raise HeaderProblem(f"формат {found['Формат']}, а программа читает {FORMAT}")
+        return Header(int(found["Сбор"]), date.fromisoformat(str(found["Дата"])),
+                      int(found["Код ОО"]), str(found["ОО"]), str(found["Отпечаток"]),
+                      str(found["Подпись"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, HeaderProblem):
+            raise
+        raise HeaderProblem(f"сведения о сборе неполны или изменены ({exc})") from exc
+
+
+# the snapshot of the database ----------------------------------------------------------------
+ORG_KEYS = tuple(f.key for f in ORGANISATIONS.fields)
+PERSON_FORM_KEYS = tuple(f.key for f in PEOPLE.fields)
+
+
+def staff_ids(session: Session, org_id: int, on: date) -> list[int]:
+    """The people working in the ОО on the date (its current staff not left by then), in the
+    Russian order of their ФИО."""
+    working = or_(Person.is_active.is_(True), Person.left_on > on)
+    return list(session.scalars(
+        select(Person.id).where(Person.organisation_id == org_id, working)
+        .order_by(Person.sort_key, Person.id)))
+
+
+def take_snapshot(session: Session, org_id: int, on: date) -> Snapshot:
+    """What the database holds for the ОO on the date, as a round file shows it: its card, its
+    staff with every field of the people form, its pairs in progress (a row per mentee; a pair
+    of which the mentor or a mentee works there) and its staff's participations from 1 January
+    of the date's year to the date."""
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise ValueError(f"нет ОО с кодом {org_id}")
+    snapshot = Snapshot()
+    snapshot.rows["organisations"] = {code_of("organisations", org.id): _org_row(org)}
+    staff = staff_ids(session, org_id, on)
+    people = {p.id: p for p in _people(session, staff)}
+    snapshot.rows["people"] = {
+        code_of("people", pid): _person_row(people[pid], org.short_name) for pid in staff}
+    snapshot.rows["pairs"] = _pair_rows(session, staff)
+    snapshot.rows["participations"] = _participation_rows(session, people, on)
+    return snapshot
+
+
+def _people(session: Session, ids: list[int]) -> list[Person]:
+    found: list[Person] = []
+    for start in range(0, len(ids), 500):
+        found += session.scalars(select(Person).where(Person.id.in_(ids[start:start + 500])))
+    return found
+
+
+def _org_row(org: Organisation) -> dict[str, str]:
+    return {key: canon(getattr(org, key)) for key in ORG_KEYS}
+
+
+def _person_row(person: Person, org_name: str) -> dict[str, str]:
+    row: dict[str, str] = {}
+    for key in PERSON_FORM_KEYS:
+        if key == "organisation":
+            row[key] = canon(org_name)
+        elif key == "moved_on":
+            row[key] = ""  # asked only of a person who came from another ОО
+        else:
+            row[key] = canon(getattr(person, key))
+    return row
+
+
+def _pair_rows(session: Session, staff: list[int]) -> Rows:
+    if not staff:
+        return {}
+    mentor, mentee = aliased(Person), aliased(Person)
+    ids = set(staff)
+    rows: Rows = {}
+    query = (
+        select(Pair, mentor, mentee, MentorshipForm.name)
+        .join(PairMentee, PairMentee.pair_id == Pair.id)
+        .join(mentor, mentor.id == Pair.mentor_id)
+        .join(mentee, mentee.id == PairMentee.person_id)
+        .join(MentorshipForm, MentorshipForm.id == Pair.form_id)
+        .where(Pair.status.in_(OPEN_PAIR_STATUSES))
+        .order_by(Pair.start_date, Pair.id, mentee.sort_key, mentee.id)
+    )
+    for start in range(0, len(staff), 400):
+        chunk = staff[start:start + 400]
+        # the pairs of the chunk by the two indexes (an OR across the join scans every pair)
+        theirs = union(select(Pair.id).where(Pair.mentor_id.in_(chunk)),
+                       select(PairMentee.pair_id).where(PairMentee.person_id.in_(chunk)))
+        for pair, m, e, form in session.execute(query.where(Pair.id.in_(theirs))):
+            if m.id not in ids and e.id not in ids:
+                continue
+            rows[code_of("pairs", pair.id, e.id)] = {
+                "mentor": canon(fio(m.last_name, m.first_name, m.middle_name)),
+                "mentor_birth_date": canon(m.birth_date),
+                "mentee": canon(fio(e.last_name, e.first_name, e.middle_name)),
+                "mentee_birth_date": canon(e.birth_date),
+                "form": canon(form),
+                **{key: canon(getattr(pair, key)) for key in (
+                    "model_element", "mentee_category", "level", "start_date", "end_date",
+                    "ended_on", "status", "end_reason", "order_number", "order_date")},
+            }
+    return dict(sorted(rows.items(), key=lambda item: _pair_order(item[1], item[0])))
+
+
+def _pair_order(row: Mapping[str, str], code: str) -> tuple[str, str, str]:
+    return row["start_date"], row["mentor"], code
+
+
+def _participation_rows(session: Session, people: Mapping[int, Person], on: date) -> Rows:
+    rows: Rows = {}
+    ids = list(people)
+    start_of_year = date(on.year, 1, 1)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for p in session.scalars(select(Participation).where(and_(
+                Participation.person_id.in_(chunk), Participation.event_date >= start_of_year,
+                Participation.event_date <= on))):
+            person = people[p.person_id]
+            rows[code_of("participations", p.id)] = {
+                "last_name": canon(person.last_name), "first_name": canon(person.first_name),
+                "middle_name": canon(person.middle_name),
+                "birth_date": canon(person.birth_date),
+                "kind": canon(p.kind), "title": canon(p.title), "level": canon(p.level),
+                "event_date": canon(p.event_date), "result": canon(p.result)}
+    return dict(sorted(rows.items(), key=lambda item: (
+        item[1]["event_date"], item[1]["last_name"], item[0])))
