@@ -11,6 +11,7 @@ MODULES = [
     "desktop_app.commands.core",
     "desktop_app.commands.demo",
     "desktop_app.commands.exchange",
+    "desktop_app.commands.collect",
     "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
     "desktop_app.commands.incomplete",
