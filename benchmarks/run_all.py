@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["startup", "registry", "pairs", "diagnostics", "indicators", "excel", "reports"]
+SCRIPTS = ["startup", "registry", "pairs", "diagnostics", "indicators", "excel", "reports",
+           "collect", "collect_preview"]
 
 
 def run_one(name: str, log: list[str]) -> int:

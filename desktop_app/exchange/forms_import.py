@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields as dc_fields
 from datetime import date
 from typing import Any
@@ -64,11 +65,22 @@ class FormImport:
     """Shared parts: refusals with the sheet, row and column; row actions."""
 
     def __init__(self, session: Session, rows: SheetRows, outcome: SheetOutcome,
-                 today: date) -> None:
+                 today: date, known: Mapping[int, int] | None = None,
+                 records: Mapping[int, int] | None = None) -> None:
         self.session = session
         self.rows = rows
         self.outcome = outcome
         self.today = today
+        # Rows of a collection round's file carry «Код записи»: row number → the id of the ОО
+        # (organisations sheet) or the person (people, participations) the row is, and → the
+        # id of the record itself (a participation); found by id whatever the names now say.
+        # The blank forms give neither: every row is matched by its names.
+        self.known: Mapping[int, int] = known or {}
+        self.records: Mapping[int, int] = records or {}
+
+    def run(self) -> None:
+        """Match, check and write the sheet's rows (each form its own)."""
+        raise NotImplementedError
 
     def refuse(self, number: int, key: str, value: Any, reason: str) -> None:
         self.outcome.errors.append(
@@ -167,8 +179,8 @@ class OrganisationImport(FormImport):
         defaults = column_defaults(Organisation.__table__)
         closing: list[tuple[int, int, date]] = []
         for _key, number, values in self.duplicates(keyed, "short_name", "ОО"):
-            oid = orgs.get(org_key(values.get("short_name", ""))) or orgs.get(
-                org_key(values.get("full_name", "")) or "\0")
+            oid = self.known.get(number) or orgs.get(org_key(values.get("short_name", ""))) \
+                or orgs.get(org_key(values.get("full_name", "")) or "\0")
             base: dict[str, Any] = (existing[oid] if oid else
                                     {k: defaults.get(k) for k in ORG_COLUMNS})
             status = self._status(number, values, base if oid else None)
@@ -259,7 +271,7 @@ class PeopleImport(FormImport):
                               values.get("middle_name", "")), values["birth_date"])
             keyed.append((key, number, values))
         kept = self.duplicates(keyed, "last_name", "педагог")
-        wanted = [people[k] for k, _, _ in kept if k in people]
+        wanted = [pid for k, n, _ in kept if (pid := self.known.get(n) or people.get(k))]
         existing = self._existing(wanted)
         self.jobs = self._jobs(wanted)
         self.org_states = {
@@ -307,7 +319,7 @@ class PeopleImport(FormImport):
         org_id = self.find_org(orgs, number, "organisation", values.pop("organisation"))
         moved = values.pop("moved_on", None)
         given, left = values.pop("is_active", None), values.pop("left_on", None)
-        pid = people.get(key)
+        pid = self.known.get(number) or people.get(key)
         base: dict[str, Any] = (existing[pid] if pid else
                                 {k: defaults.get(k) for k in PERSON_COLUMNS})
         status = validation.status_from_form(
@@ -584,27 +596,39 @@ class ParticipationsImport(FormImport):
         people = self.people()
         keyed = []
         for number, values in self.rows.rows:
-            pid = self.find_person(people, number, values)
+            pid = self.known.get(number) or self.find_person(people, number, values)
             if pid is not None and self.values_ok(number, values, "participations"):
                 key = (pid, values["kind"], values["event_date"], fold(values.get("title", "")))
                 keyed.append((key, number, values))
         for key, number, values in self.duplicates(keyed, "kind", "участие"):
             pid, kind, day, _title = key
-            found = None
-            for p in self.session.scalars(select(Participation).where(
-                    Participation.person_id == pid, Participation.kind == kind,
-                    Participation.event_date == day)):
-                if fold(p.title) == key[3]:
-                    found = p
+            found = self._found(number, key)
             what = f"{fio(values['last_name'], values['first_name'])}: {values.get('title', '')}"
-            updates = {k: values[k] for k in ("title", "level", "result") if k in values}
+            updates: dict[str, Any] = {
+                k: values[k] for k in ("title", "level", "result") if k in values}
             if found is None:
                 self.session.add(Participation(person_id=pid, kind=kind, event_date=day,
                                                **updates))
                 self.act(number, ADDED, what)
             else:
+                if number in self.records:  # a known record may change its kind and date too
+                    updates.update(kind=kind, event_date=day)
                 self.act(number, CHANGED if _assign(found, updates) else UNCHANGED, what)
         self.session.flush()
+
+    def _found(self, number: int, key: tuple[int, str, date, str]) -> Participation | None:
+        """The participation of the row: the known record, else the person's one of that
+        kind, date and title."""
+        if number in self.records:
+            return self.session.get(Participation, self.records[number])
+        pid, kind, day, title = key
+        found = None
+        for p in self.session.scalars(select(Participation).where(
+                Participation.person_id == pid, Participation.kind == kind,
+                Participation.event_date == day)):
+            if fold(p.title) == title:
+                found = p
+        return found
 
 
 class DiagnosticsImport(FormImport):

@@ -26,6 +26,7 @@ from desktop_app.exchange.reader import (
     score_header,
 )
 from desktop_app.exchange.result import ImportResult, SheetOutcome
+from desktop_app.exchange.rounds.spec import MARK, ROUND_SHEET, HeaderProblem, read_header
 from desktop_app.exchange.safe import (
     ExchangeError,
     merged_ranges,
@@ -36,6 +37,7 @@ from desktop_app.model import Instrument, InstrumentItem
 from desktop_app.services import changelog
 from desktop_app.store.backups import backup_now
 from desktop_app.store.database import Database
+from desktop_app.textutil import fmt_date
 
 LISTS_SHEET = "Списки"
 REPORT_EVERY = 2000  # rows read between progress reports
@@ -101,6 +103,10 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
     try:
         from desktop_app.exchange import workbook as exchange
 
+        refusal = round_file_refusal(workbook)
+        if refusal is not None:
+            raise ExchangeError(refusal)
+
         with db.sessions() as session, session.begin():
             if exchange.is_exchange_workbook(workbook):
                 exchange.import_exchange(session, workbook, result, merge=merge,
@@ -112,6 +118,24 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
     finally:
         workbook.close()
     return result
+
+
+def round_file_refusal(workbook: Any) -> str | None:
+    """What to say of a collection round's file given to the import (None: it is not one): it
+    is taken in by `collect apply`, compared with what was sent to its ОО. Its very hidden sheet
+    is looked at first — the forms' import skips sheets that are not visible."""
+    if ROUND_SHEET not in workbook.sheetnames:
+        return None
+    rows = list(workbook[ROUND_SHEET].iter_rows(max_row=20, max_col=4, values_only=True))
+    if not rows or not rows[0] or rows[0][0] != MARK:
+        return None  # a sheet of that name in some other workbook
+    try:
+        header = read_header(rows)
+        what = f"ОО «{header.org_name}», сбор от {fmt_date(header.on)}"
+    except HeaderProblem:
+        what = "его скрытый лист изменён"
+    return (f"Это файл сбора сведений ({what}): загрузите его командой collect apply или в "
+            "окне «Сбор сведений…».")
 
 
 def _finish(db: Database, session: Session, result: ImportResult) -> None:
