@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
                      lambda _checked=False: _ui("import_dialog").choose_and_import(self))
         self._action(file_menu, "Экспорт всей базы в Excel…",
                      lambda _checked=False: _ui("import_dialog").export_database(self))
+        # [file menu: the collection round] (each ОО gets its own data back and returns it)
+        self._action(file_menu, "Сбор сведений…",
+                     lambda _checked=False: _ui("collection_dialog").show_collection(self))
         file_menu.addSeparator()
         self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
         docs_menu = self.menuBar().addMenu("&Документы")
