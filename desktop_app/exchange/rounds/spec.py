@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -203,12 +203,16 @@ ORG_KEYS = tuple(f.key for f in ORGANISATIONS.fields)
 PERSON_FORM_KEYS = tuple(f.key for f in PEOPLE.fields)
 
 
+def working(on: date) -> Any:
+    """A person working on the date: not left, or left after it."""
+    return or_(Person.is_active.is_(True), Person.left_on > on)
+
+
 def staff_ids(session: Session, org_id: int, on: date) -> list[int]:
     """The people working in the ОО on the date (its current staff not left by then), in the
     Russian order of their ФИО."""
-    working = or_(Person.is_active.is_(True), Person.left_on > on)
     return list(session.scalars(
-        select(Person.id).where(Person.organisation_id == org_id, working)
+        select(Person.id).where(Person.organisation_id == org_id, working(on))
         .order_by(Person.sort_key, Person.id)))
 
 
@@ -217,24 +221,45 @@ def take_snapshot(session: Session, org_id: int, on: date) -> Snapshot:
     staff with every field of the people form, its pairs in progress (a row per mentee; a pair
     of which the mentor or a mentee works there) and its staff's participations from 1 January
     of the date's year to the date."""
-    org = session.get(Organisation, org_id)
-    if org is None:
+    found = take_snapshots(session, [org_id], on)
+    if org_id not in found:
         raise ValueError(f"нет ОО с кодом {org_id}")
-    snapshot = Snapshot()
-    snapshot.rows["organisations"] = {code_of("organisations", org.id): _org_row(org)}
-    staff = staff_ids(session, org_id, on)
-    people = {p.id: p for p in _people(session, staff)}
-    snapshot.rows["people"] = {
-        code_of("people", pid): _person_row(people[pid], org.short_name) for pid in staff}
-    snapshot.rows["pairs"] = _pair_rows(session, staff)
-    snapshot.rows["participations"] = _participation_rows(session, people, on)
-    return snapshot
+    return found[org_id]
 
 
-def _people(session: Session, ids: list[int]) -> list[Person]:
-    found: list[Person] = []
+def take_snapshots(session: Session, org_ids: Sequence[int], on: date) -> dict[int, Snapshot]:
+    """take_snapshot of many ОО at once, by a few queries for all of them (a round of the
+    region: 600 ОО); an id with no ОО is left out."""
+    orgs = {o.id: o for o in _chunked(session, Organisation, Organisation.id, list(org_ids))}
+    staff: dict[int, list[Person]] = {oid: [] for oid in orgs}
+    for start in range(0, len(org_ids), 500):
+        chunk = [oid for oid in org_ids[start:start + 500] if oid in orgs]
+        for person in session.scalars(
+                select(Person).where(Person.organisation_id.in_(chunk), working(on))
+                .order_by(Person.sort_key, Person.id)):
+            staff[person.organisation_id].append(person)  # type: ignore[index]
+    place = {p.id: oid for oid, people in staff.items() for p in people}
+    pairs = _pair_rows(session, place)
+    participations = _participation_rows(session, place, on)
+    found: dict[int, Snapshot] = {}
+    for oid, org in orgs.items():
+        snapshot = Snapshot()
+        snapshot.rows["organisations"] = {code_of("organisations", oid): _org_row(org)}
+        snapshot.rows["people"] = {code_of("people", p.id): _person_row(p, org.short_name)
+                                   for p in staff[oid]}
+        snapshot.rows["pairs"] = dict(sorted(
+            pairs.get(oid, {}).items(), key=lambda item: _pair_order(item[1], item[0])))
+        snapshot.rows["participations"] = dict(sorted(
+            participations.get(oid, {}).items(),
+            key=lambda item: (item[1]["event_date"], item[1]["last_name"], item[0])))
+        found[oid] = snapshot
+    return found
+
+
+def _chunked(session: Session, entity: Any, column: Any, ids: list[int]) -> list[Any]:
+    found: list[Any] = []
     for start in range(0, len(ids), 500):
-        found += session.scalars(select(Person).where(Person.id.in_(ids[start:start + 500])))
+        found += session.scalars(select(entity).where(column.in_(ids[start:start + 500])))
     return found
 
 
@@ -254,12 +279,13 @@ def _person_row(person: Person, org_name: str) -> dict[str, str]:
     return row
 
 
-def _pair_rows(session: Session, staff: list[int]) -> Rows:
-    if not staff:
-        return {}
+def _pair_rows(session: Session, place: Mapping[int, int]) -> dict[int, Rows]:
+    """The open pairs' rows by the ОО of their mentor and of their mentee (place: person → ОО
+    of the people on the snapshots); a pair across two ОО is on both."""
+    rows: dict[int, Rows] = {}
+    if not place:
+        return rows
     mentor, mentee = aliased(Person), aliased(Person)
-    ids = set(staff)
-    rows: Rows = {}
     query = (
         select(Pair, mentor, mentee, MentorshipForm.name)
         .join(PairMentee, PairMentee.pair_id == Pair.id)
@@ -267,17 +293,19 @@ def _pair_rows(session: Session, staff: list[int]) -> Rows:
         .join(mentee, mentee.id == PairMentee.person_id)
         .join(MentorshipForm, MentorshipForm.id == Pair.form_id)
         .where(Pair.status.in_(OPEN_PAIR_STATUSES))
-        .order_by(Pair.start_date, Pair.id, mentee.sort_key, mentee.id)
     )
+    staff = list(place)
+    seen: set[tuple[int, int]] = set()
     for start in range(0, len(staff), 400):
         chunk = staff[start:start + 400]
         # the pairs of the chunk by the two indexes (an OR across the join scans every pair)
         theirs = union(select(Pair.id).where(Pair.mentor_id.in_(chunk)),
                        select(PairMentee.pair_id).where(PairMentee.person_id.in_(chunk)))
         for pair, m, e, form in session.execute(query.where(Pair.id.in_(theirs))):
-            if m.id not in ids and e.id not in ids:
+            if (pair.id, e.id) in seen:
                 continue
-            rows[code_of("pairs", pair.id, e.id)] = {
+            seen.add((pair.id, e.id))
+            row = {
                 "mentor": canon(fio(m.last_name, m.first_name, m.middle_name)),
                 "mentor_birth_date": canon(m.birth_date),
                 "mentee": canon(fio(e.last_name, e.first_name, e.middle_name)),
@@ -287,28 +315,35 @@ def _pair_rows(session: Session, staff: list[int]) -> Rows:
                     "model_element", "mentee_category", "level", "start_date", "end_date",
                     "ended_on", "status", "end_reason", "order_number", "order_date")},
             }
-    return dict(sorted(rows.items(), key=lambda item: _pair_order(item[1], item[0])))
+            for oid in {place.get(m.id), place.get(e.id)}:
+                if oid is not None:
+                    rows.setdefault(oid, {})[code_of("pairs", pair.id, e.id)] = row
+    return rows
 
 
 def _pair_order(row: Mapping[str, str], code: str) -> tuple[str, str, str]:
     return row["start_date"], row["mentor"], code
 
 
-def _participation_rows(session: Session, people: Mapping[int, Person], on: date) -> Rows:
-    rows: Rows = {}
-    ids = list(people)
+def _participation_rows(session: Session, place: Mapping[int, int],
+                        on: date) -> dict[int, Rows]:
+    """The participations from 1 January of the date's year to the date, by the ОО of their
+    person (place: person → ОО)."""
+    rows: dict[int, Rows] = {}
+    ids = list(place)
     start_of_year = date(on.year, 1, 1)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for p in session.scalars(select(Participation).where(and_(
-                Participation.person_id.in_(chunk), Participation.event_date >= start_of_year,
-                Participation.event_date <= on))):
-            person = people[p.person_id]
-            rows[code_of("participations", p.id)] = {
+        query = (select(Participation, Person)
+                 .join(Person, Person.id == Participation.person_id)
+                 .where(and_(Participation.person_id.in_(chunk),
+                             Participation.event_date >= start_of_year,
+                             Participation.event_date <= on)))
+        for p, person in session.execute(query):
+            rows.setdefault(place[p.person_id], {})[code_of("participations", p.id)] = {
                 "last_name": canon(person.last_name), "first_name": canon(person.first_name),
                 "middle_name": canon(person.middle_name),
                 "birth_date": canon(person.birth_date),
                 "kind": canon(p.kind), "title": canon(p.title), "level": canon(p.level),
                 "event_date": canon(p.event_date), "result": canon(p.result)}
-    return dict(sorted(rows.items(), key=lambda item: (
-        item[1]["event_date"], item[1]["last_name"], item[0])))
+    return rows

@@ -9,6 +9,7 @@ sheet of the blank forms and the very hidden, protected sheet of the round's hea
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -39,7 +40,7 @@ from desktop_app.exchange.rounds.spec import (
     RoundSheet,
     Snapshot,
     signature,
-    take_snapshot,
+    take_snapshots,
 )
 from desktop_app.exchange.templates import FormSheet, closed_lists, fill_lists
 from desktop_app.model import CollectionRound, Organisation, RoundFile
@@ -151,12 +152,13 @@ def _start(session: Session, on: date, deadline: date | None, folder: Path,
     target: object = folder
     try:
         session.flush()
+        snapshots = take_snapshots(session, [org_id for org_id, _name in orgs], on)
         files: list[SentFile] = []
         for done, ((org_id, org_name), name) in enumerate(zip(orgs, names, strict=True)):
             if progress is not None:
                 progress(done, len(orgs), org_name)
             target = path = folder / name
-            snapshot = take_snapshot(session, org_id, on)
+            snapshot = snapshots[org_id]
             fingerprint = snapshot.fingerprint()
             book.write(path, org_name, snapshot,
                        _header(collection, org_id, org_name, fingerprint))
@@ -260,17 +262,13 @@ def _refuse_existing(folder: Path, names: Sequence[str]) -> None:
 
 def _remove(paths: Sequence[Path]) -> None:
     for path in paths:
-        try:
+        with contextlib.suppress(OSError):  # held open by another program on Windows
             path.unlink(missing_ok=True)
-        except OSError:  # pragma: no cover - held open by another program on Windows
-            pass
 
 
 def _remove_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass
 
 
 def _refusal(exc: BaseException, target: object, folder: Path) -> BaseException:
@@ -375,7 +373,7 @@ def write_header_sheet(ws: Any, header: Header) -> None:
                    _text_cell(ws, value) if isinstance(value, str) else value])
 
 
-def _text_cell(ws: Any, text: str) -> WriteOnlyCell:
+def _text_cell(ws: Any, text: str) -> Any:
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
     return cell
@@ -487,7 +485,7 @@ def write_guide(ws: Any, org_name: str, on: date, deadline: date | None,
         ws.row_dimensions[number].height = lines * LINE_HEIGHT * size / 11.0 + space
     styles = {kind: _guide_style(ws, kind) for kind in ("title", "heading", "text")}
     for kind, text in paragraphs:
-        cell = WriteOnlyCell(ws, value=text)
+        cell: Any = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"
         cell._style = copy(styles[kind])
         ws.append([cell])
@@ -496,7 +494,7 @@ def write_guide(ws: Any, org_name: str, on: date, deadline: date | None,
 def _guide_style(ws: Any, kind: str) -> Any:
     """The style array of a paragraph of the kind (made once: each style set through openpyxl's
     descriptors is hashed whole)."""
-    sample = WriteOnlyCell(ws)
+    sample: Any = WriteOnlyCell(ws)
     sample.alignment = WRAP if kind == "text" else BOTTOM
     if kind != "text":
         sample.font = TITLE_FONT if kind == "title" else HEADING_FONT
