@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_app import model, paths
@@ -508,8 +508,9 @@ def build_active(demo: Demo) -> None:
 def _role(rng: random.Random, number: int) -> ActiveRole:
     if number == 0:
         return ActiveRole.COORDINATOR
-    return _weighted([(ActiveRole.MEMBER, 55), (ActiveRole.GMO_HEAD, 20),
-                      (ActiveRole.CURATOR, 16), (ActiveRole.METHODIST, 9)], rng)
+    role: ActiveRole = _weighted([(ActiveRole.MEMBER, 55), (ActiveRole.GMO_HEAD, 20),
+                                  (ActiveRole.CURATOR, 16), (ActiveRole.METHODIST, 9)], rng)
+    return role
 
 
 def _member(demo: Demo, person: Row, status: ActiveStatus, role: ActiveRole,
@@ -1028,7 +1029,9 @@ def _plain(rows: list[Row]) -> list[Row]:
 def _bulk(session: Session, entity: type[model.Base], rows: Iterable[Row]) -> int:
     """Bulk Core inserts in chunks (every row has every column, so each chunk is one
     executemany; the ORM bulk path splits on None values and is several times slower)."""
-    stmt = insert(entity.__table__)  # Core executemany: one statement per chunk
+    table = entity.__table__
+    assert isinstance(table, Table)  # declared entities map a Table
+    stmt = insert(table)  # Core executemany: one statement per chunk
     count, chunk = 0, []
     for row in rows:
         chunk.append(row)
@@ -1048,7 +1051,7 @@ def _reference(session: Session) -> tuple[list[int], dict[str, int], Any]:
         .where(model.GroundPreset.code == code).order_by(model.Ground.number)))
     forms = dict(session.execute(
         select(model.MentorshipForm.name, model.MentorshipForm.id)
-        .order_by(model.MentorshipForm.position, model.MentorshipForm.id)).all())
+        .order_by(model.MentorshipForm.position, model.MentorshipForm.id)).tuples().all())
     tool = session.execute(
         select(model.Instrument.id, model.Instrument.scale_min, model.Instrument.scale_max)
         .where(model.Instrument.kind == SessionKind.SELF.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from desktop_app import __version__, paths
@@ -122,7 +122,9 @@ def _check_xlsx(tmp: Path) -> str:
     back = load_workbook(target, read_only=True)
     rows = list(back.worksheets[0].iter_rows(values_only=True))
     back.close()
-    if rows[1][0] != "Семёнова Алёна Петровна" or rows[1][1].date() != date(1990, 5, 17):
+    born = rows[1][1]
+    if (rows[1][0] != "Семёнова Алёна Петровна" or not isinstance(born, datetime)
+            or born.date() != date(1990, 5, 17)):
         raise RuntimeError(f"xlsx прочитан неверно: {rows!r}")
     return "xlsx записан и прочитан"
 

@@ -39,9 +39,9 @@ def test_text_files_are_opened_with_an_encoding() -> None:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name in ("read_text", "write_text") or (name == "open" and _text_mode(node)):
-                if not any(k.arg == "encoding" for k in node.keywords):
-                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            text_io = name in ("read_text", "write_text") or (name == "open" and _text_mode(node))
+            if text_io and not any(k.arg == "encoding" for k in node.keywords):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert offenders == []
 
 

@@ -155,8 +155,8 @@ def test_history_dialog_and_journal(qtbot, db) -> None:  # type: ignore[no-untyp
     cells = [[dialog.table.item(r, c).text() for c in range(7)]
              for r in range(dialog.table.rowCount())]
     # newest first: the phone change, then the card's creation
-    assert ["Педагоги", "Изменение", "Телефон", "—", "8 913 000-00-00"] == [
-        cells[0][1], cells[0][3], cells[0][4], cells[0][5], cells[0][6]]
+    newest = [cells[0][1], cells[0][3], cells[0][4], cells[0][5], cells[0][6]]
+    assert newest == ["Педагоги", "Изменение", "Телефон", "—", "8 913 000-00-00"]
     assert cells[-1][3] == "Добавление"
     assert not dialog.section.isVisible() and not dialog.search.isVisible()
     assert dialog.count.text() == "Изменений: 2"

@@ -138,10 +138,13 @@ def test_a_full_disk_is_told_by_the_shared_helper(tmp_path: Path) -> None:
     full = Path("/dev/full")
     if not full.exists():
         pytest.skip("no /dev/full here")
-    with pytest.raises(DiskFull) as caught, disk_full_guard(tmp_path / "x.xlsx"):
-        with full.open("wb") as handle:
-            handle.write(b"x" * 100_000)
-            handle.flush()
+    with (
+        pytest.raises(DiskFull) as caught,
+        disk_full_guard(tmp_path / "x.xlsx"),
+        full.open("wb") as handle,
+    ):
+        handle.write(b"x" * 100_000)
+        handle.flush()
     assert str(caught.value) == DISK_FULL.format(tmp_path / "x.xlsx")
     assert is_disk_full(sqlite3.OperationalError("database or disk is full"))
     assert not is_disk_full(sqlite3.OperationalError("no such table: people"))

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -182,13 +182,14 @@ def text_cell(ws: Worksheet, value: str) -> Any:
     return cell
 
 
-def date_cell(ws: Worksheet, value: date) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+def date_cell(ws: Worksheet, value: date) -> Cell:
+    cell = WriteOnlyCell(ws)  # the stubs take no date; the cell does
+    cell.value = value
     cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
     return cell
 
 
-def header_cell(ws: Worksheet, title: str) -> WriteOnlyCell:
+def header_cell(ws: Worksheet, title: str) -> Cell:
     cell = WriteOnlyCell(ws, value=title)
     cell.font = HEADER_FONT
     cell.fill = HEADER_FILL

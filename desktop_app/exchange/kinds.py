@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from desktop_app.model import enums
@@ -22,7 +23,7 @@ class Field:
     note: str = ""
     required: bool = False
     aliases: tuple[str, ...] = ()
-    enum: type[RuEnum] | None = None
+    enum: builtins.type[RuEnum] | None = None  # «type» alone is the field above
     past: bool = True
     width: int = 18
     low: int | None = None

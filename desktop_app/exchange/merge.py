@@ -9,8 +9,8 @@ docs/exchange-format.md («Как регион сводит муниципали
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from sqlalchemy import Table, false, insert, select, update
 from sqlalchemy.orm import Session
@@ -227,7 +227,8 @@ class Merger:
         order = table.c.id if single else list(table.primary_key.columns)[0]
         index: dict[Key, deque[Any]] = defaultdict(deque)
         if "updated_at" in table.c:
-            self.stamps = dict(self.session.execute(select(table.c.id, table.c.updated_at)).all())
+            self.stamps = dict(
+                self.session.execute(select(table.c.id, table.c.updated_at)).tuples().all())
         for record in self.session.execute(select(table).order_by(order)).mappings():
             index[keyer(dict(record), record["id"] if single else None, False)].append(
                 record["id"] if single else True)
@@ -303,7 +304,7 @@ class Merger:
         """Overwrite a record of the base with the book's row, logged old → new."""
         before = self.session.execute(select(table).where(table.c.id == found)).mappings().one()
         self.session.execute(update(table).where(table.c.id == found).values(row))
-        self.log.updated(table, [(before, row)])
+        self.log.updated(table, [(cast("Mapping[str, Any]", before), row)])
 
     def _matched(self, table: Table, number: int, row: dict[str, Any], found: Any) -> None:
         if table.name != "people":

@@ -273,10 +273,10 @@ class SheetReader:
         if blank:
             return
         for f in self.all_fields:
-            if f.required and f.key in result.present and is_blank(values.get(f.key)):
-                if not any(e.column == result.column_name(f.key) for e in errors):
-                    errors.append(RowError(self.sheet, number, result.column_name(f.key), "",
-                                           "обязательное значение не заполнено"))
+            if (f.required and f.key in result.present and is_blank(values.get(f.key))
+                    and not any(e.column == result.column_name(f.key) for e in errors)):
+                errors.append(RowError(self.sheet, number, result.column_name(f.key), "",
+                                       "обязательное значение не заполнено"))
         if errors:
             result.errors.extend(errors)
         else:

@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, NoReturn
+from typing import IO, Any, Literal, NoReturn, cast
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
@@ -207,7 +207,7 @@ def _xml(archive: zipfile.ZipFile, part: str, names: set[str] | None = None) -> 
     try:
         if archive.getinfo(part).file_size > MAX_PART_BYTES:
             return None  # refused when openpyxl reads it (GuardedZip.open)
-        return fromstring(archive.read(part))  # type: ignore[no-any-return]
+        return fromstring(archive.read(part))
     except Exception:  # noqa: BLE001 - a damaged part is openpyxl's to refuse, in its words
         return None
 
@@ -341,5 +341,7 @@ def _to_range(ref: str) -> CellRange:
     from openpyxl.utils.cell import range_boundaries
 
     first, _, last = ref.partition(":")
-    min_col, min_row, max_col, max_row = range_boundaries(f"{first}:{last or first}")
+    # a merged range names cells, never whole rows or columns (int() would refuse a None)
+    bounds = cast("tuple[int, int, int, int]", range_boundaries(f"{first}:{last or first}"))
+    min_col, min_row, max_col, max_row = bounds
     return CellRange(ref, int(min_row), int(min_col), int(max_row), int(max_col))

@@ -12,13 +12,14 @@ from copy import copy
 from functools import lru_cache
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 import openpyxl
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -137,11 +138,17 @@ def column_format(f: Field) -> str | None:
     return None
 
 
-class _FormCell(Cell):  # type: ignore[misc]  # openpyxl has no type stubs here
+class _FormCell(Cell):
     """A cell of a write-only row. openpyxl tries each appended cell as a value first and
     formats its repr into an error it then catches: a cheap repr saves that for every cell."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:  # what openpyxl has and its stubs leave out
+        _style: StyleArray  # the slot of StyleableObject, set directly for speed
+
+        def __init__(self, worksheet: Any, row: int | None = None, column: int | None = None,
+                     value: Any = None) -> None: ...
 
     def __repr__(self) -> str:
         return "<FormCell>"
@@ -158,7 +165,7 @@ def _style(ws: Any, number_format: str | None, grey: bool) -> Any:
     styles = _STYLES.setdefault(ws.parent, {})
     key = (number_format, grey)
     if key not in styles:
-        sample = Cell(ws)
+        sample = _FormCell(ws)
         if key == _HEADER:
             sample.font, sample.fill, sample.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
         else:

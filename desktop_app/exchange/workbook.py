@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import openpyxl
 from sqlalchemy import (
@@ -195,8 +195,11 @@ def _converters(ws: Any, table: Table) -> list[Callable[[Any], Any]]:
         enum = ENUMS.get((table.name, column.name))
         if enum is not None:
             labels = {m.value: m.label for m in enum}
-            out.append(lambda v, labels=labels: None if v is None else text_cell(
-                ws, labels.get(v, v)))
+
+            def labelled(v: Any, labels: dict[str, str] = labels) -> Any:
+                return None if v is None else text_cell(ws, labels.get(v, v))
+
+            out.append(labelled)
         elif isinstance(column.type, Boolean):
             out.append(_yes_no_unknown if column.nullable else _yes_no)
         elif isinstance(column.type, DateTime):
@@ -256,7 +259,7 @@ def _width(column: Any) -> int:
 def is_exchange_workbook(wb: Any) -> bool:
     if INFO_SHEET not in wb.sheetnames:
         return False
-    first = next(wb[INFO_SHEET].iter_rows(max_row=1, values_only=True), ())
+    first: tuple[Any, ...] = next(wb[INFO_SHEET].iter_rows(max_row=1, values_only=True), ())
     return bool(first) and as_text(first[0]) == INFO_TITLE
 
 
@@ -681,7 +684,8 @@ class _TableChecks:
         for column, target, name in self.columns:
             known = self.book.known(target, name)
             if known is None:
-                self.held[column.name] = held = []
+                held: list[tuple[int, Any]] = []
+                self.held[column.name] = held
                 checks.append((column.name, None, held, column.nullable, target))
             else:
                 checks.append((column.name, known, self.bad[column.name], column.nullable,
@@ -772,7 +776,8 @@ class _Copy:
         self.log = changelog.BulkLog(session)
         for table in reversed(exchange_tables()):
             if changelog.logged(table):
-                self.log.deleted(table, session.execute(select(table)).mappings())
+                rows = session.execute(select(table)).mappings()
+                self.log.deleted(table, cast("Iterable[Mapping[str, Any]]", rows))
             session.execute(table.delete())
         self.log.write()
 

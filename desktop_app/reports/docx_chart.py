@@ -22,6 +22,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.reports.docmodel import Chart
 from desktop_app.reports.fonts import DOCX_FONT
@@ -152,6 +153,7 @@ def workbook_bytes(block: Chart) -> bytes:
     an empty cell where a value is None."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = SHEET
     sheet.append([None, *(name for name, _ in block.series)])
     for index, category in enumerate(block.categories):

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document as new_docx
@@ -15,6 +15,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Mm, Pt
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.table import Table as DocxTable
@@ -127,6 +128,7 @@ def _container_row(table: Any, tail: list[Any]) -> Any:
         f'<w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
         f'<w:tcBorders>{nil}</w:tcBorders><w:tcMar>{zero}</w:tcMar></w:tcPr></w:tc></w:tr>')
     cell = row.find(qn("w:tc"))
+    assert cell is not None  # the row was made with its cell just above
     cell.append(nested)
     table.append(row)
     return cell
@@ -207,14 +209,14 @@ def _fixed_grid(table: DocxTable, widths_mm: list[float]) -> None:
         tbl_w.set(qn("w:w"), str(sum(twips)))
     table.autofit = False
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width)
+        for cell, width_mm in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width_mm)
 
 
 _TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
 
 
-def _tbl_pr_add(table: DocxTable, element: object, after: tuple[str, ...]) -> None:
+def _tbl_pr_add(table: DocxTable, element: etree._Element, after: tuple[str, ...]) -> None:
     """Put an element into w:tblPr in its schema place (before the first of `after`)."""
     tbl_pr = table._tbl.tblPr
     for name in after:
@@ -513,9 +515,9 @@ class DocxWriter:
             for line in lines:
                 self._signature_cell.append(line._p)
         else:
-            for line in [self._signature_end, *lines[:-1]]:
-                if line is not None:
-                    line.paragraph_format.keep_with_next = True
+            for kept in [self._signature_end, *lines[:-1]]:
+                if kept is not None:
+                    kept.paragraph_format.keep_with_next = True
 
     def executor(self, block: ExecutorMark) -> None:
         paragraph = self.paragraph(f"Исп. {block.text}", "left", layout.SMALL_PT)
@@ -630,7 +632,8 @@ class DocxTableBuilder:
 
     def aligns(self) -> list[Align]:
         own = [self.block.column_align(i) for i in range(len(self.block.widths))]
-        return (["center"] if self.block.numbered else []) + own
+        number: list[Align] = ["center"] if self.block.numbered else []
+        return number + own
 
     def _cell(self, text: str, width: int, align: str, run_props: str, middle: bool,
               keep: bool, font: tuple[str, float]) -> str:
@@ -679,10 +682,8 @@ class DocxTableBuilder:
         parts = [self._table_head(twips)]
         for index, (values, bold) in enumerate(rows):
             is_header = index < header_rows
-            if is_header:
-                row_props = "<w:tblHeader/>"
-            else:
-                row_props = "" if splits[index] else "<w:cantSplit/>"
+            no_split = "" if splits[index] else "<w:cantSplit/>"
+            row_props = "<w:tblHeader/>" if is_header else no_split
             props = ("<w:b/><w:bCs/>" if bold else "") + (head if is_header else body)
             keep = index < len(rows) - 1 and not splits[index + 1] and (
                 (is_header and not self.first_row_splits) or keep_all
@@ -717,9 +718,11 @@ class DocxTableBuilder:
         if self.first_row_splits:
             before = table.getprevious()
             while before is not None and before.tag == qn("w:p"):
-                paragraph = DocxParagraph(before, self.writer.docx._body)
+                paragraph = DocxParagraph(cast(CT_P, before), self.writer.docx._body)
+                style = paragraph.style
+                assert style is not None  # python-docx gives the default style at least
                 if not (paragraph.paragraph_format.keep_with_next
-                        or paragraph.style.paragraph_format.keep_with_next):
+                        or style.paragraph_format.keep_with_next):
                     break
                 # off explicitly: a heading's style keeps it with the next as well
                 paragraph.paragraph_format.keep_with_next = False

@@ -148,6 +148,7 @@ def write_candidates_xlsx(document: Document, target: Path | BytesIO) -> None:
     notes = next(b for b in document.blocks if isinstance(b, Footnotes))
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = SHEET_TITLE
     widths = _widths(tables[0])
     header_row = _title(ws, document, widths)
@@ -159,8 +160,10 @@ def write_candidates_xlsx(document: Document, target: Path | BytesIO) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None  # openpyxl makes one with every sheet
+    fit.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
     wb.save(target)

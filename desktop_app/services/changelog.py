@@ -1,5 +1,6 @@
-"""The change log: every ORM insert, update and delete in a service session, the rows the bulk
-writers (imports, merges) insert, update and delete, with where they came from, and the history."""
+"""The change log: the rows the bulk writers (imports, merges) insert, update and delete, with
+where they came from, and the history. The recording of every ORM insert, update and delete in
+a service session is store.changelog_hooks (re-exported here)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, event, func, insert, inspect, or_, select
-from sqlalchemy.orm import Mapper, Session, sessionmaker
+from sqlalchemy import ColumnElement, Table, func, insert, or_, select
+from sqlalchemy.orm import Session
 
 from desktop_app.model import (
     ActiveMember,
@@ -30,11 +30,22 @@ from desktop_app.model import (
     Programme,
     enums,
 )
+from desktop_app.store.changelog_hooks import (
+    ENABLED_KEY,
+    HIDDEN_COLUMNS,
+    PENDING_KEY,
+    SOURCE_KEY,
+    _jsonable,
+    attach,
+)
 from desktop_app.textutil import fmt_date, short_fio
 
-PENDING_KEY = "changelog_pending"
-ENABLED_KEY = "changelog"
-SOURCE_KEY = "changelog_source"
+__all__ = ["ACTIONS", "BULK_CHUNK", "COLUMN_LABELS", "ENABLED_KEY", "ENUM_COLUMNS",
+           "EXCHANGE_SOURCE", "HIDDEN_COLUMNS", "IMPORT_SOURCE", "MERGE_SOURCE", "PENDING_KEY",
+           "SOURCE_KEY", "TABLE_LABELS", "BulkLog", "FieldChange", "HistoryEntry", "attach",
+           "entity_tables", "file_source", "history", "latest", "logged", "pair_history",
+           "person_history", "set_source"]
+
 # Where the entries of a bulk writer come from: «Импорт из Excel: Форма_СОШ1.xlsx».
 IMPORT_SOURCE = "Импорт из Excel"
 EXCHANGE_SOURCE = "Обмен"
@@ -87,10 +98,6 @@ COLUMN_LABELS = {
     "number": "Номер", "date": "Дата", "created": "Зарегистрирован",
 }
 
-# Keys derived from the names: neither recorded nor shown (the sort key's control characters
-# would also turn up in a search of the journal).
-HIDDEN_COLUMNS = {"search_key", "sort_key"}
-
 ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
     ("organisations", "kind"): enums.OrgKind, ("people", "category"): enums.Category,
     ("people", "education_level"): enums.EducationLevel,
@@ -137,138 +144,6 @@ def _change_text(change: FieldChange, action: str) -> str:
     if action == "delete":
         return f"{change.label}: {change.old}"
     return f"{change.label}: {change.old} → {change.new}"
-
-
-# recording ---------------------------------------------------------------------------------
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def _record_id(mapper: Mapper[Any], target: Any) -> int:
-    """The integer key of the row (the first integer primary-key column), 0 when it has none."""
-    for column in mapper.primary_key:
-        value = getattr(target, mapper.get_property_by_column(column).key, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return 0
-
-
-def _key_values(mapper: Mapper[Any], target: Any) -> dict[str, Any]:
-    """Primary-key columns of tables without a plain «id», so their rows stay identifiable."""
-    keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
-    if keys == ["id"]:
-        return {}
-    return {key: _jsonable(getattr(target, key, None)) for key in keys}
-
-
-def _all_values(mapper: Mapper[Any], target: Any) -> dict[str, Any]:
-    values = {}
-    for attr in mapper.column_attrs:
-        value = target.__dict__.get(attr.key)
-        if value not in (None, "") and attr.key != "id" and attr.key not in HIDDEN_COLUMNS:
-            values[attr.key] = _jsonable(value)
-    return values
-
-
-def _changed_values(target: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    state = inspect(target)
-    for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
-        if attr.key in HIDDEN_COLUMNS or (not history.added and not history.deleted):
-            continue
-        before = history.deleted[0] if history.deleted else None
-        after = history.added[0] if history.added else None
-        if before == after:
-            continue
-        old[attr.key] = _jsonable(before)
-        new[attr.key] = _jsonable(after)
-    return old, new
-
-
-def _queue(connection: Any, target: Any, entry: dict[str, Any]) -> None:
-    session = Session.object_session(target)
-    if session is None or not session.info.get(ENABLED_KEY):
-        return
-    entry["source"] = session.info.get(SOURCE_KEY, "")
-    session.info.setdefault(PENDING_KEY, []).append(entry)
-
-
-def _entry(mapper: Mapper[Any], target: Any, action: str, old: dict[str, Any],
-           new: dict[str, Any]) -> dict[str, Any]:
-    keys = _key_values(mapper, target)
-    if action != "insert":
-        old = {**keys, **old}
-    if action != "delete":
-        new = {**keys, **new}
-    return {
-        "changed_at": datetime.now().replace(microsecond=0),
-        "table_name": mapper.persist_selectable.description,
-        "record_id": _record_id(mapper, target),
-        "action": action,
-        "old_values": json.dumps(old, ensure_ascii=False) if old else "",
-        "new_values": json.dumps(new, ensure_ascii=False) if new else "",
-    }
-
-
-def _after_insert(mapper: Mapper[Any], connection: Any, target: Any) -> None:
-    if isinstance(target, ChangeLog):
-        return
-    _queue(connection, target, _entry(mapper, target, "insert", {}, _all_values(mapper, target)))
-
-
-def _after_update(mapper: Mapper[Any], connection: Any, target: Any) -> None:
-    if isinstance(target, ChangeLog):
-        return
-    old, new = _changed_values(target)
-    if old or new:
-        _queue(connection, target, _entry(mapper, target, "update", old, new))
-
-
-def _after_delete(mapper: Mapper[Any], connection: Any, target: Any) -> None:
-    if isinstance(target, ChangeLog):
-        return
-    _queue(connection, target, _entry(mapper, target, "delete", _all_values(mapper, target), {}))
-
-
-def _write_pending(session: Session, _flush_context: Any) -> None:
-    """Write what this flush changed into change_log, in the same transaction."""
-    pending = session.info.pop(PENDING_KEY, None)
-    if pending:
-        session.connection().execute(insert(ChangeLog), pending)
-
-
-def _forget_pending(session: Session, *_args: Any) -> None:
-    session.info.pop(PENDING_KEY, None)
-
-
-_mapper_events_installed = False
-
-
-def _install_mapper_events() -> None:
-    global _mapper_events_installed
-    if _mapper_events_installed:
-        return
-    event.listen(Base, "after_insert", _after_insert, propagate=True)
-    event.listen(Base, "after_update", _after_update, propagate=True)
-    event.listen(Base, "after_delete", _after_delete, propagate=True)
-    _mapper_events_installed = True
-
-
-def attach(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Make every session of this factory record its ORM changes in change_log."""
-    _install_mapper_events()
-    factory.kw.setdefault("info", {})[ENABLED_KEY] = True
-    event.listen(factory, "after_flush", _write_pending)
-    event.listen(factory, "after_rollback", _forget_pending)
-    return factory
 
 
 # bulk writers ------------------------------------------------------------------------------
@@ -347,8 +222,10 @@ class BulkLog:
         """Rows just inserted; ids: their new ids when the rows do not hold them."""
         if not self.wants(table):
             return
-        if ids is not None and len(ids) != len(rows := list(rows)):
-            raise ValueError(f"{table.name}: {len(rows)} rows inserted, {len(ids)} ids")
+        if ids is not None:
+            rows = list(rows)
+            if len(ids) != len(rows):
+                raise ValueError(f"{table.name}: {len(rows)} rows inserted, {len(ids)} ids")
         names = _shown_columns(table)
         plain_id = [c.name for c in table.primary_key.columns] == ["id"]
         for n, row in enumerate(rows):
@@ -390,7 +267,7 @@ class BulkLog:
     def write(self) -> int:
         """Write the entries gathered (in the session's transaction); returns how many."""
         entries, self.entries = self.entries, []
-        table = ChangeLog.__table__
+        table = cast(Table, ChangeLog.__table__)  # Core insert: no ORM events for the log
         for start in range(0, len(entries), BULK_CHUNK):
             self.session.execute(insert(table), entries[start:start + BULK_CHUNK])
         return len(entries)
@@ -447,9 +324,9 @@ def _reference_names(session: Session, rows: list[ChangeLog]) -> Names:
             Organisation.id.in_(sorted(wanted["organisations"])))
         names.update({("organisations", i): n for i, n in session.execute(stmt)})
     if wanted.get("people"):
-        stmt = select(Person.id, Person.last_name, Person.first_name, Person.middle_name).where(
+        people = select(Person.id, Person.last_name, Person.first_name, Person.middle_name).where(
             Person.id.in_(sorted(wanted["people"])))
-        names.update({("people", i): short_fio(a, b, c) for i, a, b, c in session.execute(stmt)})
+        names.update({("people", i): short_fio(a, b, c) for i, a, b, c in session.execute(people)})
     if wanted.get("mentorship_forms"):
         stmt = select(MentorshipForm.id, MentorshipForm.name).where(
             MentorshipForm.id.in_(sorted(wanted["mentorship_forms"])))

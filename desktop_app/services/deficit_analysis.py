@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -144,7 +145,7 @@ def _assemble(by: str, on: date, rows: list[HeatRow]) -> HeatTable:
 
 # --- xlsx ------------------------------------------------------------------------------------
 
-def _append(ws: Any, values: list[object]) -> int:
+def _append(ws: Any, values: Sequence[object]) -> int:
     """Append a row; text that openpyxl would take for a formula (=…) stays text."""
     ws.append(values)
     for cell in ws[ws.max_row]:
@@ -204,7 +205,7 @@ def export_heat_xlsx(tables: list[HeatTable], path: Path) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for table in tables:
         _sheet(wb, table)
     wb.save(path)

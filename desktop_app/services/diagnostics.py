@@ -34,8 +34,8 @@ from desktop_app.model.enums import (
     RouteState,
     SessionKind,
 )
-from desktop_app.services import settings as settings_service
 from desktop_app.services.scoring import Thresholds, thresholds_from
+from desktop_app.store import settings_store as settings_service
 from desktop_app.textutil import fio, fmt_date
 
 AREA_TITLE = "Дефицитная область «{label}»"

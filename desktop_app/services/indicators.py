@@ -182,12 +182,13 @@ def set_plan(session: Session, code: str, year: int, value: float | None) -> Non
     """Set (or with None remove) the plan value of an indicator for a year; percent 0–100."""
     _check_code(code)
     _check_year(year)
-    if value is not None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-            raise IndicatorInputError(
-                f"Плановое значение {code} на {year} год: ожидается число от 0 до 100, "
-                f"а не «{value}»."
-            )
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100
+    ):
+        raise IndicatorInputError(
+            f"Плановое значение {code} на {year} год: ожидается число от 0 до 100, "
+            f"а не «{value}»."
+        )
     row = session.scalar(
         select(IndicatorPlan).where(IndicatorPlan.code == code, IndicatorPlan.year == year)
     )
@@ -418,7 +419,8 @@ def by_organisation(session: Session, year: int, on: date | None = None) -> list
             "I2": (a2, b, share(a2, b)), "I3": (a3, b, share(a3, b)),
             "I4": (a4, b, share(a4, b)), "I5": (a5, b5, share(a5, b5)),
         }
-    empty = {code: (0, 0, None) for code in PERSON_CODES}
+    empty: dict[str, tuple[int, int, float | None]] = {
+        code: (0, 0, None) for code in PERSON_CODES}
     rows = session.execute(
         select(
             Organisation.id, Organisation.short_name, Organisation.mentoring_act_date,
@@ -597,8 +599,7 @@ def write_drill_xlsx(drill: Drill, path: str | Path) -> Path:
 
     target = Path(path)
     wb = Workbook()
-    first = wb.active
-    wb.remove(first)
+    wb.remove(wb.worksheets[0])
     for title, rows, part in (("A", drill.a_rows, "числитель"), ("B", drill.b_rows,
                                                                    "знаменатель")):
         ws = wb.create_sheet(title)
@@ -614,7 +615,7 @@ def write_drill_xlsx(drill: Drill, path: str | Path) -> Path:
                 _text_cell(ws, 4 + n, col, value)
         _text_cell(ws, 5 + len(rows), 1, "Итого")
         ws.cell(row=5 + len(rows), column=2, value=len(rows))
-        for col, width in zip("ABCD", (8, 40, 30, 80), strict=True):
-            ws.column_dimensions[col].width = width
+        for letter, width in zip("ABCD", (8, 40, 30, 80), strict=True):
+            ws.column_dimensions[letter].width = width
     wb.save(target)
     return target

@@ -115,7 +115,7 @@ def _roles(flags: tuple[bool, bool, bool]) -> tuple[str, bool, bool, bool]:
 
 
 # (roles text, member, mentor, mentee) of each combination of the three
-_ROLES = {flags: _roles(flags) for flags in product((False, True), repeat=3)}
+_ROLES = {(a, b, c): _roles((a, b, c)) for a, b, c in product((False, True), repeat=3)}
 
 
 def member_ids(fetch: Fetch, on: date) -> set[int]:
@@ -139,8 +139,10 @@ def people_rows(fetch: Fetch, on: date) -> list[PersonRow]:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        # mypy 2.4 types dict.get(any, any) as «str | None» in these calls, hence «in»
         return [
-            new(name, parse(born), age, orgs.get(org_id, ""), position, labels.get(code, code),
+            new(name, parse(born), age, orgs.get(org_id, ""), position,
+                labels[code] if code in labels else code,  # noqa: SIM401
                 subject, exp, working == 1,
                 *roles[pid in members, pid in mentors, pid in mentees],
                 org_id, code, exp is not None and exp < young, pid)
@@ -188,6 +190,7 @@ def organisation_rows(fetch: Fetch, include_inactive: bool = True,
                       people: Sequence[PersonRow] | None = None) -> list[OrganisationRow]:
     """Every organisation with its curator and number of working people, by short name (the
     people counted from the rows given, when the caller has just read them all)."""
+    counts: dict[int | None, int]
     if people is None:
         counts = dict(fetch("SELECT organisation_id, count(*) FROM people WHERE is_active "
                             "GROUP BY organisation_id", {}))
@@ -197,7 +200,8 @@ def organisation_rows(fetch: Fetch, include_inactive: bool = True,
     sql = _ORGANISATIONS_SQL.format(where="" if include_inactive else "WHERE o.is_active\n")
     return [
         OrganisationRow(
-            oid, short, full, kinds.get(kind, kind), bool(low), bool(difficult),
+            oid, short, full, kinds[kind] if kind in kinds else kind,  # noqa: SIM401
+            bool(low), bool(difficult),
             _date(act_date), act_number or "", bool(active), _date(programme_date),
             fio(last, first, middle or "") if last else "", counts.get(oid, 0), kind,
         )

@@ -1,20 +1,27 @@
-"""Reference data shipped in resources/presets: loaded into a new database, idempotently."""
+"""The presets as the documents use them: the municipality's name, the grounds' reference. The
+shipped presets are loaded into a new database by store.presets_seed (re-exported here)."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app import paths
-from desktop_app.model import Ground, GroundPreset, IndicatorPlan, MentorshipForm, Setting
+from desktop_app.model import GroundPreset
 from desktop_app.services import settings
-from desktop_app.services.instruments import load_instruments
-from desktop_app.services.pairs import load_plan_templates
-from desktop_app.services.roadmap import load_roadmap
+from desktop_app.store.presets_seed import (
+    load_all,
+    load_forms,
+    load_grounds,
+    load_plans,
+    load_settings,
+    loaders,
+    read_preset,
+)
+
+__all__ = ["DEFAULT_GENITIVE", "GENITIVE_KEY", "LOADERS", "MUNICIPALITY_PLACEHOLDER",
+           "fill_municipality", "grounds_reference", "load_all", "load_forms", "load_grounds",
+           "load_plans", "load_settings", "municipality_genitive", "own_municipality",
+           "read_preset"]
 
 # A ground's text and a preset's source may name the municipality by this placeholder; the
 # documents put the setting "municipality_genitive" in its place («Заречного муниципального
@@ -52,71 +59,4 @@ def grounds_reference(session: Session) -> str:
     return fill_municipality((source or "").strip(), municipality_genitive(session))
 
 
-def read_preset(name: str) -> dict[str, Any]:
-    """A JSON preset from resources/presets."""
-    path: Path = paths.resource("presets", name)
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-def load_settings(session: Session) -> None:
-    existing = set(session.scalars(select(Setting.key)))
-    for key, value in read_preset("settings.json")["settings"].items():
-        if key not in existing:
-            session.add(Setting(key=key, value=str(value)))
-
-
-def load_grounds(session: Session) -> None:
-    """Add the shipped presets a database lacks; a shipped preset already there keeps its
-    grounds, only a source written by an earlier version is brought to the current wording."""
-    existing = {p.code: p for p in session.scalars(select(GroundPreset))}
-    for preset in read_preset("grounds.json")["presets"]:
-        found = existing.get(preset["code"])
-        if found is not None:
-            if found.source in preset.get("previous_sources", ()):
-                found.source = preset["source"]
-            continue
-        row = GroundPreset(
-            code=preset["code"],
-            name=preset["name"],
-            source=preset["source"],
-            requirement=preset["requirement"],
-            min_experience_years=preset["min_experience_years"],
-        )
-        row.grounds = [
-            Ground(number=g["number"], text=g["text"], mandatory=g["mandatory"])
-            for g in preset["grounds"]
-        ]
-        session.add(row)
-
-
-def load_forms(session: Session) -> None:
-    existing = set(session.scalars(select(MentorshipForm.name)))
-    for position, form in enumerate(read_preset("forms.json")["forms"], start=1):
-        if form["name"] not in existing:
-            session.add(
-                MentorshipForm(
-                    name=form["name"], description=form["description"], builtin=True,
-                    position=position,
-                )
-            )
-
-
-def load_plans(session: Session) -> None:
-    existing = {(c, y) for c, y in session.execute(select(IndicatorPlan.code, IndicatorPlan.year))}
-    for indicator in read_preset("indicators.json")["indicators"]:
-        for year, value in indicator["plan"].items():
-            if (indicator["code"], int(year)) not in existing:
-                session.add(IndicatorPlan(code=indicator["code"], year=int(year), value=value))
-
-
-LOADERS = [load_settings, load_grounds, load_forms, load_plans, load_instruments]
-LOADERS.append(load_plan_templates)
-LOADERS.append(load_roadmap)
-
-
-def load_all(session: Session) -> None:
-    """Add every shipped preset that the database does not have yet."""
-    for loader in LOADERS:
-        loader(session)
-        session.flush()
+LOADERS = loaders()

@@ -210,9 +210,7 @@ def normalise_phone(text: str) -> str | None:
         return ""
     if raw.startswith("+7"):
         digits = raw[2:]
-    elif raw.startswith("8") and len(raw) == 11:
-        digits = raw[1:]
-    elif raw.startswith("7") and len(raw) == 11:
+    elif raw[:1] in ("7", "8") and len(raw) == 11:
         digits = raw[1:]
     else:
         return None

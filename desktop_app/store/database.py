@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop_app import paths
 from desktop_app.store.backup import (
@@ -44,6 +44,7 @@ from desktop_app.store.lock import DatabaseLock
 
 if TYPE_CHECKING:  # Alembic is imported only to upgrade a file (about 0,3 s at start-up)
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -121,7 +122,7 @@ class Database:
         through the engine."""
         if self.path is None:
             with self.engine.connect() as conn:
-                return list(conn.exec_driver_sql(sql, params).fetchall())  # type: ignore[arg-type]
+                return list(conn.exec_driver_sql(sql, params).fetchall())
         with self._reader_guard:
             if self._reader is None:
                 self._reader = connect_reader(self.path, self.read_only)
@@ -175,7 +176,7 @@ def _scripts(folder: Path) -> tuple[str, frozenset[str]] | None:
     return heads.pop(), frozenset(revisions)
 
 
-def _script_directory():  # type: ignore[no-untyped-def]
+def _script_directory() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config())
@@ -215,7 +216,8 @@ def _file_revision(path: Path) -> str | None:
     """The revision of a SQLite file read without an engine (raises sqlite3.Error)."""
     con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
-        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return cast(str | None, row[0])
     finally:
         con.close()
 
@@ -271,7 +273,7 @@ class IntegrityCheck:
         callback(bool(self.sound))
 
     def raise_damaged(self) -> None:
-        from desktop_app.store.backups import latest_good_backup
+        from desktop_app.store.backup_files import latest_good_backup
 
         raise DatabaseDamaged(self.path, latest_good_backup(self.path))
 
@@ -385,7 +387,7 @@ def check_integrity(path: Path) -> None:
     """PRAGMA quick_check before anything writes: a damaged file raises DatabaseDamaged."""
     if integrity_ok(path, quick=True):
         return
-    from desktop_app.store.backups import latest_good_backup
+    from desktop_app.store.backup_files import latest_good_backup
 
     raise DatabaseDamaged(path, latest_good_backup(path))
 
@@ -447,7 +449,7 @@ def open_database(target: str | Path, create: bool = True, read_only: bool = Fal
 def _remove_leftovers(path: Path) -> None:
     """What killed processes left beside the file and in its backups folder (their temporary
     copies, partial files); never the file's own -wal/-shm/-journal. Logged."""
-    from desktop_app.store.backups import remove_leftovers
+    from desktop_app.store.backup_files import remove_leftovers
 
     remove_leftovers(path)
 
@@ -600,7 +602,7 @@ def shown_url(url: object) -> str:
 
 
 def _load_presets(engine: Engine) -> None:
-    from desktop_app.services.presets import load_all
+    from desktop_app.store.presets_seed import load_all
 
     with make_sessionmaker(engine, changelog=False).begin() as session:
         load_all(session)

@@ -296,7 +296,7 @@ def make_sessionmaker(engine: Engine, changelog: bool = True) -> sessionmaker[Se
 
     factory = sessionmaker(engine, expire_on_commit=False)
     if changelog:
-        from desktop_app.services.changelog import attach
+        from desktop_app.store.changelog_hooks import attach
 
         attach(factory)
     return factory

@@ -108,14 +108,14 @@ def build_window(db):  # type: ignore[no-untyped-def]
     from desktop_app.ui.main_window import MainWindow
 
     try:
-        return MainWindow(db)
+        return MainWindow(db, demo_database)
     except sqlite3.DatabaseError:
         if db.check is None or db.check.wait():
             raise  # not damage the check can see (a disk error): the unexpected-error path
     from desktop_app.ui.opening import after_background_check
 
     restored = after_background_check(None, db, False)
-    return None if restored is None else MainWindow(restored)
+    return None if restored is None else MainWindow(restored, demo_database)
 
 
 def after_paint(window, benchmark: bool) -> None:  # type: ignore[no-untyped-def]

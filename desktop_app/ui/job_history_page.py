@@ -27,7 +27,7 @@ from desktop_app.services.registry import JOB_LABELS, JobInput, JobRow
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.person_dialog import (
+from desktop_app.ui.common.forms import (
     FormErrors,
     date_edit,
     dialog_buttons,

@@ -68,9 +68,12 @@ class _CheckResult(QObject):
 class MainWindow(QMainWindow):
     """The window over one open database; File → Open swaps the database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, demo_database: Callable[[], Path] | None = None) -> None:
+        """demo_database: the demo file (written on first use) that File → «Демонстрационная
+        база» opens, chosen by the caller (ui.app); without it that item is disabled."""
         super().__init__()
         self.db = db
+        self._demo_database = demo_database
         self.setWindowIcon(QIcon(str(paths.resource("icons", "metodaktiv.png"))))
         self.tabs = QTabWidget(self)
         self.setCentralWidget(self.tabs)
@@ -90,7 +93,8 @@ class MainWindow(QMainWindow):
         self._action(
             file_menu, "Открыть базу…", self.choose_database, QKeySequence.StandardKey.Open
         )
-        self._action(file_menu, "Демонстрационная база", self.open_demo)
+        demo = self._action(file_menu, "Демонстрационная база", self.open_demo)
+        demo.setEnabled(self._demo_database is not None)
         file_menu.addSeparator()
         # [file menu: Excel — exchange] (openpyxl is loaded when an action is chosen)
         self._action(file_menu, "Бланк для ОО…",
@@ -289,9 +293,8 @@ class MainWindow(QMainWindow):
             self.switch_to(path)
 
     def open_demo(self) -> None:
-        from desktop_app.ui.app import demo_database
-
-        self.switch_to(demo_database())
+        if self._demo_database is not None:
+            self.switch_to(self._demo_database())
 
     def about(self) -> None:
         QMessageBox.about(

@@ -1,0 +1,1 @@
+"""What every tab's widgets share: form helpers (forms)."""
