@@ -33,7 +33,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from desktop_app.demo import write_demo  # noqa: E402
 from desktop_app.exchange.rounds.apply import apply_return  # noqa: E402
-from desktop_app.exchange.rounds.review import review_return  # noqa: E402
+from desktop_app.exchange.rounds.preview import review_return  # noqa: E402
 from desktop_app.exchange.rounds.write import start_round  # noqa: E402
 from desktop_app.model import Person  # noqa: E402
 from desktop_app.services import registry  # noqa: E402

@@ -18,7 +18,8 @@ from desktop_app.demo import Scale, write_demo
 from desktop_app.exchange.importer import import_file
 from desktop_app.exchange.rounds import review as rv
 from desktop_app.exchange.rounds.apply import apply_return
-from desktop_app.exchange.rounds.review import review_lines, review_return
+from desktop_app.exchange.rounds.preview import review_return
+from desktop_app.exchange.rounds.review import review_lines
 from desktop_app.exchange.rounds.spec import ROUND_SHEET, RoundError, code_of
 from desktop_app.exchange.rounds.status import round_status, status_lines
 from desktop_app.exchange.rounds.write import SentFile, StartResult, start_round

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from desktop_app.cli import main
 from desktop_app.demo import write_demo
 from desktop_app.exchange.rounds import review as rv
-from desktop_app.exchange.rounds.review import Review, review_return
+from desktop_app.exchange.rounds.preview import review_return
+from desktop_app.exchange.rounds.review import Review
 from desktop_app.exchange.rounds.spec import ids_of
 from desktop_app.exchange.rounds.write import SentFile, start_round
 from desktop_app.model import Employment, Pair, Participation, Person

@@ -365,7 +365,7 @@ def test_read_only_database_starts_and_loads_nothing(qtbot, base: Path, tmp_path
 
 def test_conflict_shows_both_values_unticked(qtbot, database: Database, base: Path,  # type: ignore[no-untyped-def]
                                              tmp_path: Path) -> None:
-    from desktop_app.exchange.rounds.review import review_return
+    from desktop_app.exchange.rounds.preview import review_return
     from desktop_app.exchange.rounds.write import start_round
     from desktop_app.ui.collection_review import ReviewDialog
 

@@ -62,7 +62,8 @@ def run_apply(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace, paths: list[Path]) -> int:
-    from desktop_app.exchange.rounds.review import review_lines, review_return
+    from desktop_app.exchange.rounds.preview import review_return
+    from desktop_app.exchange.rounds.review import review_lines
     from desktop_app.exchange.rounds.spec import RoundError
 
     # a dry run's transaction is rolled back; no backup, no upgrade, the round not touched

@@ -385,7 +385,7 @@ class CollectionDialog(QDialog):
         paths = list(dict.fromkeys(paths))
         if not paths:
             return None
-        from desktop_app.exchange.rounds.review import review_return
+        from desktop_app.exchange.rounds.preview import review_return
 
         db, today = self.db, self._today()
 

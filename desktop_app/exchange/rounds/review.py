@@ -1,5 +1,5 @@
-"""A returned round file: read, matched to its round and ОО, compared with what was sent and
-with the database now, and checked by the apply itself run in a transaction rolled back.
+"""A returned round file: read, matched to its round and ОО, and compared with what was sent and
+with the database now (preview.py adds what the apply itself would refuse).
 
 What the school changed is a list of Change items: a person added (or come from another ОО),
 a person leaving, a field old → new, a pair begun or ended, a participation added. A field the
@@ -56,7 +56,6 @@ from desktop_app.model import (
 from desktop_app.model.collection import CollectionRound, RoundFile
 from desktop_app.model.enums import PairStatus
 from desktop_app.services.validation import normalise_email, normalise_phone
-from desktop_app.store.database import Database
 from desktop_app.textutil import clean, fio, fmt_date, person_key, short_fio
 
 # The kinds of a change.
@@ -193,32 +192,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def review_return(db: Database, path: Path, today: date | None = None) -> Review:
-    """Read a returned round file and say what applying it would do; nothing is written.
-
-    Raises RoundError (a Russian message) when the file is refused as a whole: not an xlsx or
-    damaged, a blank form or an exchange book, a file of another round or of another database,
-    an edited hidden sheet, an ОО unknown or without a file in the round, rows naming another
-    ОО. Row refusals are in Review.errors: those of reading and of the codes, and what the apply
-    itself refuses (it is run in a transaction that is rolled back).
-    """
-    from desktop_app.exchange.rounds.apply import write_changes  # the dry run is the apply
-
-    today = today or date.today()
-    with db.sessions() as session:
-        try:
-            review = read_review(session, Path(path), today)
-            if review.returned is not None and not review.applied_before:
-                written = write_changes(session, review, None, today)
-                review.errors += [e for e in written.errors if e not in review.errors]
-                review.notes += written.notes
-        finally:
-            session.rollback()
-    return review
-
-
 def read_review(session: Session, path: Path, today: date) -> Review:
-    """The review of a returned file without the dry run (review_return, apply_return)."""
+    """The review of a returned file without the dry run (preview.review_return,
+    apply.apply_return)."""
     workbook = _open(path)
     try:
         header = _header(session, workbook, path)
