@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import fields as dc_fields
 from datetime import date
@@ -61,7 +62,7 @@ def column_defaults(table: Any) -> dict[str, Any]:
     return out
 
 
-class FormImport:
+class FormImport(ABC):
     """Shared parts: refusals with the sheet, row and column; row actions."""
 
     def __init__(self, session: Session, rows: SheetRows, outcome: SheetOutcome,
@@ -78,9 +79,9 @@ class FormImport:
         self.known: Mapping[int, int] = known or {}
         self.records: Mapping[int, int] = records or {}
 
+    @abstractmethod
     def run(self) -> None:
         """Match, check and write the sheet's rows (each form its own)."""
-        raise NotImplementedError
 
     def refuse(self, number: int, key: str, value: Any, reason: str) -> None:
         self.outcome.errors.append(

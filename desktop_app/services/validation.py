@@ -13,6 +13,7 @@ ROW_RULES at the end of this module: one place says which column of which table 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -586,12 +587,12 @@ def leaving_errors(left: date, born: date | None, experience_start: date | None,
 
 
 # value rules, table by table: the same for the forms and the exchange workbook ------------------
-class ColumnRule:
+class ColumnRule(ABC):
     """A rule of one column's values, each on its own (a refusal names that column)."""
 
+    @abstractmethod
     def problem(self, value: Any, on: date) -> str | None:
         """The reason a value is refused, or None."""
-        raise NotImplementedError
 
     def problems(self, values: Sequence[Any], on: date) -> list[tuple[int, str]]:
         """(index, reason) of every refused value of a column (None, a blank, is not checked);
@@ -621,8 +622,9 @@ class Range(ColumnRule):
     """Values within bounds: when a column's least and greatest value fit (and none is NaN), no
     value is looked at one by one."""
 
+    @abstractmethod
     def bounds(self, on: date) -> tuple[Any, Any]:
-        raise NotImplementedError
+        """The least and the greatest value allowed on the day on."""
 
     def problems(self, values: Sequence[Any], on: date) -> list[tuple[int, str]]:
         present = [v for v in values if v is not None]
@@ -715,16 +717,16 @@ class Scales:
         return (low, high) if low <= high else None
 
 
-class RowRule:
+class RowRule(ABC):
     """A rule of a column against other columns of its row (a refusal names the column)."""
 
     column: str
     needs: tuple[str, ...]
 
+    @abstractmethod
     def problems(self, columns: Mapping[str, Sequence[Any]], on: date,
                  scales: Scales | None = None) -> list[tuple[int, str]]:
         """(index, reason) of every refused row; columns: the values of each column read."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
