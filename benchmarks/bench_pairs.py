@@ -172,8 +172,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.services import pairs
-    from desktop_app.ui.pair_dialog import PairDialog
-    from desktop_app.ui.tab_pairs import PairsTab
+    from desktop_app.ui.pairs.dialogs import PairDialog
+    from desktop_app.ui.pairs.tab import PairsTab
 
     app = QApplication.instance() or QApplication([])
     db = open_database(region_path(args.fresh))

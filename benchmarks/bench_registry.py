@@ -76,8 +76,8 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     db = open_database(region_db(args.fresh))
-    from desktop_app.ui.person_dialog import PersonDialog
-    from desktop_app.ui.tab_registry import RegistryTab
+    from desktop_app.ui.registry.person_dialog import PersonDialog
+    from desktop_app.ui.registry.tab import RegistryTab
 
     tab: RegistryTab
     opened = ms(lambda: globals().__setitem__("_tab", RegistryTab(db)))

@@ -56,6 +56,32 @@ def build_bundle() -> None:
     )
 
 
+def program_modules() -> set[str]:
+    """Every module of desktop_app, from the source tree."""
+    found = set()
+    package = ROOT / "desktop_app"
+    for path in package.rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found.add(".".join(parts))
+    return found
+
+
+def check_modules() -> None:
+    """Every module of the program is in the bundle: a tab or dialog imported by name when it
+    is first shown would otherwise be missing only on the user's machine."""
+    step("Modules of the program in the bundle")
+    from PyInstaller.archive.readers import ZlibArchiveReader
+
+    archive = ROOT / "build" / "pyinstaller" / "metodaktiv" / "PYZ-00.pyz"
+    bundled = set(ZlibArchiveReader(str(archive)).toc)
+    missing = sorted(program_modules() - bundled)
+    if missing:
+        raise SystemExit("В сборку не попали модули программы: " + ", ".join(missing))
+    print(f"все {len(program_modules())} модулей программы в сборке")
+
+
 def smoke_test() -> None:
     """The built program's own --selftest, run from an empty folder with a private data folder."""
     step("Self-test of the bundle")
@@ -140,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     ver = version()
     print(f"Методактив {ver}")
     build_bundle()
+    check_modules()
     smoke_test()
     if not args.skip_installer:
         build_installer(ver)

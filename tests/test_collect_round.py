@@ -22,8 +22,7 @@ from desktop_app.exchange.rounds.review import Review
 from desktop_app.exchange.rounds.spec import ids_of
 from desktop_app.exchange.rounds.write import SentFile, start_round
 from desktop_app.model import Employment, Pair, Participation, Person
-from desktop_app.services import pairs as pair_service
-from desktop_app.services import registry
+from desktop_app.services import pairs as pair_service, registry
 from desktop_app.services.indicators import compute_indicators, raw_counts
 from desktop_app.services.validation import PersonInput
 from desktop_app.store.database import Database, open_database

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from desktop_app.exchange.rounds.spec import ROUND_SHEET
 from desktop_app.model.enums import Category
 from desktop_app.store.database import Database, open_database
-from desktop_app.ui.collection_dialog import (
+from desktop_app.ui.collection.window import (
     EMPTY_TEXT,
     OVERDUE,
     OVERDUE_BACKGROUND,
@@ -325,7 +325,7 @@ def _digest(path: Path) -> list[Any]:
 
 
 def test_start_dialog_checks_its_fields(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.collection_dialog import StartRoundDialog
+    from desktop_app.ui.collection.window import StartRoundDialog
 
     dialog = StartRoundDialog(TODAY)
     qtbot.addWidget(dialog)
@@ -367,7 +367,7 @@ def test_conflict_shows_both_values_unticked(qtbot, database: Database, base: Pa
                                              tmp_path: Path) -> None:
     from desktop_app.exchange.rounds.preview import review_return
     from desktop_app.exchange.rounds.write import start_round
-    from desktop_app.ui.collection_review import ReviewDialog
+    from desktop_app.ui.collection.review import ReviewDialog
 
     sent = start_round(database, TODAY, tmp_path / "сбор", today=TODAY).files[0].path
     wb = openpyxl.load_workbook(sent)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from desktop_app.model import Deficit, DiagnosticSession, ExternalResult
 from desktop_app.services.diagnostics import record_external
 from desktop_app.textutil import fmt_percent
-from desktop_app.ui.diagnostic_external import ExternalEntryDialog
-from desktop_app.ui.tab_diagnostics import DiagnosticsTab
+from desktop_app.ui.diagnostics.external import ExternalEntryDialog
+from desktop_app.ui.diagnostics.tab import DiagnosticsTab
 from tests.diagnostics_data import org, person
 from tests.helpers import type_text
 

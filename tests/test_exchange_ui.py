@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from desktop_app.exchange.importer import import_file
 from desktop_app.model import Person
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import ListPanel
 from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
 from tests.helpers import type_text
 from tests.test_exchange_import import count
 from tests.test_exchange_roundtrip import db_digest
@@ -113,7 +113,7 @@ def test_merge_preview_counts_matched_rows_and_shows_rows_read(
     from desktop_app.exchange.result import MATCHED, SKIPPED
     from desktop_app.store.database import open_database
     from desktop_app.ui import import_dialog
-    from desktop_app.ui.operations import Operation
+    from desktop_app.ui.common.operations import Operation
 
     book = tmp_path / "book.xlsx"
     assert main(["--db", str(base), "export", "--out", str(book)]) == 0

@@ -330,8 +330,8 @@ def pair_id(forms: Forms, mentor_last: str) -> int:
 def test_pair_dialog_and_list_show_not_given(qtbot, school: Forms) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from desktop_app.ui.pair_dialog import PairDialog
-    from desktop_app.ui.tab_pairs import COLUMNS, PairsTab
+    from desktop_app.ui.pairs.dialogs import PairDialog
+    from desktop_app.ui.pairs.tab import COLUMNS, PairsTab
 
     assert school.load(the_pairs(school))[0] == 0
     db = open_database(school.db)
@@ -372,7 +372,7 @@ def test_pair_dialog_ends_a_pair_on_its_actual_day(qtbot, school: Forms) -> None
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from desktop_app.ui.pair_dialog import PairDialog
+    from desktop_app.ui.pairs.dialogs import PairDialog
     from tests.helpers import type_text
 
     assert school.load(the_pairs(school))[0] == 0

@@ -461,7 +461,7 @@ def test_candidate_form_says_not_given(forms: Forms, tmp_path: Path) -> None:
 
 
 def test_person_dialog_offers_not_given(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.person_dialog import PersonDialog
+    from desktop_app.ui.registry.person_dialog import PersonDialog
 
     with db.sessions.begin() as s:
         org = registry.add_organisation(s, registry.OrganisationInput(short_name=SCHOOLS[0]))
@@ -491,7 +491,7 @@ def test_person_dialog_offers_not_given(qtbot, db) -> None:  # type: ignore[no-u
 
 
 def test_registry_list_shows_not_given(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.tab_registry import PEOPLE_COLUMNS, RegistryTab
+    from desktop_app.ui.registry.tab import PEOPLE_COLUMNS, RegistryTab
 
     with db.sessions.begin() as s:
         org = registry.add_organisation(s, registry.OrganisationInput(short_name=SCHOOLS[0]))

@@ -13,8 +13,8 @@ from desktop_app.model import Organisation
 from desktop_app.services import pairs, registry
 from desktop_app.services.validation import PersonInput
 from desktop_app.ui.history_dialog import COLUMNS
-from desktop_app.ui.tab_pairs import PairsTab
-from desktop_app.ui.tab_registry import RegistryTab
+from desktop_app.ui.pairs.tab import PairsTab
+from desktop_app.ui.registry.tab import RegistryTab
 
 
 def cells(dialog) -> list[list[str]]:  # type: ignore[no-untyped-def]

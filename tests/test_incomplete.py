@@ -109,8 +109,8 @@ def test_nothing_missing_is_said(db: Database, capsys: pytest.CaptureFixture[str
 
 
 def test_dialog_from_the_registry_opens_the_person_and_follows_the_save(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.person_dialog import PersonDialog
-    from desktop_app.ui.tab_registry import RegistryTab
+    from desktop_app.ui.registry.person_dialog import PersonDialog
+    from desktop_app.ui.registry.tab import RegistryTab
 
     ids = registry_with_gaps(db)
     tab = RegistryTab(db)

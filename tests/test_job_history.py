@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop_app.services import changelog, registry
 from desktop_app.services.registry import JobInput
 from desktop_app.services.validation import OrganisationInput, PersonInput, Refused
-from desktop_app.ui.job_history_page import JobDialog
-from desktop_app.ui.person_dialog import PersonDialog
+from desktop_app.ui.registry.job_history_page import JobDialog
+from desktop_app.ui.registry.person_dialog import PersonDialog
 from tests.helpers import type_text
 
 TODAY = date.today()
@@ -298,7 +298,7 @@ def test_delete_asks_first(form, no_blocking_message_boxes) -> None:  # type: ig
 
 
 def test_people_list_shows_the_corrected_position(qtbot, db, setup) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.tab_registry import RegistryTab
+    from desktop_app.ui.registry.tab import RegistryTab
 
     tab = RegistryTab(db)
     qtbot.addWidget(tab)

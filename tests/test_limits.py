@@ -233,10 +233,10 @@ def paste(edit, text: str) -> None:  # type: ignore[no-untyped-def]
 def test_long_text_fields_of_the_window_hold_a_cell(qtbot, db) -> None:  # type: ignore[no-untyped-def]
     """Notes, achievements, methodical experience, a pair's programme, a document's texts:
     each field stops at the limit and says so in Russian."""
-    from desktop_app.ui.pair_dialog import PairDialog
-    from desktop_app.ui.person_dialog import PersonDialog
+    from desktop_app.ui.common.widgets import LimitedTextEdit
+    from desktop_app.ui.pairs.dialogs import PairDialog
+    from desktop_app.ui.registry.person_dialog import PersonDialog
     from desktop_app.ui.report_dialog import ReportDialog
-    from desktop_app.ui.widgets import LimitedTextEdit
 
     person, pair, report = PersonDialog(db), PairDialog(db), ReportDialog(db)
     for dialog in (person, pair, report):
@@ -249,7 +249,7 @@ def test_long_text_fields_of_the_window_hold_a_cell(qtbot, db) -> None:  # type:
 
 
 def test_a_paste_past_the_limit_is_refused_whole(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.person_dialog import PersonDialog
+    from desktop_app.ui.registry.person_dialog import PersonDialog
 
     dialog = PersonDialog(db)
     qtbot.addWidget(dialog)
@@ -266,7 +266,7 @@ def test_a_paste_past_the_limit_is_refused_whole(qtbot, db) -> None:  # type: ig
 
 
 def test_typing_stops_at_the_limit(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.person_dialog import PersonDialog
+    from desktop_app.ui.registry.person_dialog import PersonDialog
 
     dialog = PersonDialog(db)
     qtbot.addWidget(dialog)
@@ -282,7 +282,7 @@ def test_typing_stops_at_the_limit(qtbot, db) -> None:  # type: ignore[no-untype
 
 
 def test_line_fields_say_why_a_paste_was_cut(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.organisation_dialog import OrganisationDialog
+    from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 
     dialog = OrganisationDialog(db)
     qtbot.addWidget(dialog)

@@ -15,7 +15,7 @@ from desktop_app.exchange.workbook import INFO_SHEET
 from desktop_app.model import Person
 from desktop_app.store.backups import parse_name
 from desktop_app.ui import import_dialog
-from desktop_app.ui.operations import Progress, refusals, run_in_background
+from desktop_app.ui.common.operations import Progress, refusals, run_in_background
 from tests.test_exchange_import import count
 from tests.test_exchange_roundtrip import db_digest
 from tests.test_import_bad_input import HEADER, base, write  # noqa: F401  (fixture)

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.model import Deficit, Organisation, Pair, Person, PlanTemplate
-from desktop_app.services import pairs as P
-from desktop_app.services import settings
+from desktop_app.services import pairs as P, settings
 
 START = date(2024, 9, 1)
 

@@ -7,8 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from desktop_app.exchange.importer import import_file

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_app.model import Organisation, Pair, Person
 from desktop_app.services import pairs as P
-from desktop_app.ui import programme_panel
-from desktop_app.ui.pair_dialog import FormDialog, PairDialog, StatusDialog
-from desktop_app.ui.programme_panel import MonitoringDialog, ProgrammePanel
+from desktop_app.ui.pairs import programme_panel
+from desktop_app.ui.pairs.dialogs import FormDialog, PairDialog, StatusDialog
+from desktop_app.ui.pairs.programme_panel import MonitoringDialog, ProgrammePanel
 
 TODAY = date.today()
 

@@ -14,9 +14,9 @@ from desktop_app.model import Person
 from desktop_app.model.enums import ActiveStatus
 from desktop_app.services import active, registry
 from desktop_app.services.validation import OrganisationInput, PersonInput, Refused
-from desktop_app.ui.active_panel import PersonPicker, StepDialog
-from desktop_app.ui.organisation_dialog import OrganisationDialog
-from desktop_app.ui.person_dialog import PersonDialog, date_edit, get_date
+from desktop_app.ui.registry.active_panel import PersonPicker, StepDialog
+from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
+from desktop_app.ui.registry.person_dialog import PersonDialog, date_edit, get_date
 from desktop_app.ui.settings_dialog import SettingsDialog
 from tests.helpers import type_text
 

@@ -7,8 +7,8 @@ import random
 from PySide6.QtCore import Qt
 
 from desktop_app.textutil import clean, ru_sort_key
-from desktop_app.ui.table_model import Column, RowsTableModel, column_keys, sort_value
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.common.table_model import Column, RowsTableModel, column_keys, sort_value
+from desktop_app.ui.common.widgets import ListPanel
 from tests.helpers import type_text
 
 ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"

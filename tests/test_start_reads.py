@@ -22,7 +22,7 @@ from desktop_app.store.database import open_database
 from desktop_app.textutil import ru_sort_key
 from desktop_app.ui.app import build_window
 from desktop_app.ui.opening import open_interactive
-from desktop_app.ui.tab_registry import RegistryTab
+from desktop_app.ui.registry.tab import RegistryTab
 from tests.test_startup import damage_tail
 
 # same names twice (told apart by id), ё and е, a surname that is a prefix of another

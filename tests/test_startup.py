@@ -189,7 +189,7 @@ def test_sound_file_gets_its_daily_backup_after_the_check(qtbot, db, answers, ga
 
 
 def test_tabs_load_when_first_shown_and_reload_only_when_loaded(qtbot, db, answers) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.tab_registry import RegistryTab
+    from desktop_app.ui.registry.tab import RegistryTab
 
     _fill(db, 3)
     path = db.path

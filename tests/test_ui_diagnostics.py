@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desktop_app.services.diagnostics import list_sessions
-from desktop_app.ui.diagnostic_analysis import HeatDialog, SuggestionsDialog
-from desktop_app.ui.diagnostic_entry import SessionEntryDialog
-from desktop_app.ui.diagnostic_person import PictureDialog, RouteDialog
-from desktop_app.ui.tab_diagnostics import DiagnosticsTab
+from desktop_app.ui.diagnostics.analysis import HeatDialog, SuggestionsDialog
+from desktop_app.ui.diagnostics.entry import SessionEntryDialog
+from desktop_app.ui.diagnostics.person import PictureDialog, RouteDialog
+from desktop_app.ui.diagnostics.tab import DiagnosticsTab
 from tests.diagnostics_data import diagnose, org, person
 
 
@@ -49,7 +49,7 @@ def test_incomplete_entry_is_refused_and_kept_open(qtbot, db, monkeypatch) -> No
     with db.sessions.begin() as s:
         pid = person(s, "Орлова")
     shown: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.diagnostic_entry.QMessageBox.warning",
+    monkeypatch.setattr("desktop_app.ui.diagnostics.entry.QMessageBox.warning",
                         lambda _parent, _title, text: shown.append(text))
     dialog = SessionEntryDialog(db, person_id=pid)
     qtbot.addWidget(dialog)
@@ -80,7 +80,7 @@ def test_route_heat_and_suggestions_dialogs(qtbot, db, tmp_path, monkeypatch) ->
     assert heat.table.item(0, 8).text() == "1 (50,0\u00a0%)"
     heat.export_to(tmp_path / "heat.xlsx")
     assert len(openpyxl.load_workbook(tmp_path / "heat.xlsx").sheetnames) == 4
-    monkeypatch.setattr("desktop_app.ui.diagnostic_analysis.QMessageBox.information",
+    monkeypatch.setattr("desktop_app.ui.diagnostics.analysis.QMessageBox.information",
                         lambda *args: None)
     suggestions = SuggestionsDialog(db, mentee)
     qtbot.addWidget(suggestions)

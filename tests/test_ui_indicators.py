@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from desktop_app.services import meetings
-from desktop_app.ui.indicator_views import GREEN, RED
-from desktop_app.ui.tab_indicators import IndicatorsTab
+from desktop_app.ui.indicators.tab import IndicatorsTab
+from desktop_app.ui.indicators.views import GREEN, RED
 from tests.test_indicators_data import build
 
 

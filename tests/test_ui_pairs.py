@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from desktop_app.model import Organisation, Pair, Person
 from desktop_app.services import pairs as P
-from desktop_app.ui.pair_dialog import PairDialog
-from desktop_app.ui.tab_pairs import PairsTab
+from desktop_app.ui.pairs.dialogs import PairDialog
+from desktop_app.ui.pairs.tab import PairsTab
 from tests.helpers import type_text
 
 
@@ -187,8 +187,8 @@ def test_filters_badges_and_young(qtbot, people) -> None:  # type: ignore[no-unt
 
 
 def test_status_monitoring_and_satisfaction_entry(qtbot, people) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.ui.pair_dialog import StatusDialog
-    from desktop_app.ui.programme_panel import MonitoringDialog, ProgrammePanel
+    from desktop_app.ui.pairs.dialogs import StatusDialog
+    from desktop_app.ui.pairs.programme_panel import MonitoringDialog, ProgrammePanel
 
     db, ids = people
     with db.sessions() as s:

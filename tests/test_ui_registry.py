@@ -12,8 +12,8 @@ from desktop_app.model import Person
 from desktop_app.model.enums import ActiveStatus
 from desktop_app.services import active, registry, settings
 from desktop_app.services.validation import OrganisationInput, PersonInput
+from desktop_app.ui.registry.tab import RegistryTab
 from desktop_app.ui.settings_dialog import SettingsDialog
-from desktop_app.ui.tab_registry import RegistryTab
 from tests.helpers import type_text
 
 TODAY = date.today()

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import Date, Float, Integer, String, Text
 
 from desktop_app.exchange.workbook import carried_columns, exchange_tables

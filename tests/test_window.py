@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from desktop_app import demo
 from desktop_app.store.database import Database, open_database
 from desktop_app.textutil import fold, ru_sort_key
+from desktop_app.ui.common.table_model import RowsTableModel, text_key
+from desktop_app.ui.common.widgets import ListPanel
 from desktop_app.ui.main_window import MainWindow, install_translations
-from desktop_app.ui.table_model import RowsTableModel, text_key
-from desktop_app.ui.widgets import ListPanel
 from tests.helpers import type_text
 
 

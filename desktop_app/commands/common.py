@@ -36,21 +36,23 @@ from desktop_app.store.database import (
 )
 
 # The commands' shared names, re-exported (the "X as X" form says so to mypy and ruff).
-from desktop_app.store.diskerrors import DISK_FULL_ERRNOS as DISK_FULL_ERRNOS
-from desktop_app.store.diskerrors import LOW_ROOM as LOW_ROOM
-from desktop_app.store.diskerrors import DiskError as DiskError
-from desktop_app.store.diskerrors import DiskFull as DiskFull
-from desktop_app.store.diskerrors import UserError as UserError
-from desktop_app.store.diskerrors import busy_text as busy_text
-from desktop_app.store.diskerrors import disk_error_text as disk_error_text
-from desktop_app.store.diskerrors import disk_full_guard as disk_full_guard
-from desktop_app.store.diskerrors import disk_full_text as disk_full_text
-from desktop_app.store.diskerrors import file_error_text as file_error_text
-from desktop_app.store.diskerrors import file_size_limited as file_size_limited
-from desktop_app.store.diskerrors import is_database_busy as is_database_busy
-from desktop_app.store.diskerrors import is_disk_error as is_disk_error
-from desktop_app.store.diskerrors import is_disk_full as is_disk_full
-from desktop_app.store.diskerrors import os_reason as os_reason
+from desktop_app.store.diskerrors import (
+    DISK_FULL_ERRNOS as DISK_FULL_ERRNOS,
+    LOW_ROOM as LOW_ROOM,
+    DiskError as DiskError,
+    DiskFull as DiskFull,
+    UserError as UserError,
+    busy_text as busy_text,
+    disk_error_text as disk_error_text,
+    disk_full_guard as disk_full_guard,
+    disk_full_text as disk_full_text,
+    file_error_text as file_error_text,
+    file_size_limited as file_size_limited,
+    is_database_busy as is_database_busy,
+    is_disk_error as is_disk_error,
+    is_disk_full as is_disk_full,
+    os_reason as os_reason,
+)
 from desktop_app.store.engine import sqlite_path, url_for
 from desktop_app.textutil import fold
 

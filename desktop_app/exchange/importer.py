@@ -26,7 +26,7 @@ from desktop_app.exchange.reader import (
     score_header,
 )
 from desktop_app.exchange.result import ImportResult, SheetOutcome
-from desktop_app.exchange.rounds.spec import MARK, ROUND_SHEET, HeaderProblem, read_header
+from desktop_app.exchange.round_header import MARK, ROUND_SHEET, HeaderProblem, read_header
 from desktop_app.exchange.safe import (
     ExchangeError,
     merged_ranges,

@@ -65,14 +65,11 @@ __all__ = [
     "RoundFile", "Satisfaction", "SessionAreaScore", "Setting",
 ]
 
-# every module of entities, so that all of them are mapped together
-_MODULES = ("base", "registry", "active", "pairs", "diagnostics", "indicators", "documents",
-            "collection")
-
-
 def load_all() -> None:
     """Import every entity module and give this package their names."""
-    for name in _MODULES:
+    from desktop_app.model.base import ENTITY_MODULES
+
+    for name in ("base", *ENTITY_MODULES):
         module = importlib.import_module(f"{__name__}.{name}")
         for entity in __all__:
             if entity in vars(module):

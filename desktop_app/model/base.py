@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Mapper
 
@@ -12,6 +14,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# the modules of entities built on this base, mapped together
+ENTITY_MODULES = ("registry", "active", "pairs", "diagnostics", "indicators", "documents",
+                  "collection")
 
 
 class Base(DeclarativeBase):
@@ -21,7 +26,7 @@ class Base(DeclarativeBase):
 @event.listens_for(Mapper, "before_configured", once=True)
 def _every_entity_loaded() -> None:
     """The mappers are configured together with every entity module imported, even when only
-    one was imported by name (relationships name classes of other modules)."""
-    from desktop_app.model import load_all
-
-    load_all()
+    one was imported by name (relationships name classes of other modules). They are imported
+    by name, so that this base imports none of the modules built on it."""
+    for name in ENTITY_MODULES:
+        importlib.import_module(f"{__package__}.{name}")

@@ -25,8 +25,8 @@ from desktop_app.services.indicators import (
     as_of,
     compute_indicators,
     share,
+    status_label as indicator_status,
 )
-from desktop_app.services.indicators import status_label as indicator_status
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent, years_between
 
 TITLE = "Информационно-аналитический отчёт о реализации системы наставничества педагогических " \

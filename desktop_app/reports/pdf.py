@@ -23,13 +23,13 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     LongTable,
+    PageBreak as RLPageBreak,
     PageTemplate,
     Paragraph,
+    Spacer as RLSpacer,
+    Table as RLTable,
     TableStyle,
 )
-from reportlab.platypus import PageBreak as RLPageBreak
-from reportlab.platypus import Spacer as RLSpacer
-from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paraparser import ParaParser
 

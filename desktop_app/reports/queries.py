@@ -46,8 +46,13 @@ from desktop_app.services.deficit_wording import (
     legacy_task,
     sentence,
 )
-from desktop_app.services.indicators import org_active, pair_ran, person_active, years_before
-from desktop_app.services.indicators import young as young_on
+from desktop_app.services.indicators import (
+    org_active,
+    pair_ran,
+    person_active,
+    years_before,
+    young as young_on,
+)
 from desktop_app.services.presets import fill_municipality, municipality_genitive
 from desktop_app.textutil import fio, fmt_date, ru_sort_key, short_fio
 

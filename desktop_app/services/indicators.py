@@ -25,7 +25,6 @@ per row. The drill-down lists the ОО or people behind A and B with why each is
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,7 +45,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from desktop_app import paths
 from desktop_app.model import (
     ChangeLog,
     IndicatorPlan,
@@ -57,6 +55,7 @@ from desktop_app.model import (
     Person,
 )
 from desktop_app.model.enums import PairStatus, ParticipationKind, RuEnum
+from desktop_app.store.presets_seed import read_preset
 from desktop_app.textutil import fio, fmt_date, ru_sort_key, years_between
 
 CODES = ("I1", "I2", "I3", "I4", "I5", "P4")
@@ -136,12 +135,8 @@ class PlanRow:
 
 # names, plans ---------------------------------------------------------------------------
 def read_json(name: str) -> dict[str, Any]:
-    """A preset file of resources/presets (read here, not through services.presets, whose
-    loaders import this module)."""
-    data: dict[str, Any] = json.loads(
-        paths.resource("presets", name).read_text(encoding="utf-8")
-    )
-    return data
+    """A preset file of resources/presets."""
+    return read_preset(name)
 
 
 def indicator_names() -> dict[str, tuple[str, str]]:

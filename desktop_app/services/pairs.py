@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -11,7 +10,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop_app import paths
 from desktop_app.model import (
     Deficit,
     MentorshipForm,
@@ -40,6 +38,7 @@ from desktop_app.model.enums import (
 )
 from desktop_app.services import settings
 from desktop_app.services.validation import order_problem
+from desktop_app.store.presets_seed import load_plan_templates as load_plan_templates
 from desktop_app.textutil import clean, fmt_date, fold, ru_sort_key, short_fio, years_between
 
 OPEN_STATUSES = (PairStatus.PLANNED.value, PairStatus.ACTIVE.value)
@@ -1398,25 +1397,3 @@ def repeated_direction_mentees(session: Session) -> list[str]:
         lines.append(f"{names.get(pid, pid)}: пары № {numbers}, направление "
                      f"«{PairDirection(code).label}»")
     return lines
-
-
-# shipped plan templates --------------------------------------------------------------------------
-
-
-def load_plan_templates(session: Session) -> None:
-    """Add the shipped plan templates (resources/presets/plan_templates.json) not yet present."""
-    path = paths.resource("presets", "plan_templates.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    existing = set(session.scalars(select(PlanTemplate.name)))
-    for template in data["templates"]:
-        if template["name"] in existing:
-            continue
-        row = PlanTemplate(name=template["name"])
-        row.items = [
-            PlanTemplateItem(
-                position=i, activity=item["activity"], offset_days=int(item["offset_days"]),
-                responsible=item.get("responsible", ""), report_form=item.get("report_form", ""),
-            )
-            for i, item in enumerate(template["items"], start=1)
-        ]
-        session.add(row)

@@ -52,8 +52,15 @@ from desktop_app.services.validation import (
     validate_person,
     working_age_problem,
 )
-from desktop_app.textutil import clean, fio, fmt_date, fold, person_key, ru_sort_key
-from desktop_app.textutil import years_between as years_between  # the registry's rule of years
+from desktop_app.textutil import (
+    clean,
+    fio,
+    fmt_date,
+    fold,
+    person_key,
+    ru_sort_key,
+    years_between as years_between,  # the registry's rule of years
+)
 
 COURSE_YEARS = 3
 

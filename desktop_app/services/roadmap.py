@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import RoadmapItem
 from desktop_app.model.enums import RoadmapStatus
-from desktop_app.services.indicators import IndicatorInputError, log_change, read_json
+from desktop_app.services.indicators import IndicatorInputError, log_change
 from desktop_app.textutil import clean, fmt_date
 
 CLOSED = (RoadmapStatus.DONE.value, RoadmapStatus.CANCELLED.value)
@@ -42,22 +42,6 @@ class RoadmapInput:
     deadline: date | None
     deadline_text: str
     responsible: str
-
-
-def load_roadmap(session: Session) -> None:
-    """Preset loader: the road map of seed 003 goes into a database that has no road map yet."""
-    if session.scalar(select(func.count()).select_from(RoadmapItem)):
-        return
-    for position, item in enumerate(read_json("roadmap.json")["items"], start=1):
-        deadline = date.fromisoformat(item["deadline"]) if item["deadline"] else None
-        session.add(
-            RoadmapItem(
-                stage=item["stage"], section=item["section"], position=position,
-                activity=item["activity"], result=item["result"], deadline=deadline,
-                deadline_text=item["deadline_text"], responsible=item["responsible"],
-                status=RoadmapStatus.PLANNED.value,
-            )
-        )
 
 
 def is_overdue(deadline: date | None, status: str, on: date) -> bool:

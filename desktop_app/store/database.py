@@ -26,8 +26,9 @@ from desktop_app.store.backup import (
     read_database_id,
     stamped_name,
 )
-from desktop_app.store.engine import (
+from desktop_app.store.engine import (  # raised by its checks of a URL and of a connection
     APPLICATION_ID,
+    DatabaseRefused as DatabaseRefused,
     connect_reader,
     final_name,
     hide_password,
@@ -36,9 +37,6 @@ from desktop_app.store.engine import (
     plain_engine,
     sqlite_path,
     url_for,
-)
-from desktop_app.store.engine import (  # raised by its checks of a URL and of a connection
-    DatabaseRefused as DatabaseRefused,
 )
 from desktop_app.store.lock import DatabaseLock
 

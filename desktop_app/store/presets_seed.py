@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app import paths
-from desktop_app.model import Ground, GroundPreset, IndicatorPlan, MentorshipForm, Setting
+from desktop_app.model import (
+    Ground,
+    GroundPreset,
+    IndicatorPlan,
+    MentorshipForm,
+    PlanTemplate,
+    PlanTemplateItem,
+    RoadmapItem,
+    Setting,
+)
+from desktop_app.model.enums import RoadmapStatus
+from desktop_app.store.instrument_files import load_instruments
 
 Loader = Callable[[Session], None]
 
@@ -75,14 +87,42 @@ def load_plans(session: Session) -> None:
                 session.add(IndicatorPlan(code=indicator["code"], year=int(year), value=value))
 
 
+def load_plan_templates(session: Session) -> None:
+    """Add the shipped plan templates (resources/presets/plan_templates.json) not yet present."""
+    data = read_preset("plan_templates.json")
+    existing = set(session.scalars(select(PlanTemplate.name)))
+    for template in data["templates"]:
+        if template["name"] in existing:
+            continue
+        row = PlanTemplate(name=template["name"])
+        row.items = [
+            PlanTemplateItem(
+                position=i, activity=item["activity"], offset_days=int(item["offset_days"]),
+                responsible=item.get("responsible", ""), report_form=item.get("report_form", ""),
+            )
+            for i, item in enumerate(template["items"], start=1)
+        ]
+        session.add(row)
+
+
+def load_roadmap(session: Session) -> None:
+    """Preset loader: the road map of seed 003 goes into a database that has no road map yet."""
+    if session.scalar(select(func.count()).select_from(RoadmapItem)):
+        return
+    for position, item in enumerate(read_preset("roadmap.json")["items"], start=1):
+        deadline = date.fromisoformat(item["deadline"]) if item["deadline"] else None
+        session.add(
+            RoadmapItem(
+                stage=item["stage"], section=item["section"], position=position,
+                activity=item["activity"], result=item["result"], deadline=deadline,
+                deadline_text=item["deadline_text"], responsible=item["responsible"],
+                status=RoadmapStatus.PLANNED.value,
+            )
+        )
+
+
 def loaders() -> list[Loader]:
     """Every preset loader, in the order they run."""
-    # to remove (issue 21): these three read their shipped files with the services' code; they
-    # come down here when services/instruments, pairs and roadmap are split
-    from desktop_app.services.instruments import load_instruments
-    from desktop_app.services.pairs import load_plan_templates
-    from desktop_app.services.roadmap import load_roadmap
-
     return [load_settings, load_grounds, load_forms, load_plans, load_instruments,
             load_plan_templates, load_roadmap]
 

@@ -35,9 +35,9 @@ from desktop_app.exchange.result import ImportResult
 from desktop_app.exchange.safe import ExchangeError
 from desktop_app.store.backup import BackupError
 from desktop_app.store.database import Database
-from desktop_app.ui.operations import Operation, Progress, refusals, run_in_background
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.common.operations import Operation, Progress, refusals, run_in_background
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import ListPanel
 
 XLSX_FILTER = "Книга Excel (*.xlsx)"
 SUMMARY_HEIGHT = 170  # pixels of the per-sheet summary above the tabs (scrolled beyond)

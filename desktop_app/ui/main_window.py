@@ -22,15 +22,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__, paths
 from desktop_app.store.database import Database
-from desktop_app.ui.widgets import LazyPage
+from desktop_app.ui.common.widgets import LazyPage
 
 DB_FILTER = "База Методактива (*.sqlite *.db);;Все файлы (*)"
 # attribute, title, module and class of each tab, in their order
 TABS = (
-    ("registry_tab", "Реестр", "desktop_app.ui.tab_registry", "RegistryTab"),
-    ("pairs_tab", "Пары", "desktop_app.ui.tab_pairs", "PairsTab"),
-    ("diagnostics_tab", "Диагностика", "desktop_app.ui.tab_diagnostics", "DiagnosticsTab"),
-    ("indicators_tab", "Показатели", "desktop_app.ui.tab_indicators", "IndicatorsTab"),
+    ("registry_tab", "Реестр", "desktop_app.ui.registry.tab", "RegistryTab"),
+    ("pairs_tab", "Пары", "desktop_app.ui.pairs.tab", "PairsTab"),
+    ("diagnostics_tab", "Диагностика", "desktop_app.ui.diagnostics.tab", "DiagnosticsTab"),
+    ("indicators_tab", "Показатели", "desktop_app.ui.indicators.tab", "IndicatorsTab"),
 )
 
 
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
                      lambda _checked=False: _ui("import_dialog").export_database(self))
         # [file menu: the collection round] (each ОО gets its own data back and returns it)
         self._action(file_menu, "Сбор сведений…",
-                     lambda _checked=False: _ui("collection_dialog").show_collection(self))
+                     lambda _checked=False: _ui("collection.window").show_collection(self))
         file_menu.addSeparator()
         self._action(file_menu, "Выход", self.close, QKeySequence.StandardKey.Quit)
         docs_menu = self.menuBar().addMenu("&Документы")

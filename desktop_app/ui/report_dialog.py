@@ -58,8 +58,8 @@ from desktop_app.services import order_journal, requisites, settings
 from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.operations import Operation, Progress, run_in_background
-from desktop_app.ui.widgets import LimitedTextEdit
+from desktop_app.ui.common.operations import Operation, Progress, run_in_background
+from desktop_app.ui.common.widgets import LimitedTextEdit
 
 PRINT_DPI = 300
 FILTERS = {

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services import active, requisites, settings
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
-from desktop_app.ui.person_dialog import (
+from desktop_app.ui.common.forms import (
     dialog_buttons,
     error_label,
     fit_to_screen,

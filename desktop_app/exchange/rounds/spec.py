@@ -16,9 +16,8 @@ database now (what the centre changed since).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,8 +25,25 @@ from typing import Any
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
-from desktop_app.exchange.kinds import ORGANISATIONS, PARTICIPATIONS, PEOPLE, Field
-from desktop_app.exchange.kinds import PAIRS as PAIRS_KIND
+from desktop_app.exchange.kinds import (
+    ORGANISATIONS,
+    PAIRS as PAIRS_KIND,
+    PARTICIPATIONS,
+    PEOPLE,
+    Field,
+)
+
+# the round's header lives in exchange/round_header.py (the blank forms' import reads it too);
+# its names are this module's as well
+from desktop_app.exchange.round_header import (
+    FORMAT as FORMAT,
+    MARK as MARK,
+    ROUND_SHEET as ROUND_SHEET,
+    Header as Header,
+    HeaderProblem as HeaderProblem,
+    read_header as read_header,
+    signature as signature,
+)
 from desktop_app.model import (
     MentorshipForm,
     Organisation,
@@ -39,10 +55,7 @@ from desktop_app.model import (
 from desktop_app.model.enums import PairStatus
 from desktop_app.textutil import clean, fio
 
-ROUND_SHEET = "Сбор сведений"
 GUIDE_SHEET = "Как заполнить"
-MARK = "Методактив: сбор сведений"
-FORMAT = 1
 CODE = Field(
     "code", "Код записи", width=12,
     note="Не меняйте и не стирайте: по этому коду строка находится в базе центра. У новой "
@@ -143,59 +156,6 @@ class Snapshot:
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
-
-
-def signature(secret: str, round_id: int, org_id: int, on: date, fingerprint: str) -> str:
-    """The HMAC-SHA256 of the round file's header with the round's secret."""
-    message = f"{FORMAT}|{round_id}|{org_id}|{on.isoformat()}|{fingerprint}".encode()
-    return hmac.new(secret.encode("ascii"), message, hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class Header:
-    """The hidden sheet of a round file."""
-
-    round_id: int
-    on: date
-    org_id: int
-    org_name: str
-    fingerprint: str
-    signature: str
-
-    def rows(self) -> list[tuple[str, Any]]:
-        """(label, value) rows under the MARK in A1."""
-        return [("Формат", FORMAT), ("Сбор", self.round_id), ("Дата", self.on.isoformat()),
-                ("Код ОО", self.org_id), ("ОО", self.org_name),
-                ("Отпечаток", self.fingerprint), ("Подпись", self.signature)]
-
-    def verified(self, secret: str) -> bool:
-        expected = signature(secret, self.round_id, self.org_id, self.on, self.fingerprint)
-        return hmac.compare_digest(expected, self.signature)
-
-
-class HeaderProblem(ValueError):
-    """The hidden sheet is not a round's header (edited, cut, of another program)."""
-
-
-def read_header(values: Iterable[Iterable[Any]]) -> Header:
-    """The header from the hidden sheet's rows (values only). Raises HeaderProblem."""
-    rows = [list(r) for r in values]
-    if not rows or not rows[0] or rows[0][0] != MARK:
-        raise HeaderProblem("нет отметки сбора сведений")
-    found: dict[str, Any] = {}
-    for row in rows[1:]:
-        if len(row) >= 2 and isinstance(row[0], str):
-            found[row[0]] = row[1]
-    try:
-        if int(found["Формат"]) != FORMAT:
-            raise HeaderProblem(f"формат {found['Формат']}, а программа читает {FORMAT}")
-        return Header(int(found["Сбор"]), date.fromisoformat(str(found["Дата"])),
-                      int(found["Код ОО"]), str(found["ОО"]), str(found["Отпечаток"]),
-                      str(found["Подпись"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, HeaderProblem):
-            raise
-        raise HeaderProblem(f"сведения о сборе неполны или изменены ({exc})") from exc
 
 
 # the snapshot of the database ----------------------------------------------------------------

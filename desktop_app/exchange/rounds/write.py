@@ -44,8 +44,7 @@ from desktop_app.exchange.rounds.spec import (
 )
 from desktop_app.exchange.templates import FormSheet, closed_lists, fill_lists
 from desktop_app.model import CollectionRound, Organisation, RoundFile
-from desktop_app.services import requisites
-from desktop_app.services import settings as settings_service
+from desktop_app.services import requisites, settings as settings_service
 from desktop_app.services.changelog import ENABLED_KEY
 from desktop_app.services.indicators import MAX_YEAR, MIN_YEAR
 from desktop_app.store.database import Database

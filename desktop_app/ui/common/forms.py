@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.validation import FieldError
-from desktop_app.ui.widgets import LimitedTextEdit
+from desktop_app.ui.common.widgets import LimitedTextEdit
 
 EMPTY_DATE = QDate(1900, 1, 1)
 ERROR_STYLE = "color: #b00020;"
@@ -293,3 +293,33 @@ def dialog_buttons(dialog: QDialog, ok: str = "Save") -> QDialogButtonBox:
     buttons.accepted.connect(dialog.save)  # type: ignore[attr-defined]
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+# dates and choices holding a value -----------------------------------------------------------
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def date_field(value: date, parent: QWidget) -> QDateEdit:
+    """A required date field holding a date, shown and typed as дд.мм.гггг (see RuDateEdit)."""
+    edit = RuDateEdit(parent)
+    edit.setDate(to_qdate(value))
+    return edit
+
+
+def combo(choices: list[tuple[object, str]], parent: QWidget) -> QComboBox:
+    box = QComboBox(parent)
+    for value, label in choices:
+        box.addItem(label, value)
+    return box
+
+
+def select_if_found(box: QComboBox, value: object) -> None:
+    """Select the item holding the value; the choice stays as it was if there is none."""
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)

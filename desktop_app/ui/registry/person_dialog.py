@@ -65,7 +65,7 @@ from desktop_app.ui.common.forms import (
     text_edit,
     yes_no_unknown_combo,
 )
-from desktop_app.ui.widgets import LimitedLineEdit
+from desktop_app.ui.common.widgets import LimitedLineEdit
 
 # the form helpers other dialogs import from here (they live in ui.common.forms)
 __all__ = [
@@ -228,7 +228,7 @@ class PersonDialog(QDialog):
 
     def _build_jobs(self) -> None:
         """«История работы»: the person's jobs corrected by hand, each saved at once."""
-        from desktop_app.ui.job_history_page import JobsPage  # it builds on this module
+        from desktop_app.ui.registry.job_history_page import JobsPage  # it builds on this module
 
         assert self.person_id is not None
         self.jobs = JobsPage(self.db, self.person_id, self._today)

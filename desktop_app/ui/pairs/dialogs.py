@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -42,15 +41,19 @@ from desktop_app.model.enums import (
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.person_dialog import (
-    RuDateEdit,
+from desktop_app.ui.common.forms import (
+    combo,
+    date_field,
     fit_to_screen,
+    from_qdate,
     russian_buttons,
     scrolled,
+    select_if_found,
     text_edit,
+    to_qdate,
 )
-from desktop_app.ui.table_model import Column, RowsTableModel
-from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
+from desktop_app.ui.common.table_model import Column, RowsTableModel
+from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("ОО"), Column("Должность"), Column("Возраст", align_right=True),
@@ -70,34 +73,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def date_edit(value: date, parent: QWidget) -> QDateEdit:
-    """A date field shown and typed as дд.мм.гггг (see person_dialog.RuDateEdit)."""
-    edit = RuDateEdit(parent)
-    edit.setDate(to_qdate(value))
-    return edit
-
-
-def combo(choices: list[tuple[object, str]], parent: QWidget) -> QComboBox:
-    box = QComboBox(parent)
-    for value, label in choices:
-        box.addItem(label, value)
-    return box
-
-
-def select_data(box: QComboBox, value: object) -> None:
-    index = box.findData(value)
-    if index >= 0:
-        box.setCurrentIndex(index)
 
 
 class PeoplePicker(QWidget):
@@ -274,8 +249,8 @@ class PairDialog(QDialog):
         self.level_box.activated.connect(self._level_chosen)
         form.addRow("Уровень:", self.level_box)
         today = date.today()
-        self.start_edit = date_edit(today, page)
-        self.end_edit = date_edit(pairs.duration_limits(today)[1], page)
+        self.start_edit = date_field(today, page)
+        self.end_edit = date_field(pairs.duration_limits(today)[1], page)
         self.start_edit.dateChanged.connect(self._refresh_period_hint)
         self.end_edit.dateChanged.connect(self._refresh_period_hint)
         period = QHBoxLayout()
@@ -296,7 +271,7 @@ class PairDialog(QDialog):
         form.addRow("Причина:", self.reason_edit)
         # the day a completed or early-ended pair actually stopped: it counts up to that day
         self.ended_dated = QCheckBox("указана", page)
-        self.ended_edit = date_edit(today, page)
+        self.ended_edit = date_field(today, page)
         self.ended_edit.setEnabled(False)
         self.ended_dated.toggled.connect(self._ended_toggled)
         ended = QHBoxLayout()
@@ -307,7 +282,7 @@ class PairDialog(QDialog):
         self.order_number = LimitedLineEdit(page)
         self.order_number.setMaximumWidth(160)
         self.order_dated = QCheckBox("от", page)
-        self.order_date = date_edit(today, page)
+        self.order_date = date_field(today, page)
         self.order_date.setEnabled(False)
         self.order_dated.toggled.connect(self.order_date.setEnabled)
         order = QHBoxLayout()
@@ -350,7 +325,7 @@ class PairDialog(QDialog):
             self.form_box.setItemData(self.form_box.count() - 1, f.description,
                                       Qt.ItemDataRole.ToolTipRole)
         if select_id is not None:
-            select_data(self.form_box, select_id)
+            select_if_found(self.form_box, select_id)
 
     def _fill_statuses(self, current: str, creating: bool) -> None:
         allowed = [s.value for s in PairStatus] if creating else [
@@ -358,19 +333,19 @@ class PairDialog(QDialog):
         self.status_box.clear()
         for code in allowed:
             self.status_box.addItem(PairStatus(code).label, code)
-        select_data(self.status_box, current)
+        select_if_found(self.status_box, current)
 
     # filling an existing pair -----------------------------------------------------------------
     def _fill(self, data: pairs.PairInput) -> None:
         self._set_mentor(data.mentor_id)
         for m in data.mentee_ids:
             self._add_mentee(m)
-        select_data(self.form_box, data.form_id)
-        select_data(self.element_box, data.model_element)
-        select_data(self.category_box, data.mentee_category)
+        select_if_found(self.form_box, data.form_id)
+        select_if_found(self.element_box, data.model_element)
+        select_if_found(self.category_box, data.mentee_category)
         for code, box in self.direction_boxes.items():
             box.setChecked(code in data.directions)
-        select_data(self.level_box, data.level)
+        select_if_found(self.level_box, data.level)
         self.start_edit.setDate(to_qdate(data.start_date))
         self.end_edit.setDate(to_qdate(data.end_date))
         self._fill_statuses(data.status, creating=False)
@@ -442,7 +417,7 @@ class PairDialog(QDialog):
         self._refresh_deficits(chosen)
         if not self._level_touched and self.mentor_id is not None and self.mentee_ids:
             with self.db.sessions() as session:
-                select_data(self.level_box,
+                select_if_found(self.level_box,
                             pairs.suggest_level(session, self.mentor_id, self.mentee_ids))
         self._refresh_notice()
 
@@ -591,7 +566,7 @@ class StatusDialog(QDialog):
         for code in pairs.TRANSITIONS.get(current, ()):
             self.status_box.addItem(PairStatus(code).label, code)
         self.reason_edit = LimitedLineEdit(self)
-        self.date_edit = date_edit(date.today(), self)
+        self.date_edit = date_field(date.today(), self)
         self.date_edit.setToolTip("дд.мм.гггг; день окончания программы (для завершённой или "
                                   "прекращённой досрочно)")
         self.error = QLabel(self)

@@ -35,8 +35,8 @@ from desktop_app.exchange.rounds.spec import RoundError
 from desktop_app.exchange.safe import ExchangeError
 from desktop_app.store.backup import BackupError
 from desktop_app.store.database import Database
-from desktop_app.ui.operations import Operation, Progress, refusals, run_in_background
-from desktop_app.ui.person_dialog import fit_to_screen
+from desktop_app.ui.common.forms import fit_to_screen
+from desktop_app.ui.common.operations import Operation, Progress, refusals, run_in_background
 
 TREE_COLUMNS = ("Что", "Поле", "Было", "Стало", "Лист, строка")
 TREE_WIDTHS = (240, 150, 150, 150)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services import indicators as ind
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.table_model import Column, RowsTableModel
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.common.table_model import Column, RowsTableModel
+from desktop_app.ui.common.widgets import ListPanel
 
 GREEN = QColor("#d4efd4")
 RED = QColor("#f7d4d4")

@@ -24,9 +24,9 @@ from desktop_app.model.enums import RoadmapStatus
 from desktop_app.services import roadmap
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.indicator_views import RED, ColouredPanel, run_change
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
+from desktop_app.ui.indicators.views import RED, ColouredPanel, run_change
 
 COLUMNS = [
     Column("Этап"), Column("№", True), Column("Мероприятие"), Column("Результат"),

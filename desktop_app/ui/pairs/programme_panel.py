@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
-from desktop_app.ui.pair_dialog import date_edit, from_qdate
-from desktop_app.ui.person_dialog import russian_buttons
-from desktop_app.ui.widgets import LimitedLineEdit, LimitedTextEdit
+from desktop_app.ui.common.forms import date_field, from_qdate, russian_buttons
+from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
 
 PLAN_HEADERS = ["№", "Мероприятие", "Срок", "Ответственный", "Форма отчётности", "Выполнено"]
 DONE_COLUMN = 5
@@ -349,7 +348,7 @@ class ProgrammePanel(QWidget):
         self.score_box = QSpinBox(page)
         self.score_box.setRange(1, 10)
         self.score_box.setValue(8)
-        self.answered_edit = date_edit(date.today(), page)
+        self.answered_edit = date_field(date.today(), page)
         self.comment_edit = LimitedLineEdit(page)
         self.comment_edit.setPlaceholderText("Комментарий")
         self.add_answer_button = QPushButton("Добавить анкету", page)
@@ -411,7 +410,7 @@ class MonitoringDialog(QDialog):
         super().__init__(parent)
         self.db, self.pair_id = db, pair_id
         self.setWindowTitle("Запись мониторинга")
-        self.date_edit = date_edit(date.today(), self)
+        self.date_edit = date_field(date.today(), self)
         self.exam_box = QComboBox(self)
         self.exam_box.addItem("—", "")
         for kind in pairs.EXAM_KINDS:

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from desktop_app.services import indicators as ind
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.indicator_chart import DynamicsView
-from desktop_app.ui.indicator_meetings import MeetingsView
-from desktop_app.ui.indicator_plans import PlanEditor
-from desktop_app.ui.indicator_roadmap import RoadmapView
-from desktop_app.ui.indicator_views import (
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.indicators.chart import DynamicsView
+from desktop_app.ui.indicators.meetings import MeetingsView
+from desktop_app.ui.indicators.plans import PlanEditor
+from desktop_app.ui.indicators.roadmap import RoadmapView
+from desktop_app.ui.indicators.views import (
     INDICATOR_COLUMNS,
     ColouredPanel,
     ColouredRowsModel,
@@ -36,7 +37,6 @@ from desktop_app.ui.indicator_views import (
     indicator_rows,
     status_colour,
 )
-from desktop_app.ui.table_model import Column
 
 ORG_COLUMNS = [Column("ОО"), Column("Положение"), Column("Программа")] + [
     column for code in ind.PERSON_CODES

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from desktop_app.services.incomplete import IncompleteRecord, incomplete_records
 from desktop_app.store.database import Database
-from desktop_app.ui.person_dialog import fit_to_screen, russian_buttons
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.common.forms import fit_to_screen, russian_buttons
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import ListPanel
 
 COLUMNS = [Column("Запись"), Column("ФИО / наименование"), Column("ОО"),
            Column("Не указано")]
@@ -83,11 +83,11 @@ class IncompleteDialog(QDialog):
             return None
         kind, record_id = key
         if kind == "person":
-            from desktop_app.ui.person_dialog import PersonDialog
+            from desktop_app.ui.registry.person_dialog import PersonDialog
 
             dialog: QDialog = PersonDialog(self.db, record_id, self, self._today)
         else:
-            from desktop_app.ui.organisation_dialog import OrganisationDialog
+            from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 
             dialog = OrganisationDialog(self.db, record_id, self, self._today)
         dialog.saved.connect(self._saved)  # type: ignore[attr-defined]

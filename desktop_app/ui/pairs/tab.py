@@ -23,17 +23,12 @@ from desktop_app.model.enums import PairStatus
 from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.common.forms import date_field, from_qdate
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import ListPanel
 from desktop_app.ui.history_dialog import history_dialog
-from desktop_app.ui.pair_dialog import (
-    PairDialog,
-    StatusDialog,
-    date_edit,
-    from_qdate,
-    gc_paused,
-)
-from desktop_app.ui.programme_panel import ProgrammePanel
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.pairs.dialogs import PairDialog, StatusDialog, gc_paused
+from desktop_app.ui.pairs.programme_panel import ProgrammePanel
 
 COLUMNS = [
     Column("Наставник"), Column("ОО наставника"), Column("Наставляемые"),
@@ -107,8 +102,8 @@ class PairsTab(QWidget):
             self.status_box.addItem(label, code)
         self.period_check = QCheckBox("Период с", self)
         today = date.today()
-        self.period_from = date_edit(date(today.year, 1, 1), self)
-        self.period_to = date_edit(date(today.year, 12, 31), self)
+        self.period_from = date_field(date(today.year, 1, 1), self)
+        self.period_to = date_field(date(today.year, 12, 31), self)
         for w in (self.org_box, self.form_box, self.status_box):
             w.currentIndexChanged.connect(self.apply_filter)
         self.period_check.toggled.connect(self.apply_filter)

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services import diagnostics, instruments, registry
 from desktop_app.store.database import Database
-from desktop_app.ui.active_panel import PersonPicker
-from desktop_app.ui.pair_dialog import date_edit, from_qdate
+from desktop_app.ui.common.forms import date_field, from_qdate
+from desktop_app.ui.common.pickers import PersonPicker
 
 SCORE_COLUMN = 3
 LOW = QColor("#f8d7d3")
@@ -134,7 +134,7 @@ class SessionEntryDialog(PersonChoice, QDialog):
         for row in self._instruments:
             self.instrument.addItem(f"{row.name} (версия {row.version})", row.id)
         self.instrument.currentIndexChanged.connect(self._load_items)
-        self.date = date_edit(date.today(), self)
+        self.date = date_field(date.today(), self)
         form = QFormLayout()
         form.addRow("Педагог:", who)
         form.addRow("Инструмент:", self.instrument)

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from desktop_app.services import meetings
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fold
-from desktop_app.ui.indicator_views import ColouredPanel, run_change
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import LimitedTextEdit
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import LimitedTextEdit
+from desktop_app.ui.indicators.views import ColouredPanel, run_change
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COLUMNS = [Column("Дата"), Column("Квартал"), Column("Повестка"), Column("Участники", True),

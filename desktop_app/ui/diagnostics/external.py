@@ -30,9 +30,8 @@ from desktop_app.model.enums import CompetenceArea
 from desktop_app.services import diagnostics
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_percent
-from desktop_app.ui.diagnostic_entry import PersonChoice
-from desktop_app.ui.pair_dialog import date_edit, from_qdate
-from desktop_app.ui.person_dialog import russian_buttons
+from desktop_app.ui.common.forms import date_field, from_qdate, russian_buttons
+from desktop_app.ui.diagnostics.entry import PersonChoice
 
 LOW = QColor("#f8d7d3")
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -111,7 +110,7 @@ class ExternalEntryDialog(PersonChoice, QDialog):
         self.procedure = QComboBox(self)
         self.procedure.setEditable(True)
         self.procedure.addItems(list(self.choices.procedures))
-        self.date = date_edit(date.today(), self)
+        self.date = date_field(date.today(), self)
         form = QFormLayout()
         form.addRow("Педагог:", who)
         form.addRow("&Процедура оценки:", self.procedure)

@@ -30,11 +30,11 @@ from desktop_app.services import people_list
 from desktop_app.services.people_list import OrganisationRow, PersonFilter, PersonRow
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import LazyPage, ListPanel, load_shown_pages
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import LazyPage, ListPanel, load_shown_pages
 
 if TYPE_CHECKING:  # the active panel's module is loaded with the panel
-    from desktop_app.ui.active_panel import ActivePanel
+    from desktop_app.ui.registry.active_panel import ActivePanel
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("Дата рождения"), Column("Возраст", align_right=True), Column("ОО"),
@@ -60,7 +60,7 @@ class StepOnDate(QDialog):
     def __init__(self, db: Database, person_id: int, move: bool,
                  parent: QWidget | None = None) -> None:
         from desktop_app.services import registry
-        from desktop_app.ui.person_dialog import date_edit, dialog_buttons, error_label
+        from desktop_app.ui.common.forms import date_edit, dialog_buttons, error_label
 
         super().__init__(parent)
         self.db, self.person_id, self.move = db, person_id, move
@@ -93,7 +93,7 @@ class StepOnDate(QDialog):
     def save(self) -> bool:
         from desktop_app.services import registry
         from desktop_app.services.validation import Refused
-        from desktop_app.ui.person_dialog import get_date
+        from desktop_app.ui.common.forms import get_date
 
         on = get_date(self.on)
         assert on is not None
@@ -138,7 +138,7 @@ class RegistryTab(QWidget):
         self.reload_organisations(self.reload_people())
 
     def _make_active(self) -> ActivePanel:
-        from desktop_app.ui.active_panel import ActivePanel
+        from desktop_app.ui.registry.active_panel import ActivePanel
 
         panel = ActivePanel(self.db, self, self._today)  # loads itself
         panel.changed.connect(self.reload_people)
@@ -269,7 +269,7 @@ class RegistryTab(QWidget):
             self.people.table.selectRow(row)
 
     def add_person(self) -> QDialog:
-        from desktop_app.ui.person_dialog import PersonDialog
+        from desktop_app.ui.registry.person_dialog import PersonDialog
 
         return self._open(PersonDialog(self.db, None, self, self._today), self._after_person)
 
@@ -277,7 +277,7 @@ class RegistryTab(QWidget):
         person_id = person_id if person_id is not None else self.people.selected_id()
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
-        from desktop_app.ui.person_dialog import PersonDialog
+        from desktop_app.ui.registry.person_dialog import PersonDialog
 
         return self._open(PersonDialog(self.db, person_id, self, self._today),
                           self._after_person)
@@ -320,7 +320,7 @@ class RegistryTab(QWidget):
 
     def show_incomplete(self) -> QDialog:
         """The list of incomplete records (not blocking); a record saved there reloads the tab."""
-        from desktop_app.ui.incomplete_dialog import IncompleteDialog
+        from desktop_app.ui.registry.incomplete_dialog import IncompleteDialog
 
         dialog = IncompleteDialog(self.db, self, self._today)
         dialog.changed.connect(self.reload)
@@ -332,7 +332,7 @@ class RegistryTab(QWidget):
         person_id = self.people.selected_id()
         if person_id is None:
             return self._hint("Выберите педагога в списке.")
-        from desktop_app.ui.active_panel import MemberDialog
+        from desktop_app.ui.registry.active_panel import MemberDialog
 
         dialog = MemberDialog(self.db, person_id=person_id, parent=self)
         return self._open(dialog, lambda _mid: (self._reload_active(), self.reload_people()))
@@ -379,7 +379,7 @@ class RegistryTab(QWidget):
         self.reload()
 
     def add_organisation(self) -> QDialog:
-        from desktop_app.ui.organisation_dialog import OrganisationDialog
+        from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 
         return self._open(OrganisationDialog(self.db, None, self, self._today), self._after_org)
 
@@ -387,7 +387,7 @@ class RegistryTab(QWidget):
         org_id = org_id if org_id is not None else self.organisations.selected_id()
         if org_id is None:
             return self._hint("Выберите организацию в списке.")
-        from desktop_app.ui.organisation_dialog import OrganisationDialog
+        from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 
         return self._open(OrganisationDialog(self.db, org_id, self, self._today), self._after_org)
 

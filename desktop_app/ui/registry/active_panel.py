@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,19 +29,19 @@ from desktop_app.services import active, registry
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
-from desktop_app.ui.person_dialog import (
+from desktop_app.ui.common.forms import (
     date_edit,
     dialog_buttons,
     enum_combo,
     error_label,
     fit_to_screen,
     get_date,
-    russian_buttons,
     scrolled,
     text_edit,
 )
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.common.pickers import PersonPicker
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import ListPanel
 
 MEMBER_COLUMNS = [
     Column("ФИО"), Column("ОО"), Column("Статус"), Column("Роль"), Column("Направления"),
@@ -251,30 +250,6 @@ class StepDialog(QDialog):
         self.saved.emit(self.member_id)
         self.accept()
         return True
-
-
-class PersonPicker(QDialog):
-    """Choose a working person by typing part of the ФИО."""
-
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Выбор педагога")
-        fit_to_screen(self, 640, 520)
-        self.list = ListPanel([Column("ФИО — ОО")], placeholder="Поиск по ФИО…")
-        with db.sessions() as session:
-            self.list.set_rows([(text, pid) for pid, text in registry.people_choices(session)])
-        self.list.activated.connect(lambda _id: self.accept())
-        buttons = russian_buttons(QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> int | None:
-        chosen: int | None = self.list.selected_id()
-        return chosen
 
 
 def _eligibility_text(result: active.Eligibility) -> str:

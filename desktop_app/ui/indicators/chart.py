@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 
 from desktop_app.services import indicators as ind
 from desktop_app.store.database import Database
-from desktop_app.ui.indicator_views import ColouredPanel
-from desktop_app.ui.table_model import Column
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.indicators.views import ColouredPanel
 
 
 class DynamicsView(QWidget):

@@ -41,10 +41,10 @@ from desktop_app.exchange.safe import ExchangeError
 from desktop_app.store.backup import BackupError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.common.forms import fit_to_screen, russian_buttons
+from desktop_app.ui.common.operations import Operation, Progress, refusals, run_in_background
+from desktop_app.ui.common.table_model import Column, Index, RowsTableModel
 from desktop_app.ui.opening import ask
-from desktop_app.ui.operations import Operation, Progress, refusals, run_in_background
-from desktop_app.ui.person_dialog import fit_to_screen, russian_buttons
-from desktop_app.ui.table_model import Column, Index, RowsTableModel
 
 XLSX_FILTER = "Книга Excel (*.xlsx)"
 LIST_FILTERS = "Книга Excel (*.xlsx);;Текст (*.txt)"
@@ -415,7 +415,7 @@ class CollectionDialog(QDialog):
             QMessageBox.warning(self, APP_NAME, f"{head}:\n\n{said}{rest}")
         if not reviews:
             return
-        from desktop_app.ui.collection_review import ReviewDialog
+        from desktop_app.ui.collection.review import ReviewDialog
 
         dialog = ReviewDialog(self.db, reviews, self, self._today)
         self.review_dialog = dialog

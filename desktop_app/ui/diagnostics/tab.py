@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services import diagnostics
 from desktop_app.store.database import Database
-from desktop_app.ui.diagnostic_analysis import HeatDialog, SuggestionsDialog
-from desktop_app.ui.diagnostic_entry import SessionEntryDialog
-from desktop_app.ui.diagnostic_external import ExternalEntryDialog
-from desktop_app.ui.diagnostic_person import PictureDialog, RouteDialog
-from desktop_app.ui.table_model import Column
-from desktop_app.ui.widgets import ListPanel
+from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.widgets import ListPanel
+from desktop_app.ui.diagnostics.analysis import HeatDialog, SuggestionsDialog
+from desktop_app.ui.diagnostics.entry import SessionEntryDialog
+from desktop_app.ui.diagnostics.external import ExternalEntryDialog
+from desktop_app.ui.diagnostics.person import PictureDialog, RouteDialog
 
 COLUMNS = [
     Column("Педагог"), Column("ОО"), Column("Дата"), Column("Вид"),

@@ -27,7 +27,7 @@ from desktop_app.model.enums import RouteActivity, RouteState
 from desktop_app.services import diagnostics, routes
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number
-from desktop_app.ui.pair_dialog import date_edit, from_qdate, select_data, to_qdate
+from desktop_app.ui.common.forms import date_field, from_qdate, select_if_found, to_qdate
 
 RED, GREEN, AMBER = QColor("#f8d7d3"), QColor("#d9efd5"), QColor("#fff1c7")
 STATE_COLOURS = {"found": RED, "in_work": AMBER, "overcome": GREEN}
@@ -128,7 +128,7 @@ class PictureDialog(QDialog):
         self.reload()
 
     def _mentors(self) -> None:
-        from desktop_app.ui.diagnostic_analysis import SuggestionsDialog
+        from desktop_app.ui.diagnostics.analysis import SuggestionsDialog
 
         SuggestionsDialog(self.db, self.person_id, self).exec()
         self.reload()
@@ -147,8 +147,8 @@ class RouteDialog(QDialog):
         self.setWindowTitle("Индивидуальный образовательный маршрут (ИОМ)")
         self.resize(1200, 620)
         self.title = QLabel(self)
-        self.start = date_edit(date.today(), self)
-        self.end = date_edit(routes.add_years(date.today(), 5), self)
+        self.start = date_field(date.today(), self)
+        self.end = date_field(routes.add_years(date.today(), 5), self)
         self.state = QComboBox(self)
         for value, label in RouteState.choices():
             self.state.addItem(label, value)
@@ -209,7 +209,7 @@ class RouteDialog(QDialog):
         self.start.setDate(to_qdate(view.start_date))
         self.end.setDate(to_qdate(view.end_date))
         if not keep_state:
-            select_data(self.state, view.state)
+            select_if_found(self.state, view.state)
         self.table.setRowCount(0)
         self._deficit_ids = []
         for item in view.items:
@@ -225,10 +225,10 @@ class RouteDialog(QDialog):
         activity = QComboBox(self.table)
         for value, label in RouteActivity.choices():
             activity.addItem(label, value)
-        select_data(activity, item.activity)
+        select_if_found(activity, item.activity)
         self.table.setCellWidget(row, 2, activity)
         self.table.setItem(row, 3, QTableWidgetItem(item.form))
-        deadline = date_edit(item.deadline or from_qdate(self.end.date()), self.table)
+        deadline = date_field(item.deadline or from_qdate(self.end.date()), self.table)
         self.table.setCellWidget(row, 4, deadline)
         self.table.setItem(row, 5, QTableWidgetItem(item.planned_result))
         done = QCheckBox(self.table)

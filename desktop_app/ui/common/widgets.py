@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.exchange.limits import CELL_TEXT_LIMIT
 from desktop_app.textutil import fold
-from desktop_app.ui.table_model import Column, RowsTableModel, show_value
+from desktop_app.ui.common.table_model import Column, RowsTableModel, show_value
 
 
 def _grouped(n: int) -> str:

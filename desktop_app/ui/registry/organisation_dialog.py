@@ -20,7 +20,7 @@ from desktop_app.model.enums import OrgKind
 from desktop_app.services import registry
 from desktop_app.services.validation import ORG_LABELS, OrganisationInput, Refused
 from desktop_app.store.database import Database
-from desktop_app.ui.person_dialog import (
+from desktop_app.ui.common.forms import (
     FormErrors,
     date_edit,
     dialog_buttons,
@@ -34,7 +34,7 @@ from desktop_app.ui.person_dialog import (
     set_date,
     set_texts,
 )
-from desktop_app.ui.widgets import LimitedLineEdit
+from desktop_app.ui.common.widgets import LimitedLineEdit
 
 
 class OrganisationDialog(QDialog):

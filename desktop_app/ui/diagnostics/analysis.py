@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import CompetenceArea
-from desktop_app.services import deficit_analysis as analysis
-from desktop_app.services import matching, pairs
+from desktop_app.services import deficit_analysis as analysis, matching, pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
-from desktop_app.ui.pair_dialog import date_edit, from_qdate, to_qdate
+from desktop_app.ui.common.forms import date_field, from_qdate, to_qdate
 
 
 def _cell(text: str, colour: str | None = None, right: bool = False,
@@ -57,7 +56,7 @@ class HeatDialog(QDialog):
         self.dimension = QComboBox(self)
         for key, title in analysis.DIMENSIONS.items():
             self.dimension.addItem(title, key)
-        self.on = date_edit(date.today(), self)
+        self.on = date_field(date.today(), self)
         self.table = QTableWidget(0, 0, self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -146,8 +145,8 @@ class SuggestionsDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(True)
         start = date.today()
-        self.start = date_edit(start, self)
-        self.end = date_edit(pairs.duration_limits(start)[1], self)
+        self.start = date_field(start, self)
+        self.end = date_field(pairs.duration_limits(start)[1], self)
         self.open_button = QPushButton("Открыть пару с выбранным наставником", self)
         self.open_button.clicked.connect(self.open_pair)
         form = QFormLayout()
