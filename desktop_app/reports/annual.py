@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import Pair
 from desktop_app.model.enums import Category, CompetenceArea, MenteeCategory, Respondent
-from desktop_app.reports import layout, queries
+from desktop_app.reports import annual_queries, layout
 from desktop_app.reports.docmodel import Align, Block, Chart, Document, Heading, Para, Table
 from desktop_app.reports.params import ANNUAL_SECTIONS, ReportParams, report_texts
 from desktop_app.reports.personal import text_blocks
@@ -97,7 +97,7 @@ def basis_blocks(period: Period) -> list[Block]:
     ]
 
 
-def normative_blocks(period: Period, lacking: list[queries.OrgActs]) -> list[Block]:
+def normative_blocks(period: Period, lacking: list[annual_queries.OrgActs]) -> list[Block]:
     act, prog = period.results["I1"], period.results["P4"]
     text = (f"Положение о системе наставничества педагогических работников утверждено в {act.a} ОО "
             f"из {act.b} ({fmt_percent(act.fact)}, показатель {INDICATOR_ROW['I1']} таблицы "
@@ -128,31 +128,31 @@ def normative_blocks(period: Period, lacking: list[queries.OrgActs]) -> list[Blo
     return blocks
 
 
-def _act_text(org: queries.OrgActs) -> str:
+def _act_text(org: annual_queries.OrgActs) -> str:
     if org.act_date is None:
         return "не утверждено"
     number_ = f" № {org.act_number}" if org.act_number else ""
     return f"утверждено {fmt_date(org.act_date)}{number_}"
 
 
-def _programme_text(org: queries.OrgActs) -> str:
+def _programme_text(org: annual_queries.OrgActs) -> str:
     if org.programme_date is None:
         return "не утверждена"
     return f"утверждена {fmt_date(org.programme_date)}"
 
 
-def _org_totals(lines: list[queries.OrgLine]) -> list[int]:
+def _org_totals(lines: list[annual_queries.OrgLine]) -> list[int]:
     """staff, under 35, young, mentors, mentees, pairs, covered: sums over the ОО."""
     return [sum(column) for column in zip(*(_org_values(x) for x in lines), strict=True)] \
         if lines else [0] * 7
 
 
-def _org_values(line: queries.OrgLine) -> list[int]:
+def _org_values(line: annual_queries.OrgLine) -> list[int]:
     return [line.staff, line.under_35, line.young, line.mentors, line.mentees, line.pairs,
             line.covered]
 
 
-def org_table(lines: list[queries.OrgLine]) -> Table:
+def org_table(lines: list[annual_queries.OrgLine]) -> Table:
     """Staff and mentorship by ОО with «Итого»; coverage = participants / staff."""
     def row(name: str, values: list[int]) -> tuple[str, ...]:
         staff, under, young, mentors, mentees, pairs, covered = values
@@ -169,7 +169,7 @@ def org_table(lines: list[queries.OrgLine]) -> Table:
     )
 
 
-def staff_blocks(period: Period, lines: list[queries.OrgLine]) -> list[Block]:
+def staff_blocks(period: Period, lines: list[annual_queries.OrgLine]) -> list[Block]:
     staff, _, young, mentors, mentees, _, covered = _org_totals(lines)
     indicators = period.table("indicators")
     row = INDICATOR_ROW
@@ -197,9 +197,11 @@ def staff_blocks(period: Period, lines: list[queries.OrgLine]) -> list[Block]:
     ]
 
 
-def pairs_blocks(session: Session, period: Period, lines: list[queries.OrgLine]) -> list[Block]:
-    forms = queries.pairs_by_form(session, period.start, period.on)
-    by_category = queries.pairs_by_value(session, Pair.mentee_category, period.start, period.on)
+def pairs_blocks(session: Session, period: Period,
+                 lines: list[annual_queries.OrgLine]) -> list[Block]:
+    forms = annual_queries.pairs_by_form(session, period.start, period.on)
+    by_category = annual_queries.pairs_by_value(session, Pair.mentee_category, period.start,
+                                                period.on)
     total_pairs = sum(f.pairs for f in forms)
     total_mentees = sum(f.people for f in forms)
     categories = [(c.label, by_category.get(c.value, 0)) for c in MenteeCategory]
@@ -228,7 +230,7 @@ def pairs_blocks(session: Session, period: Period, lines: list[queries.OrgLine])
     ]
 
 
-def _pairs_reconciled(period: Period, lines: list[queries.OrgLine], pairs: int,
+def _pairs_reconciled(period: Period, lines: list[annual_queries.OrgLine], pairs: int,
                       mentees: int) -> list[Block]:
     """How the pairs and mentees of table «forms» compare with the totals of table «staff»."""
     totals = _org_totals(lines)
@@ -254,7 +256,7 @@ def _pairs_reconciled(period: Period, lines: list[queries.OrgLine], pairs: int,
     return [Para(text, space_before=6)]
 
 
-def _band(info: queries.MentorInfo, on: date) -> str:
+def _band(info: annual_queries.MentorInfo, on: date) -> str:
     if info.experience_start is None:
         return NO_EXPERIENCE
     years = years_between(info.experience_start, on)
@@ -262,7 +264,7 @@ def _band(info: queries.MentorInfo, on: date) -> str:
 
 
 def mentors_blocks(session: Session, period: Period) -> list[Block]:
-    mentors = queries.mentors_of_period(session, period.start, period.on)
+    mentors = annual_queries.mentors_of_period(session, period.start, period.on)
     bands = Counter(_band(m, period.on) for m in mentors)
     # «не указано» (Category.UNKNOWN) is counted below with any other code: a row only if any
     categories = [(c.label, sum(1 for m in mentors if m.category == c.value)) for c in Category
@@ -291,22 +293,22 @@ def mentors_blocks(session: Session, period: Period) -> list[Block]:
     ]
 
 
-def deficit_rows(session: Session, start: date, on: date) -> list[queries.DeficitLine]:
+def deficit_rows(session: Session, start: date, on: date) -> list[annual_queries.DeficitLine]:
     """One line per competence area in the order of the areas (zeros where none), then any
     area the register holds that is not one of them."""
-    found = {d.area: d for d in queries.deficits_by_area(session, start, on)}
-    lines = [replace(found.pop(area.value, queries.DeficitLine(area.value, 0, 0, 0, 0)),
+    found = {d.area: d for d in annual_queries.deficits_by_area(session, start, on)}
+    lines = [replace(found.pop(area.value, annual_queries.DeficitLine(area.value, 0, 0, 0, 0)),
                      area=area.label) for area in CompetenceArea]
     return lines + [replace(d, area=d.area or "область не указана") for d in found.values()]
 
 
 def deficits_blocks(session: Session, period: Period) -> list[Block]:
     lines = deficit_rows(session, period.start, period.on)
-    total = queries.DeficitLine("Итого", *(sum(getattr(d, f) for d in lines) for f in (
+    total = annual_queries.DeficitLine("Итого", *(sum(getattr(d, f) for d in lines) for f in (
         "open_start", "found", "overcome", "open_end")))
     start = fmt_date(period.start)
 
-    def row(d: queries.DeficitLine) -> tuple[str, ...]:
+    def row(d: annual_queries.DeficitLine) -> tuple[str, ...]:
         return (d.area, str(d.open_start), str(d.found), str(d.overcome), str(d.open_end))
 
     return [
@@ -377,7 +379,7 @@ def indicators_blocks(period: Period, results: list[IndicatorResult]) -> list[Bl
 
 
 def satisfaction_blocks(session: Session, period: Period) -> list[Block]:
-    found = {s.respondent: s for s in queries.satisfaction(session, period.start, period.on)}
+    found = {s.respondent: s for s in annual_queries.satisfaction(session, period.start, period.on)}
     lines = [(("Наставники" if r is Respondent.MENTOR else "Наставляемые"), found.get(r.value))
              for r in Respondent]
     answers = sum(s.answers for _, s in lines if s)
@@ -418,10 +420,10 @@ def annual(session: Session, params: ReportParams) -> Document:
     on = as_of(year, params.on if params.on and params.on.year == year else None)
     start = date(year, 1, 1)
     results = compute_indicators(session, year, on)
-    lacking = [o for o in queries.org_acts(session, on) if o.act_date is None
+    lacking = [o for o in annual_queries.org_acts(session, on) if o.act_date is None
                or o.programme_date is None]
     period = Period(year, start, on, {r.code: r for r in results}, table_numbers(bool(lacking)))
-    lines = queries.org_lines(session, start, on)
+    lines = annual_queries.org_lines(session, start, on)
     head = layout.letterhead(session)
     texts = [replace(b, level=SECTION) if isinstance(b, Heading) else b
              for b in text_sections(session, year, params.texts)]

@@ -1,4 +1,7 @@
-"""The page layout of ГОСТ Р 7.0.97 shared by every document: sizes, requisites, appendices."""
+"""The page layout of ГОСТ Р 7.0.97 shared by every document: sizes, requisites, appendices.
+
+It stays whole (≈ 630 lines): it is the one source of the page's measures and of the table
+fitting that the PDF and the DOCX writers both read, so that the two cannot drift apart."""
 
 from __future__ import annotations
 

@@ -21,6 +21,9 @@ the command line and the annual report (see docs/indicators.md):
 
 A handful of SQL aggregates (SQLite and PostgreSQL alike) computes all six; there is no query
 per row. The drill-down lists the ОО or people behind A and B with why each is counted.
+
+It stays whole (≈ 620 lines): the rules above and the SQL that counts them are read together
+when an indicator is checked; split, a rule and its query would sit in different files.
 """
 
 from __future__ import annotations
