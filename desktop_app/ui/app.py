@@ -9,9 +9,18 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, cast
 
 from desktop_app import APP_NAME, paths
 from desktop_app.store.engine import sqlite_path, url_for
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.store.database import Database
+    from desktop_app.ui.main_window import MainWindow
 
 # Set to 1 by benchmarks/bench_startup.py: print when the window has painted and when it is
 # ready for every action, then quit.
@@ -39,7 +48,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from desktop_app.ui.main_window import install_translations
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # the application made before (by the tests) or a new one: a QApplication either way
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName(APP_NAME)
     install_translations(app)
     bench_phase("qt-and-ui-modules")
@@ -87,7 +97,7 @@ def start_target(args: argparse.Namespace) -> tuple[str, bool] | None:
                                 can_create=not getattr(args, "read_only", False))
 
 
-def open_start_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_start_database(args: argparse.Namespace) -> Database | None:
     """The database the window starts on (locked, its quick_check to run in a worker thread
     once the window has painted), or None when there is none to open."""
     from desktop_app.ui.opening import open_interactive
@@ -100,7 +110,7 @@ def open_start_database(args: argparse.Namespace):  # type: ignore[no-untyped-de
                             check_in_background=True, start_check=False, create=create)
 
 
-def build_window(db):  # type: ignore[no-untyped-def]
+def build_window(db: Database) -> MainWindow | None:
     """The main window on a database just opened. Its quick_check has not run yet: when the
     first lists cannot be read because the file is damaged, the check is run at once and, as
     for a damage found later, the file is closed unwritten and its latest good backup offered
@@ -118,7 +128,7 @@ def build_window(db):  # type: ignore[no-untyped-def]
     return None if restored is None else MainWindow(restored, demo_database)
 
 
-def after_paint(window, benchmark: bool) -> None:  # type: ignore[no-untyped-def]
+def after_paint(window: MainWindow, benchmark: bool) -> None:
     """The window is on screen: the file's quick_check starts, the rest of the program loads."""
     from PySide6.QtCore import QTimer
 
@@ -138,13 +148,13 @@ def _load_models() -> None:
     load_all()
 
 
-def _load_services(window) -> None:  # type: ignore[no-untyped-def]
+def _load_services(window: MainWindow) -> None:
     import desktop_app.services.registry  # noqa: F401
 
     _ = window.db.sessions  # the engine and the session factory
 
 
-def warm_up(window, benchmark: bool = False) -> None:  # type: ignore[no-untyped-def]
+def warm_up(window: MainWindow, benchmark: bool = False) -> None:
     """Once the window has painted: load what its actions need (SQLAlchemy, the models and the
     registry's services, about a third of a second) in three steps, each in its own turn of
     the event loop so typing and clicks are answered in between; then set what was built at
@@ -152,7 +162,8 @@ def warm_up(window, benchmark: bool = False) -> None:  # type: ignore[no-untyped
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    steps = [_load_sqlalchemy, _load_models, lambda: _load_services(window)]
+    steps: list[Callable[[], None]] = [_load_sqlalchemy, _load_models,
+                                       lambda: _load_services(window)]
 
     def step() -> None:
         steps.pop(0)()
@@ -176,24 +187,26 @@ def bench_phase(name: str) -> None:
         print(f"phase {name} {time.time():.6f}", flush=True)
 
 
-def after_first_paint(window, then: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+def after_first_paint(window: MainWindow, then: Callable[[], None]) -> None:
     """Call `then` once the window has painted for the first time (for the benchmark, the
     wall-clock time of that paint is printed first)."""
     from PySide6.QtCore import QEvent, QObject
 
     class FirstPaint(QObject):
-        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint:
                 watched.removeEventFilter(self)
                 bench_phase("first-paint")
                 then()
             return False
 
-    window.first_paint_filter = FirstPaint(window)  # kept alive with the window
-    window.installEventFilter(window.first_paint_filter)
+    first_paint = FirstPaint(window)
+    window.first_paint_filter = first_paint  # kept alive with the window
+    window.installEventFilter(first_paint)
 
 
-def show_unexpected_error(parent, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+def show_unexpected_error(parent: QWidget | None, exc_type: type[BaseException],
+                          exc: BaseException, tb: TracebackType | None) -> None:
     """Log the traceback and tell the user in Russian where the log is; the window lives on."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -203,9 +216,10 @@ def show_unexpected_error(parent, exc_type, exc, tb) -> None:  # type: ignore[no
     QMessageBox.critical(parent, APP_NAME, unexpected_message(path))
 
 
-def install_error_hook(window) -> None:  # type: ignore[no-untyped-def]
+def install_error_hook(window: QWidget) -> None:
     """sys.excepthook for errors in the window's slots: message, log, and carry on."""
-    def hook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    def hook(exc_type: type[BaseException], exc: BaseException,
+             tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
@@ -217,12 +231,16 @@ def install_error_hook(window) -> None:  # type: ignore[no-untyped-def]
     sys.excepthook = hook
 
 
-def start_heartbeat(window) -> None:  # type: ignore[no-untyped-def]
+def start_heartbeat(window: MainWindow) -> None:
     """Touch the database lock every minute so other copies see it is alive."""
     from PySide6.QtCore import QTimer
 
     from desktop_app.store.lock import HEARTBEAT_SECONDS
 
+    def touch() -> None:
+        if window.db.lock:
+            window.db.lock.touch()
+
     timer = QTimer(window)
-    timer.timeout.connect(lambda: window.db.lock and window.db.lock.touch())
+    timer.timeout.connect(touch)
     timer.start(HEARTBEAT_SECONDS * 1000)

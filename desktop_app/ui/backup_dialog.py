@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +26,9 @@ from desktop_app.store.backups import BackupInfo, backup_now, list_backups, rest
 from desktop_app.store.database import Database, DatabaseRefused
 from desktop_app.store.engine import sqlite_path, url_for
 from desktop_app.ui.opening import ask
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 BACKUP_FILTER = "Резервная копия Методактива (*.sqlite *.db);;Все файлы (*)"
 
@@ -113,9 +117,9 @@ class RestoreDialog(QDialog):
             self.accept()
 
 
-def restore_into_window(window, source: Path | None = None) -> bool:  # type: ignore[no-untyped-def]
+def restore_into_window(window: MainWindow, source: Path | None = None) -> bool:
     """«Восстановить из копии…»: choose, confirm, back up the current state, replace, reopen."""
-    db: Database = window.db
+    db = window.db
     target = db.path or sqlite_path(url_for(db.url))
     if target is None or db.read_only:
         QMessageBox.warning(window, APP_NAME, "Восстановить можно только базу, открытую для "

@@ -66,7 +66,8 @@ class ImportDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.path, self.preview = db, path, preview
-        self.result: ImportResult | None = None
+        # shadows QDialog.result() on purpose: callers and tests read dialog.result
+        self.result: ImportResult | None = None  # type: ignore[assignment]
         self.setWindowTitle(f"Импорт из Excel — {path.name}")
         self.resize(980, 560)
         self.summary = QLabel(preview.summary(), self)
@@ -82,7 +83,9 @@ class ImportDialog(QDialog):
         self.refused = ListPanel(REFUSAL_COLUMNS, search_columns=(0, 2, 3, 4), parent=self)
         self.refused.set_rows([(e.sheet, e.row, e.column, e.value, e.reason, i)
                                for i, e in enumerate(preview.errors)])
-        self.actions = ListPanel(ACTION_COLUMNS, search_columns=(2, 3), parent=self)
+        # shadows QWidget.actions() on purpose: the tests read dialog.actions
+        self.actions: ListPanel = ListPanel(  # type: ignore[assignment]
+            ACTION_COLUMNS, search_columns=(2, 3), parent=self)
         self.actions.set_rows([(a.sheet, a.row, a.action, a.what, i) for i, a in enumerate(
             a for s in preview.sheets for a in s.actions)])
         self.tabs.addTab(self.refused, f"Отклонено ({len(preview.errors)})")
@@ -174,8 +177,11 @@ def choose_and_import(window: Any, path: Path | None = None) -> Operation[Import
         if not name:
             return None
         path = Path(name)
-    return preview_file(window.db, path, window,
-                        lambda preview: _show_preview(window, path, preview))
+
+    def show(preview: ImportResult) -> None:
+        _show_preview(window, path, preview)
+
+    return preview_file(window.db, path, window, show)
 
 
 def _show_preview(window: Any, path: Path, preview: ImportResult) -> ImportDialog:

@@ -8,13 +8,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QWidget,
@@ -51,12 +54,20 @@ def install_translations(app: QApplication) -> None:
 class CyrillicOk(QTranslator):
     """Qt's Russian catalogue leaves the OK button in Latin letters; Russian spells it «ОК»."""
 
-    def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
         return "ОК" if source in ("OK", "&OK") else None
 
 
 def show_refusal(message: str, parent: QWidget | None = None) -> None:
     QMessageBox.critical(parent, APP_NAME, message)
+
+
+@runtime_checkable
+class _Reloading(Protocol):
+    """A tab: it reloads its lists from the database."""
+
+    def reload(self) -> None: ...
 
 
 class _CheckResult(QObject):
@@ -82,6 +93,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._load_page)
         self.refused_damaged = False  # closed because the file failed its quick_check
         self._requisites_offered = False  # the settings dialog is offered once per start
+        self.first_paint_filter: QObject | None = None  # ui.app.after_first_paint's, kept alive
+        self._settings_dialog: QWidget | None = None  # ui.settings_dialog's, kept while shown
         self._build_menu()
         self._build_tabs()
         self.resize(1200, 760)
@@ -133,7 +146,8 @@ class MainWindow(QMainWindow):
         if self.docs_menu.isEmpty():
             _ui("report_dialog").add_report_actions(self, self.docs_menu)
 
-    def _action(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                shortcut: QKeySequence.StandardKey | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -147,8 +161,8 @@ class MainWindow(QMainWindow):
         The tab on screen is loaded at once."""
         if self._pages and self._pages_db is self.db:
             for page in self._pages.values():
-                if page.loaded:
-                    page.content.reload()  # type: ignore[union-attr]
+                if isinstance(page.content, _Reloading):  # a tab loaded
+                    page.content.reload()
         else:
             self._new_pages()
         self._load_page(self.tabs.currentIndex())
@@ -174,8 +188,8 @@ class MainWindow(QMainWindow):
 
     def _tab_builder(self, module: str, name: str) -> Callable[[], QWidget]:
         def build() -> QWidget:
-            tab_class = getattr(importlib.import_module(module), name)
-            return tab_class(self.db, self)  # type: ignore[no-any-return]
+            tab: QWidget = getattr(importlib.import_module(module), name)(self.db, self)
+            return tab
 
         return build
 
@@ -264,7 +278,8 @@ class MainWindow(QMainWindow):
                   self.db.fetch("SELECT key, value FROM settings")}
         if not placeholders(values):
             return None
-        return _ui("settings_dialog").open_settings(self)  # type: ignore[no-any-return]
+        dialog: QWidget = _ui("settings_dialog").open_settings(self)
+        return dialog
 
     # actions -------------------------------------------------------------------------
     def switch_to(self, target: str | Path) -> bool:
@@ -304,11 +319,11 @@ class MainWindow(QMainWindow):
             f"База данных: {self.db.title}",
         )
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.db.dispose()
         super().closeEvent(event)
 
 
-def _ui(name: str):  # type: ignore[no-untyped-def]
+def _ui(name: str) -> ModuleType:
     """A module of desktop_app.ui imported when its menu action is first chosen."""
     return importlib.import_module(f"desktop_app.ui.{name}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize
 from PySide6.QtGui import QPainter
@@ -58,8 +59,12 @@ from desktop_app.services import order_journal, requisites, settings
 from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.common.forms import from_qdate
 from desktop_app.ui.common.operations import Operation, Progress, run_in_background
 from desktop_app.ui.common.widgets import LimitedTextEdit
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 PRINT_DPI = 300
 FILTERS = {
@@ -67,7 +72,7 @@ FILTERS = {
 }
 
 
-def add_report_actions(window, menu: QMenu) -> None:  # type: ignore[no-untyped-def]
+def add_report_actions(window: MainWindow, menu: QMenu) -> None:
     """One menu item per document; each opens the window on that document."""
     for code, kind in KINDS.items():
         action = menu.addAction(f"{kind.title}…")
@@ -162,7 +167,7 @@ class ReportDialog(QDialog):
         if self.kind != "public-list":
             return
         with self.db.sessions() as session:
-            found = public_consent(session, self.date.date().toPython())
+            found = public_consent(session, from_qdate(self.date.date()))
         members = "члена" if found.total % 10 == 1 and found.total % 100 != 11 else "членов"
         self.consent_line.setText(
             f"Не дали согласия: {len(found.missing)} из {found.total} {members} актива"
@@ -274,7 +279,7 @@ class ReportDialog(QDialog):
     def _show_number(self) -> None:
         """The number the order of the chosen date gets: its own when it is in the journal,
         else the next one (a number the user typed stays); the journal below."""
-        day = self.date.date().toPython()
+        day = from_qdate(self.date.date())
         with self.db.sessions() as session:
             found = order_journal.registered(session, self.kind, day)
             suggested = suggested_number(session, self.kind, day)
@@ -339,7 +344,7 @@ class ReportDialog(QDialog):
                        if line.strip())
         return ReportParams(
             number=self.number.text().strip() if kind.is_order else "",
-            on=self.date.date().toPython(),
+            on=from_qdate(self.date.date()),
             year=self.year.value(),
             pair_id=self.pair.currentData() if kind.needs == "pair" else None,
             person_id=self.person.currentData() if kind.needs == "person" else None,
@@ -419,7 +424,7 @@ class ReportDialog(QDialog):
         if KINDS[self.kind].is_order:
             try:
                 with self.db.sessions() as session:
-                    number = order_number(session, self.kind, self.date.date().toPython(),
+                    number = order_number(session, self.kind, from_qdate(self.date.date()),
                                           self.number.text(), not self.db.read_only)
             except OrderRefused as exc:
                 self._refuse(str(exc))
@@ -443,7 +448,7 @@ class ReportDialog(QDialog):
         try:
             with self.db.sessions.begin() as session:
                 register_order(session, self.kind, self.number.text(),
-                               self.date.date().toPython(), kind.heading)
+                               from_qdate(self.date.date()), kind.heading)
         except OrderRefused as exc:
             self._refuse(str(exc))
             return

@@ -4,6 +4,9 @@ shipped placeholders it says which to fill (documents are not printed until then
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +36,11 @@ from desktop_app.ui.common.forms import (
     set_texts,
     text_edit,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_app.ui.main_window import MainWindow
 
 # the requisites in their order, the municipality's genitive name after the municipality
 TEXT_SETTINGS = [
@@ -73,7 +81,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._general_page(), "Муниципалитет и центр")
         self.tabs.addTab(self._grounds_page(), "Основания включения в актив")
-        buttons = dialog_buttons(self, "Save")
+        buttons = dialog_buttons(self, self.save, "Save")
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
@@ -181,7 +189,7 @@ class SettingsDialog(QDialog):
         self.ground_mandatory.setChecked(preset.grounds[row].mandatory)
 
     # grounds (saved at once) -----------------------------------------------------------------
-    def _ground_action(self, action) -> bool:  # type: ignore[no-untyped-def]
+    def _ground_action(self, action: Callable[[Session], object]) -> bool:
         try:
             with self.db.sessions.begin() as session:
                 action(session)
@@ -260,13 +268,12 @@ class SettingsDialog(QDialog):
         return True
 
 
-def open_settings(window: QWidget) -> SettingsDialog:
+def open_settings(window: MainWindow) -> SettingsDialog:
     """Open the dialog over the main window (not blocking); the registry reloads after a save."""
-    db: Database = window.db  # type: ignore[attr-defined]
-    dialog = SettingsDialog(db, window)
+    dialog = SettingsDialog(window.db, window)
     tab = getattr(window, "registry_tab", None)
     if tab is not None:
         dialog.saved.connect(tab.reload)
-    window._settings_dialog = dialog  # type: ignore[attr-defined]  # kept alive while shown
+    window._settings_dialog = dialog  # kept alive while shown
     dialog.open()
     return dialog

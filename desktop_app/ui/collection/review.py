@@ -297,10 +297,10 @@ class FilePage(QWidget):
 
 
 class ReviewDialog(QDialog):
-    """The returned files of one loading; done(ApplyResult) after each file applied, or refused
-    and its return recorded in the round."""
+    """The returned files of one loading; file_done(ApplyResult) after each file applied, or
+    refused and its return recorded in the round."""
 
-    done = Signal(object)
+    file_done = Signal(object)  # not «done»: that is QDialog.done(), which closes the dialog
 
     def __init__(self, db: Database, reviews: list[Review], parent: QWidget | None = None,
                  today: Callable[[], date] = date.today) -> None:
@@ -430,7 +430,7 @@ class ReviewDialog(QDialog):
             return
         self.files.item(row).setText(self._file_label(page))
         self._update_buttons()
-        self.done.emit(result)
+        self.file_done.emit(result)
         if not result.applied:
             return
         following = next((i for i, p in enumerate(self.pages)

@@ -419,7 +419,7 @@ class CollectionDialog(QDialog):
 
         dialog = ReviewDialog(self.db, reviews, self, self._today)
         self.review_dialog = dialog
-        dialog.done.connect(self._applied)
+        dialog.file_done.connect(self._applied)
         dialog.open()
 
     def _applied(self, result: Any) -> None:

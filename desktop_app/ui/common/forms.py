@@ -3,6 +3,7 @@ their fields, Russian standard buttons, combos and scrolled forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -284,13 +285,14 @@ def text_edit(height: int | None = None, parent: QWidget | None = None) -> QPlai
     return edit
 
 
-def dialog_buttons(dialog: QDialog, ok: str = "Save") -> QDialogButtonBox:
+def dialog_buttons(dialog: QDialog, save: Callable[[], object],
+                   ok: str = "Save") -> QDialogButtonBox:
     """Russian «Сохранить»/«ОК» and «Отмена» (whatever Qt translation is loaded), wired to
-    dialog.save() and reject()."""
+    save (the dialog's save()) and the dialog's reject()."""
     standard = QDialogButtonBox.StandardButton
     buttons = QDialogButtonBox(getattr(standard, ok) | standard.Cancel, dialog)
     russian_buttons(buttons)
-    buttons.accepted.connect(dialog.save)  # type: ignore[attr-defined]
+    buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     return buttons
 
@@ -311,7 +313,7 @@ def date_field(value: date, parent: QWidget) -> QDateEdit:
     return edit
 
 
-def combo(choices: list[tuple[object, str]], parent: QWidget) -> QComboBox:
+def combo(choices: Sequence[tuple[object, str]], parent: QWidget) -> QComboBox:
     box = QComboBox(parent)
     for value, label in choices:
         box.addItem(label, value)

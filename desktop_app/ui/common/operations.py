@@ -94,8 +94,9 @@ class _InputGuard(QObject):
 
     def hold(self) -> None:
         self.count += 1
-        if self.count == 1:
-            QCoreApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        app = QCoreApplication.instance()
+        if self.count == 1 and app is not None:
+            app.installEventFilter(self)
 
     def release(self) -> None:
         self.count = max(self.count - 1, 0)
@@ -142,7 +143,7 @@ class Operation(QObject, Generic[T]):
     def _make_dialog(self) -> QProgressDialog:
         dialog = QProgressDialog(self.label, "", 0, 0, self.parent_widget)
         dialog.setWindowTitle(APP_NAME)
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal if self.parent_widget
                                  else Qt.WindowModality.ApplicationModal)
         dialog.setAutoClose(False)

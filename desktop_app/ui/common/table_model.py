@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import EllipsisType
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -82,7 +83,7 @@ class RowsTableModel(QAbstractTableModel):
     # loading -----------------------------------------------------------------
     def set_rows(
         self, rows: Sequence[tuple[Any, ...]],
-        predicate: Callable[[tuple[Any, ...]], bool] | None | object = ...,
+        predicate: Callable[[tuple[Any, ...]], bool] | None | EllipsisType = ...,
         in_order: int | None = None,
     ) -> None:
         """Replace all rows (each tuple: one value per column, then the record id); a predicate
@@ -91,7 +92,7 @@ class RowsTableModel(QAbstractTableModel):
         sorted on it is not sorted again."""
         self.beginResetModel()
         if predicate is not ...:
-            self._filter = predicate  # type: ignore[assignment]
+            self._filter = predicate
         self._rows = list(rows)
         self._sort_cache.clear()
         self._order = self._sorted_order(in_order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableView,
+    QTableWidget,
     QTabWidget,
     QToolTip,
     QVBoxLayout,
@@ -120,8 +122,8 @@ class LazyPage(QWidget):
         super().__init__(parent)
         self._build = build
         self.content: QWidget | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
 
     @property
     def loaded(self) -> bool:
@@ -130,9 +132,15 @@ class LazyPage(QWidget):
     def load(self) -> QWidget:
         if self.content is None:
             self.content = self._build()
-            self.layout().addWidget(self.content)
+            self._column.addWidget(self.content)
             self.content.show()  # at once: a child added to a shown page would wait a cycle
         return self.content
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text of a cell of a table widget; "" for a cell never filled (it has no item)."""
+    item = table.item(row, column)
+    return "" if item is None else item.text()
 
 
 def load_shown_pages(tabs: QTabWidget) -> None:
@@ -204,13 +212,14 @@ class ListPanel(QWidget):
 
     def set_rows(
         self, rows: Sequence[tuple[Any, ...]],
-        extra: Callable[[tuple[Any, ...]], bool] | None | object = ...,
+        extra: Callable[[tuple[Any, ...]], bool] | None | EllipsisType = ...,
         in_order: int | None = None,
     ) -> None:
         """Show new rows (each: column values, then the record id); an extra filter given here
-        replaces the old one in the same pass; in_order as in RowsTableModel.set_rows."""
+        replaces the old one in the same pass (... keeps it); in_order as in
+        RowsTableModel.set_rows."""
         if extra is not ...:
-            self._extra = extra  # type: ignore[assignment]
+            self._extra = extra
         self._keys = None  # built on the first search: not needed to show the rows
         self.model.set_rows(rows, self._predicate(rows), in_order)
         self._applied = fold(self.search.text())

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import CompetenceArea
-from desktop_app.services import deficit_analysis as analysis, matching, pairs
+from desktop_app.services import deficit_analysis as analysis, matching, pairs, settings
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 from desktop_app.ui.common.forms import date_field, from_qdate, to_qdate
@@ -131,7 +131,8 @@ class SuggestionsDialog(QDialog):
 
     def __init__(self, db: Database, mentee_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.mentee_id, self.pair_id = db, mentee_id, None
+        self.db, self.mentee_id = db, mentee_id
+        self.pair_id: int | None = None
         self.setWindowTitle("Подбор наставника по дефицитам")
         self.resize(1100, 520)
         self.header = QLabel(self)
@@ -169,7 +170,7 @@ class SuggestionsDialog(QDialog):
         with self.db.sessions() as session:
             needs = matching.mentee_needs(session, self.mentee_id)
             self.found = matching.suggest_mentors(session, self.mentee_id)
-            limit = matching.settings_service.get_int(session, "mentee_limit", 3)
+            limit = settings.get_int(session, "mentee_limit", 3)
         areas = ", ".join(CompetenceArea(a).label for a in needs.areas) or "нет"
         self.header.setText(
             f"<b>{needs.name}</b>: дефицитные области — {areas}. Предлагаются педагоги с "

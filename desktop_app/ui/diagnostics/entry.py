@@ -27,6 +27,7 @@ from desktop_app.services import diagnostics, instruments, registry
 from desktop_app.store.database import Database
 from desktop_app.ui.common.forms import date_field, from_qdate
 from desktop_app.ui.common.pickers import PersonPicker
+from desktop_app.ui.common.widgets import cell_text
 
 SCORE_COLUMN = 3
 LOW = QColor("#f8d7d3")
@@ -71,6 +72,7 @@ class ScoreTable(QTableWidget):
 
     def set_score(self, row: int, score: int | None) -> None:
         cell = self.item(row, SCORE_COLUMN)
+        assert cell is not None  # every row is made with its score cell
         cell.setText("" if score is None else str(score))
         low = score is not None and score <= self.deficit_max
         cell.setBackground(QBrush(LOW) if low else QBrush())
@@ -78,9 +80,10 @@ class ScoreTable(QTableWidget):
     def scores(self) -> dict[int, int]:
         found = {}
         for row in range(self.rowCount()):
-            text = self.item(row, SCORE_COLUMN).text()
-            if text:
-                found[int(self.item(row, 0).data(Qt.ItemDataRole.UserRole))] = int(text)
+            text = cell_text(self, row, SCORE_COLUMN)
+            number = self.item(row, 0)
+            if text and number is not None:  # every row is made with its numbered cell
+                found[int(number.data(Qt.ItemDataRole.UserRole))] = int(text)
         return found
 
 
@@ -92,7 +95,7 @@ class PersonChoice:
     person_label: QLabel
 
     def _pick(self) -> None:
-        picker = PersonPicker(self.db, self)  # type: ignore[arg-type]
+        picker = PersonPicker(self.db, self if isinstance(self, QWidget) else None)
         if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen() is not None:
             self.person_id = picker.chosen()
             self._show_person()
@@ -112,7 +115,8 @@ class SessionEntryDialog(PersonChoice, QDialog):
     def __init__(self, db: Database, person_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.person_id, self.saved_id = db, person_id, None
+        self.db, self.person_id = db, person_id
+        self.saved_id: int | None = None
         self.setWindowTitle("Новая самодиагностика")
         self.resize(900, 640)
         with db.sessions.begin() as session:

@@ -89,7 +89,8 @@ class ExternalEntryDialog(PersonChoice, QDialog):
     def __init__(self, db: Database, person_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.person_id, self.saved_id = db, person_id, None
+        self.db, self.person_id = db, person_id
+        self.saved_id: int | None = None
         self.setWindowTitle("Результаты внешней оценки")
         self.resize(860, 560)
         with db.sessions() as session:
@@ -129,7 +130,8 @@ class ExternalEntryDialog(PersonChoice, QDialog):
         buttons = russian_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self))
         for button in buttons.buttons():
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):  # the box's standard buttons all are
+                button.setAutoDefault(False)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from desktop_app.services import diagnostics, routes
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number
 from desktop_app.ui.common.forms import date_field, from_qdate, select_if_found, to_qdate
+from desktop_app.ui.common.widgets import cell_text
 
 RED, GREEN, AMBER = QColor("#f8d7d3"), QColor("#d9efd5"), QColor("#fff1c7")
 STATE_COLOURS = {"found": RED, "in_work": AMBER, "overcome": GREEN}
@@ -143,7 +145,8 @@ class RouteDialog(QDialog):
 
     def __init__(self, db: Database, person_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.person_id, self.route_id = db, person_id, None
+        self.db, self.person_id = db, person_id
+        self.route_id: int | None = None
         self.setWindowTitle("Индивидуальный образовательный маршрут (ИОМ)")
         self.resize(1200, 620)
         self.title = QLabel(self)
@@ -248,15 +251,16 @@ class RouteDialog(QDialog):
             activity = self.table.cellWidget(row, 2)
             deadline = self.table.cellWidget(row, 4)
             done = self.table.cellWidget(row, 6)
-            assert isinstance(activity, QComboBox) and isinstance(done, QCheckBox)
+            assert isinstance(activity, QComboBox) and isinstance(deadline, QDateEdit)
+            assert isinstance(done, QCheckBox)
             found.append(routes.RouteItemInput(
                 deficit_id=self._deficit_ids[row],
-                deficit_text=self.table.item(row, 0).text(),
-                task=self.table.item(row, 1).text(),
+                deficit_text=cell_text(self.table, row, 0),
+                task=cell_text(self.table, row, 1),
                 activity=str(activity.currentData()),
-                form=self.table.item(row, 3).text(),
-                deadline=from_qdate(deadline.date()),  # type: ignore[attr-defined]
-                planned_result=self.table.item(row, 5).text(),
+                form=cell_text(self.table, row, 3),
+                deadline=from_qdate(deadline.date()),
+                planned_result=cell_text(self.table, row, 5),
                 done=done.isChecked(),
             ))
         return found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -24,9 +26,13 @@ from PySide6.QtWidgets import (
 from desktop_app.services import meetings
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fold
+from desktop_app.ui.common.forms import from_qdate
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import LimitedTextEdit
 from desktop_app.ui.indicators.views import ColouredPanel, run_change
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COLUMNS = [Column("Дата"), Column("Квартал"), Column("Повестка"), Column("Участники", True),
@@ -47,8 +53,8 @@ class MeetingDialog(QDialog):
         self.when.setDate(QDate(day.year, day.month, day.day))
         self.agenda = LimitedTextEdit(row.agenda if row else "", self)
         self.decisions = LimitedTextEdit(row.decisions if row else "", self)
-        self.find = QLineEdit(self)
-        self.find.setPlaceholderText("Поиск участника…")
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Поиск участника…")
         self.people = QListWidget(self)
         chosen = {a.person_id for a in row.attendees} if row else set()
         for person in people:
@@ -58,11 +64,11 @@ class MeetingDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = person.person_id in chosen
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.find.textChanged.connect(self._filter)
+        self.search.textChanged.connect(self._filter)
         form = QFormLayout(self)
         form.addRow("Дата:", self.when)
         form.addRow("Повестка:", self.agenda)
-        form.addRow("Участники:", self.find)
+        form.addRow("Участники:", self.search)
         form.addRow("", self.people)
         form.addRow("Решения:", self.decisions)
         buttons = QDialogButtonBox(
@@ -85,7 +91,7 @@ class MeetingDialog(QDialog):
             for i in range(self.people.count())
             if self.people.item(i).checkState() == Qt.CheckState.Checked
         )
-        return meetings.MeetingInput(self.when.date().toPython(), self.agenda.toPlainText(),
+        return meetings.MeetingInput(from_qdate(self.when.date()), self.agenda.toPlainText(),
                                      self.decisions.toPlainText(), ids)
 
 
@@ -151,8 +157,8 @@ class MeetingsView(QWidget):
         with self.db.sessions() as session:
             return meetings.people_choices(session)
 
-    def _run(self, action) -> bool:  # type: ignore[no-untyped-def]
-        return run_change(self, "Заседания актива", action)
+    def _run(self, action: Callable[[Session], object]) -> bool:
+        return run_change(self, self.db, "Заседания актива", action, self.reload)
 
     def add(self) -> None:
         dialog = MeetingDialog(self._people(), None, self)

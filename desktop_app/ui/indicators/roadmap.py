@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -24,9 +26,13 @@ from desktop_app.model.enums import RoadmapStatus
 from desktop_app.services import roadmap
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.common.forms import from_qdate
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
 from desktop_app.ui.indicators.views import RED, ColouredPanel, run_change
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 COLUMNS = [
     Column("Этап"), Column("№", True), Column("Мероприятие"), Column("Результат"),
@@ -44,7 +50,7 @@ class RoadmapItemDialog(QDialog):
         self.stage = LimitedLineEdit(row.stage if row else "", self)
         self.section = LimitedLineEdit(row.section if row else "", self)
         self.activity = LimitedTextEdit(row.activity if row else "", self)
-        self.result = LimitedTextEdit(row.result if row else "", self)
+        self.result_edit = LimitedTextEdit(row.result if row else "", self)
         self.deadline_text = LimitedLineEdit(row.deadline_text if row else "", self)
         self.has_deadline = QCheckBox("дата срока", self)
         self.deadline = QDateEdit(self)
@@ -58,7 +64,7 @@ class RoadmapItemDialog(QDialog):
         form.addRow("Этап:", self.stage)
         form.addRow("Раздел:", self.section)
         form.addRow("Мероприятие:", self.activity)
-        form.addRow("Результат:", self.result)
+        form.addRow("Результат:", self.result_edit)
         form.addRow("Срок реализации (текст):", self.deadline_text)
         line = QHBoxLayout()
         line.addWidget(self.has_deadline)
@@ -74,10 +80,10 @@ class RoadmapItemDialog(QDialog):
         self.resize(620, 420)
 
     def value(self) -> roadmap.RoadmapInput:
-        deadline = self.deadline.date().toPython() if self.has_deadline.isChecked() else None
+        deadline = from_qdate(self.deadline.date()) if self.has_deadline.isChecked() else None
         return roadmap.RoadmapInput(
             self.stage.text(), self.section.text(), self.activity.toPlainText(),
-            self.result.toPlainText(), deadline, self.deadline_text.text(),
+            self.result_edit.toPlainText(), deadline, self.deadline_text.text(),
             self.responsible.text(),
         )
 
@@ -105,10 +111,9 @@ class RoadmapView(QWidget):
         edit.clicked.connect(lambda: self.edit(self.panel.selected_id()))
         remove.clicked.connect(self.remove)
         bar = QHBoxLayout()
-        for w in (self.summary,):
-            bar.addWidget(w, 1)
-        for w in (self.status, set_status, add, edit, remove):
-            bar.addWidget(w)
+        bar.addWidget(self.summary, 1)
+        for button in (self.status, set_status, add, edit, remove):
+            bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.panel, 1)
@@ -127,8 +132,8 @@ class RoadmapView(QWidget):
             f"Мероприятий: {len(self.rows)}; просрочено на {fmt_date(self.on)}: {late}"
         )
 
-    def _run(self, action) -> bool:  # type: ignore[no-untyped-def]
-        return run_change(self, "Дорожная карта", action)
+    def _run(self, action: Callable[[Session], object]) -> bool:
+        return run_change(self, self.db, "Дорожная карта", action, self.reload)
 
     def apply_status(self) -> None:
         item_id = self.panel.selected_id()

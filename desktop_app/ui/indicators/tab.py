@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services import indicators as ind
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
+from desktop_app.ui.common.forms import from_qdate
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.indicators.chart import DynamicsView
 from desktop_app.ui.indicators.meetings import MeetingsView
@@ -110,7 +111,7 @@ class IndicatorsTab(QWidget):
 
     # period --------------------------------------------------------------------------
     def selected_date(self) -> date | None:
-        return self.on_date.date().toPython() if self.use_date.isChecked() else None
+        return from_qdate(self.on_date.date()) if self.use_date.isChecked() else None
 
     def _year_changed(self, year: int) -> None:
         if self.use_date.isChecked():

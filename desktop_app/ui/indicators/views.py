@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -20,9 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import indicators as ind
+from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.table_model import Column, RowsTableModel
 from desktop_app.ui.common.widgets import ListPanel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 GREEN = QColor("#d4efd4")
 RED = QColor("#f7d4d4")
@@ -44,16 +48,17 @@ class ColouredRowsModel(RowsTableModel):
 
 
 
-def run_change(view, title: str, action) -> bool:  # type: ignore[no-untyped-def]
-    """Run a change in one transaction of view.db; a refusal is shown under the title and
-    nothing is saved; on success the view reloads."""
+def run_change(view: QWidget, db: Database, title: str, action: Callable[[Session], object],
+               reload: Callable[[], None]) -> bool:
+    """Run a change in one transaction of the view's db; a refusal is shown over the view under
+    the title and nothing is saved; on success the view reloads (reload())."""
     try:
-        with view.db.sessions.begin() as session:
+        with db.sessions.begin() as session:
             action(session)
     except ind.IndicatorInputError as exc:
         QMessageBox.warning(view, title, str(exc))
         return False
-    view.reload()
+    reload()
     return True
 
 

@@ -1,4 +1,5 @@
-"""Dialogs of the «Пары» tab: a pair or group with its programme, a status change, a new form."""
+"""Dialogs of the «Пары» tab: a pair or group with its programme, a status change, a new form
+(the people picker of the pair dialog is in people_picker.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,14 +18,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -52,13 +49,8 @@ from desktop_app.ui.common.forms import (
     text_edit,
     to_qdate,
 )
-from desktop_app.ui.common.table_model import Column, RowsTableModel
 from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
-
-PEOPLE_COLUMNS = [
-    Column("ФИО"), Column("ОО"), Column("Должность"), Column("Возраст", align_right=True),
-    Column("Стаж", align_right=True, tooltip="Педагогический стаж, полных лет"),
-]
+from desktop_app.ui.pairs.people_picker import PeoplePicker
 
 
 @contextmanager
@@ -75,62 +67,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-class PeoplePicker(QWidget):
-    """A search field over every active person (already in Russian order) and a table.
-
-    No sorting by clicking a header: 30 000 names arrive sorted, and a search folds case and ё.
-    """
-
-    activated = Signal(object)  # the id of a double-clicked person
-
-    def __init__(self, people: list[pairs.PersonChoice], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = RowsTableModel(PEOPLE_COLUMNS, self)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Поиск педагога по ФИО или ОО…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._apply)
-        self.count = QLabel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        # the name gets the room; short columns keep their width
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(
-            lambda ix: self.activated.emit(self.model.row_id(ix.row())))
-        for column, width in ((1, 140), (2, 85), (3, 58), (4, 48)):
-            self.table.setColumnWidth(column, width)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        self._keys = {p.id: f"{p.fio} {p.organisation}".lower().replace("ё", "е") for p in people}
-        self.model.set_rows([
-            (p.fio, p.organisation, p.position, p.age, p.experience_years, p.id) for p in people
-        ])
-        self._apply()
-
-    def _apply(self) -> None:
-        needle = self.search.text().strip().lower().replace("ё", "е")
-        keys = self._keys
-        self.model.set_filter((lambda row: needle in keys[row[-1]]) if needle else None)
-        self.count.setText(f"Найдено: {self.model.rowCount()} из {self.model.total_count()}")
-        if self.model.rowCount() == 1:
-            self.table.selectRow(0)
-
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_id(rows[0].row()) if rows else None
-
-
 class PairDialog(QDialog):
     """Create or edit a pair (group): participants, pair fields, the programme.
 
@@ -141,7 +77,8 @@ class PairDialog(QDialog):
     def __init__(self, db: Database, pair_id: int | None = None,
                  parent: QWidget | None = None, mentee_ids: tuple[int, ...] = ()) -> None:
         super().__init__(parent)
-        self.db, self.pair_id, self.saved_id = db, pair_id, None
+        self.db, self.pair_id = db, pair_id
+        self.saved_id: int | None = None
         self.setWindowTitle("Новая пара (группа)" if pair_id is None else "Пара (группа)")
         self._level_touched = pair_id is not None
         with gc_paused(), db.sessions() as session:
@@ -615,7 +552,8 @@ class FormDialog(QDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.saved_id = db, None
+        self.db = db
+        self.saved_id: int | None = None
         self.setWindowTitle("Новая форма наставничества")
         self.name_edit = LimitedLineEdit(self)
         self.description_edit = text_edit(90, self)

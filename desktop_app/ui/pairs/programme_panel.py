@@ -31,7 +31,7 @@ from desktop_app.services import pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 from desktop_app.ui.common.forms import date_field, from_qdate, russian_buttons
-from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
+from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit, cell_text
 
 PLAN_HEADERS = ["№", "Мероприятие", "Срок", "Ответственный", "Форма отчётности", "Выполнено"]
 DONE_COLUMN = 5
@@ -212,7 +212,7 @@ class ProgrammePanel(QWidget):
         self.changed.emit()
 
     def _row_input(self, row: int, item: pairs.PlanItemRow) -> pairs.PlanItemInput:
-        text = [self.plan.item(row, c).text() for c in range(1, 5)]
+        text = [cell_text(self.plan, row, c) for c in range(1, 5)]
         try:
             deadline = parse_date(text[1])
         except ValueError:

@@ -163,8 +163,8 @@ class PairsTab(QWidget):
                   self.delete_button):
             bar.addWidget(w)
         bar.addSpacing(16)
-        for w in (self.ending_badge, self.stale_badge, self.young_badge, self.repeat_badge):
-            bar.addWidget(w)
+        for shown in (self.ending_badge, self.stale_badge, self.young_badge, self.repeat_badge):
+            bar.addWidget(shown)
         bar.addStretch(1)
         return bar
 

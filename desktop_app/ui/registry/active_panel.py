@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -80,7 +81,12 @@ class MemberDialog(QDialog):
         with self.db.sessions() as session:
             preset = active.preset_in_force(session)
             row = active.get_member(session, self.member_id) if self.member_id else None
-            choices = registry.people_choices(session, ids=[self.person_id or row.person_id])
+            if self.person_id:
+                person_id = self.person_id
+            else:  # a member edited: the dialog is given the member, not the person
+                assert row is not None
+                person_id = row.person_id
+            choices = registry.people_choices(session, ids=[person_id])
         form = QFormLayout()
         form.addRow("Педагог:", self.who)
         self.who.setText(choices[0][1] if choices else "")
@@ -102,7 +108,7 @@ class MemberDialog(QDialog):
         g_layout.addStretch(1)
         scroll = scrolled(grounds)
         scroll.setMinimumHeight(160)
-        buttons = dialog_buttons(self, "Save")
+        buttons = dialog_buttons(self, self.save, "Save")
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
@@ -202,7 +208,7 @@ class StepDialog(QDialog):
             self._show_eligibility()
         elif target == ActiveStatus.EXCLUDED:
             form.addRow("Причина исключения:", self.reason)
-        buttons = dialog_buttons(self, "Ok")
+        buttons = dialog_buttons(self, self.save, "Ok")
         self.buttons = buttons
         page = QWidget()
         page_layout = QVBoxLayout(page)
@@ -290,7 +296,8 @@ class ActivePanel(QWidget):
 
     def _build(self) -> None:
         buttons = QHBoxLayout()
-        self.actions: dict[str, QPushButton] = {}
+        # shadows QWidget.actions() on purpose: the tests read panel.actions[key]
+        self.actions: dict[str, QPushButton] = {}  # type: ignore[assignment]
         for key, text, slot in (
             ("propose", "Предложить кандидата…", self.propose),
             ("edit", "Изменить…", self.edit_member),
@@ -387,10 +394,10 @@ class ActivePanel(QWidget):
         self.details.setText(_details_text(row) if row else "Выберите запись в списке.")
 
     # actions --------------------------------------------------------------------------------
-    def _open(self, dialog: QDialog) -> QDialog:
+    def _open(self, dialog: MemberDialog | StepDialog) -> QDialog:
         """Show a dialog without blocking; the list reloads after a save."""
         self.dialog = dialog
-        dialog.saved.connect(self._after_save)  # type: ignore[attr-defined]
+        dialog.saved.connect(self._after_save)
         dialog.open()
         return dialog
 
@@ -436,13 +443,23 @@ class ActivePanel(QWidget):
         self.changed.emit()
 
 
+class _TogglingLabel(QLabel):
+    """A label whose click ticks (or unticks) its check box."""
+
+    def __init__(self, text: str, check: QCheckBox) -> None:
+        super().__init__(text)
+        self._check = check
+
+    def mousePressEvent(self, _event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self._check.toggle()
+
+
 def _wrapped_check(check: QCheckBox, text: str) -> QHBoxLayout:
     """A check box with a long text that wraps (a QCheckBox never wraps its own text); a click
     on the text ticks the box too."""
-    label = QLabel(text)
+    label = _TogglingLabel(text, check)
     label.setWordWrap(True)
     label.setToolTip(text)
-    label.mousePressEvent = lambda _event: check.toggle()  # type: ignore[method-assign]
     row = QHBoxLayout()
     row.setSpacing(4)
     row.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)

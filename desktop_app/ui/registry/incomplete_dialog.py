@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -14,6 +15,10 @@ from desktop_app.store.database import Database
 from desktop_app.ui.common.forms import fit_to_screen, russian_buttons
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import ListPanel
+
+if TYPE_CHECKING:  # the forms' modules are loaded when a record is opened
+    from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
+    from desktop_app.ui.registry.person_dialog import PersonDialog
 
 COLUMNS = [Column("Запись"), Column("ФИО / наименование"), Column("ОО"),
            Column("Не указано")]
@@ -82,15 +87,16 @@ class IncompleteDialog(QDialog):
         if not isinstance(key, tuple):
             return None
         kind, record_id = key
+        dialog: PersonDialog | OrganisationDialog
         if kind == "person":
             from desktop_app.ui.registry.person_dialog import PersonDialog
 
-            dialog: QDialog = PersonDialog(self.db, record_id, self, self._today)
+            dialog = PersonDialog(self.db, record_id, self, self._today)
         else:
             from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 
             dialog = OrganisationDialog(self.db, record_id, self, self._today)
-        dialog.saved.connect(self._saved)  # type: ignore[attr-defined]
+        dialog.saved.connect(self._saved)
         self.child = dialog
         dialog.open()
         return dialog

@@ -38,6 +38,7 @@ from desktop_app.ui.common.forms import (
     select_data,
     set_date,
 )
+from desktop_app.ui.common.widgets import cell_text
 
 JOB_COLUMNS = ["ОО", "Должность", "С", "По"]
 JOB_WIDTHS = {1: 190, 2: 90, 3: 140}
@@ -78,7 +79,7 @@ class JobDialog(QDialog):
             label = error_label()
             self.errors.add(name, label)
             form.addRow(JOB_LABELS[name] + ":", row_with_error(widget, label))
-        self.buttons = dialog_buttons(self, "Save")
+        self.buttons = dialog_buttons(self, self.save, "Save")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(form)
@@ -195,7 +196,7 @@ class JobsPage(QWidget):
 
     def texts(self) -> list[tuple[str, ...]]:
         """What the table shows, row by row."""
-        return [tuple(self.table.item(r, c).text() for c in range(self.table.columnCount()))
+        return [tuple(cell_text(self.table, r, c) for c in range(self.table.columnCount()))
                 for r in range(self.table.rowCount())]
 
     def selected(self) -> JobRow | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -35,6 +36,8 @@ from desktop_app.ui.common.forms import (
     set_texts,
 )
 from desktop_app.ui.common.widgets import LimitedLineEdit
+
+W = TypeVar("W", bound=QWidget)
 
 
 class OrganisationDialog(QDialog):
@@ -71,7 +74,7 @@ class OrganisationDialog(QDialog):
         self.address = self._field("address", LimitedLineEdit())
         self.phone = self._field("phone", LimitedLineEdit())
         self.email = self._field("email", LimitedLineEdit())
-        buttons = dialog_buttons(self, "Save")
+        buttons = dialog_buttons(self, self.save, "Save")
         self.buttons = buttons
         page = QWidget()
         page_layout = QVBoxLayout(page)
@@ -85,7 +88,7 @@ class OrganisationDialog(QDialog):
         self._load()
         self.short_name.setFocus()
 
-    def _field(self, name: str, widget: QWidget) -> QWidget:
+    def _field(self, name: str, widget: W) -> W:
         label = error_label()
         self.errors.add(name, label)
         self.form.addRow(ORG_LABELS[name].replace(" об утверждении Положения о наставничестве",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -75,6 +76,8 @@ __all__ = [
     "select_data", "set_date", "set_texts", "text_edit", "yes_no_unknown_combo"
 ]
 
+W = TypeVar("W", bound=QWidget)
+
 # the dialog ---------------------------------------------------------------------------------------
 COURSE_COLUMNS = ["Название программы", "Вид", "Организация", "Часов", "Окончание"]
 COURSE_WIDTHS = {1: 235, 2: 160, 3: 60, 4: 100}
@@ -84,6 +87,7 @@ class PersonDialog(QDialog):
     """Add or edit a person; emits saved(person_id) after a successful save."""
 
     saved = Signal(int)
+    _saved_position: str  # the position last saved (set by _load)
 
     def __init__(self, db: Database, person_id: int | None = None,
                  parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
@@ -104,7 +108,7 @@ class PersonDialog(QDialog):
             self._build_jobs()
         self._build_experience()
         self._build_contacts()
-        buttons = dialog_buttons(self, "Save")
+        buttons = dialog_buttons(self, self.save, "Save")
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -122,7 +126,7 @@ class PersonDialog(QDialog):
         index = self.tabs.addTab(scrolled(page), title)
         return form, index
 
-    def _field(self, form: QFormLayout, page: int, name: str, widget: QWidget) -> QWidget:
+    def _field(self, form: QFormLayout, page: int, name: str, widget: W) -> W:
         label = error_label()
         self.errors.add(name, label, page)
         form.addRow(PERSON_LABELS[name] + ":", row_with_error(widget, label))
@@ -165,7 +169,9 @@ class PersonDialog(QDialog):
         self.courses.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in COURSE_WIDTHS.items():
             self.courses.setColumnWidth(column, width)
-        self.courses.horizontalHeaderItem(4).setToolTip("Дата окончания курса, дд.мм.гггг")
+        end_header = self.courses.horizontalHeaderItem(4)
+        if end_header is not None:  # set by the header labels above
+            end_header.setToolTip("Дата окончания курса, дд.мм.гггг")
         self.courses.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.courses.verticalHeader().setVisible(False)
         layout.addWidget(self.courses, 1)
@@ -197,7 +203,9 @@ class PersonDialog(QDialog):
         self.add_course_row(CourseInput(title=""))
         row = self.courses.rowCount() - 1
         self.courses.setCurrentCell(row, 0)
-        self.courses.editItem(self.courses.item(row, 0))
+        title = self.courses.item(row, 0)
+        if title is not None:  # set by add_course_row
+            self.courses.editItem(title)
 
     def _remove_course(self) -> None:
         row = self.courses.currentRow()
@@ -335,7 +343,7 @@ class PersonDialog(QDialog):
                 errors.append(person_error(
                     "courses", f"курс {row + 1}: дата «{end_text}» не в формате дд.мм.гггг "
                                "или невозможна"))
-            kind = self.courses.cellWidget(row, 1)
+            kind = cast(QComboBox, self.courses.cellWidget(row, 1))  # set by add_course_row
             courses.append(CourseInput(title=title, kind=kind.currentData(), provider=provider,
                                        hours=hours, end_date=end))
         return tuple(courses), errors

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -33,8 +33,10 @@ from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import LazyPage, ListPanel, load_shown_pages
 
-if TYPE_CHECKING:  # the active panel's module is loaded with the panel
-    from desktop_app.ui.registry.active_panel import ActivePanel
+if TYPE_CHECKING:  # the dialogs' modules (and the active panel's) are loaded when used
+    from desktop_app.ui.registry.active_panel import ActivePanel, MemberDialog
+    from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
+    from desktop_app.ui.registry.person_dialog import PersonDialog
 
 PEOPLE_COLUMNS = [
     Column("ФИО"), Column("Дата рождения"), Column("Возраст", align_right=True), Column("ОО"),
@@ -63,7 +65,7 @@ class StepOnDate(QDialog):
         from desktop_app.ui.common.forms import date_edit, dialog_buttons, error_label
 
         super().__init__(parent)
-        self.db, self.person_id, self.move = db, person_id, move
+        self.db, self.person_id, self.moving = db, person_id, move
         self.setWindowTitle("Перевод в другую ОО" if move else "Увольнение / выбытие")
         self.error = error_label(self)
         self.on = date_edit()
@@ -83,7 +85,7 @@ class StepOnDate(QDialog):
             form.addRow("Новая ОО:", self.organisation)
             form.addRow("Должность:", self.position)
         form.addRow("Дата перевода:" if move else "Дата выбытия:", self.on)
-        buttons = dialog_buttons(self, "Ok")
+        buttons = dialog_buttons(self, self.save, "Ok")
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
@@ -99,7 +101,7 @@ class StepOnDate(QDialog):
         assert on is not None
         try:
             with self.db.sessions.begin() as session:
-                if self.move:
+                if self.moving:
                     org_id = self.organisation.currentData()
                     if org_id is None:
                         raise Refused("«Новая ОО»: не выбрана.")
@@ -147,7 +149,7 @@ class RegistryTab(QWidget):
     @property
     def active(self) -> ActivePanel:
         """The «Методический актив» panel, built and loaded on first use."""
-        return self._active_page.load()  # type: ignore[return-value]
+        return cast("ActivePanel", self._active_page.load())
 
     def _reload_active(self) -> None:
         """Reload the active panel if it has been loaded (otherwise it loads when shown)."""
@@ -223,7 +225,7 @@ class RegistryTab(QWidget):
         if f == PersonFilter(include_left=True):
             return None
         if f == PersonFilter(include_left=False):  # the usual view: those working
-            return lambda row: row[8]  # «Работает»
+            return lambda row: bool(row[8])  # «Работает»
         # the ids passing the filters, computed once; the search then only looks them up
         matches = people_list.matches
         allowed = {row.id for row in self._people if matches(row, f)}
@@ -254,10 +256,11 @@ class RegistryTab(QWidget):
         combo.setCurrentIndex(max(combo.findData(current), 0))
         combo.blockSignals(False)
 
-    def _open(self, dialog: QDialog, after: Callable[[int], None]) -> QDialog:
+    def _open(self, dialog: PersonDialog | StepOnDate | OrganisationDialog | MemberDialog,
+              after: Callable[[int], None]) -> QDialog:
         """Show a dialog without blocking the window; reload after a save."""
         self.dialog = dialog
-        dialog.saved.connect(after)  # type: ignore[attr-defined]
+        dialog.saved.connect(after)
         dialog.open()
         return dialog
 
@@ -276,7 +279,8 @@ class RegistryTab(QWidget):
     def edit_person(self, person_id: int | None = None) -> QDialog | None:
         person_id = person_id if person_id is not None else self.people.selected_id()
         if person_id is None:
-            return self._hint("Выберите педагога в списке.")
+            self._hint("Выберите педагога в списке.")
+            return None
         from desktop_app.ui.registry.person_dialog import PersonDialog
 
         return self._open(PersonDialog(self.db, person_id, self, self._today),
@@ -299,7 +303,8 @@ class RegistryTab(QWidget):
         """The change history of the selected person (shown without blocking the window)."""
         person_id = self.people.selected_id()
         if person_id is None:
-            return self._hint("Выберите педагога в списке.")
+            self._hint("Выберите педагога в списке.")
+            return None
         from desktop_app.ui.history_dialog import history_dialog
 
         self.dialog = history_dialog(self, self.db, "person", person_id)
@@ -309,13 +314,15 @@ class RegistryTab(QWidget):
     def move_person(self) -> QDialog | None:
         person_id = self.people.selected_id()
         if person_id is None:
-            return self._hint("Выберите педагога в списке.")
+            self._hint("Выберите педагога в списке.")
+            return None
         return self._open(StepOnDate(self.db, person_id, True, self), self._after_person)
 
     def dismiss_person(self) -> QDialog | None:
         person_id = self.people.selected_id()
         if person_id is None:
-            return self._hint("Выберите педагога в списке.")
+            self._hint("Выберите педагога в списке.")
+            return None
         return self._open(StepOnDate(self.db, person_id, False, self), self._after_person)
 
     def show_incomplete(self) -> QDialog:
@@ -331,11 +338,17 @@ class RegistryTab(QWidget):
     def propose_person(self) -> QDialog | None:
         person_id = self.people.selected_id()
         if person_id is None:
-            return self._hint("Выберите педагога в списке.")
+            self._hint("Выберите педагога в списке.")
+            return None
         from desktop_app.ui.registry.active_panel import MemberDialog
 
         dialog = MemberDialog(self.db, person_id=person_id, parent=self)
-        return self._open(dialog, lambda _mid: (self._reload_active(), self.reload_people()))
+
+        def after(_member_id: int) -> None:
+            self._reload_active()
+            self.reload_people()
+
+        return self._open(dialog, after)
 
     def _hint(self, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "Реестр", text,
@@ -386,7 +399,8 @@ class RegistryTab(QWidget):
     def edit_organisation(self, org_id: int | None = None) -> QDialog | None:
         org_id = org_id if org_id is not None else self.organisations.selected_id()
         if org_id is None:
-            return self._hint("Выберите организацию в списке.")
+            self._hint("Выберите организацию в списке.")
+            return None
         from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 
         return self._open(OrganisationDialog(self.db, org_id, self, self._today), self._after_org)
