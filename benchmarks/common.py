@@ -16,7 +16,8 @@ if str(ROOT) not in sys.path:
 def _sources() -> list[Path]:
     """What the region demo is made from: a newer source (the generator, its data lists, a
     schema revision) means the file is rebuilt."""
-    return [ROOT / "desktop_app" / "demo.py", *sorted((ROOT / "resources" / "demo").glob("*.json")),
+    return [*sorted((ROOT / "desktop_app" / "demo").glob("*.py")),
+            *sorted((ROOT / "resources" / "demo").glob("*.json")),
             *sorted((ROOT / "db" / "versions").glob("*.py"))]
 
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 ABANDONED_SECONDS = 24 * 3600
 # What a partial file of ours may become (the program writes nothing else in full).
 OUR_SUFFIXES = (".sqlite", ".db", ".xlsx", ".pdf", ".docx")
-# «<pid>-<n>»; a demo database is written to «demo.sqlite.<pid>.part» (demo.py)
+# «<pid>-<n>»; a demo database is written to «demo.sqlite.<pid>.part» (desktop_app/demo/)
 PARTIAL = re.compile(r"^(?P<final>.+)\.(?P<pid>\d+)(?:-\d+)?\.part(?:-journal|-wal|-shm)?$")
 _SEQUENCE = itertools.count(1)
 
