@@ -1,0 +1,148 @@
+"""The checks across an exchange workbook's tables, made as workbook.import_exchange reads the
+rows, parents first: each value by the rules of the forms (book_values.py), each reference to a
+record of the book itself (a reference to a table read later held until it is read), a record
+code or a unique value not repeated, one person not on two rows; their refusals listed column
+by column once a table is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table
+
+from desktop_app.exchange.book_spec import Row, carried_columns, exchange_tables
+from desktop_app.exchange.book_values import UniqueRows, ValueChecks, chunks, unique_keys
+from desktop_app.exchange.merge import DuplicatePeople
+from desktop_app.exchange.result import SheetOutcome
+from desktop_app.exchange.schema import column_title, sheet_title
+from desktop_app.services import validation
+
+
+class _Checks:
+    """The checks across the book's tables, made as the rows are read, parents first: every
+    value by the rules of the forms (book_values.py, services/validation.py, on the day on),
+    every reference names a record of the book itself (ids are the book's, not a database's),
+    a record code or a unique value is not repeated, one person is not on two rows. Only the
+    ids of the referenced tables (and the scales of the instruments) are kept."""
+
+    def __init__(self, on: date | None = None) -> None:
+        self.on = on or date.today()
+        self.scales = validation.Scales()  # the instruments' scales, for the answers' scores
+        self.referred: dict[str, set[str]] = {}  # table → its columns other tables refer to
+        for t in exchange_tables():
+            for c in carried_columns(t):
+                for fk in c.foreign_keys:
+                    self.referred.setdefault(fk.column.table.name, set()).add(fk.column.name)
+        # (table, column) → the book's values (a record code's: with its row)
+        self.ids: dict[tuple[str, str], Container[Any]] = {}
+        self.later: list[_TableChecks] = []  # tables referring to a table read after them
+        self.found = False  # a refusal found that its table lists when it is read through
+
+    def table(self, table: Table, outcome: SheetOutcome, letters: dict[str, str]
+              ) -> _TableChecks:
+        return _TableChecks(self, table, outcome, letters)
+
+    def known(self, table: str, column: str) -> Container[Any] | None:
+        """The values of a column of a table read already (None: not read yet)."""
+        return self.ids.get((table, column))
+
+    def finish(self) -> None:
+        """The references to tables read later (organisations.curator_id → people)."""
+        for checks in self.later:
+            checks.finish(late=True)
+
+
+class _TableChecks:
+    """The checks of one table's rows (see _Checks); their refusals are listed, column by
+    column, once the table is read (the cells' own refusals come first, as they are found)."""
+
+    def __init__(self, book: _Checks, table: Table, outcome: SheetOutcome,
+                 letters: dict[str, str]) -> None:
+        self.book, self.table, self.outcome, self.letters = book, table, outcome, letters
+        self.columns = [(c, fk.column.table.name, fk.column.name)
+                        for c in carried_columns(table) for fk in list(c.foreign_keys)[:1]]
+        self.bad: dict[str, list[tuple[int, str, str]]] = {c.name: [] for c, _t, _n in self.columns}
+        self.held: dict[str, list[tuple[int, Any]]] = {}  # references to tables read later
+        self.keep = book.referred.get(table.name, set())
+        self.people = DuplicatePeople(outcome) if table.name == "people" else None
+        carried = carried_columns(table)
+        self.values = ValueChecks(table, carried, outcome, letters, book.scales, book.on)
+        self.unique = UniqueRows(table, unique_keys(table, [c.name for c in carried]), outcome,
+                                 letters)
+
+    def rows(self, rows: Iterable[Row]) -> Iterator[Row]:
+        checks: list[tuple[str, Container[Any] | None, list[Any], bool, str]] = []
+        for column, target, name in self.columns:
+            known = self.book.known(target, name)
+            if known is None:
+                held: list[tuple[int, Any]] = []
+                self.held[column.name] = held
+                checks.append((column.name, None, held, column.nullable, target))
+            else:
+                checks.append((column.name, known, self.bad[column.name], column.nullable,
+                               target))
+        kept: dict[str, set[Any]] = {}
+        for name in self.keep:  # a record code's values are kept by the check of repeats
+            first = self.unique.first(name)
+            self.book.ids[(self.table.name, name)] = (
+                first if first is not None else kept.setdefault(name, set()))
+        people, value_checks = self.people, self.values
+        unique = self.unique if self.unique.seen else None  # answers, links: no record code
+        for chunk in chunks(rows):
+            if value_checks.check(chunk):
+                self.book.found = True
+            for number, values in chunk:
+                for name, known, bad, nullable, target in checks:
+                    value = values.get(name)
+                    if known is None:
+                        bad.append((number, value))
+                    elif value is None:
+                        if not nullable:
+                            bad.append((number, "", "обязательное значение не заполнено"))
+                            self.book.found = True
+                    elif value not in known:
+                        bad.append((number, str(value), _unknown(target, value)))
+                        self.book.found = True
+                for name, found in kept.items():
+                    found.add(values.get(name))
+                if unique is not None:
+                    unique.row(number, values)
+                if people is not None:
+                    people.row(number, values)
+                yield number, values
+        if self.unique.found or (people is not None and people.found):
+            self.book.found = True
+        if self.held:
+            self.book.later.append(self)
+
+    def finish(self, late: bool = False) -> None:
+        """List the refusals found (late: those of references to tables read after this one)."""
+        for column, target, name in self.columns:
+            if late != (column.name in self.held):
+                continue
+            if late:
+                self._late(column, target, name)
+            where = f"{self.letters.get(column.name, '—')} (" \
+                    f"{column_title(self.table.name, column.name)})"
+            for number, value, reason in self.bad[column.name]:
+                self.outcome.refuse(number, where, value, reason)
+        if not late and self.people is not None:
+            self.outcome.fatal.extend(self.people.found)
+
+    def _late(self, column: Any, target: str, name: str) -> None:
+        known: Container[Any] = self.book.known(target, name) or set()
+        bad = self.bad[column.name]
+        for number, value in self.held[column.name]:
+            if value is None:
+                if not column.nullable:
+                    bad.append((number, "", "обязательное значение не заполнено"))
+            elif value not in known:
+                bad.append((number, str(value), _unknown(target, value)))
+
+
+def _unknown(target: str, value: Any) -> str:
+    return (f"ссылка на запись, которой нет в книге: на листе «{sheet_title(target)}» нет "
+            f"записи с кодом {value}")
