@@ -20,11 +20,47 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module that sets ENGINES = ("sqlite", "postgresql") runs each test taking `db` on both:
+    a new file, and a new database on the test session's PostgreSQL server."""
+    engines = getattr(metafunc.module, "ENGINES", None)
+    if engines and "db" in metafunc.fixturenames:
+        metafunc.parametrize("db", list(engines), indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:  # noqa: F821
+    """The test session's PostgreSQL server (started on first use, stopped at the end)."""
+    from tests import pgserver
+
+    server = pgserver.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:  # noqa: F821
-    """A new, migrated database file with the presets."""
+def pg_url(pg_server: PgServer) -> Iterator[str]:  # noqa: F821
+    """The URL of a new, empty database (C.UTF-8) on the session's server, dropped after."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:  # noqa: F821
+    """A new, migrated database with the presets: a file, or (parametrized "postgresql") a new
+    database on the session's PostgreSQL server."""
     from desktop_app.store.database import open_database
 
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        name = server.create_database()
+        database = open_database(server.url(name))
+        yield database
+        database.dispose()
+        server.drop_database(name)
+        return
     database = open_database(tmp_path / "test.sqlite")
     yield database
     database.dispose()
