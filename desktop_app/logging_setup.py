@@ -38,6 +38,8 @@ _DATE = re.compile(r"(?<![\d.-])(?:\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})(
 # exception text (SQL parameters, quoted values, e-mails, phone numbers). They are applied to a
 # record's message and exception only, never to its time, level and logger name.
 _MASKS = [
+    # the password of a database URL (postgresql://user:password@server/base), whatever else
+    (re.compile(r"(\b[a-z][\w+.-]*://[^:/@\s]*:)[^@\s]+@", re.I), r"\1***@"),
     (re.compile(r"\[parameters: .*?\](?=\s*(\(Background|$))", re.S), "[parameters: скрыты]"),
     (re.compile(r"«[^»]*»"), "«…»"),
     (re.compile(r"'[^'\n]{0,300}'"), "'…'"),

@@ -76,6 +76,15 @@ def shown_target(args: argparse.Namespace) -> str:
     return shown_url(target) if "://" in target else target
 
 
+def given_db(args: argparse.Namespace) -> str | None:
+    """The --db as given, for a command the message tells to type: a path as it is, a URL with
+    its password hidden (a password is never printed); None without --db."""
+    given = getattr(args, "db", None)
+    if not given:
+        return None
+    return shown_url(given) if "://" in str(given) else str(given)
+
+
 def missing_text(exc: DatabaseMissing, args: argparse.Namespace) -> str:
     """The refusal of a missing database with the way to make a new one (for this --db)."""
     given = getattr(args, "db", None)

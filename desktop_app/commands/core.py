@@ -50,7 +50,12 @@ COUNTED = {
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="проверить базу: целостность, ревизия схемы, число записей "
-                                     "(только чтение)")
+                                     "(только чтение)",
+                       description="Проверяет базу, ничего не меняя. Файл SQLite: проверка "
+                                   "целостности, ревизия схемы, число записей. База на сервере "
+                                   "PostgreSQL: ревизия схемы (текущая ли), число записей в "
+                                   "каждой таблице, все ли таблицы на месте и нет ли записей со "
+                                   "ссылкой на несуществующую запись (по каждому внешнему ключу).")
     p.add_argument("--json", action="store_true", help="вывести результат в JSON")
     p.set_defaults(func=run_check)
     p = sub.add_parser(
@@ -95,20 +100,28 @@ def _collect_file(path: Path) -> dict[str, Any]:
 
 
 def _collect_url(url: str) -> dict[str, Any]:
-    from sqlalchemy import inspect, text
+    """A database on a server: the revision, every table's rows, the program's tables present,
+    and for every foreign key of the model the rows pointing at a row that is not there
+    (SQLAlchemy Core: the same checks on any database)."""
+    from desktop_app.store.server_backup import check_server
 
     engine = plain_engine(url)
     try:
-        revision = current_revision(engine)
-        tables = set(inspect(engine).get_table_names())
-        if revision is None and not tables:
-            raise DatabaseMissing(None, f"В базе данных «{shown_url(url)}» нет таблиц "
-                                        "Методактива.")
         with engine.connect() as conn:
-            counts = _counts(lambda sql: conn.execute(text(sql)).scalar(), tables)
+            found = check_server(conn)
     finally:
         engine.dispose()
-    return {"ok": True, "revision": revision, "integrity": "ok", "counts": counts}
+    if found.revision is None and not found.counts:
+        raise DatabaseMissing(None, f"В базе данных «{shown_url(url)}» нет таблиц "
+                                    "Методактива.")
+    problems = found.problems()
+    return {"ok": found.ok, "revision": found.revision,
+            "integrity": "ok" if found.ok else "; ".join(problems), "counts": found.counts,
+            "checked": found.checked(), "problems": problems, "foreign_keys": found.links,
+            "orphans": [{"table": o.table, "columns": list(o.columns), "parent": o.parent,
+                         "rows": o.rows} for o in found.orphans],
+            "upgrade_needed": found.revision is not None and found.revision != found.head
+                              and found.revision in known_revisions()}
 
 
 def collect(target: str) -> dict[str, Any]:
@@ -121,8 +134,8 @@ def collect(target: str) -> dict[str, Any]:
     report = _collect_file(path) if path is not None else _collect_url(url)
     revision, head = report["revision"], head_revision()
     report["head"] = head
-    report["upgrade_needed"] = report["ok"] and revision != head
-    if report["ok"] and revision is not None and revision not in known_revisions():
+    report.setdefault("upgrade_needed", report["ok"] and revision != head)
+    if revision is not None and revision not in known_revisions():
         raise DatabaseRefused(
             f"База данных создана более новой версией программы (ревизия {revision}). "
             "Обновите Методактив; файл оставлен без изменений.")
@@ -146,6 +159,8 @@ def run_check(args: argparse.Namespace) -> int:
         raise UserError(_refusal(exc, args)) from exc
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
+    elif "checked" in report:
+        _print_server_check(shown_url(target), report)
     else:
         shown = target if "://" not in target else shown_url(target)
         print(f"База данных: {shown}")
@@ -157,6 +172,27 @@ def run_check(args: argparse.Namespace) -> int:
         for name, count in report["counts"].items():
             print(f"  {name}: {count}")
     return 0 if report["ok"] else 1
+
+
+def _print_server_check(shown: str, report: dict[str, Any]) -> None:
+    """What was checked in a database on a server, what was found, every table's rows."""
+    print(f"База данных: {shown}")
+    print("Проверено:")
+    for line in report["checked"]:
+        print(f"  {line}")
+    if report["ok"]:
+        print("Целостность: в порядке")
+    else:
+        print(f"Целостность: найдены ошибки ({len(report['problems'])}):")
+        for line in report["problems"]:
+            print(f"  {line}")
+    print(f"Ревизия схемы: {report['revision']}")
+    if report["upgrade_needed"]:
+        print(f"  база сделана прежней версией программы (нужна ревизия {report['head']}); "
+              "check её не обновляет: metodaktiv --db URL upgrade")
+    print("Записей в таблицах:")
+    for name, count in report["counts"].items():
+        print(f"  {name}: {count}")
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -141,8 +141,11 @@ def run_import(args: argparse.Namespace) -> int:
         with disk_full_guard(shown_target(args)):
             result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only,
                                  merge=args.merge)
-    except (ExchangeError, BackupError) as exc:
+    except ExchangeError as exc:
         raise UserError(str(exc)) from exc
+    except BackupError as exc:  # the copy before-import: the import is rolled back
+        raise UserError(f"Загрузка не выполнена: перед загрузкой делается резервная копия базы, "
+                        f"а сделать её не удалось. {exc} База не изменена.") from exc
     finally:
         db.dispose()
     print_result(result)

@@ -12,6 +12,7 @@ from desktop_app.commands.common import (
     check_date,
     check_year,
     disk_full_guard,
+    given_db,
     open_db,
     os_reason,
     parse_ru_date,
@@ -169,7 +170,7 @@ def run_report(args: argparse.Namespace) -> int:
             values = settings.get_all(session)
             missing = requisites.placeholders(values, for_order=kind.is_order)
             if missing:
-                raise UserError(requisites.cli_refusal(missing, values, getattr(args, "db", None)))
+                raise UserError(requisites.cli_refusal(missing, values, given_db(args)))
             params = ReportParams(number=args.number or "", on=args.date, year=args.year,
                                   pair_id=args.pair, person_id=args.person, texts=texts,
                                   page_per_candidate=args.page_per_candidate)

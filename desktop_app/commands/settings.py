@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from desktop_app.commands.common import UserError, open_db
+from desktop_app.commands.common import UserError, given_db, open_db
 from desktop_app.commands.exchange import open_for_writing
 from desktop_app.services import requisites
 from desktop_app.store.database import shown_url
@@ -89,7 +89,7 @@ def run_show(args: argparse.Namespace) -> int:
             print("\nОстальные настройки:")
     missing = [r.key for r in rows if r.placeholder]
     if missing:
-        db = getattr(args, "db", None)
+        db = given_db(args)  # a URL's password hidden
         program = "metodaktiv" + (f' --db "{db}"' if db else "")
         print(f"\nЕщё не заполнены (документы не печатаются): {', '.join(missing)}.\n"
               f'Заполните каждую: {program} settings set НАСТРОЙКА "значение"')

@@ -50,9 +50,12 @@ IMPORTERS: dict[str, type[fi.FormImport]] = {
 
 
 def backup_before_import(db: Database) -> Path | None:
-    """A checked copy of the database file in the backups folder, rotated with the others
-    (None for a non-file URL). Raises BackupError (Russian message) when it cannot be made."""
-    if db.path is None or not db.path.exists():
+    """A checked copy of the database in the backups folder, rotated with the others: of the
+    file, or of the database on a PostgreSQL server (pg_dump, store/server_backup.py). None for
+    an in-memory database. Raises BackupError (Russian message) when it cannot be made: the
+    import is then not applied."""
+    on_server = db.path is None and db.url.startswith("postgresql")
+    if not on_server and (db.path is None or not db.path.exists()):
         return None
     return backup_now(db, "before-import")
 

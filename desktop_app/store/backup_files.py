@@ -71,9 +71,11 @@ def _names_of(stem: str, identity: str | None, old_style: bool = True) -> list[r
     return patterns
 
 
-def _found(folder: Path, patterns: list[re.Pattern[str]]) -> list[BackupInfo]:
+def _found(folder: Path, patterns: list[re.Pattern[str]],
+           suffix: str = ".sqlite") -> list[BackupInfo]:
+    """The copies in folder whose names (ending in suffix: «.dump» for a server's) match."""
     found = []
-    for file in folder.glob("*.sqlite"):
+    for file in folder.glob(f"*{suffix}"):
         for pattern in patterns:
             match = pattern.match(file.name)
             moment = _moment(match)

@@ -6,6 +6,10 @@ else a backups/ folder beside the database. Their names carry the database's fil
 identity (store/backup.py), so two databases of the same name never list, rotate or restore
 each other's copies. Copies named by earlier versions (the file name alone) stay listed for the
 database of that file name whose backups folder holds them, and are never rotated away.
+
+A database on a PostgreSQL server is copied with pg_dump into the data folder's backups/ and
+restored with pg_restore (store/server_backup.py): backup_now takes either, and its copies are
+rotated as a file's are.
 """
 
 from __future__ import annotations
@@ -57,6 +61,14 @@ from desktop_app.store.leftovers import (
     partial_path,
     remove_partials,
 )
+from desktop_app.store.server_backup import (
+    ServerRestoreResult,
+    ToolMissing,
+    backup_server,
+    list_server_backups,
+    manifest_path,
+    restore_server,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +76,11 @@ DEFAULT_DAILY_KEEP = 10
 DEFAULT_MONTHLY_KEEP = 12
 
 __all__ = ["DEFAULT_DAILY_KEEP", "DEFAULT_MONTHLY_KEEP", "REASONS", "STALE_PART_SECONDS",
-           "BackupInfo", "RestoreResult", "backup_now", "check_restore_source", "daily_backup",
-           "latest_good_backup", "list_backups", "parse_name", "remove_backup_leftovers",
-           "remove_leftovers", "restore", "rotate", "same_file"]
+           "BackupInfo", "RestoreResult", "ServerRestoreResult", "ToolMissing", "backup_now",
+           "backup_server", "check_restore_source", "daily_backup", "latest_good_backup",
+           "list_backups", "list_server_backups", "parse_name", "remove_backup_leftovers",
+           "remove_leftovers", "restore", "restore_server", "rotate", "rotate_server",
+           "same_file"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,8 @@ class RestoreResult:
 def _path_of(db: Database | Path) -> Path:
     path = db.path if isinstance(db, Database) else Path(db)
     if path is None:
-        raise BackupError("Резервная копия возможна только для базы в файле SQLite.")
+        raise BackupError("Резервная копия делается для базы в файле SQLite и для базы на "
+                          "сервере PostgreSQL; эта база — ни то, ни другое.")
     return path
 
 
@@ -92,7 +107,17 @@ def backup_now(db: Database | Path, reason: str = "manual", folder: Path | None 
     The copy is named with the database's file name, its identity (given to it now if it has
     none and may be written), the time to the second and the reason; a second copy in the same
     second gets a number. Automatic copies in the backups folder are rotated afterwards; a folder
-    chosen by hand (a USB stick) is never pruned. Raises BackupError with a Russian message."""
+    chosen by hand (a USB stick) is never pruned. Raises BackupError with a Russian message.
+
+    A database on a PostgreSQL server is copied with pg_dump (store/server_backup.py) into the
+    data folder's backups/ (or folder), rotated the same way; ToolMissing, a BackupError, when
+    pg_dump is not installed."""
+    if isinstance(db, Database) and db.path is None:
+        dest = backup_server(db.url, reason, folder, now=now)
+        if folder is None:
+            daily, monthly = _keep_settings(db)
+            rotate_server(db.url, daily, monthly, keep=dest)
+        return dest
     source = _path_of(db)
     writable = not (isinstance(db, Database) and db.read_only)
     identity = ensure_database_id(source) if writable else read_database_id(source)
@@ -137,7 +162,21 @@ def rotate(folder: Path, stem: str, daily_keep: int, monthly_keep: int,
     those deleted."""
     if identity is None:
         return []
-    backups = _found(folder, _names_of(stem, identity, old_style=False))
+    return _prune(_found(folder, _names_of(stem, identity, old_style=False)), daily_keep,
+                  monthly_keep, keep)
+
+
+def rotate_server(url: str, daily_keep: int, monthly_keep: int,
+                  keep: Path | None = None) -> list[Path]:
+    """rotate for the copies of a server's database (each with its manifest beside it)."""
+    deleted = _prune(list_server_backups(url), daily_keep, monthly_keep, keep)
+    for copy in deleted:
+        manifest_path(copy).unlink(missing_ok=True)
+    return deleted
+
+
+def _prune(backups: list[BackupInfo], daily_keep: int, monthly_keep: int,
+           keep: Path | None) -> list[Path]:
     days = sorted({b.made_at.date() for b in backups}, reverse=True)[: max(daily_keep, 1)]
     kept = {b.path for b in backups if b.made_at.date() in days}
     months: dict[tuple[int, int], Path] = {}
