@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         )
         demo = self._action(file_menu, "Демонстрационная база", self.open_demo)
         demo.setEnabled(self._demo_database is not None)
+        # another seat's changes (a database on a server) show after a refresh
+        self.refresh_action = self._action(file_menu, "Обновить", self.refresh,
+                                           QKeySequence.StandardKey.Refresh)
         file_menu.addSeparator()
         # [file menu: Excel — exchange] (openpyxl is loaded when an action is chosen)
         self._action(file_menu, "Бланк для ОО…",
@@ -167,6 +170,11 @@ class MainWindow(QMainWindow):
             self._new_pages()
         self._load_page(self.tabs.currentIndex())
         self._update_title()
+
+    def refresh(self) -> None:
+        """Read the database again: the tabs already loaded reload their lists (changes made
+        by another seat on the same server, or by the command line, show)."""
+        self._build_tabs()
 
     def _new_pages(self) -> None:
         loaded = {attr for attr, page in self._pages.items() if page.loaded}
