@@ -24,16 +24,18 @@ branch_labels = None
 depends_on = None
 
 SELECT_NAMES = "SELECT id, last_name, first_name, middle_name FROM people"
-UPDATE_KEY = "UPDATE people SET sort_key = ? WHERE id = ?"
+# named parameters through text(): SQLAlchemy writes each driver's own placeholders (sqlite3's ?,
+# psycopg's %s) — a literal ? reaches PostgreSQL as it is and fails there
+UPDATE_KEY = sa.text("UPDATE people SET sort_key = :sort_key WHERE id = :id")
 
 
 def fill_sort_keys(connection: sa.Connection) -> int:
     """Write person_sort_key of every person's names; returns how many rows were written."""
     rows = connection.exec_driver_sql(SELECT_NAMES).fetchall()
-    keys = [(person_sort_key(last or "", first or "", middle or ""), pid)
+    keys = [{"sort_key": person_sort_key(last or "", first or "", middle or ""), "id": pid}
             for pid, last, first, middle in rows]
     if keys:
-        connection.exec_driver_sql(UPDATE_KEY, keys)
+        connection.execute(UPDATE_KEY, keys)
     return len(keys)
 
 

@@ -1,8 +1,10 @@
 """The checks across an exchange workbook's tables, made as workbook.import_exchange reads the
 rows, parents first: each value by the rules of the forms (book_values.py), each reference to a
 record of the book itself (a reference to a table read later held until it is read), a record
-code or a unique value not repeated, one person not on two rows; their refusals listed column
-by column once a table is read.
+code or a unique value not repeated, one person not on two rows, and — for a PostgreSQL
+database, which holds a text to its column's length and an integer to 32 bits where SQLite holds
+any — every value within its column; their refusals listed column by column once a table is
+read.
 """
 
 from __future__ import annotations
@@ -11,14 +13,23 @@ from collections.abc import Container, Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import BigInteger, Integer, String, Table
 
 from desktop_app.exchange.book_spec import Row, carried_columns, exchange_tables
-from desktop_app.exchange.book_values import UniqueRows, ValueChecks, chunks, unique_keys
+from desktop_app.exchange.book_values import (
+    UniqueRows,
+    ValueChecks,
+    chunks,
+    unique_keys,
+    where,
+)
+from desktop_app.exchange.cells import grouped, shown
 from desktop_app.exchange.merge import DuplicatePeople
 from desktop_app.exchange.result import SheetOutcome
 from desktop_app.exchange.schema import column_title, sheet_title
 from desktop_app.services import validation
+
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's INTEGER
 
 
 class _Checks:
@@ -26,10 +37,12 @@ class _Checks:
     value by the rules of the forms (book_values.py, services/validation.py, on the day on),
     every reference names a record of the book itself (ids are the book's, not a database's),
     a record code or a unique value is not repeated, one person is not on two rows. Only the
-    ids of the referenced tables (and the scales of the instruments) are kept."""
+    ids of the referenced tables (and the scales of the instruments) are kept. server: the
+    database is PostgreSQL (its columns' limits checked too)."""
 
-    def __init__(self, on: date | None = None) -> None:
+    def __init__(self, on: date | None = None, server: bool = False) -> None:
         self.on = on or date.today()
+        self.server = server
         self.scales = validation.Scales()  # the instruments' scales, for the answers' scores
         self.referred: dict[str, set[str]] = {}  # table → its columns other tables refer to
         for t in exchange_tables():
@@ -72,6 +85,7 @@ class _TableChecks:
         self.values = ValueChecks(table, carried, outcome, letters, book.scales, book.on)
         self.unique = UniqueRows(table, unique_keys(table, [c.name for c in carried]), outcome,
                                  letters)
+        self.limits = _server_limits(carried) if book.server else []
 
     def rows(self, rows: Iterable[Row]) -> Iterator[Row]:
         checks: list[tuple[str, Container[Any] | None, list[Any], bool, str]] = []
@@ -92,7 +106,7 @@ class _TableChecks:
         people, value_checks = self.people, self.values
         unique = self.unique if self.unique.seen else None  # answers, links: no record code
         for chunk in chunks(rows):
-            if value_checks.check(chunk):
+            if value_checks.check(chunk) or (self.limits and self._beyond_limits(chunk)):
                 self.book.found = True
             for number, values in chunk:
                 for name, known, bad, nullable, target in checks:
@@ -118,6 +132,18 @@ class _TableChecks:
         if self.held:
             self.book.later.append(self)
 
+    def _beyond_limits(self, chunk: list[Row]) -> bool:
+        """Refuse each value the server's column cannot hold; True when there was one."""
+        found = False
+        for number, values in chunk:
+            for name, length in self.limits:
+                reason = _beyond(values.get(name), length)
+                if reason:
+                    found = True
+                    self.outcome.refuse(number, where(self.table.name, self.letters, name),
+                                        shown(values.get(name)), reason)
+        return found
+
     def finish(self, late: bool = False) -> None:
         """List the refusals found (late: those of references to tables read after this one)."""
         for column, target, name in self.columns:
@@ -141,6 +167,33 @@ class _TableChecks:
                     bad.append((number, "", "обязательное значение не заполнено"))
             elif value not in known:
                 bad.append((number, str(value), _unknown(target, value)))
+
+
+def _server_limits(carried: list[Any]) -> list[tuple[str, int | None]]:
+    """(column, its length) of the texts of a bounded length, (column, None) of the integers:
+    what a PostgreSQL column holds and SQLite's does not bound."""
+    limits: list[tuple[str, int | None]] = []
+    for column in carried:
+        kind = column.type
+        if isinstance(kind, String) and kind.length:
+            limits.append((column.name, kind.length))
+        elif isinstance(kind, Integer) and not isinstance(kind, BigInteger):
+            limits.append((column.name, None))
+    return limits
+
+
+def _beyond(value: Any, length: int | None) -> str:
+    """Why a PostgreSQL column cannot hold the value ("" when it can)."""
+    if length is not None:
+        if value.__class__ is str and len(value) > length:
+            return (f"текст из {grouped(len(value))} знаков, а в этом столбце базы PostgreSQL "
+                    f"помещается не больше {grouped(length)}: сократите его")
+        return ""
+    low, high = INTEGER_RANGE
+    if value.__class__ is int and not low <= value <= high:
+        return (f"число больше, чем хранит этот столбец базы PostgreSQL (от {grouped(low)} до "
+                f"{grouped(high)})")
+    return ""
 
 
 def _unknown(target: str, value: Any) -> str:

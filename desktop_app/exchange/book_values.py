@@ -5,7 +5,8 @@ services/validation.py (COLUMN_RULES, ROW_RULES: dates, ages, years, e-mails, na
 numbers, an end not before its start), a chunk of rows at a time and column by column (a column
 whose least and greatest value fit needs no value looked at; a table without rules costs
 nothing). A record code («Код записи») and a unique column are not repeated. A constraint of the
-database that a book still breaks is said in Russian with its table, never in SQLite's words.
+database that a book still breaks is said in Russian with its table, never in the database's
+words (SQLite's message, PostgreSQL's SQLSTATE and diagnostics).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Integer, Table, UniqueConstraint
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from desktop_app.exchange.cells import as_text
 from desktop_app.exchange.reader import RowError
@@ -161,14 +162,22 @@ _FAILED = re.compile(r"^(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?:
 _STATEMENT = re.compile(r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
                         re.IGNORECASE)
 _DERIVED_TABLES = {"session_area_scores": "средние баллы по областям (из ответов диагностик)"}
+# PostgreSQL's refusals by their SQLSTATE (its words follow the server's language: never read)
+_SERVER_KINDS = {"23505": "UNIQUE", "23502": "NOT NULL", "23503": "FOREIGN KEY",
+                 "23514": "CHECK", "22001": "TOO LONG", "22003": "OUT OF RANGE"}
+# «Key (session_id, item_id)=(1, 2) already exists», «Ключ "(person_id)=(77)" отсутствует …»
+_SERVER_KEY = re.compile(r'\(([\w", ]+)\)=\(')
 
 
-def integrity_refusal(exc: IntegrityError, table: str | None = None) -> RowError:
+def integrity_refusal(exc: DBAPIError, table: str | None = None) -> RowError:
     """What a constraint of the database that a book's rows broke means, in Russian, at the
     table's sheet (the table: named by SQLite, by the statement, else the one being written)."""
     match = _FAILED.match(str(exc.orig).strip())
     kind, detail = (match.group(1), match.group(2) or "") if match else ("", "")
     columns = [part.strip().split(".", 1) for part in detail.split(",") if "." in part]
+    server = _server_failure(exc)
+    if server is not None:
+        kind, columns = server
     statement = _STATEMENT.match(exc.statement or "")
     table = columns[0][0] if columns else statement.group(1) if statement else table
     names = ", ".join(f"«{_title(table or '', c)}»" for t, c in columns if t == table)
@@ -177,6 +186,8 @@ def integrity_refusal(exc: IntegrityError, table: str | None = None) -> RowError
         "NOT NULL": f"не заполнен обязательный столбец {names}",
         "FOREIGN KEY": "ссылка на запись, которой нет в книге",
         "CHECK": "значение не подходит для этой таблицы",
+        "TOO LONG": "текст длиннее, чем помещается в столбец базы",
+        "OUT OF RANGE": "число вне диапазона, который хранит столбец базы",
     }.get(kind, "данные противоречат друг другу")
     sheet = SHEETS.get(table or "", INFO_SHEET)
     label = f"лист «{sheet}»" if table in SHEETS else _DERIVED_TABLES.get(
@@ -184,6 +195,25 @@ def integrity_refusal(exc: IntegrityError, table: str | None = None) -> RowError
     where = f" — {label}" if table else ""
     return RowError(sheet, 1, "—", "", f"книга не записана{where}: {reason}; исправьте книгу "
                     "или выгрузите её заново из исходной базы")
+
+
+def _server_failure(exc: DBAPIError) -> tuple[str, list[list[str]]] | None:
+    """A PostgreSQL refusal (psycopg, psycopg2): its kind by SQLSTATE and its [table, column]
+    pairs by the diagnostics (the column of a NOT NULL, the key of a UNIQUE or a reference)."""
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    kind = _SERVER_KINDS.get(str(state))
+    if kind is None:
+        return None
+    diag = getattr(orig, "diag", None)
+    table = getattr(diag, "table_name", None)
+    if not table:
+        return kind, []
+    column = getattr(diag, "column_name", None)
+    key = _SERVER_KEY.search(getattr(diag, "message_detail", None) or "")
+    names = [column] if column else [] if key is None else [
+        n.strip().strip('"') for n in key.group(1).split(",")]
+    return kind, [[table, n] for n in names if n]
 
 
 def dangling_refusal(table: str, parent: str, count: int) -> RowError:

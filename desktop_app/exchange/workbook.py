@@ -6,7 +6,8 @@ copy, or merged into one with data) — with the sizes the tests lower (SHEET_RO
 WRITE_ROWS) and the sinks of the rows read (_Copy writes them as they come, _Collect keeps
 them for merge.py). What a book is made of is in book_spec.py, the writing of its sheets in
 book_writer.py, the reading of its sheets in book_reader.py, the checks across its tables in
-book_checks.py; the names callers take from here are re-exported.
+book_checks.py, what a copy on a PostgreSQL server needs besides in book_copy.py; the names
+callers take from here are re-exported.
 """
 
 from __future__ import annotations
@@ -18,11 +19,19 @@ from pathlib import Path
 from typing import Any, cast
 
 import openpyxl
-from sqlalchemy import Table, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, Table, func, insert, select, text
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.exchange.book_checks import _Checks as _Checks
+from desktop_app.exchange.book_copy import (
+    LATE_VALUE,
+    LateReferences,
+    dangling,
+    filling,
+    later_columns,
+    move_sequences,
+)
 from desktop_app.exchange.book_reader import (
     _check_version,
     _count_refusal,
@@ -63,6 +72,7 @@ from desktop_app.model import Base
 from desktop_app.services import changelog
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
+from desktop_app.store.dialect import SQLITE, binary_order, dialect_name
 from desktop_app.store.leftovers import written_whole
 
 # export ---------------------------------------------------------------------------------------
@@ -97,7 +107,10 @@ def export_all(db: Database, out: Path, now: datetime | None = None,
 def _export_table(wb: Any, session: Session, table: Table, ticker: _Ticker) -> tuple[int, int]:
     """Write one table on as many sheets as it needs; returns (rows, sheets)."""
     columns = carried_columns(table)
-    result = session.execute(select(*columns).order_by(*table.primary_key.columns))
+    # a text key (settings) in code point order on either engine: the same book from both
+    order = [binary_order(c) if isinstance(c.type, String) else c
+             for c in table.primary_key.columns]
+    result = session.execute(select(*columns).order_by(*order))
     per_sheet = SHEET_ROW_LIMIT - 1
     pending = result.fetchmany(FETCH_ROWS)
     count = part = 0
@@ -145,7 +158,7 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
     copy = _is_new(session) and not merge
     changelog.set_source(session, changelog.file_source(
         changelog.EXCHANGE_SOURCE if copy else changelog.MERGE_SOURCE, file_name))
-    checks = _Checks()
+    checks = _Checks(server=dialect_name(session) != SQLITE)
 
     def refused() -> bool:
         return checks.found or any(o.fatal for o in result.sheets)
@@ -212,12 +225,21 @@ class _Collect:
 class _Copy:
     """A copy into a new database: its presets deleted, then each table written as it is read,
     WRITE_ROWS rows at a time with their change-log entries. Once anything is refused nothing
-    more is written (the rows are still read and checked, for the list of refusals)."""
+    more is written (the rows are still read and checked, for the list of refusals).
+
+    SQLite defers the references to the commit. A server (PostgreSQL) checks each as its row is
+    written (book_copy.py): a reference to a table written later is written empty and filled in
+    at the end, each write runs in a savepoint (a refused reference is then counted and the
+    transaction still usable), and the id sequences are moved past the ids written."""
 
     def __init__(self, session: Session, info: SheetOutcome, refused: Callable[[], bool]
                  ) -> None:
         self.session, self.info, self.refused, self.stopped = session, info, refused, False
-        session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        self.server = dialect_name(session) != SQLITE
+        self.written: set[str] = set()  # tables written through (a server's late references)
+        self.late = LateReferences()
+        if not self.server:
+            session.execute(text("PRAGMA defer_foreign_keys=ON"))
         self.log = changelog.BulkLog(session)
         for table in reversed(exchange_tables()):
             if changelog.logged(table):
@@ -238,27 +260,72 @@ class _Copy:
                 chunk = []
         if chunk and not self.stopped:
             self._write(table, chunk)
+        self.written.add(table.name)
 
     def _write(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if self.refused():
             self.stopped = True
             return
-        try:
-            self.session.execute(insert(table), rows)
-        except IntegrityError as exc:
-            self._contradiction(exc, table.name)
+        later = later_columns(table, self.written) if self.server else []
+        written = self.late.hold(table, rows, later)
+        checked = {c.name for c in table.columns if c.foreign_keys} - set(later)
+        if not self._written(table, insert(table), written, written, checked):
             return
         self.log.inserted(table, rows)
         self.log.write()
 
+    def _written(self, table: Table, statement: Any, params: list[dict[str, Any]],
+                 rows: list[dict[str, Any]], checked: set[str]) -> bool:
+        """Run one write; False when the database refused it (said in Russian). On a server a
+        refused reference is counted, in the rows' columns checked, as SQLite's check counts
+        it (the rows: the values written, or filled in by an UPDATE's params)."""
+        try:
+            if not self.server:
+                self.session.execute(statement, params)
+                return True
+            with self.session.begin_nested():  # the transaction stays usable if refused
+                self.session.connection().execute(statement, params)
+            return True
+        except (IntegrityError, DataError) as exc:  # DataError: a server's column limit
+            if not (self.server and isinstance(exc, IntegrityError)
+                    and self._dangling_found(table, rows, checked)):
+                self._contradiction(exc, table.name)
+            return False
+
+    def _dangling_found(self, table: Table, rows: list[dict[str, Any]], checked: set[str]
+                        ) -> bool:
+        """A server: the rows' references (in the columns checked) that lead nowhere, refused
+        with their count as SQLite's PRAGMA foreign_key_check lets them be (True: found)."""
+        found = dangling(self.session.connection(), table, rows, checked)
+        for parent, count in found:
+            self.info.fatal.append(dangling_refusal(table.name, parent, count))
+        self.stopped = self.stopped or bool(found)
+        return bool(found)
+
     def finish(self) -> None:
         try:
             self.session.flush()
-            if self._dangling():
+            if self.server:
+                if not self._fill_late():
+                    return
+                move_sequences(self.session.connection(), exchange_tables())
+            elif self._dangling():
                 return
             store_area_scores(self.session)  # derived from the answers just loaded
         except IntegrityError as exc:
             self._contradiction(exc)
+
+    def _fill_late(self) -> bool:
+        """A server: the references written empty filled in (False: refused). They are counted
+        first: the migrations made organisations.curator_id on a server without its foreign
+        key (Alembic leaves out a use_alter constraint), so the server would take any value."""
+        for table, name, values in self.late.held:
+            counted = [{name: v[LATE_VALUE]} for v in values]
+            if self._dangling_found(table, counted, {name}) or \
+                    not self._written(table, filling(table, name), values, counted, {name}):
+                return False
+        self.late.held.clear()
+        return True
 
     def _dangling(self) -> bool:
         """References left pointing nowhere, which the book's checks should have refused: the
@@ -271,7 +338,8 @@ class _Copy:
         self.stopped = self.stopped or bool(found)
         return bool(found)
 
-    def _contradiction(self, exc: IntegrityError, table: str | None = None) -> None:
+    def _contradiction(self, exc: IntegrityError | DataError, table: str | None = None
+                       ) -> None:
         """A constraint of the database the book still broke: refused, said in Russian."""
         self.stopped = True
         self.info.fatal.append(integrity_refusal(exc, table))
