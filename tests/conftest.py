@@ -55,7 +55,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:  #
     engine = getattr(request, "param", "sqlite")
     if engine == "postgresql":
         server = request.getfixturevalue("pg_server")
-        name = server.create_database()
+        name = server.migrated()
         database = open_database(server.url(name))
         yield database
         database.dispose()

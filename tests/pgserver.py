@@ -48,6 +48,7 @@ class PgServer:
     port: int
     password: str
     as_user: list[str]
+    template: str | None = None  # a database migrated to the head (migrated())
 
     def url(self, database: str = "postgres", driver: str = "psycopg") -> str:
         return f"postgresql+{driver}://{USER}:{self.password}@127.0.0.1:{self.port}/{database}"
@@ -70,6 +71,20 @@ class PgServer:
         else:
             self.admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
                        f"LOCALE '{collation}'")
+        return name
+
+    def migrated(self) -> str:
+        """A new database with the program's schema at its head and the presets: a copy of a
+        template migrated once per server (CREATE DATABASE … TEMPLATE, ~50 ms instead of the
+        migrations' ~250 ms)."""
+        if self.template is None:
+            from desktop_app.store.database import open_database
+
+            name = self.create_database()
+            open_database(self.url(name)).dispose()  # no connection may stay on a template
+            self.template = name
+        name = "t_" + secrets.token_hex(6)
+        self.admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
         return name
 
     def drop_database(self, name: str) -> None:

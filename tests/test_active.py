@@ -10,6 +10,7 @@ from desktop_app.model import Pair, PairMentee
 from desktop_app.services import active, registry, settings
 from desktop_app.services.validation import OrganisationInput, PersonInput, Refused
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 TODAY = date.today()
 
 

@@ -19,6 +19,8 @@ from desktop_app.model import (
 )
 from desktop_app.services import changelog
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def _log(session) -> list[ChangeLog]:  # type: ignore[no-untyped-def]
     return list(session.scalars(select(ChangeLog).order_by(ChangeLog.id)))

@@ -18,6 +18,8 @@ from desktop_app.services.diagnostics import (
 )
 from tests.diagnostics_data import diagnose, instrument_id, person, scores_by_area
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def states(s, person_id: int) -> dict[str, str]:
     rows = s.execute(select(Deficit.title, Deficit.state).where(Deficit.person_id == person_id))

@@ -13,6 +13,8 @@ import pytest
 from desktop_app.services import indicators as ind
 from tests.test_indicators_data import EXPECTED, build
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 @pytest.fixture
 def data(db):  # type: ignore[no-untyped-def]

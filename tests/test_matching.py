@@ -17,6 +17,7 @@ from desktop_app.model import (
 from desktop_app.services.matching import mentee_needs, open_pair, suggest_mentors
 from tests.diagnostics_data import diagnose, org, person
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 ON = date(2024, 6, 1)
 STRONG = {"digital": 5, "methodical": 5}
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from desktop_app.model import Deficit, Organisation, Pair, Person, PlanTemplate
 from desktop_app.services import pairs as P, settings
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 START = date(2024, 9, 1)
 
 

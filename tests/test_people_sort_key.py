@@ -19,6 +19,7 @@ from desktop_app.services.validation import PersonInput
 from desktop_app.textutil import fio, person_key, person_sort_key, ru_sort_key
 from tests.test_import_bad_input import HEADER, base, write  # noqa: F401  (fixture)
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 SMALL = Scale(organisations=6, people=120, active=8, pairs=20, sessions=40)
 
 
@@ -67,15 +68,33 @@ def test_the_key_is_the_russian_key_of_the_fio() -> None:
         person_sort_key(*n).encode("utf-8") for n in ordered]
 
 
+def stored_in(db, last: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """(search_key, sort_key) stored for a last name, read through the program's session."""
+    with db.sessions() as s:
+        key, order = s.execute(select(Person.search_key, Person.sort_key)
+                               .where(Person.last_name == last)).one()
+    return key, order
+
+
+def wrong_keys_in(db) -> list[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
+    """wrong_keys() through the program's session: on a file or on PostgreSQL."""
+    with db.sessions() as s:
+        rows = s.execute(select(Person.id, Person.last_name, Person.first_name,
+                                Person.middle_name, Person.sort_key)).all()
+    assert rows
+    return [(pid, last, key) for pid, last, first, middle, key in rows
+            if key != person_sort_key(last or "", first or "", middle or "")]
+
+
 def test_orm_insert_sets_both_keys_even_if_the_caller_forgets(db) -> None:  # type: ignore[no-untyped-def]
     with db.sessions.begin() as s:
         s.add(Person(last_name="Ёлкина", first_name="Анна", middle_name="Сергеевна",
                      search_key="неверно", birth_date=date(1985, 3, 4)))
         s.add(Person(last_name="Абрамов", first_name="Олег", birth_date=date(1979, 1, 2)))
-    assert stored(db.path, "Ёлкина") == ("елкина анна сергеевна",
-                                         ru_sort_key("Ёлкина Анна Сергеевна"))
-    assert stored(db.path, "Абрамов") == ("абрамов олег", ru_sort_key("Абрамов Олег"))
-    assert wrong_keys(db.path) == []
+    assert stored_in(db, "Ёлкина") == ("елкина анна сергеевна",
+                                       ru_sort_key("Ёлкина Анна Сергеевна"))
+    assert stored_in(db, "Абрамов") == ("абрамов олег", ru_sort_key("Абрамов Олег"))
+    assert wrong_keys_in(db) == []
 
 
 def _add(s, last: str, first: str, middle: str = "") -> int:  # type: ignore[no-untyped-def]
@@ -88,19 +107,16 @@ def test_registry_add_and_rename_keep_the_key(db) -> None:  # type: ignore[no-un
     with db.sessions.begin() as s:
         pid = _add(s, "Федорова", "Мария", "Ивановна")
         other = _add(s, "Жукова", "Анна")
-    assert stored(db.path, "Федорова")[1] == person_sort_key("Федорова", "Мария", "Ивановна")
+    assert stored_in(db, "Федорова")[1] == person_sort_key("Федорова", "Мария", "Ивановна")
     with db.sessions.begin() as s:
         data = registry.get_person_input(s, pid)
         registry.update_person(s, pid, PersonInput(**{**data.__dict__, "last_name": "Ёлкина",
                                                       "middle_name": ""}))
-    assert stored(db.path, "Ёлкина") == (person_key("Ёлкина", "Мария"),
-                                         person_sort_key("Ёлкина", "Мария"))
-    assert wrong_keys(db.path) == []
-    con = sqlite3.connect(db.path)
-    try:
-        order = [r[0] for r in con.execute("SELECT id FROM people ORDER BY sort_key, id")]
-    finally:
-        con.close()
+    assert stored_in(db, "Ёлкина") == (person_key("Ёлкина", "Мария"),
+                                       person_sort_key("Ёлкина", "Мария"))
+    assert wrong_keys_in(db) == []
+    with db.sessions() as s:  # the list's ORDER BY sort_key, id (code point order on both)
+        order = [row.id for row in registry.list_people(s)]
     assert order == [pid, other]  # Ёлкина before Жукова
     with db.sessions() as s:
         entries = [e for e in changelog.person_history(s, pid) if e.table == "people"]

@@ -12,6 +12,7 @@ from desktop_app.services import registry
 from desktop_app.services.validation import CourseInput, OrganisationInput, PersonInput, Refused
 from desktop_app.textutil import ru_sort_key
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 TODAY = date.today()
 
 

@@ -9,9 +9,9 @@ import os
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_app import model
@@ -79,8 +79,12 @@ def fill(session: Session, scale: Scale, seed: int,
     curators = assign_curators(demo)
     for entity, rows in demo.tables.items():
         bulk_insert(session, entity, rows)
-        if entity is model.Person and curators:
-            session.execute(update(model.Organisation), curators)
+        if entity is model.Person and curators:  # a plain UPDATE: the new ОО stay at version 1
+            org = cast(Table, model.Organisation.__table__)
+            session.execute(
+                update(org).where(org.c.id == bindparam("org_id"))
+                .values(curator_id=bindparam("curator")),
+                [{"org_id": c["id"], "curator": c["curator_id"]} for c in curators])
     if demo.instrument is not None:
         bulk_insert(session, model.Answer, (
             a for s in demo.tables[model.DiagnosticSession]

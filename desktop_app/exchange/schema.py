@@ -19,8 +19,15 @@ INFO_TITLE = "Книга обмена Методактива"
 # signed with its secrets: another database cannot take their returns, so they stay local.
 SKIPPED_TABLES = {"alembic_version", "change_log", "session_area_scores", "collection_rounds",
                   "round_files"}
-# Derived columns, recomputed on import (people: the search key and the Russian sort key).
-DERIVED_COLUMNS = {("people", "search_key"), ("people", "sort_key")}
+# A record's count of its saves (row_version: a form saved over another seat's newer save is
+# refused, services/record_versions.py) belongs to the database it was saved in, not to the
+# data: never carried; a copy or a merge starts the records it adds at 1.
+VERSIONED_TABLES = ("organisations", "people", "pairs", "active_members", "meetings",
+                    "roadmap_items")
+# Derived columns, recomputed on import (people: the search key and the Russian sort key), and
+# the records' versions.
+DERIVED_COLUMNS = {("people", "search_key"), ("people", "sort_key")} | {
+    (table, "row_version") for table in VERSIONED_TABLES}
 # A database with rows here is not new: the workbook is refused. Otherwise every carried table
 # (the presets a new database ships with) is emptied and filled from the workbook.
 REGISTRY_TABLES = ("organisations", "people")

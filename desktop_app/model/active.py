@@ -66,6 +66,10 @@ class ActiveMember(Base):
     exclusion_reason: Mapped[str] = mapped_column(Text, default="")
     ineligible_reason: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # how many times the record was saved (1 when added): a form saved over a newer save of
+    # another seat is refused (services/record_versions.py, revision 0010)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     person: Mapped[Person] = relationship()
     nominated_by_org: Mapped[Organisation | None] = relationship()
@@ -103,6 +107,11 @@ class Meeting(Base):
     meeting_date: Mapped[date] = mapped_column(Date, index=True)
     agenda: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
+    # how many times the record was saved (1 when added): a form saved over a newer save of
+    # another seat is refused (services/record_versions.py, revision 0010)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
+
     attendees: Mapped[list[MeetingAttendee]] = relationship(cascade="all, delete-orphan")
 
 

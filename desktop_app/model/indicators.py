@@ -36,6 +36,10 @@ class RoadmapItem(Base):
     responsible: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(32), default="planned")
     done_on: Mapped[date | None] = mapped_column(Date)
+    # how many times the record was saved (1 when added): a form saved over a newer save of
+    # another seat is refused (services/record_versions.py, revision 0010)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class Setting(Base):

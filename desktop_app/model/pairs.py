@@ -43,6 +43,10 @@ class Pair(Base):
     order_date: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # how many times the record was saved (1 when added): a form saved over a newer save of
+    # another seat is refused (services/record_versions.py, revision 0010)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
     form: Mapped[MentorshipForm] = relationship()

@@ -44,6 +44,10 @@ class Organisation(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_on: Mapped[date | None] = mapped_column(Date)
+    # how many times the record was saved (1 when added): a form saved over a newer save of
+    # another seat is refused (services/record_versions.py, revision 0010)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     curator: Mapped[Person | None] = relationship(foreign_keys=[curator_id], post_update=True)
 
@@ -92,6 +96,10 @@ class Person(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     left_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # how many times the record was saved (1 when added): a form saved over a newer save of
+    # another seat is refused (services/record_versions.py, revision 0010)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     courses: Mapped[list[Course]] = relationship(

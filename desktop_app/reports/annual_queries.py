@@ -27,6 +27,7 @@ from desktop_app.services.indicators import (
     years_before,
     young as young_on,
 )
+from desktop_app.store.dialect import binary_order
 from desktop_app.textutil import ru_sort_key
 
 
@@ -162,7 +163,7 @@ def deficits_by_area(session: Session, start: date, on: date) -> list[DeficitLin
     open_end = count_if(and_(Deficit.found_on <= on,
                              overcome_day.is_(None) | (overcome_day > on)))
     stmt = (select(Deficit.area, open_start, found, overcome, open_end)
-            .group_by(Deficit.area).order_by(Deficit.area))
+            .group_by(Deficit.area).order_by(binary_order(Deficit.area)))  # as on SQLite
     return [DeficitLine(a, int(s), int(f), int(o), int(e))
             for a, s, f, o, e in session.execute(stmt)]
 

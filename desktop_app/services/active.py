@@ -28,6 +28,7 @@ from desktop_app.model import (
 )
 from desktop_app.model.enums import ActiveDirection, ActiveRole, ActiveStatus, Category, PairLevel
 from desktop_app.services import settings
+from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.services.registry import member_ids, plural
 from desktop_app.services.validation import Refused
 from desktop_app.textutil import clean, fio, fmt_date, ru_sort_key
@@ -333,11 +334,17 @@ def add_candidate(
     return member.id
 
 
-def update_member(session: Session, member_id: int, data: MemberInput) -> None:
+def update_member(session: Session, member_id: int, data: MemberInput, *,
+                  expected_version: int | None = None) -> None:
+    """Save the form. expected_version: the member's version the form was opened with;
+    refused when another seat saved the record since (services/record_versions.py)."""
     member = _member(session, member_id)
+    check_version(session, member, expected_version, Refused)
     _check_member_input(session, data, {g.ground_id for g in member.grounds})
-    _apply_member_input(member, data)
-    session.flush()
+    with stale_refused(session, member, Refused):
+        saved(member)
+        _apply_member_input(member, data)
+        session.flush()
 
 
 def withdraw_candidate(session: Session, member_id: int) -> None:

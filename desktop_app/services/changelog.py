@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.model import (
@@ -38,6 +38,7 @@ from desktop_app.store.changelog_hooks import (
     _jsonable,
     attach,
 )
+from desktop_app.store.dialect import dialect_name, folded, json_member_is
 from desktop_app.textutil import fmt_date, short_fio
 
 __all__ = ["ACTIONS", "BULK_CHUNK", "COLUMN_LABELS", "ENABLED_KEY", "ENUM_COLUMNS",
@@ -380,18 +381,19 @@ def latest(session: Session, limit: int = 500, table: str | None = None,
         stmt = stmt.where(ChangeLog.table_name == table)
     if text.strip():
         needle = f"%{text.strip().lower().replace('ё', 'е')}%"
-        stmt = stmt.where(or_(func.fold(ChangeLog.old_values).like(needle),
-                              func.fold(ChangeLog.new_values).like(needle),
-                              func.fold(ChangeLog.source).like(needle)))
+        dialect = dialect_name(session)
+        stmt = stmt.where(or_(folded(dialect, ChangeLog.old_values).like(needle),
+                              folded(dialect, ChangeLog.new_values).like(needle),
+                              folded(dialect, ChangeLog.source).like(needle)))
     return _entries(session, list(session.scalars(stmt)))
 
 
-def _mentions(column: str, value: int) -> ColumnElement[bool]:
+def _mentions(session: Session, column: str, value: int) -> ColumnElement[bool]:
     """The logged old or new values hold column = value."""
-    path = f"$.{column}"
+    dialect = dialect_name(session)
     return or_(
-        func.json_extract(func.nullif(ChangeLog.new_values, ""), path) == value,
-        func.json_extract(func.nullif(ChangeLog.old_values, ""), path) == value,
+        json_member_is(dialect, ChangeLog.new_values, column, value),
+        json_member_is(dialect, ChangeLog.old_values, column, value),
     )
 
 
@@ -400,7 +402,7 @@ def _ids_by_column(session: Session, model: type[Base], column: str, value: int)
     table = model.__table__.name  # type: ignore[attr-defined]
     ids = set(session.scalars(select(model.id).where(getattr(model, column) == value)))  # type: ignore[attr-defined]
     logged = select(ChangeLog.record_id).where(
-        ChangeLog.table_name == table, _mentions(column, value)
+        ChangeLog.table_name == table, _mentions(session, column, value)
     )
     ids.update(session.scalars(logged))
     return ids
@@ -408,7 +410,8 @@ def _ids_by_column(session: Session, model: type[Base], column: str, value: int)
 
 def _link_entries(session: Session, table: str, column: str, value: int) -> list[ChangeLog]:
     """Log rows of a link table (no own id) mentioning the person or pair in a column."""
-    stmt = select(ChangeLog).where(ChangeLog.table_name == table, _mentions(column, value))
+    stmt = select(ChangeLog).where(ChangeLog.table_name == table,
+                                   _mentions(session, column, value))
     return list(session.scalars(stmt))
 
 

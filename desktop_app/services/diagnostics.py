@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from desktop_app.model import (
@@ -47,6 +47,7 @@ from desktop_app.services.deficit_rebuild import (
     store_area_scores as store_area_scores,
     thresholds as thresholds,
 )
+from desktop_app.store.dialect import SQLITE, as_date, dialect_name
 from desktop_app.textutil import fio, fmt_date
 
 
@@ -88,7 +89,7 @@ class ItemRow:
     text: str
 
 
-_SESSIONS_SQL = """
+_SESSIONS_SQL = text("""
 SELECT s.id,
   substr(CASE WHEN p.last_name <> '' THEN ' ' || p.last_name ELSE '' END
          || CASE WHEN p.first_name <> '' THEN ' ' || p.first_name ELSE '' END
@@ -100,17 +101,18 @@ LEFT JOIN organisations o ON o.id = p.organisation_id
 LEFT JOIN (SELECT found_session_id, count(*) AS n FROM deficits GROUP BY found_session_id) f
   ON f.found_session_id = s.id
 ORDER BY s.session_date DESC, s.id
-"""
+""")
 
 
 def list_sessions(session: Session) -> list[SessionRow]:
     """Every diagnostic session with the number of deficits it found (newest first).
 
     One SQL statement (the ФИО joined as textutil.fio joins it); Python only parses the
-    dates; the cyclic collector is held while the rows are built."""
+    dates (ISO text on SQLite, dates on PostgreSQL); the cyclic collector is held while the
+    rows are built."""
     labels = {k.value: k.label for k in SessionKind}
-    rows = session.connection().exec_driver_sql(_SESSIONS_SQL).fetchall()
-    parse = date.fromisoformat
+    rows = session.execute(_SESSIONS_SQL).fetchall()
+    parse = date.fromisoformat if dialect_name(session) == SQLITE else as_date
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import Organisation, Person
 from desktop_app.model.enums import Category, EducationLevel, OrgKind
+from desktop_app.store.dialect import binary_order
 from desktop_app.textutil import clean, fio, fmt_date, ru_sort_key
 
 Kind = Literal["organisation", "person"]
@@ -80,7 +81,7 @@ def _people(session: Session) -> list[IncompleteRecord]:
     stmt = select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                   Person.organisation_id, Person.education_level, Person.education_pedagogical,
                   Person.category, Person.ped_experience_start, Person.position).where(
-        Person.is_active.is_(True)).order_by(Person.sort_key, Person.id)
+        Person.is_active.is_(True)).order_by(binary_order(Person.sort_key), Person.id)
     found = []
     for (pid, last, first, middle, org_id, level, pedagogical, category, started,
          position) in session.execute(stmt):

@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Date, Integer, String, bindparam, column, func, select, text
+from sqlalchemy import Date, Integer, String, TextClause, bindparam, column, func, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
 
 from desktop_app.model import (
     ActiveMember,
@@ -25,6 +26,7 @@ from desktop_app.services import settings as settings_service
 from desktop_app.services.diagnostics import thresholds
 from desktop_app.services.pairs import OPEN_STATUSES, PairInput, create_pair, years_text
 from desktop_app.services.scoring import AREA_ORDER
+from desktop_app.store.dialect import POSTGRESQL, SQLITE, dialect_name, join_in_order
 from desktop_app.textutil import fold, short_fio, years_between
 
 # Seeds 000 §3.1 and 004 §3: the active takes teachers with at least five years of experience.
@@ -123,29 +125,39 @@ _LATEST = """NOT EXISTS (
 
 # Candidates of one mentee in one statement: the strong area means (session_area_scores) of the
 # mentee's deficit areas, kept when their session is the person's latest self-assessment, with
-# the active person and their ОО. CROSS JOIN keeps SQLite on this order: the few strong rows
-# first, then one probe each (else it walks every session before the means).
-_STRONG = text(f"""
+# the active person and their ОО. On SQLite CROSS JOIN … ON keeps the planner on this order:
+# the few strong rows first, then one probe each (else it walks every session before the means).
+# That syntax is SQLite's own: PostgreSQL takes a plain JOIN and plans the order itself
+# (store.dialect.join_in_order).
+def _strong(dialect: str) -> TextualSelect:
+    join = join_in_order(dialect)
+    return text(f"""
 SELECT d.person_id, sc.area, p.last_name, p.first_name, p.middle_name, p.organisation_id,
        o.short_name, p.subject, p.ped_experience_start
 FROM session_area_scores AS sc
-CROSS JOIN diagnostic_sessions AS d ON d.id = sc.session_id
-CROSS JOIN people AS p ON p.id = d.person_id
+{join} diagnostic_sessions AS d ON d.id = sc.session_id
+{join} people AS p ON p.id = d.person_id
 LEFT JOIN organisations AS o ON o.id = p.organisation_id
 WHERE sc.area IN :areas AND sc.mean_score >= :strength_min AND d.kind = :kind
-  AND d.person_id != :mentee AND p.is_active = 1 AND {_LATEST}
+  AND d.person_id != :mentee AND p.is_active AND {_LATEST}
 """).bindparams(bindparam("areas", expanding=True)).columns(
-    column("person_id", Integer), column("area", String), column("last_name", String),
-    column("first_name", String), column("middle_name", String),
-    column("organisation_id", Integer), column("short_name", String), column("subject", String),
-    column("ped_experience_start", Date),
-)
+        column("person_id", Integer), column("area", String), column("last_name", String),
+        column("first_name", String), column("middle_name", String),
+        column("organisation_id", Integer), column("short_name", String),
+        column("subject", String), column("ped_experience_start", Date),
+    )
 
-_ALL_STRONG = text(f"""
+
+def _all_strong(dialect: str) -> TextClause:
+    return text(f"""
 SELECT d.person_id, sc.area FROM session_area_scores AS sc
-CROSS JOIN diagnostic_sessions AS d ON d.id = sc.session_id
+{join_in_order(dialect)} diagnostic_sessions AS d ON d.id = sc.session_id
 WHERE sc.mean_score >= :strength_min AND d.kind = :kind AND {_LATEST}
 """)
+
+
+_STRONG = {dialect: _strong(dialect) for dialect in (SQLITE, POSTGRESQL)}
+_ALL_STRONG = {dialect: _all_strong(dialect) for dialect in (SQLITE, POSTGRESQL)}
 
 
 def latest_strengths(session: Session) -> dict[int, frozenset[str]]:
@@ -153,7 +165,7 @@ def latest_strengths(session: Session) -> dict[int, frozenset[str]]:
     params = {"strength_min": thresholds(session).area_strength_min,
               "kind": SessionKind.SELF.value}
     found: dict[int, set[str]] = {}
-    for pid, area in session.connection().execute(_ALL_STRONG, params):
+    for pid, area in session.execute(_ALL_STRONG[dialect_name(session)], params):
         found.setdefault(pid, set()).add(area)
     return {pid: frozenset(areas) for pid, areas in found.items()}
 
@@ -186,7 +198,7 @@ def _candidates(
               "kind": SessionKind.SELF.value, "mentee": needs.person_id}
     people: dict[int, _Candidate] = {}
     strong: dict[int, set[str]] = {}
-    for pid, area, *rest in session.connection().execute(_STRONG, params):
+    for pid, area, *rest in session.execute(_STRONG[dialect_name(session)], params):
         if pid not in people:
             people[pid] = _Candidate(pid, *rest)
         strong.setdefault(pid, set()).add(area)

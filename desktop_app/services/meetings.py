@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import Meeting, MeetingAttendee, Organisation, Person
 from desktop_app.services.indicators import IndicatorInputError, log_change
+from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.textutil import clean, fmt_date, ru_sort_key, short_fio
 
 
@@ -30,6 +31,7 @@ class MeetingRow:
     agenda: str
     decisions: str
     attendees: tuple[Attendee, ...]
+    version: int = 1  # the meeting's row_version when listed: its form's save passes it back
 
 
 @dataclass(frozen=True)
@@ -89,19 +91,28 @@ def add_meeting(session: Session, data: MeetingInput) -> int:
     return meeting.id
 
 
-def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> None:
-    """Change a meeting's date, agenda, decisions and attendees."""
+def update_meeting(session: Session, meeting_id: int, data: MeetingInput, *,
+                   expected_version: int | None = None) -> None:
+    """Change a meeting's date, agenda, decisions and attendees. expected_version: the
+    meeting's version its form was opened with; refused when another seat saved the meeting
+    since (services/record_versions.py)."""
     data = _checked(session, data)
     assert data.meeting_date is not None
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise IndicatorInputError(f"Заседание № {meeting_id} не найдено.")
+    check_version(session, meeting, expected_version, IndicatorInputError)
     old = f"{fmt_date(meeting.meeting_date)} | {meeting.agenda}"
-    meeting.meeting_date, meeting.agenda = data.meeting_date, data.agenda
-    meeting.decisions = data.decisions
-    session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting_id))
-    session.expire(meeting, ["attendees"])
-    session.add_all(MeetingAttendee(meeting_id=meeting_id, person_id=p) for p in data.attendee_ids)
+    with stale_refused(session, meeting, IndicatorInputError):
+        saved(meeting)
+        meeting.meeting_date, meeting.agenda = data.meeting_date, data.agenda
+        meeting.decisions = data.decisions
+        session.flush()
+        session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting_id))
+        session.expire(meeting, ["attendees"])
+        session.add_all(MeetingAttendee(meeting_id=meeting_id, person_id=p)
+                        for p in data.attendee_ids)
+        session.flush()
     new = f"{fmt_date(data.meeting_date)} | {data.agenda}"
     log_change(session, "meetings", meeting_id, "update", old, new)
 
@@ -134,7 +145,7 @@ def list_meetings(session: Session, year: int | None = None) -> list[MeetingRow]
     return [
         MeetingRow(
             m.id, m.meeting_date, quarter_of(m.meeting_date), m.agenda, m.decisions,
-            tuple(sorted(people[m.id], key=lambda a: ru_sort_key(a.name))),
+            tuple(sorted(people[m.id], key=lambda a: ru_sort_key(a.name))), m.row_version,
         )
         for m in meetings
     ]

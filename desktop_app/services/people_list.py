@@ -16,9 +16,20 @@ from itertools import product
 from typing import Any, NamedTuple
 
 from desktop_app.model.enums import Category, OrgKind
+from desktop_app.store.dialect import (
+    POSTGRESQL,
+    SQLITE,
+    as_date,
+    as_date_or_none,
+    binary_order_sql,
+    full_years_params,
+    full_years_sql,
+)
 from desktop_app.textutil import fio, fold
 
-# one reading statement with named parameters → its rows (Database.fetch, or a session's)
+# one reading statement with named parameters (:name) → its rows (Database.fetch, or a
+# session's: registry_lists.session_fetch). Dates go in as ISO text, which a plain sqlite3
+# connection takes and PostgreSQL types by what the text is compared with.
 Fetch = Callable[[str, dict[str, Any]], Sequence[tuple[Any, ...]]]
 
 UNDER_AGE = 35
@@ -84,21 +95,26 @@ class OrganisationRow:
 RUNNING_PAIRS_SQL = """SELECT id FROM pairs
   WHERE start_date <= :on AND end_date >= :on AND (ended_on IS NULL OR ended_on > :on)"""
 
-# Full years on :on of a YYYY-MM-DD text (as textutil.years_between).
-_YEARS = ("(:year - CAST(substr({0}, 1, 4) AS INTEGER) - (:month_day < substr({0}, 6, 5)))")
 
-_PEOPLE_SQL = f"""
+def _people_sql(dialect: str) -> str:
+    """Every person with the ФИО joined, the full years of experience and of age on :on, in
+    the order of people.sort_key (code point order on either engine: store.dialect)."""
+    return f"""
 SELECT p.id,
   substr(CASE WHEN p.last_name <> '' THEN ' ' || p.last_name ELSE '' END
          || CASE WHEN p.first_name <> '' THEN ' ' || p.first_name ELSE '' END
          || CASE WHEN p.middle_name <> '' THEN ' ' || p.middle_name ELSE '' END, 2),
   p.birth_date, p.organisation_id, p.position, p.category, p.subject,
   CASE WHEN p.ped_experience_start IS NULL THEN NULL
-       ELSE {_YEARS.format("p.ped_experience_start")} END,
-  p.is_active, {_YEARS.format("p.birth_date")}
+       ELSE {full_years_sql(dialect, "p.ped_experience_start")} END,
+  p.is_active, {full_years_sql(dialect, "p.birth_date")}
 FROM people p
-ORDER BY p.sort_key, p.id
+ORDER BY {binary_order_sql(dialect, "p.sort_key")}, p.id
 """
+
+
+_PEOPLE_SQL = _people_sql(SQLITE)
+_PEOPLE_SQL_ON = {SQLITE: _PEOPLE_SQL, POSTGRESQL: _people_sql(POSTGRESQL)}
 # who has each role on :on: the active's members, mentors and mentees of running pairs
 _ROLE_SQL = (
     """SELECT person_id FROM active_members WHERE included_on IS NOT NULL
@@ -123,19 +139,22 @@ def member_ids(fetch: Fetch, on: date) -> set[int]:
     return {pid for (pid,) in fetch(_ROLE_SQL[0], {"on": on.isoformat()})}
 
 
-def people_rows(fetch: Fetch, on: date) -> list[PersonRow]:
+def people_rows(fetch: Fetch, on: date, dialect: str = SQLITE) -> list[PersonRow]:
     """Every person with place of work, age, experience and roles on a date, in Russian
-    alphabetical order of the ФИО (equal names by id).
+    alphabetical order of the ФИО (equal names by id). dialect: the engine fetch reads
+    («sqlite» or «postgresql», store.dialect).
 
     One SQL statement computes names and full years; Python turns dates and flags into their
     types and looks the roles up in three sets. The cyclic collector is held while the rows
     are built (30 000 rows would trigger it dozens of times for nothing)."""
     labels = {c.value: c.label for c in Category}
     orgs: dict[int | None, str] = dict(fetch("SELECT id, short_name FROM organisations", {}))
-    params = {"on": on.isoformat(), "year": on.year, "month_day": on.isoformat()[5:]}
+    params = full_years_params(on)
     members, mentors, mentees = ({pid for (pid,) in fetch(sql, params)} for sql in _ROLE_SQL)
-    raw = fetch(_PEOPLE_SQL, params)
-    parse, young, roles, new = date.fromisoformat, YOUNG_SPECIALIST_YEARS, _ROLES, PersonRow
+    raw = fetch(_PEOPLE_SQL_ON[dialect], params)
+    # SQLite gives the birth date as ISO text, PostgreSQL as a date
+    parse = date.fromisoformat if dialect == SQLITE else as_date
+    young, roles, new = YOUNG_SPECIALIST_YEARS, _ROLES, PersonRow
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -143,7 +162,7 @@ def people_rows(fetch: Fetch, on: date) -> list[PersonRow]:
         return [
             new(name, parse(born), age, orgs.get(org_id, ""), position,
                 labels[code] if code in labels else code,  # noqa: SIM401
-                subject, exp, working == 1,
+                subject, exp, working == 1,  # 1 or True
                 *roles[pid in members, pid in mentors, pid in mentees],
                 org_id, code, exp is not None and exp < young, pid)
             for (pid, name, born, org_id, position, code, subject, exp, working, age) in raw
@@ -182,14 +201,16 @@ SELECT o.id, o.short_name, o.full_name, o.kind, o.is_low_results, o.is_difficult
   o.mentoring_act_date, o.mentoring_act_number, o.is_active, o.mentoring_programme_date,
   c.last_name, c.first_name, c.middle_name
 FROM organisations o LEFT JOIN people c ON c.id = o.curator_id
-{where}ORDER BY o.short_name
+{where}ORDER BY {order}
 """
 
 
 def organisation_rows(fetch: Fetch, include_inactive: bool = True,
-                      people: Sequence[PersonRow] | None = None) -> list[OrganisationRow]:
-    """Every organisation with its curator and number of working people, by short name (the
-    people counted from the rows given, when the caller has just read them all)."""
+                      people: Sequence[PersonRow] | None = None,
+                      dialect: str = SQLITE) -> list[OrganisationRow]:
+    """Every organisation with its curator and number of working people, by short name in code
+    point order on either engine (the people counted from the rows given, when the caller has
+    just read them all)."""
     counts: dict[int | None, int]
     if people is None:
         counts = dict(fetch("SELECT organisation_id, count(*) FROM people WHERE is_active "
@@ -197,18 +218,17 @@ def organisation_rows(fetch: Fetch, include_inactive: bool = True,
     else:
         counts = Counter(row.organisation_id for row in people if row.is_active)
     kinds = {k.value: k.label for k in OrgKind}
-    sql = _ORGANISATIONS_SQL.format(where="" if include_inactive else "WHERE o.is_active\n")
+    sql = _ORGANISATIONS_SQL.format(where="" if include_inactive else "WHERE o.is_active\n",
+                                    order=binary_order_sql(dialect, "o.short_name"))
     return [
         OrganisationRow(
             oid, short, full, kinds[kind] if kind in kinds else kind,  # noqa: SIM401
             bool(low), bool(difficult),
-            _date(act_date), act_number or "", bool(active), _date(programme_date),
+            as_date_or_none(act_date), act_number or "", bool(active),
+            as_date_or_none(programme_date),
             fio(last, first, middle or "") if last else "", counts.get(oid, 0), kind,
         )
         for (oid, short, full, kind, low, difficult, act_date, act_number, active,
              programme_date, last, first, middle) in fetch(sql, {})
     ]
 
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from desktop_app.model import Organisation, Person
@@ -30,22 +30,25 @@ from desktop_app.services.people_list import (
     people_rows,
 )
 from desktop_app.services.registry_people import _person
+from desktop_app.store.dialect import dialect_name
 from desktop_app.textutil import fio, fold, ru_sort_key
 
 COURSE_YEARS = 3
 
 
 def session_fetch(session: Session) -> Fetch:
-    """people_list's reading statements run on the session's connection."""
+    """people_list's reading statements run on the session's connection (as text(): SQLAlchemy
+    turns their :name parameters into the driver's placeholders, on either engine)."""
     def fetch(sql: str, params: dict[str, Any]) -> list[Any]:
-        return list(session.connection().exec_driver_sql(sql, params).fetchall())
+        return list(session.execute(text(sql), params).fetchall())
 
     return fetch
 
 
 def list_organisations(session: Session, include_inactive: bool = True) -> list[OrganisationRow]:
     """Every organisation with its curator and number of working people, by short name."""
-    return organisation_rows(session_fetch(session), include_inactive)
+    return organisation_rows(session_fetch(session), include_inactive,
+                             dialect=dialect_name(session))
 
 
 def organisation_choices(session: Session) -> list[tuple[int, str, bool]]:
@@ -64,7 +67,7 @@ def member_ids(session: Session, on: date) -> set[int]:
 def list_people(session: Session, on: date | None = None) -> list[PersonRow]:
     """Every person with place of work, age, experience and roles computed on a date, in
     Russian alphabetical order (people_list.people_rows)."""
-    return people_rows(session_fetch(session), on or date.today())
+    return people_rows(session_fetch(session), on or date.today(), dialect_name(session))
 
 
 def find_people(session: Session, f: PersonFilter, on: date | None = None) -> list[PersonRow]:

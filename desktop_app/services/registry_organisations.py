@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.model import ActiveMember, Employment, Organisation, Pair, PairMentee, Person
+from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.services.validation import (
     OrganisationInput,
     Refused,
@@ -22,6 +23,7 @@ from desktop_app.services.validation import (
     org_error,
     validate_organisation,
 )
+from desktop_app.store.dialect import dialect_name, folded
 from desktop_app.textutil import fmt_date, fold
 
 ORG_FIELDS = (
@@ -69,7 +71,8 @@ def _check_organisation(
     data = clean_organisation(data)
     errors = validate_organisation(data, on)
     same = session.scalar(
-        select(Organisation).where(func.fold(Organisation.short_name) == fold(data.short_name))
+        select(Organisation).where(
+            folded(dialect_name(session), Organisation.short_name) == fold(data.short_name))
     )
     if same is not None and same.id != org_id:
         errors.append(
@@ -93,12 +96,18 @@ def add_organisation(session: Session, data: OrganisationInput, on: date | None 
 
 
 def update_organisation(
-    session: Session, org_id: int, data: OrganisationInput, on: date | None = None
+    session: Session, org_id: int, data: OrganisationInput, on: date | None = None, *,
+    expected_version: int | None = None,
 ) -> None:
+    """Save the form. expected_version: the organisation's version the form was opened with;
+    refused when another seat saved it since (services/record_versions.py)."""
     org = _organisation(session, org_id)
+    check_version(session, org, expected_version, Refused)
     data = _check_organisation(session, data, on or date.today(), org_id)
-    apply_organisation_input(org, data)
-    session.flush()
+    with stale_refused(session, org, Refused):
+        saved(org)
+        apply_organisation_input(org, data)
+        session.flush()
 
 
 def organisation_references(session: Session, org_id: int) -> dict[str, int]:

@@ -25,6 +25,7 @@ from desktop_app.model import (
     PairMentee,
     Person,
 )
+from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.services.registry_organisations import _join, _organisation, plural
 from desktop_app.services.validation import (
     CourseInput,
@@ -140,24 +141,31 @@ def add_person(
 
 
 def update_person(
-    session: Session, person_id: int, data: PersonInput, on: date | None = None
+    session: Session, person_id: int, data: PersonInput, on: date | None = None, *,
+    expected_version: int | None = None,
 ) -> None:
-    """Save the form; a changed ОО is a move (the old job is closed on the date, history kept)."""
+    """Save the form; a changed ОО is a move (the old job is closed on the date, history kept).
+
+    expected_version: the person's version the form was opened with; refused when another
+    seat saved the person since (services/record_versions.py)."""
     on = on or date.today()
     person = _person(session, person_id)
+    check_version(session, person, expected_version, Refused)
     data = _check_person(session, data, on, person_id)
     old_org = person.organisation_id
-    apply_person_input(person, data)
-    if data.organisation_id != old_org:
-        _close_job(person, on)
-        if data.organisation_id is not None:
-            person.jobs.append(Employment(organisation_id=data.organisation_id,
-                                          position=data.position, start_date=on))
-    else:
-        job = _open_job(person)
-        if job is not None:
-            job.position = data.position
-    session.flush()
+    with stale_refused(session, person, Refused):
+        saved(person)
+        apply_person_input(person, data)
+        if data.organisation_id != old_org:
+            _close_job(person, on)
+            if data.organisation_id is not None:
+                person.jobs.append(Employment(organisation_id=data.organisation_id,
+                                              position=data.position, start_date=on))
+        else:
+            job = _open_job(person)
+            if job is not None:
+                job.position = data.position
+        session.flush()
 
 
 def _open_job(person: Person) -> Employment | None:

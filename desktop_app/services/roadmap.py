@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from desktop_app.model import RoadmapItem
 from desktop_app.model.enums import RoadmapStatus
 from desktop_app.services.indicators import IndicatorInputError, log_change
+from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.textutil import clean, fmt_date
 
 CLOSED = (RoadmapStatus.DONE.value, RoadmapStatus.CANCELLED.value)
@@ -31,6 +32,7 @@ class RoadmapRow:
     status_label: str
     done_on: date | None
     overdue: bool
+    version: int = 1  # the item's row_version when listed: its form's save passes it back
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def list_roadmap(session: Session, on: date | None = None) -> list[RoadmapRow]:
                 item.id, item.stage, item.section, numbers[item.stage], item.activity, item.result,
                 item.deadline, item.deadline_text, item.responsible, item.status,
                 RoadmapStatus(item.status).label, item.done_on,
-                is_overdue(item.deadline, item.status, day),
+                is_overdue(item.deadline, item.status, day), item.row_version,
             )
         )
     return rows
@@ -105,14 +107,21 @@ def _item(session: Session, item_id: int) -> RoadmapItem:
     return item
 
 
-def update_item(session: Session, item_id: int, data: RoadmapInput) -> None:
-    """Change the text, deadline or responsible of an activity."""
+def update_item(session: Session, item_id: int, data: RoadmapInput, *,
+                expected_version: int | None = None) -> None:
+    """Change the text, deadline or responsible of an activity. expected_version: the item's
+    version its form was opened with; refused when another seat saved the item since
+    (services/record_versions.py)."""
     data = _checked(data)
     item = _item(session, item_id)
+    check_version(session, item, expected_version, IndicatorInputError)
     old = f"{item.activity} | {item.deadline_text} | {item.responsible}"
-    item.stage, item.section, item.activity = data.stage, data.section, data.activity
-    item.result, item.deadline, item.deadline_text = data.result, data.deadline, data.deadline_text
-    item.responsible = data.responsible
+    with stale_refused(session, item, IndicatorInputError):
+        saved(item)
+        item.stage, item.section, item.activity = data.stage, data.section, data.activity
+        item.result, item.deadline = data.result, data.deadline
+        item.deadline_text, item.responsible = data.deadline_text, data.responsible
+        session.flush()
     new = f"{item.activity} | {item.deadline_text} | {item.responsible}"
     log_change(session, "roadmap_items", item.id, "update", old, new)
 

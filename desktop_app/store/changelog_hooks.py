@@ -19,8 +19,9 @@ ENABLED_KEY = "changelog"
 SOURCE_KEY = "changelog_source"
 
 # Keys derived from the names: neither recorded nor shown (the sort key's control characters
-# would also turn up in a search of the journal).
-HIDDEN_COLUMNS = {"search_key", "sort_key"}
+# would also turn up in a search of the journal); nor is a record's count of its saves
+# (row_version, services/record_versions.py), which is no value of the record.
+HIDDEN_COLUMNS = {"search_key", "sort_key", "row_version"}
 
 
 # recording ---------------------------------------------------------------------------------

@@ -115,15 +115,27 @@ class Database:
         """The file, or the URL with its password hidden (shown in the window's title)."""
         return str(self.path) if self.path else shown_url(self.url)
 
+    @property
+    def dialect(self) -> str:
+        """«sqlite» (a file) or the server's engine name («postgresql»), for the statements
+        that differ (store/dialect.py); a file's is known without loading SQLAlchemy."""
+        if self.path is not None:
+            return "sqlite"
+        return str(self.engine.dialect.name)
+
     def fetch(self, sql: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[Any]:
-        """The rows of one reading statement (SQLite's own SQL, named or ? parameters).
+        """The rows of one reading statement (a file: named or ? parameters; a server: named
+        ones, in the SQL of store/dialect.py's helpers for its engine).
 
         A file is read through a plain sqlite3 connection of its own (opened read-only for a
         read-only database), no ORM; it sees every committed change. Another URL is read
         through the engine."""
-        if self.path is None:
+        if self.path is None:  # named parameters, converted to the driver's by SQLAlchemy
+            from sqlalchemy import text
+
             with self.engine.connect() as conn:
-                return list(conn.exec_driver_sql(sql, params).fetchall())
+                named = params if isinstance(params, dict) else {}
+                return list(conn.execute(text(sql), named).fetchall())
         with self._reader_guard:
             if self._reader is None:
                 self._reader = connect_reader(self.path, self.read_only)

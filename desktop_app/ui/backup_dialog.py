@@ -24,23 +24,30 @@ from desktop_app import APP_NAME
 from desktop_app.store.backup import BackupError, backups_folder
 from desktop_app.store.backups import BackupInfo, backup_now, list_backups, restore
 from desktop_app.store.database import Database, DatabaseRefused
-from desktop_app.store.engine import sqlite_path, url_for
+from desktop_app.store.engine import hide_password, sqlite_path, url_for
+from desktop_app.store.server_backup import (
+    list_server_backups,
+    restore_server,
+    server_backups_folder,
+)
 from desktop_app.ui.opening import ask
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
 BACKUP_FILTER = "Резервная копия Методактива (*.sqlite *.db);;Все файлы (*)"
+SERVER_FILTER = "Копия базы на сервере (*.dump);;Все файлы (*)"
 
 
 def make_backup(parent: QWidget | None, db: Database, folder: str | None = None) -> Path | None:
     """«Создать резервную копию…»: into the database's backups folder (rotated) or a folder
     chosen by hand."""
-    if db.path is None:
-        QMessageBox.warning(parent, APP_NAME, "Резервная копия возможна только для базы в "
-                                              "файле SQLite.")
+    if db.path is None and not db.url.startswith("postgresql"):
+        QMessageBox.warning(parent, APP_NAME, "Резервная копия возможна для базы в файле SQLite "
+                                              "и для базы на сервере PostgreSQL.")
         return None
-    own_folder = backups_folder(db.path)
+    # a database on a server is copied with pg_dump into the data folder's backups/
+    own_folder = backups_folder(db.path) if db.path is not None else server_backups_folder()
     if folder is None:
         start = own_folder if own_folder.is_dir() else own_folder.parent
         folder = QFileDialog.getExistingDirectory(parent, "Папка для резервной копии", str(start))
@@ -60,12 +67,20 @@ def make_backup(parent: QWidget | None, db: Database, folder: str | None = None)
 class RestoreDialog(QDialog):
     """The backups of the open database, newest first, and «Другой файл…»."""
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, db_path: Path | None, parent: QWidget | None = None,
+                 url: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Восстановить из резервной копии")
         self.chosen: Path | None = None
-        self.folder = backups_folder(db_path)
-        self.backups = list_backups(db_path)
+        if db_path is not None:
+            self.folder = backups_folder(db_path)
+            self.backups = list_backups(db_path)
+            self.filter = BACKUP_FILTER
+        else:  # a database on a server: its pg_dump copies
+            assert url is not None
+            self.folder = server_backups_folder()
+            self.backups = list_server_backups(url)
+            self.filter = SERVER_FILTER
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
             "Выберите копию. Текущее состояние базы будет сохранено перед восстановлением.\n"
@@ -111,7 +126,7 @@ class RestoreDialog(QDialog):
 
     def _choose_file(self) -> None:
         start = str(self.folder) if self.folder.is_dir() else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Файл резервной копии", start, BACKUP_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Файл резервной копии", start, self.filter)
         if path:
             self.chosen = Path(path)
             self.accept()
@@ -120,6 +135,8 @@ class RestoreDialog(QDialog):
 def restore_into_window(window: MainWindow, source: Path | None = None) -> bool:
     """«Восстановить из копии…»: choose, confirm, back up the current state, replace, reopen."""
     db = window.db
+    if db.path is None and db.url.startswith("postgresql"):
+        return _restore_server_in_window(window, source)
     target = db.path or sqlite_path(url_for(db.url))
     if target is None or db.read_only:
         QMessageBox.warning(window, APP_NAME, "Восстановить можно только базу, открытую для "
@@ -140,6 +157,36 @@ def restore_into_window(window: MainWindow, source: Path | None = None) -> bool:
         window.switch_to(target)
         return False
     window.switch_to(target)
+    where = f"\nПрежнее состояние сохранено: {result.previous}" if result.previous else ""
+    QMessageBox.information(window, APP_NAME, f"База восстановлена из «{source.name}».{where}")
+    return True
+
+
+def _restore_server_in_window(window: MainWindow, source: Path | None) -> bool:
+    """The database on a server replaced by a pg_dump copy (checked before and after; the state
+    it replaces copied first), then reopened in the window."""
+    db = window.db
+    url = db.url
+    if db.read_only:
+        QMessageBox.warning(window, APP_NAME, "База открыта только для чтения: восстановить её "
+                                              "нельзя.")
+        return False
+    if source is None:
+        dialog = RestoreDialog(None, window, url=url)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return False
+        source = dialog.chosen
+        if not ask(window, f"Заменить базу на сервере «{hide_password(url)}» копией "
+                           f"«{source.name}»? Другие рабочие места увидят восстановленную базу."):
+            return False
+    db.dispose()
+    try:
+        result = restore_server(url, source)
+    except (BackupError, DatabaseRefused) as exc:
+        QMessageBox.critical(window, APP_NAME, str(exc))
+        window.switch_to(url)
+        return False
+    window.switch_to(url)
     where = f"\nПрежнее состояние сохранено: {result.previous}" if result.previous else ""
     QMessageBox.information(window, APP_NAME, f"База восстановлена из «{source.name}».{where}")
     return True

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.model import (
@@ -52,6 +52,8 @@ from desktop_app.services.pairs.rules import (
     duration_error,
     end_problems,
 )
+from desktop_app.services.record_versions import check_version, saved, stale_refused
+from desktop_app.store.dialect import dialect_name, full_years_params, full_years_sql
 from desktop_app.textutil import clean, fmt_date, ru_sort_key, short_fio, years_between
 
 # people -------------------------------------------------------------------------------------
@@ -69,17 +71,17 @@ class PersonChoice:
     experience_years: int | None
 
 
-_CHOICES_SQL = """
+def _choices_sql(dialect: str) -> str:
+    """Working people with their ОО, age and full years of experience on :on (the years as
+    store.dialect computes them on the engine)."""
+    return f"""
 SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
        p.organisation_id, coalesce(o.short_name, ''), p.position, p.subject,
-       CAST(strftime('%Y', :on) AS INTEGER) - CAST(strftime('%Y', p.birth_date) AS INTEGER)
-         - (strftime('%m-%d', :on) < strftime('%m-%d', p.birth_date)),
-       CASE WHEN p.ped_experience_start IS NULL THEN NULL ELSE
-         CAST(strftime('%Y', :on) AS INTEGER)
-         - CAST(strftime('%Y', p.ped_experience_start) AS INTEGER)
-         - (strftime('%m-%d', :on) < strftime('%m-%d', p.ped_experience_start)) END
+       {full_years_sql(dialect, "p.birth_date")},
+       CASE WHEN p.ped_experience_start IS NULL THEN NULL
+         ELSE {full_years_sql(dialect, "p.ped_experience_start")} END
 FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-WHERE p.is_active = 1
+WHERE p.is_active
 """
 
 
@@ -87,7 +89,7 @@ def list_person_choices(session: Session, on: date | None = None) -> list[Person
     """Active people for the mentor and mentee pickers, in Russian order, with age and full
     years of experience on the date (shown, never required)."""
     on = on or date.today()
-    result = session.connection().exec_driver_sql(_CHOICES_SQL, {"on": on.isoformat()})
+    result = session.execute(text(_choices_sql(dialect_name(session))), full_years_params(on))
     rows = [PersonChoice(*r) for r in result.fetchall()]
     rows.sort(key=lambda c: ru_sort_key(c.fio))
     return rows
@@ -412,18 +414,25 @@ def create_pair(session: Session, data: PairInput) -> int:
     return pair.id
 
 
-def update_pair(session: Session, pair_id: int, data: PairInput, keep_plan: bool = True) -> None:
+def update_pair(session: Session, pair_id: int, data: PairInput, keep_plan: bool = True, *,
+                expected_version: int | None = None) -> None:
     """Change a pair; the status may only move along the path. The plan is kept unless
-    keep_plan is False (then data.plan replaces it). Flushes; the caller commits."""
+    keep_plan is False (then data.plan replaces it). expected_version: the pair's version the
+    form was opened with, refused when another seat saved the pair since
+    (services/record_versions.py). Flushes; the caller commits."""
+    pair = session.get(Pair, pair_id)
+    if pair is not None:  # a pair deleted meanwhile is refused by check_pair
+        check_version(session, pair, expected_version, PairError)
     check = check_pair(session, data, pair_id)
     _raise_if_refused(check)
-    pair = session.get(Pair, pair_id)
     assert pair is not None
-    _apply(session, pair, data, check.suggested_level)
-    if not keep_plan:
-        assert pair.programme is not None
-        pair.programme.plan = _plan_rows(data.plan)
-    session.flush()
+    with stale_refused(session, pair, PairError):
+        saved(pair)
+        _apply(session, pair, data, check.suggested_level)
+        if not keep_plan:
+            assert pair.programme is not None
+            pair.programme.plan = _plan_rows(data.plan)
+        session.flush()
     _mark_deficits_in_work(session, data.deficit_ids)
 
 
@@ -435,10 +444,13 @@ def _mark_deficits_in_work(session: Session, deficit_ids: Sequence[int]) -> None
 
 
 def change_status(
-    session: Session, pair_id: int, status: str, reason: str = "", on: date | None = None
+    session: Session, pair_id: int, status: str, reason: str = "", on: date | None = None, *,
+    expected_version: int | None = None,
 ) -> None:
-    """Move a pair along планируется → действует → завершена, or end it early with a reason."""
+    """Move a pair along планируется → действует → завершена, or end it early with a reason.
+    expected_version: the pair's version the dialog was opened with (see update_pair)."""
     pair = _pair_or_error(session, pair_id)
+    check_version(session, pair, expected_version, PairError)
     error = _enum_error(PairStatus, status, "Статус")
     if error:
         raise PairError(error, "status")
@@ -449,9 +461,10 @@ def change_status(
         raise PairError("Для досрочного прекращения укажите причину.", "end_reason")
     if status in FINAL_STATUSES and on is not None:
         _check_end_date(pair, on)
-    _set_status_fields(pair, status, reason, on)
-    pair.updated_at = datetime.now()
-    session.flush()
+    with stale_refused(session, pair, PairError):
+        _set_status_fields(pair, status, reason, on)
+        pair.updated_at = datetime.now()
+        session.flush()
 
 
 def _check_end_date(pair: Pair, on: date) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, String, bindparam, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from desktop_app.model import (
@@ -33,6 +33,7 @@ from desktop_app.services.pairs.rules import (
     PairError,
     add_months,
 )
+from desktop_app.store.dialect import as_date, as_datetime, binary_order
 from desktop_app.textutil import clean, fold, ru_sort_key, short_fio, years_between
 
 # forms -------------------------------------------------------------------------------------------
@@ -47,13 +48,16 @@ class FormRow:
 
 
 def organisation_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, short name) of every organisation, for the ОО filter."""
-    stmt = select(Organisation.id, Organisation.short_name).order_by(Organisation.short_name)
+    """(id, short name) of every organisation, for the ОО filter (code point order of the
+    short name, on either engine)."""
+    stmt = select(Organisation.id, Organisation.short_name).order_by(
+        binary_order(Organisation.short_name))
     return [(i, n) for i, n in session.execute(stmt)]
 
 
 def list_forms(session: Session) -> list[FormRow]:
-    stmt = select(MentorshipForm).order_by(MentorshipForm.position, MentorshipForm.name)
+    stmt = select(MentorshipForm).order_by(MentorshipForm.position,
+                                           binary_order(MentorshipForm.name))
     return [FormRow(f.id, f.name, f.description, f.builtin) for f in session.scalars(stmt)]
 
 
@@ -130,8 +134,8 @@ class PairFilter:
         return not self.stale or row.stale
 
 
-# Plain SQL with the short names built by SQLite: at region scale (10 000 pairs) building the
-# rows through the ORM and Python name formatting took about a second.
+# Plain SQL with the short names built by the database: at region scale (10 000 pairs) building
+# the rows through the ORM and Python name formatting took about a second.
 def _short_sql(alias: str) -> str:
     """«Иванов И.И.» in SQL (substr counts characters, not bytes)."""
     return (
@@ -143,18 +147,18 @@ def _short_sql(alias: str) -> str:
     )
 
 
-_PAIRS_SQL = f"""
+_PAIRS_SQL = text(f"""
 SELECT p.id, {_short_sql("m")}, m.organisation_id, o.short_name, f.name, p.form_id, p.status,
        p.start_date, p.end_date, p.order_number, p.level, p.updated_at, p.mentee_category
 FROM pairs p
 JOIN people m ON m.id = p.mentor_id
 LEFT JOIN organisations o ON o.id = m.organisation_id
 JOIN mentorship_forms f ON f.id = p.form_id
-"""
-_MENTEES_SQL = f"""
+""")
+_MENTEES_SQL = text(f"""
 SELECT pm.pair_id, {_short_sql("x")}, x.organisation_id
 FROM pair_mentees pm JOIN people x ON x.id = pm.person_id
-"""
+""")
 
 
 def _name_key(name: str) -> str:
@@ -167,7 +171,7 @@ def _mentees_by_pair(
     """Joined mentee names (Russian order), their count and their ОО, by pair."""
     names: dict[int, list[str]] = {}
     orgs: dict[int, set[int]] = {}
-    for pair_id, short, org in session.connection().exec_driver_sql(_MENTEES_SQL):
+    for pair_id, short, org in session.execute(_MENTEES_SQL):
         names.setdefault(pair_id, []).append(short)
         if org is not None:
             orgs.setdefault(pair_id, set()).add(org)
@@ -176,16 +180,6 @@ def _mentees_by_pair(
         for k, v in names.items()
     }
     return joined, {k: len(v) for k, v in names.items()}, orgs
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _as_datetime(value: object) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
 
 
 def list_pairs(
@@ -201,15 +195,15 @@ def list_pairs(
     names, counts, orgs = _mentees_by_pair(session)
     rows = []
     for (pid, mentor, mentor_org, org_name, form, form_id, status, start, end, order, level,
-         updated, category) in session.connection().exec_driver_sql(_PAIRS_SQL):
-        end_date, updated_at = _as_date(end), _as_datetime(updated)
+         updated, category) in session.execute(_PAIRS_SQL):
+        end_date, updated_at = as_date(end), as_datetime(updated)
         org_ids = orgs.get(pid, set())
         if mentor_org is not None:
             org_ids.add(mentor_org)
         is_open = status in OPEN_STATUSES
         rows.append(PairRow(
             pid, mentor, org_name or "", names.get(pid, ""), counts.get(pid, 0), form,
-            statuses.get(status, status), _as_date(start), end_date, order, status, form_id,
+            statuses.get(status, status), as_date(start), end_date, order, status, form_id,
             frozenset(org_ids), levels.get(level, level),
             updated_at, is_open and today <= end_date <= soon_until,
             is_open and (updated_at is None or updated_at.date() <= stale_until),
@@ -234,17 +228,17 @@ class YoungRow:
     experience_years: int
 
 
-_YOUNG_SQL = """
+_YOUNG_SQL = text("""
 SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
        coalesce(o.short_name, ''), p.position, p.birth_date, p.ped_experience_start
 FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-WHERE p.is_active = 1 AND p.birth_date > :born_after
+WHERE p.is_active AND p.birth_date > :born_after
   AND p.ped_experience_start > :started_after AND p.ped_experience_start <= :on
   AND NOT EXISTS (
       SELECT 1 FROM pair_mentees pm JOIN pairs x ON x.id = pm.pair_id
       WHERE pm.person_id = p.id AND x.status IN ('planned', 'active')
         AND x.start_date <= :on AND x.end_date >= :on)
-"""
+""").bindparams(*(bindparam(name, type_=Date) for name in ("on", "born_after", "started_after")))
 
 
 def young_without_mentor(session: Session, on: date | None = None) -> list[YoungRow]:
@@ -255,15 +249,14 @@ def young_without_mentor(session: Session, on: date | None = None) -> list[Young
     """
     on = on or date.today()
     params = {
-        "on": on.isoformat(),
-        "born_after": add_months(on, -12 * YOUNG_AGE).isoformat(),
-        "started_after": add_months(on, -12 * YOUNG_EXPERIENCE).isoformat(),
+        "on": on,
+        "born_after": add_months(on, -12 * YOUNG_AGE),
+        "started_after": add_months(on, -12 * YOUNG_EXPERIENCE),
     }
     rows = [
-        YoungRow(pid, name, org, position, years_between(_as_date(born), on),
-                 years_between(_as_date(started), on))
-        for pid, name, org, position, born, started in session.connection().exec_driver_sql(
-            _YOUNG_SQL, params)
+        YoungRow(pid, name, org, position, years_between(as_date(born), on),
+                 years_between(as_date(started), on))
+        for pid, name, org, position, born, started in session.execute(_YOUNG_SQL, params)
     ]
     rows.sort(key=lambda r: ru_sort_key(r.fio))
     return rows
@@ -274,7 +267,8 @@ def repeated_direction_mentees(session: Session) -> list[str]:
     («Петрова М.И.: пары № 3, № 8, направление «…»»), by person and direction."""
     stmt = (
         select(PairMentee.person_id, PairDirectionLink.direction,
-               func.group_concat(Pair.id, ","))
+               # group_concat on SQLite, string_agg on PostgreSQL (which joins text only)
+               func.aggregate_strings(cast(Pair.id, String), ","))
         .join(Pair, Pair.id == PairMentee.pair_id)
         .join(PairDirectionLink, PairDirectionLink.pair_id == Pair.id)
         .where(Pair.status.in_(OPEN_STATUSES))

@@ -172,7 +172,8 @@ class MeetingsView(QWidget):
             return
         dialog = MeetingDialog(self._people(), row, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            if self._run(lambda s: meetings.update_meeting(s, row.id, dialog.value())):
+            if self._run(lambda s: meetings.update_meeting(s, row.id, dialog.value(),
+                                                           expected_version=row.version)):
                 return
 
     def remove(self) -> None:

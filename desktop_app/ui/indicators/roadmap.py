@@ -153,7 +153,8 @@ class RoadmapView(QWidget):
             return
         dialog = RoadmapItemDialog(row, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            if self._run(lambda s: roadmap.update_item(s, row.id, dialog.value())):
+            if self._run(lambda s: roadmap.update_item(s, row.id, dialog.value(),
+                                                       expected_version=row.version)):
                 return
 
     def remove(self) -> None:

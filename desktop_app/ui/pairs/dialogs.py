@@ -35,7 +35,7 @@ from desktop_app.model.enums import (
     PairLevel,
     PairStatus,
 )
-from desktop_app.services import pairs
+from desktop_app.services import pairs, record_versions
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import (
@@ -86,6 +86,9 @@ class PairDialog(QDialog):
             self._people = {p.id: p for p in self._choices}
             self._forms = pairs.list_forms(session)
             data = pairs.pair_input(session, pair_id) if pair_id is not None else None
+            # the pair's version loaded: the save is refused if another seat saved it since
+            self.version = (record_versions.pair_version(session, pair_id)
+                            if pair_id is not None else None)
         if data is not None:
             self._add_missing_people(data)
         self._data = data
@@ -482,7 +485,8 @@ class PairDialog(QDialog):
                 if self.pair_id is None:
                     self.saved_id = pairs.create_pair(session, data)
                 else:
-                    pairs.update_pair(session, self.pair_id, data)
+                    pairs.update_pair(session, self.pair_id, data,
+                                      expected_version=self.version)
                     self.saved_id = self.pair_id
                 session.commit()
         except pairs.PairError as exc:
@@ -499,6 +503,8 @@ class StatusDialog(QDialog):
         super().__init__(parent)
         self.db, self.pair_id = db, pair_id
         self.setWindowTitle("Статус пары")
+        with db.sessions() as session:  # the change is refused if another seat saved the pair
+            self.version = record_versions.pair_version(session, pair_id)
         self.status_box = QComboBox(self)
         for code in pairs.TRANSITIONS.get(current, ()):
             self.status_box.addItem(PairStatus(code).label, code)
@@ -539,7 +545,8 @@ class StatusDialog(QDialog):
         on = from_qdate(self.date_edit.date()) if status in pairs.FINAL_STATUSES else None
         try:
             with self.db.sessions() as session:
-                pairs.change_status(session, self.pair_id, status, self.reason_edit.text(), on)
+                pairs.change_status(session, self.pair_id, status, self.reason_edit.text(), on,
+                                    expected_version=self.version)
                 session.commit()
         except pairs.PairError as exc:
             self.error.setText(str(exc))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import ActiveDirection, ActiveRole, ActiveStatus
-from desktop_app.services import active, registry
+from desktop_app.services import active, record_versions, registry
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
@@ -81,6 +81,9 @@ class MemberDialog(QDialog):
         with self.db.sessions() as session:
             preset = active.preset_in_force(session)
             row = active.get_member(session, self.member_id) if self.member_id else None
+            # the member's version loaded: the save is refused if another seat saved it since
+            self.version = (record_versions.member_version(session, self.member_id)
+                            if self.member_id else None)
             if self.person_id:
                 person_id = self.person_id
             else:  # a member edited: the dialog is given the member, not the person
@@ -150,7 +153,8 @@ class MemberDialog(QDialog):
                     self.member_id = active.add_candidate(
                         session, self.person_id, self.values(), get_date(self.request_date))
                 else:
-                    active.update_member(session, self.member_id, self.values())
+                    active.update_member(session, self.member_id, self.values(),
+                                         expected_version=self.version)
         except Refused as exc:
             self.error.setText(exc.message)
             self.error.show()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import OrgKind
-from desktop_app.services import registry
+from desktop_app.services import record_versions, registry
 from desktop_app.services.validation import ORG_LABELS, OrganisationInput, Refused
 from desktop_app.store.database import Database
 from desktop_app.ui.common.forms import (
@@ -49,6 +49,7 @@ class OrganisationDialog(QDialog):
                  today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
         self.db, self.org_id, self._today = db, org_id, today
+        self.version: int | None = None  # the organisation's version loaded: its save checks it
         self.setWindowTitle("Организация — новая запись" if org_id is None else "Организация")
         fit_to_screen(self, 720, 600)
         self.summary = error_label(self)
@@ -102,6 +103,7 @@ class OrganisationDialog(QDialog):
             return
         with self.db.sessions() as session:
             data = registry.get_organisation_input(session, self.org_id)
+            self.version = record_versions.organisation_version(session, self.org_id)
             choices = registry.people_choices(session, organisation_id=self.org_id)
             if data.curator_id is not None and data.curator_id not in dict(choices):
                 choices += registry.people_choices(session, ids=[data.curator_id])
@@ -139,7 +141,7 @@ class OrganisationDialog(QDialog):
                     self.org_id = registry.add_organisation(session, self.values(), self._today())
                 else:
                     registry.update_organisation(session, self.org_id, self.values(),
-                                                 self._today())
+                                                 self._today(), expected_version=self.version)
         except Refused as exc:
             self.errors.show(exc.message, exc.errors)
             return False

@@ -1,8 +1,10 @@
 """The person form: every field of the candidate form of seed 004 (Приложение), in tabs.
 
 The dialog calls registry.add_person/update_person; a refusal is shown beside each field and in a
-summary at the top, and nothing is saved. The shared form helpers (optional dates, error labels)
-are in ui.common.forms, re-exported here.
+summary at the top, and nothing is saved. The save passes the person's version the form loaded:
+when another seat saved the person meanwhile it is refused the same way (the form stays open with
+what was typed). The shared form helpers (optional dates, error labels) are in ui.common.forms,
+re-exported here.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import Category, CourseKind, EducationLevel
-from desktop_app.services import registry
+from desktop_app.services import record_versions, registry
 from desktop_app.services.active import full_years_months
 from desktop_app.services.validation import (
     PERSON_LABELS,
@@ -95,6 +97,8 @@ class PersonDialog(QDialog):
         self.db = db
         self.person_id = person_id
         self._today = today
+        # the person's version loaded: the save is refused if another seat saved the person since
+        self.version: int | None = None
         self.setWindowTitle("Педагог — новая запись" if person_id is None else "Педагог")
         fit_to_screen(self, 880, 600)
         self.summary = error_label(self)
@@ -248,9 +252,14 @@ class PersonDialog(QDialog):
         assert self.person_id is not None
         with self.db.sessions() as session:
             position = registry.get_person_input(session, self.person_id).position
+            version = record_versions.person_version(session, self.person_id)
         if position != self._saved_position:
             self.position.setCurrentText(position)
             self._saved_position = position
+            # the job saved here changed the person's position: a new version of the person
+            # made by this form, not by another seat (a later one still refuses the save)
+            if self.version is not None and version == self.version + 1:
+                self.version = version
         self.saved.emit(self.person_id)
 
     def _build_experience(self) -> None:
@@ -281,6 +290,8 @@ class PersonDialog(QDialog):
             positions = registry.positions(session)
             data = (registry.get_person_input(session, self.person_id)
                     if self.person_id is not None else None)
+            if self.person_id is not None:
+                self.version = record_versions.person_version(session, self.person_id)
         for oid, name, active in orgs:
             if active or (data is not None and data.organisation_id == oid):
                 self.organisation.addItem(name, oid)
@@ -383,7 +394,8 @@ class PersonDialog(QDialog):
                 if self.person_id is None:
                     self.person_id = registry.add_person(session, data, on=self._today())
                 else:
-                    registry.update_person(session, self.person_id, data, on=self._today())
+                    registry.update_person(session, self.person_id, data, on=self._today(),
+                                           expected_version=self.version)
         except Refused as exc:
             self._refused(exc)
             return False

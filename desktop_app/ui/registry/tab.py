@@ -233,8 +233,9 @@ class RegistryTab(QWidget):
 
     def reload_people(self) -> list[OrganisationRow]:
         """Reload the people and the filter lists; the organisations read are returned."""
-        rows = people_list.people_rows(self.db.fetch, self._today())
-        orgs = people_list.organisation_rows(self.db.fetch, people=rows)
+        rows = people_list.people_rows(self.db.fetch, self._today(), self.db.dialect)
+        orgs = people_list.organisation_rows(self.db.fetch, people=rows,
+                                             dialect=self.db.dialect)
         positions = people_list.positions_of(rows)
         self._people = rows
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
@@ -379,7 +380,7 @@ class RegistryTab(QWidget):
 
     def reload_organisations(self, orgs: list[OrganisationRow] | None = None) -> None:
         if orgs is None:
-            orgs = people_list.organisation_rows(self.db.fetch)
+            orgs = people_list.organisation_rows(self.db.fetch, dialect=self.db.dialect)
         self.organisations.set_rows([
             (o.short_name, o.kind, o.is_low_results, o.is_difficult_conditions,
              _act(o.mentoring_act_number, o.mentoring_act_date),
