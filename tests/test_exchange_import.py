@@ -191,3 +191,32 @@ def test_list_export_keeps_text_safe(tmp_path: Path) -> None:
     assert ws["A2"].value == "=HYPERLINK(1)" and ws["A2"].data_type == "s"
     assert ws["B2"].is_date and ws["B2"].number_format == "DD.MM.YYYY"
     assert ws["D2"].value == "да" and ws["A3"].value == "@Ёжиков" and ws["D3"].value == "нет"
+
+
+
+def test_a_record_saved_by_another_seat_during_the_import_refuses_it_plainly(
+        base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """On a server another seat may save a record between the import's reading and its write;
+    SQLAlchemy then raises StaleDataError at the write (record versions): the import is rolled
+    back whole and says so in Russian (on a file SQLite's single writer cannot get there, so the
+    write's failure is raised here where the import flushes)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from desktop_app.exchange import importer
+
+    rows = [["Фамилия", "Имя", "Отчество", "Дата рождения", "ОО", "Должность"],
+            ["Петров", "Петр", "", "01.01.1975", "МБОУ СОШ № 1", "директор"]]
+    f = write(tmp_path / "s.xlsx", rows)
+    before = db_digest(base)
+
+    def stale(db, session, result):  # type: ignore[no-untyped-def]
+        session.flush()
+        raise StaleDataError("UPDATE statement on table 'people' expected to update 1 row(s)")
+
+    monkeypatch.setattr(importer, "_finish", stale)
+    assert main(["--db", str(base), "import", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert "другой пользователь сохранил запись" in err and "База не изменена" in err, err
+    assert "StaleDataError" not in err and "UPDATE" not in err
+    assert db_digest(base) == before

@@ -40,6 +40,8 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 
 LISTS_SHEET = "Списки"
+STALE_IMPORT = ("Загрузка не выполнена: пока она шла, другой пользователь сохранил запись, "
+                "которую она меняет. База не изменена — повторите загрузку.")
 REPORT_EVERY = 2000  # rows read between progress reports
 Progress = Callable[[int, int, str], None]
 IMPORTERS: dict[str, type[fi.FormImport]] = {
@@ -110,14 +112,20 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
         if refusal is not None:
             raise ExchangeError(refusal)
 
-        with db.sessions() as session, session.begin():
-            if exchange.is_exchange_workbook(workbook):
-                exchange.import_exchange(session, workbook, result, merge=merge,
-                                         progress=progress, file_name=Path(path).name)
-            else:
-                changelog.set_source(session, changelog.file_source(changelog.IMPORT_SOURCE, path))
-                _import_forms(session, workbook, Path(path), result, today, progress)
-            _finish(db, session, result)
+        from sqlalchemy.orm.exc import StaleDataError
+
+        try:
+            with db.sessions() as session, session.begin():
+                if exchange.is_exchange_workbook(workbook):
+                    exchange.import_exchange(session, workbook, result, merge=merge,
+                                             progress=progress, file_name=Path(path).name)
+                else:
+                    changelog.set_source(session,
+                                         changelog.file_source(changelog.IMPORT_SOURCE, path))
+                    _import_forms(session, workbook, Path(path), result, today, progress)
+                _finish(db, session, result)
+        except StaleDataError as exc:  # another seat saved a record this import changes
+            raise ExchangeError(STALE_IMPORT) from exc
     finally:
         workbook.close()
     return result
