@@ -116,10 +116,6 @@ def test_nothing_missing_is_said(db: Database, capsys: pytest.CaptureFixture[str
 
 
 def test_dialog_from_the_registry_opens_the_person_and_follows_the_save(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    if db.path is None:
-        pytest.skip("the registry tab reads its lists through Database.fetch, which on a "
-                    "PostgreSQL URL sends people_list's :name parameters to the driver "
-                    "unconverted (store/database.py, ui/registry/tab.py)")
     from desktop_app.ui.registry.person_dialog import PersonDialog
     from desktop_app.ui.registry.tab import RegistryTab
 
