@@ -327,7 +327,7 @@ def test_the_versioned_tables_agree() -> None:
 
     script = ScriptDirectory.from_config(revision).get_revision("0010")
     assert set(script.module.TABLES) == versioned  # type: ignore[union-attr]
-    assert head_revision() == "0010"
+    assert head_revision() >= "0010"
 
 
 def _alembic(db: Database, revision: str, up: bool) -> None:
@@ -373,7 +373,7 @@ def test_a_database_at_0009_upgrades_with_version_1_on_every_row(
         if db.path is not None:  # a file is copied before it is upgraded
             assert any("0009" in p.name for p in upgraded.backups)
         with upgraded.engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0010"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
             for name in VERSIONED_TABLES:
                 found = conn.execute(text(f"SELECT row_version, count(*) FROM {name} "
                                           "GROUP BY row_version")).all()

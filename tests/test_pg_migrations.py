@@ -152,3 +152,36 @@ def test_the_sort_keys_of_0004_are_written_on_the_server(pg_url: str) -> None:
     assert all(r[3] == person_sort_key(r[0], r[1], r[2]) for r in rows)
     assert [(r[0], r[2]) for r in kept] == [(1, 3), (2, 3), (3, 3)]
     assert {r[1] for r in kept} == {r[3] for r in rows}
+
+
+def test_the_curator_of_an_organisation_is_a_person_on_the_server_too(pg_url: str) -> None:
+    """Revision 0011: the foreign key 0001 could not make on PostgreSQL is there at the head;
+    a curator id naming no person (accepted before it) is cleared, as ON DELETE SET NULL would
+    have cleared it."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import IntegrityError
+
+    upgrade_to(pg_url, "0010")
+    engine = create_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            assert not [fk for fk in inspect(conn).get_foreign_keys("organisations")
+                        if fk["constrained_columns"] == ["curator_id"]]
+            # the columns' defaults of the model (0011 adds no column)
+            conn.execute(Base.metadata.tables["organisations"].insert().values(
+                id=1, short_name="МБОУ СОШ № 1", curator_id=77))
+        upgrade_to(pg_url, "head")
+        with engine.begin() as conn:
+            keys = [fk for fk in inspect(conn).get_foreign_keys("organisations")
+                    if fk["constrained_columns"] == ["curator_id"]]
+            assert [(k["referred_table"], k["options"].get("ondelete")) for k in keys] == \
+                [("people", "SET NULL")]
+            assert conn.scalar(text("SELECT curator_id FROM organisations")) is None
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE organisations SET curator_id = 78"))
+            raise AssertionError("a curator who is not a person was accepted")
+        except IntegrityError:
+            pass
+    finally:
+        engine.dispose()
