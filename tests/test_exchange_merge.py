@@ -10,11 +10,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from desktop_app.cli import main
 from desktop_app.demo import Scale, write_demo
 from desktop_app.exchange.importer import import_file
 from desktop_app.exchange.result import CHANGED, MATCHED, SKIPPED, UNCHANGED
+from desktop_app.model import Pair
 from desktop_app.services import registry, settings
 from desktop_app.services.indicators import compute_indicators
 from desktop_app.services.validation import OrganisationInput, PersonInput
@@ -396,6 +398,35 @@ def test_a_pair_changed_later_in_the_book_is_updated(books: dict[str, Any],
             books["dbs"][1])["pairs"]
     finally:
         con.close()
+
+
+def test_a_form_opened_before_a_merge_does_not_write_over_it(books: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    """A merge that changes a record counts as a save: a pair's form opened before it is
+    refused on saving, as after another seat's save (record versions)."""
+    from desktop_app.services import pairs as P
+
+    target = tmp_path / "centre.sqlite"
+    assert main(["--db", str(target), "init"]) == 0
+    assert main(["--db", str(target), "import", str(books["second"])]) == 0
+    newer = tmp_path / "newer.xlsx"
+    _edit_pair(books["second"], newer, "2030-01-01 00:00:00.000000", "новая правка")
+    db = open_database(target)
+    try:
+        with db.sessions() as s:  # the forms opened before the merge: each pair's version
+            opened = dict(s.execute(select(Pair.id, Pair.row_version)).tuples().all())
+        result = import_file(db, newer)
+        assert result.applied
+        with db.sessions() as s:
+            changed = s.scalars(select(Pair).where(Pair.notes == "новая правка")).one()
+            pair_id = changed.id
+            assert changed.row_version > opened[pair_id]
+            form = P.pair_input(s, pair_id)
+        with pytest.raises(P.PairError, match="Запись изменена другим пользователем"), \
+                db.sessions.begin() as s:
+            P.update_pair(s, pair_id, form, expected_version=opened[pair_id])
+    finally:
+        db.dispose()
 
 
 def _split_books(books: dict[str, Any], folder: Path, limit: int) -> tuple[Path, Path]:

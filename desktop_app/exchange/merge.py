@@ -303,7 +303,10 @@ class Merger:
     def _update(self, table: Table, found: Any, row: dict[str, Any]) -> None:
         """Overwrite a record of the base with the book's row, logged old → new."""
         before = self.session.execute(select(table).where(table.c.id == found)).mappings().one()
-        self.session.execute(update(table).where(table.c.id == found).values(row))
+        values: dict[str, Any] = dict(row)
+        if "row_version" in table.c:  # a form opened before the merge is refused on saving
+            values["row_version"] = table.c.row_version + 1
+        self.session.execute(update(table).where(table.c.id == found).values(values))
         self.log.updated(table, [(cast("Mapping[str, Any]", before), row)])
 
     def _matched(self, table: Table, number: int, row: dict[str, Any], found: Any) -> None:
