@@ -37,6 +37,7 @@ from desktop_app.model import Instrument, InstrumentItem
 from desktop_app.services import changelog
 from desktop_app.store.backups import backup_now
 from desktop_app.store.database import Database
+from desktop_app.store.dialect import hold_import_lock
 from desktop_app.textutil import fmt_date
 
 LISTS_SHEET = "Списки"
@@ -116,6 +117,7 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
 
         try:
             with db.sessions() as session, session.begin():
+                hold_import_lock(session)  # on a server: one import at a time, the next waits
                 if exchange.is_exchange_workbook(workbook):
                     exchange.import_exchange(session, workbook, result, merge=merge,
                                              progress=progress, file_name=Path(path).name)

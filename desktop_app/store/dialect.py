@@ -163,3 +163,18 @@ def json_member_is(dialect: str, column: SQLColumnExpression[Any], key: str,
         return func.json_extract(func.nullif(column, ""), f"$.{key}") == value
     # the value bound as JSONB is serialised to JSON: the number, which jsonb compares by value
     return cast(func.nullif(column, ""), JSONB)[key] == literal(int(value), JSONB)
+
+
+# the key of PostgreSQL's transaction-level advisory lock an import holds (any fixed number
+# the program alone uses: «МАКТ» in ASCII)
+IMPORT_LOCK_KEY = 0x4D414B54
+
+
+def hold_import_lock(session: Session) -> None:
+    """On a server, a second import waits here until the first one is committed or rolled back,
+    then reads what it wrote (the same teacher in both files is matched, not added twice); the
+    lock ends with the transaction. A SQLite file has one writer at a time already."""
+    if dialect_name(session) == POSTGRESQL:
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
