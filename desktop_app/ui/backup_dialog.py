@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,17 +150,7 @@ def restore_into_window(window: MainWindow, source: Path | None = None) -> bool:
         source = dialog.chosen
         if not ask(window, f"Заменить базу «{target.name}» копией «{source.name}»?"):
             return False
-    db.dispose()
-    try:
-        result = restore(target, source)
-    except (BackupError, DatabaseRefused) as exc:
-        QMessageBox.critical(window, APP_NAME, str(exc))
-        window.switch_to(target)
-        return False
-    window.switch_to(target)
-    where = f"\nПрежнее состояние сохранено: {result.previous}" if result.previous else ""
-    QMessageBox.information(window, APP_NAME, f"База восстановлена из «{source.name}».{where}")
-    return True
+    return _replace_and_reopen(window, source, target, lambda: restore(target, source).previous)
 
 
 def _restore_server_in_window(window: MainWindow, source: Path | None) -> bool:
@@ -179,14 +170,22 @@ def _restore_server_in_window(window: MainWindow, source: Path | None) -> bool:
         if not ask(window, f"Заменить базу на сервере «{hide_password(url)}» копией "
                            f"«{source.name}»? Другие рабочие места увидят восстановленную базу."):
             return False
-    db.dispose()
+    return _replace_and_reopen(window, source, url,
+                               lambda: restore_server(url, source).previous)
+
+
+def _replace_and_reopen(window: MainWindow, source: Path, target: str | Path,
+                        replace: Callable[[], Path | None]) -> bool:
+    """Close the window's database, replace it by the copy (replace() returns where the state
+    it replaced was saved), reopen it — also when refused — and say how it went."""
+    window.db.dispose()
     try:
-        result = restore_server(url, source)
+        previous = replace()
     except (BackupError, DatabaseRefused) as exc:
         QMessageBox.critical(window, APP_NAME, str(exc))
-        window.switch_to(url)
+        window.switch_to(target)
         return False
-    window.switch_to(url)
-    where = f"\nПрежнее состояние сохранено: {result.previous}" if result.previous else ""
+    window.switch_to(target)
+    where = f"\nПрежнее состояние сохранено: {previous}" if previous else ""
     QMessageBox.information(window, APP_NAME, f"База восстановлена из «{source.name}».{where}")
     return True
