@@ -87,6 +87,13 @@ class PgServer:
         self.admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
         return name
 
+    def copy_database(self, source: str) -> str:
+        """A new database that is a copy of `source` (no connection may be open on it). Its
+        name."""
+        name = "t_" + secrets.token_hex(6)
+        self.admin(f"CREATE DATABASE {name} TEMPLATE {source}")
+        return name
+
     def drop_database(self, name: str) -> None:
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from desktop_app.cli import main
+from desktop_app.commands.demo import write_demo_to_server
 from desktop_app.demo import write_demo
 from desktop_app.exchange.rounds import review as rv
 from desktop_app.exchange.rounds.preview import review_return
@@ -53,6 +56,34 @@ def municipality(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("municipality") / "demo.sqlite"
     write_demo(path, "municipality", seed=1)
     return path
+
+
+@pytest.fixture(scope="module")
+def municipality_on_server(pg_server: Any) -> Iterator[str]:
+    """The same demo municipality in a database on the session's PostgreSQL server."""
+    name = pg_server.create_database()
+    write_demo_to_server(pg_server.url(name), "municipality", seed=1)
+    yield name
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def centres(request: pytest.FixtureRequest, municipality: Path, tmp_path: Path
+            ) -> Iterator[tuple[str, str]]:
+    """The centre's database and its twin, each a copy of the demo municipality: two files, or
+    two databases on the server. What `--db` takes for each."""
+    if request.param == "sqlite":
+        centre, twin = tmp_path / "centre.sqlite", tmp_path / "twin.sqlite"
+        shutil.copy(municipality, centre)
+        shutil.copy(municipality, twin)
+        yield str(centre), str(twin)
+        return
+    server = request.getfixturevalue("pg_server")
+    source = request.getfixturevalue("municipality_on_server")
+    names = [server.copy_database(source) for _ in range(2)]
+    yield server.url(names[0]), server.url(names[1])
+    for name in names:
+        server.drop_database(name)
 
 
 @dataclass
@@ -182,8 +213,8 @@ def _id(code: str) -> int:
     return ids[0]
 
 
-def _indicators(path: Path) -> tuple[object, object]:
-    db = open_database(path)
+def _indicators(target: str) -> tuple[object, object]:
+    db = open_database(target)
     try:
         with db.sessions() as s:
             return compute_indicators(s, ON.year, ON), raw_counts(s, ON.year, ON)
@@ -195,10 +226,9 @@ def _kinds(review: Review) -> list[str]:
     return sorted(c.kind for c in review.changes)
 
 
-def test_round_of_the_demo_municipality(municipality: Path, tmp_path: Path,
+def test_round_of_the_demo_municipality(centres: tuple[str, str], tmp_path: Path,
                                         capsys: Capture) -> None:
-    centre = tmp_path / "centre.sqlite"
-    shutil.copy(municipality, centre)
+    centre, twin = centres
     db = open_database(centre)
     started = start_round(db, ON, tmp_path / "round", deadline=TODAY + timedelta(days=14))
     assert len(started.files) == 30
@@ -223,16 +253,14 @@ def test_round_of_the_demo_municipality(municipality: Path, tmp_path: Path,
     assert all(not r.unconfirmed for r in (adding, ending, taking_part))
 
     db.dispose()
-    twin = tmp_path / "twin.sqlite"
-    shutil.copy(centre, twin)
-    assert main(["--db", str(centre), "collect", "apply", "--preview", *map(str, returned)]) == 0
+    assert main(["--db", centre, "collect", "apply", "--preview", *map(str, returned)]) == 0
     preview = capsys.readouterr().out
     assert preview.count("Добавить педагогов — 2") == 1 and "Выбывают — 1" in preview
     assert "Завершены пары — 1" in preview and "Не подтверждены — 1" in preview
     assert "Добавить участие в мероприятиях — 1" in preview
 
     # applied: the expected database
-    assert main(["--db", str(centre), "collect", "apply", *map(str, returned)]) == 0
+    assert main(["--db", centre, "collect", "apply", *map(str, returned)]) == 0
     out = capsys.readouterr().out
     assert out.count("Применено: изменений") == 4 and "Изменений не принято" in out
     db = open_database(centre)
@@ -261,13 +289,13 @@ def test_round_of_the_demo_municipality(municipality: Path, tmp_path: Path,
     db.dispose()
 
     # the status view: five applied, the other 25 silent
-    assert main(["--db", str(centre), "collect", "status"]) == 0
+    assert main(["--db", centre, "collect", "status"]) == 0
     status = capsys.readouterr().out
     silent_line = next(line for line in status.splitlines() if line.startswith("Ещё не вернули"))
     for sent in started.files:
         assert (sent.org_name in silent_line) == (sent not in plan.five), sent.org_name
     assert "ОО — 30: вернули — 5, применено — 5, не вернули — 25" in status
-    assert main(["--db", str(centre), "collect", "status", "--json"]) == 0
+    assert main(["--db", centre, "collect", "status", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert sorted(data["silent"]) == sorted(f.org_id for f in started.files
                                             if f not in plan.five)

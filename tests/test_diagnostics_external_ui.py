@@ -17,6 +17,8 @@ from desktop_app.ui.diagnostics.tab import DiagnosticsTab
 from tests.diagnostics_data import org, person
 from tests.helpers import type_text
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 

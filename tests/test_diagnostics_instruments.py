@@ -17,6 +17,8 @@ from desktop_app.services.instruments import (
 )
 from desktop_app.store.database import open_database
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 REAL_FUNCTIONS = {"A/01.6", "A/02.6", "A/03.6", "B/01.5", "B/02.6", "B/03.6", "B/04.6", "B/05.6"}
 
 

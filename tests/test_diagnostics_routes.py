@@ -14,6 +14,8 @@ from desktop_app.services.diagnostics import person_picture
 from desktop_app.services.routes import RouteError, current_route, draft_route, save_route
 from tests.diagnostics_data import diagnose, org, person
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def test_picture_shows_change_and_states(db) -> None:
     with db.sessions.begin() as s:

@@ -19,6 +19,8 @@ from tests.test_exchange_import import count
 from tests.test_exchange_roundtrip import db_digest
 from tests.test_import_bad_input import base, write  # noqa: F401  (fixture)
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def test_list_exports_as_filtered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     panel = ListPanel([Column("ФИО"), Column("Дата рождения"), Column("Стаж")])

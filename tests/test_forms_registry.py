@@ -31,6 +31,8 @@ from tests.test_exchange_roundtrip import db_digest
 from tests.test_reports import pdf_text
 from tests.test_reports_lists import SETTINGS, contains
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 Row = Mapping[str, Any]
 SCHOOLS = [f"МБОУ СОШ № {n}" for n in range(1, 7)]
 ACT = date(2023, 2, 1)

@@ -16,6 +16,8 @@ from desktop_app.ui.history_dialog import COLUMNS
 from desktop_app.ui.pairs.tab import PairsTab
 from desktop_app.ui.registry.tab import RegistryTab
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def cells(dialog) -> list[list[str]]:  # type: ignore[no-untyped-def]
     table = dialog.table

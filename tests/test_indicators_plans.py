@@ -10,6 +10,8 @@ from desktop_app.services import meetings, roadmap
 from desktop_app.services.indicators import IndicatorInputError
 from tests.test_indicators_data import build
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def test_roadmap_template_loaded(db) -> None:  # type: ignore[no-untyped-def]
     with db.sessions() as session:

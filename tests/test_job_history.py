@@ -17,6 +17,8 @@ from desktop_app.ui.registry.job_history_page import JobDialog
 from desktop_app.ui.registry.person_dialog import PersonDialog
 from tests.helpers import type_text
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 TODAY = date.today()
 HIRED = date(2019, 9, 1)
 

@@ -25,6 +25,8 @@ from tests.test_exchange_roundtrip import (
     table_rows,
 )
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 HEADER = ["Фамилия", "Имя", "Отчество", "Дата рождения", "ОО", "Должность", "Примечание"]
 MARKER = "ДЛИННЫЙ-ТЕКСТ-ЗДЕСЬ"
 LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"

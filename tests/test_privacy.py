@@ -15,7 +15,9 @@ from desktop_app import paths
 from desktop_app.cli import main
 from desktop_app.logging_setup import log_file, log_unexpected, mask, setup_logging
 from desktop_app.model import ActiveMember, Organisation, Person
-from desktop_app.store.backup import backups_folder
+from tests.helpers import address, only_copy
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 
 PUBLIC = ("Ёлкина", "Анна", "Сергеевна")
 HIDDEN = ("Засекреченный", "Пётр", "Ильич")
@@ -108,12 +110,11 @@ def test_mask_hides_names_contacts_and_parameters() -> None:
 
 def test_log_after_operations_holds_no_personal_data(db, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     _people(db)
-    path = db.path
+    path = address(db)
     db.dispose()
-    assert main(["--db", str(path), "backup"]) == 0
-    assert main(["--db", str(path), "check"]) == 0
-    (copy,) = backups_folder(path).glob("*.sqlite")
-    assert main(["--db", str(path), "restore", str(copy)]) == 0
+    assert main(["--db", path, "backup"]) == 0
+    assert main(["--db", path, "check"]) == 0
+    assert main(["--db", path, "restore", str(only_copy(db))]) == 0
     try:
         raise IntegrityError("INSERT INTO people", (PUBLIC[0], PHONES[0]), Exception("UNIQUE"))
     except IntegrityError as exc:
@@ -136,7 +137,7 @@ def test_cli_unexpected_error_is_russian_with_log_path(db, monkeypatch, capsys) 
         raise RuntimeError("сбой при подсчёте")
 
     monkeypatch.setattr(core, "collect", broken)
-    assert main(["--db", str(db.path), "check"]) == 1
+    assert main(["--db", address(db), "check"]) == 1
     err = capsys.readouterr().err
     assert "непредвиденная ошибка" in err and str(log_file()) in err
     assert "Traceback" not in err

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
 from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import inspect, text
 
 from desktop_app.exchange.importer import import_file
 from desktop_app.exchange.kinds import KINDS
@@ -22,6 +22,9 @@ from desktop_app.services.validation import (
     PersonInput,
     Refused,
 )
+from desktop_app.store.database import Database
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 
 BOUNDED = settings(max_examples=60, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -93,14 +96,11 @@ def test_field_checks_never_raise(value: object, text: str, other: str, day: dat
         assert problem is None or isinstance(problem, str)
 
 
-def _table_counts(path: Path) -> dict[str, int]:
-    con = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
+def _table_counts(db: Database) -> dict[str, int]:
+    """Rows in every table of the database, a file's or a server's."""
+    with db.engine.connect() as conn:
+        return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+                for t in inspect(conn).get_table_names()}
 
 
 def test_add_person_saves_whole_or_nothing(db) -> None:  # type: ignore[no-untyped-def]
@@ -112,15 +112,15 @@ def test_add_person_saves_whole_or_nothing(db) -> None:  # type: ignore[no-untyp
     def check(data: PersonInput, with_org: bool) -> None:
         if with_org:
             data = PersonInput(**{**vars(data), "organisation_id": org_id})
-        before = _table_counts(db.path)
+        before = _table_counts(db)
         try:
             with db.sessions.begin() as session:
                 registry.add_person(session, data, on=TODAY)
         except Refused as refused:
             assert str(refused)
-            assert _table_counts(db.path) == before
+            assert _table_counts(db) == before
             return
-        after = _table_counts(db.path)
+        after = _table_counts(db)
         assert after["people"] == before["people"] + 1
         assert after["change_log"] > before["change_log"]
 
@@ -174,15 +174,15 @@ def test_excel_import_never_crashes_or_half_saves(db, tmp_path: Path) -> None:  
     @given(workbooks(), st.booleans())
     def check(sheets: list[tuple[str, list[list[object]]]], valid_only: bool) -> None:
         _write(book, sheets)
-        before = _table_counts(db.path)
+        before = _table_counts(db)
         try:
             result = import_file(db, book, valid_only=valid_only, today=TODAY)
         except ExchangeError as refused:
             assert str(refused)
-            assert _table_counts(db.path) == before
+            assert _table_counts(db) == before
             return
         if not result.applied:
-            assert _table_counts(db.path) == before
+            assert _table_counts(db) == before
         for error in result.errors:
             assert error.sheet and error.reason
 
@@ -196,11 +196,11 @@ def test_import_of_random_bytes_is_refused(db, tmp_path: Path) -> None:  # type:
     @given(st.binary(max_size=2000), st.booleans())
     def check(data: bytes, zipped: bool) -> None:
         path.write_bytes(b"PK\x03\x04" + data if zipped else data)
-        before = _table_counts(db.path)
+        before = _table_counts(db)
         try:
             import_file(db, path)
         except ExchangeError as refused:
             assert "«broken.xlsx»" in str(refused)
-        assert _table_counts(db.path) == before
+        assert _table_counts(db) == before
 
     check()

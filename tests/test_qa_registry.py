@@ -20,6 +20,8 @@ from desktop_app.ui.registry.person_dialog import PersonDialog, date_edit, get_d
 from desktop_app.ui.settings_dialog import SettingsDialog
 from tests.helpers import type_text
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 TODAY = date.today()
 SAVE = QDialogButtonBox.StandardButton.Save
 OK = QDialogButtonBox.StandardButton.Ok

@@ -38,6 +38,9 @@ from desktop_app.services import settings
 from desktop_app.services.indicators import compute_indicators
 from desktop_app.textutil import fmt_number
 from tests import doctext
+from tests.helpers import address
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 
 ON = date(2024, 12, 20)
 
@@ -349,7 +352,7 @@ def test_numbers_remembered_and_suggested(filled, tmp_path: Path) -> None:
 
 def test_cli_exit_codes(filled, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db, ids = filled
-    base = ["--db", str(db.path), "report"]
+    base = ["--db", address(db), "report"]
     db.dispose()
     out = tmp_path / "o.pdf"
     assert main([*base, "active-order", "--out", str(out), "--date", "20.12.2024"]) == 1

@@ -43,6 +43,8 @@ from desktop_app.textutil import fmt_number, fmt_percent
 from tests import doctext
 from tests.test_reports import _person
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 YEAR = 2024
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 

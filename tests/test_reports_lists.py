@@ -29,7 +29,10 @@ from desktop_app.model import (
 )
 from desktop_app.reports import KINDS, NotFound, ReportParams, build, produce
 from desktop_app.services import presets, settings
+from tests.helpers import address
 from tests.test_reports import docx_text, page_count, pdf_text
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 
 ON = date(2026, 10, 1)
 SETTINGS = {
@@ -223,7 +226,7 @@ def test_candidates_follow_each_other_unless_a_page_each_is_asked(
 
 
 def test_cli_page_per_candidate(candidates_db, tmp_path: Path) -> None:
-    base = ["--db", str(candidates_db.path), "report"]
+    base = ["--db", address(candidates_db), "report"]
     candidates_db.dispose()
     out = tmp_path / "c.pdf"
     assert main([*base, "candidates", "--page-per-candidate", "--out", str(out),
@@ -367,7 +370,7 @@ def test_pairs_order_before_every_pair_is_refused(pairs_db, tmp_path: Path,
         build(s, "pairs-order", ReportParams(on=date(2025, 1, 10), number="5"))
     assert "ни одна наставническая пара (группа) ещё не начала работу" in str(refused.value)
     assert "01.12.2025" in str(refused.value)  # the earliest start
-    base = ["--db", str(pairs_db.path), "report"]
+    base = ["--db", address(pairs_db), "report"]
     pairs_db.dispose()
     out = tmp_path / "o.pdf"
     assert main([*base, "pairs-order", "--number", "5", "--date", "10.01.2025",

@@ -42,6 +42,8 @@ from desktop_app.services.instruments import (
 from desktop_app.services.routes import draft_route, save_route
 from tests.diagnostics_data import diagnose
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 SHIPPED = resources_dir() / "instruments" / "self_assessment_v1.json"
 STATEMENTS = {i.text for i in parse_instrument(SHIPPED).items}
 ON = date(2024, 12, 20)

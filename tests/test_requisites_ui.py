@@ -19,9 +19,11 @@ from desktop_app.ui.app import after_first_paint, after_paint
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.report_dialog import ReportDialog
 from tests.doctext import same
-from tests.helpers import type_text
+from tests.helpers import address, type_text
 from tests.test_reports import docx_text, fill, pdf_text
 from tests.test_ui_reports import finish
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 
 
 @pytest.fixture
@@ -55,11 +57,10 @@ def test_first_start_opens_the_settings_once(qtbot, started: MainWindow, db: Dat
     assert values["authority"] == "Управление образования Администрации ЗАТО Северск"
 
 
-def test_no_settings_at_start_read_only_or_on_the_demo(qtbot, db: Database,  # type: ignore[no-untyped-def]
-                                                       tmp_path: Path) -> None:
-    assert db.path is not None
-    db.dispose()
-    read_only = open_database(db.path, read_only=True)
+def test_no_settings_at_start_read_only_or_on_the_demo(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "только-чтение.sqlite"  # a file opened read-only: a file's matter
+    open_database(path).dispose()
+    read_only = open_database(path, read_only=True)
     window = MainWindow(read_only)
     qtbot.addWidget(window)
     window.show()
@@ -120,9 +121,8 @@ def test_window_order_numbered_once_and_shared_with_the_cli(
     dialog.number.clear()
     dialog.date.setDate(QDate(2024, 12, 24))
     assert dialog.number.text() == "17-од"  # the next of the one register
-    assert db.path is not None
     cli = tmp_path / "cli.docx"
-    assert main(["--db", str(db.path), "report", "active-order", "--date", "20.12.2024",
+    assert main(["--db", address(db), "report", "active-order", "--date", "20.12.2024",
                  "--out", str(cli)]) == 0
     assert same("№ 16-од", docx_text(cli)) and not same("17-од", docx_text(cli))
     with db.sessions() as session:

@@ -15,6 +15,8 @@ from desktop_app.ui.diagnostics.person import PictureDialog, RouteDialog
 from desktop_app.ui.diagnostics.tab import DiagnosticsTab
 from tests.diagnostics_data import diagnose, org, person
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def test_keyboard_entry_and_deficits(qtbot, db) -> None:
     with db.sessions.begin() as s:

@@ -13,6 +13,8 @@ from desktop_app.ui.report_dialog import ReportDialog, print_pdf
 from tests.helpers import type_text
 from tests.test_reports import fill, pdf_text
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 def finish(qtbot, op) -> bool:  # type: ignore[no-untyped-def]
     """Wait for a document built or saved in the background; True when it succeeded."""
