@@ -82,10 +82,12 @@ def indicator_counts(path: Path) -> dict[str, tuple[int, int]]:
 
 
 def _second_municipality(path: Path) -> None:
-    """Seed 2 as another municipality: its ОО names name it, its settings too."""
+    """Seed 2 as another municipality: its ОО names name it, its settings and its own
+    municipality too (as changing the setting in the program renames it)."""
     con = sqlite3.connect(path)
     con.execute("UPDATE organisations SET full_name = full_name || ' Северского района'")
     con.execute("UPDATE settings SET value = ? WHERE key = 'municipality'", (SECOND,))
+    con.execute("UPDATE municipalities SET name = ? WHERE is_own", (SECOND,))
     con.commit()
     con.close()
 

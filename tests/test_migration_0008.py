@@ -35,17 +35,46 @@ def read(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 def without_later_columns(path: Path, copy: Path) -> Path:
     """A copy of the file without the columns later revisions added to old tables (0010: the
-    records' versions), to be compared row for row with the file before the upgrade."""
+    records' versions; 0012: the municipality of each ОО), to be compared row for row with the
+    file before the upgrade."""
     source, target = sqlite3.connect(path), sqlite3.connect(copy)
     try:
         source.backup(target)
         with target:
             for table in VERSIONED_TABLES:
                 target.execute(f"ALTER TABLE {table} DROP COLUMN row_version")
+            _without_municipality(target)
     finally:
         source.close()
         target.close()
     return copy
+
+
+def _without_municipality(con: sqlite3.Connection) -> None:
+    """organisations without municipality_id (0012; a downgrade on SQLite keeps the column
+    emptied): a column with a reference cannot be dropped, the rows are copied without it."""
+    columns = [(r[1], r[2]) for r in con.execute("PRAGMA table_info(organisations)")]
+    if "municipality_id" not in {name for name, _type in columns}:
+        return
+    columns = [(name, kind) for name, kind in columns if name != "municipality_id"]
+    kept = ", ".join(name for name, _type in columns)
+    con.execute("CREATE TABLE organisations_kept (" + ", ".join(
+        f"{name} {kind}" for name, kind in columns) + ")")  # the same affinities
+    con.execute(f"INSERT INTO organisations_kept SELECT {kept} FROM organisations")
+    con.execute("DROP TABLE organisations")
+    con.execute("ALTER TABLE organisations_kept RENAME TO organisations")
+
+
+def _digest_without_municipality(path: Path, copy: Path, skip: tuple[str, ...]) -> str:
+    source, target = sqlite3.connect(path), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+        with target:
+            _without_municipality(target)
+    finally:
+        source.close()
+        target.close()
+    return db_digest(copy, skip=skip)
 
 
 def to_revision(path: Path, revision: str) -> None:
@@ -94,7 +123,8 @@ def test_downgrade_puts_back_the_old_schema_and_its_defaults(file_at_0007: Path)
 
 def test_upgrade_from_0007_keeps_every_row(file_at_0007: Path, data_home: Path,
                                            tmp_path: Path) -> None:
-    before = db_digest(file_at_0007, skip=("alembic_version",))
+    before = _digest_without_municipality(file_at_0007, tmp_path / "before.sqlite",
+                                          ("alembic_version",))
     children = {t: read(file_at_0007, f"SELECT count(*) FROM {t}")[0][0] for t in CHILDREN}
     assert all(children.values()), children
     people = read(file_at_0007, "SELECT * FROM people ORDER BY id")
@@ -110,7 +140,7 @@ def test_upgrade_from_0007_keeps_every_row(file_at_0007: Path, data_home: Path,
     assert read(file_at_0007, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
     # the tables of later revisions are new and empty, their columns of old tables (0010) hold
     # 1 in every row: every row of the old ones is as it was
-    later = ("alembic_version", "collection_rounds", "round_files")
+    later = ("alembic_version", "collection_rounds", "round_files", "municipalities")
     assert {read(file_at_0007, f"SELECT DISTINCT row_version FROM {t}")[0]
             for t in VERSIONED_TABLES} == {(1,)}
     as_before = without_later_columns(file_at_0007, tmp_path / "as-before.sqlite")

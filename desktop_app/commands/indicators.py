@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from desktop_app.commands.common import UserError, check_year, open_db, parse_ru_date
-from desktop_app.services import indicators
+from desktop_app.services import indicators, region
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 
 
@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="кто учтён в показателе (" + ", ".join(indicators.CODES) + "): "
                    "все из знаменателя B, учтённые и в числителе — с пометкой A, с ОО и "
                    "основанием")
+    p.add_argument("--by-municipality", action="store_true",
+                   help="каждый муниципалитет отдельно и регион в целом (база региона, куда "
+                   "сведены книги обмена муниципалитетов)")
     p.add_argument("--json", action="store_true", help="вывести результат в JSON")
     p.set_defaults(func=run_indicators)
 
@@ -60,7 +63,12 @@ def _table(year: int, on_text: str, results: list[indicators.IndicatorResult]) -
 def run_indicators(args: argparse.Namespace) -> int:
     check_year(args.year)  # before the database is opened
     if getattr(args, "details", None):
+        if getattr(args, "by_municipality", False):
+            raise UserError("--details и --by-municipality вместе не задаются: состав "
+                            "показателя выводится по всей базе.")
         return run_details(args)
+    if getattr(args, "by_municipality", False):
+        return run_by_municipality(args)
     db = open_db(args, read_only=getattr(args, "read_only", False))
     try:
         with db.sessions() as session:
@@ -80,6 +88,68 @@ def run_indicators(args: argparse.Namespace) -> int:
     else:
         print(_table(args.year, fmt_date(on), results))
     return 0
+
+
+# --by-municipality: the region side by side ---------------------------------------------------
+def _result_json(r: indicators.IndicatorResult) -> dict[str, Any]:
+    return {"code": r.code, "name": r.name, "unit": r.unit, "plan": r.plan, "fact": r.fact,
+            "a": r.a, "b": r.b, "status": r.status}
+
+
+def run_by_municipality(args: argparse.Namespace) -> int:
+    db = open_db(args, read_only=getattr(args, "read_only", False))
+    try:
+        with db.sessions() as session:
+            found = region.region_indicators(session, args.year, args.date)
+    except indicators.IndicatorInputError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        db.dispose()
+    if args.json:
+        _emit(json.dumps({
+            "year": found.year, "on": found.on.isoformat(),
+            "municipalities": [{"id": m.id, "name": m.name, "oktmo": m.oktmo,
+                                "indicators": [_result_json(r) for r in m.results],
+                                "below_plan": m.below_plan()} for m in found.municipalities],
+            "region": [_result_json(r) for r in found.region],
+        }, ensure_ascii=False, indent=1))
+    else:
+        _emit(_region_table(found))
+    return 0
+
+
+def _cell(r: indicators.IndicatorResult) -> str:
+    """«12,5 (3/24)»: the fact with A and B, «— (0/0)» without a base."""
+    return f"{fmt_percent(r.fact)} ({r.a}/{r.b})"
+
+
+def _region_table(found: region.RegionIndicators) -> str:
+    codes = [r.code for r in found.region]
+    rows = [(m.name, [_cell(r) for r in m.results]) for m in found.municipalities]
+    rows.append(("Регион в целом", [_cell(r) for r in found.region]))
+    rows.append(("План", [fmt_percent(r.plan) for r in found.region]))
+    name_width = min(max(len(n) for n, _ in rows), NAME_WIDTH)
+    widths = [max(len(c), *(len(cells[i]) for _, cells in rows)) for i, c in enumerate(codes)]
+    lines = [f"Показатели по муниципалитетам за {found.year} год на {fmt_date(found.on)}", "",
+             f"{'Муниципалитет':<{name_width}}  " + "  ".join(
+                 f"{c:>{w}}" for c, w in zip(codes, widths, strict=True))]
+    lines.append("-" * len(lines[-1]))
+    for name, cells in rows:
+        if name == "Регион в целом":
+            lines.append("-" * len(lines[2]))
+        lines.append(f"{name:<{name_width}}  " + "  ".join(
+            f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
+    lines.append("")
+    lines.append("Факт, % (A/B); план — один для региона.")
+    below = found.below_plan()
+    if below:
+        lines.append("Ниже плана: " + "; ".join(
+            f"{m.name} — {', '.join(m.below_plan())}" for m in below) + ".")
+    else:
+        lines.append("Ниже плана нет ни одного муниципалитета.")
+    lines.append("")
+    lines += [f"{r.code} — {r.name}" for r in found.region]
+    return "\n".join(lines)
 
 
 # --details: who is counted ------------------------------------------------------------------

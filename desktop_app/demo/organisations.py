@@ -46,8 +46,31 @@ def _additional_name(demo: Demo, index: int) -> tuple[str, str]:
     return short, full
 
 
+def _municipalities(demo: Demo) -> list[tuple[Row, int]]:
+    """The municipalities with their shares of the ОО: the demo municipality alone (its own), or
+    the region's municipalities (none of them the region database's own)."""
+    if demo.scale.settings != "region_settings":
+        name = demo.cat["municipality"]["municipality"]
+        return [(demo.add(model.Municipality, {"id": None, "name": name, "oktmo": "",
+                                               "is_own": True}), 1)]
+    return [(demo.add(model.Municipality, {"id": None, "name": m["name"], "oktmo": m["oktmo"],
+                                           "is_own": False}), m["share"])
+            for m in demo.cat["region_municipalities"]]
+
+
+def _assign_municipalities(demo: Demo, shares: list[tuple[Row, int]]) -> None:
+    """Each ОО to a municipality by the shares, kinds mixed (the next ОО goes where the share is
+    least filled; no random draw, so the municipality demo draws as before)."""
+    counts = [0] * len(shares)
+    for org in demo.orgs:
+        pick = min(range(len(shares)), key=lambda i: ((counts[i] + 1) / shares[i][1], i))
+        counts[pick] += 1
+        org["municipality_id"] = shares[pick][0]["id"]
+
+
 def build_organisations(demo: Demo) -> None:
     rng, numbers = demo.rng, {"general": 0, "preschool": 0, "additional": 0}
+    shares = _municipalities(demo)  # written before the ОО that refer to them
     for kind in _kind_counts(demo.scale.organisations):
         numbers[kind] += 1
         n = numbers[kind]
@@ -58,6 +81,7 @@ def build_organisations(demo: Demo) -> None:
         else:
             short, full = _additional_name(demo, n - 1)
         demo.orgs.append(demo.add(model.Organisation, _org_row(demo, kind, short, full)))
+    _assign_municipalities(demo, shares)
     _mark_difficult(demo)
 
 

@@ -43,7 +43,8 @@ class Matcher:
 
     rng: random.Random
     by_org: dict[int, list[Row]]
-    by_kind_subject: dict[tuple[str, str], list[Row]]
+    by_kind_subject: dict[tuple[int, str, str], list[Row]]  # municipality, kind, subject
+    municipality_of: dict[int, int]  # ОО → its municipality
     load: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     used: set[int] = field(default_factory=set)
     limit: int = 3
@@ -57,7 +58,8 @@ class Matcher:
 
     def mentor(self, mentees: list[Row], municipal: bool) -> tuple[Row | None, bool]:
         first = mentees[0]
-        same_subject = self.by_kind_subject.get((first["_kind"], first["subject"]), [])
+        same_subject = self.by_kind_subject.get(
+            (self.municipality_of[first["organisation_id"]], first["_kind"], first["subject"]), [])
         if not municipal:
             local = self.by_org.get(first["organisation_id"], [])
             pick = self._free([c for c in local if c["subject"] == first["subject"]], mentees, True)
@@ -68,22 +70,39 @@ class Matcher:
         return pick, True
 
 
+def _municipality_of(demo: Demo) -> dict[int, int]:
+    return {o["id"]: o["municipality_id"] for o in demo.orgs}
+
+
+def _without_pairs(demo: Demo) -> set[int]:
+    """ОО of the region's municipality that has no mentorship pairs at all (its story)."""
+    if demo.scale.settings != "region_settings":
+        return set()
+    names = {m["name"] for m in demo.cat["region_municipalities"] if not m["pairs"]}
+    silent = {m["id"] for m in demo.tables[model.Municipality] if m["name"] in names}
+    return {o["id"] for o in demo.orgs if o["municipality_id"] in silent}
+
+
 def _mentor_pool(demo: Demo) -> Matcher:
+    """Mentors from the mentee's ОО, or from another ОО of the same municipality."""
     by_org: dict[int, list[Row]] = defaultdict(list)
-    by_kind_subject: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    by_kind_subject: dict[tuple[int, str, str], list[Row]] = defaultdict(list)
+    municipality_of, silent = _municipality_of(demo), _without_pairs(demo)
     for person in demo.people:
-        if eligible(person):
+        if eligible(person) and person["organisation_id"] not in silent:
             by_org[person["organisation_id"]].append(person)
-            by_kind_subject[(person["_kind"], person["subject"])].append(person)
-    return Matcher(demo.rng, by_org, by_kind_subject)
+            by_kind_subject[(municipality_of[person["organisation_id"]], person["_kind"],
+                             person["subject"])].append(person)
+    return Matcher(demo.rng, by_org, by_kind_subject, municipality_of)
 
 
 def _mentee_pools(demo: Demo) -> dict[MenteeCategory, list[Row]]:
     low = {o["id"] for o in demo.orgs if o["is_low_results"]}
     pools: dict[MenteeCategory, list[Row]] = {c: [] for c in MenteeCategory}
     recent = REFERENCE - timedelta(days=700)
+    silent = _without_pairs(demo)
     for p in demo.people:
-        if not p["is_active"] or p["_head"] or "_member" in p:
+        if not p["is_active"] or p["_head"] or "_member" in p or p["organisation_id"] in silent:
             continue
         if p["_young"]:
             pools[MenteeCategory.YOUNG].append(p)

@@ -33,6 +33,7 @@ from desktop_app.exchange.forms_work import OrgState, StoredWork, WorkPlan, Work
 from desktop_app.exchange.result import ADDED, CHANGED, UNCHANGED
 from desktop_app.model import Employment, Organisation, Person
 from desktop_app.services import validation
+from desktop_app.services.municipalities import own_id
 from desktop_app.textutil import fmt_date, person_key, person_sort_key, short_fio
 
 # the notes «people still work in an ОО this import closed» (session.info), taken back by the
@@ -74,6 +75,8 @@ class OrganisationImport(FormImport):
             new = {k: getattr(data, k) if k in values and hasattr(data, k) else merged[k]
                    for k in ORG_COLUMNS}
             new["is_active"], new["deactivated_on"] = status.active, status.since
+            if oid is None:  # a new ОО of the municipality this database keeps
+                new["municipality_id"] = own_id(self.session)
             self._plan(number, oid, base, new, inserts, updates)
             if oid is not None and not status.active and base["is_active"]:
                 closing.append((number, oid, status.since or self.today))

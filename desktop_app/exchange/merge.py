@@ -20,6 +20,7 @@ from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, CHANGED, MATCHED, SKIPPED, SheetOutcome
 from desktop_app.exchange.schema import DERIVED_COLUMNS, column_title
 from desktop_app.services.changelog import BulkLog
+from desktop_app.services.municipalities import named
 from desktop_app.textutil import fio, fmt_date, fold, person_key
 
 Parsed = dict[str, list[tuple[int, dict[str, Any]]]]
@@ -29,6 +30,7 @@ Keyer = Callable[[dict[str, Any], Any, bool], Key]
 # Natural keys of the records; "~" compares text folded (case, ё/е, spaces). Tables with a
 # composite primary key (answers, links) are matched on it; any other table on every column.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "municipalities": ("~name",),
     "ground_presets": ("code",),
     "grounds": ("preset_id", "number"),
     "indicator_plans": ("code", "year"),
@@ -103,7 +105,10 @@ class Merger:
         self.tables = tables
         self.parsed = parsed
         self.outcomes = outcomes
+        self.municipality_name = municipality
         self.municipality = municipality or "из книги обмена"
+        self.book_municipality: int | None = None
+        self.older_book = False
         self.done: set[str] = set()
         self.ids: dict[str, dict[Any, Any]] = defaultdict(dict)  # book id → database id
         self.fresh: dict[str, set[Any]] = defaultdict(set)  # database ids inserted now
@@ -126,6 +131,8 @@ class Merger:
                 self._keep(table)
             elif table.name == "organisations":
                 self._organisations(table)
+            elif table.name == "municipalities":
+                self._municipalities(table)
             else:
                 self._merge_table(table)
             self.done.add(table.name)
@@ -330,38 +337,97 @@ class Merger:
         else:
             self._act(table, number, MATCHED, f"{who} уже есть в базе")
 
+    # municipalities -----------------------------------------------------------------------
+    def _municipalities(self, table: Table) -> None:
+        """The book's municipalities, matched by name (folded) or ОКТМО; this database keeps its
+        own: the book's own municipality is added as one of the others."""
+        targets = self.session.execute(select(table.c.id, table.c.name, table.c.oktmo)).all()
+        by_name = {fold(name): mid for mid, name, _oktmo in targets}
+        by_code = {oktmo: mid for mid, _name, oktmo in targets if oktmo}
+        for number, values in self.parsed.get(table.name, []):
+            row, _later = self._remap(table, values)
+            found = by_code.get(row.get("oktmo") or "\0") or by_name.get(fold(row["name"]))
+            if found is not None:
+                self.ids[table.name][values["id"]] = found
+                self._act(table, number, MATCHED, f"муниципалитет «{row['name']}» уже есть в базе")
+                continue
+            row["is_own"] = False
+            new_id = self.session.execute(insert(table).returning(table.c.id), row).scalar_one()
+            self.ids[table.name][values["id"]] = new_id
+            self.fresh[table.name].add(new_id)
+            self._keep_for_log(table, [row], [new_id])
+            by_name[fold(row["name"])] = new_id
+            if row.get("oktmo"):
+                by_code[row["oktmo"]] = new_id
+            self._act(table, number, ADDED, "новый муниципалитет")
+
+    def _book_municipality(self) -> int:
+        """For a book written before municipalities were carried: the municipality its settings
+        name, found in this database or added."""
+        if self.book_municipality is None:
+            name = " ".join(self.municipality_name.split()) or "Муниципалитет книги обмена"
+            self.book_municipality, _added = named(self.session, name)
+        return self.book_municipality
+
     # organisations ------------------------------------------------------------------------
     def _organisations(self, table: Table) -> None:
+        """Each ОО of the book matched among the ОО of its own municipality only (two
+        municipalities may each have their «МБОУ СОШ № 1»)."""
         targets = self.session.execute(select(table.c.id, table.c.short_name,
-                                              table.c.full_name)).all()
-        by_full = {org_key(full): oid for oid, _short, full in targets if full}
-        by_short = {org_key(short): (oid, full) for oid, short, full in targets}
+                                              table.c.full_name, table.c.municipality_id)).all()
+        by_full: dict[Any, dict[str, Any]] = defaultdict(dict)
+        by_short: dict[Any, dict[str, tuple[Any, Any]]] = defaultdict(dict)
+        taken_names: set[str] = set()  # short names are unique over the whole database
+        for oid, short, full, mid in targets:
+            if full:
+                by_full[mid][org_key(full)] = oid
+            by_short[mid][org_key(short)] = (oid, full)
+            taken_names.add(org_key(short))
+        given = 0
         for number, values in self.parsed.get(table.name, []):
             row, later = self._remap(table, values)
-            found, taken = _find_org(row["short_name"], row["full_name"], by_full, by_short)
+            if self.older_book:
+                row["municipality_id"] = self._book_municipality()
+                given += 1
+            mid = row["municipality_id"]
+            found, taken = _find_org(row["short_name"], row["full_name"], by_full[mid],
+                                     by_short[mid])
+            taken = taken or (found is None and org_key(row["short_name"]) in taken_names)
             if found is not None:
                 self.ids[table.name][values["id"]] = found
                 self._act(table, number, MATCHED, f"ОО «{row['short_name']}» уже есть в базе")
                 continue
             what = "новая ОО"
             if taken:
-                row["short_name"] = self._free_name(row["short_name"], by_full, by_short)
-                what = (f"краткое наименование занято другой ОО базы (полные наименования "
-                        f"различаются): записана как «{row['short_name']}»")
+                row["short_name"] = self._free_name(row["short_name"], mid, taken_names)
+                what = (f"краткое наименование занято другой ОО базы: записана как "
+                        f"«{row['short_name']}»")
             new_id = self.session.execute(insert(table).returning(table.c.id), row).scalar_one()
             self.ids[table.name][values["id"]] = new_id
             self.fresh[table.name].add(new_id)
             self._defer(table, new_id, row, later)
             self._keep_for_log(table, [row], [new_id])
-            by_short[org_key(row["short_name"])] = (new_id, row["full_name"])
+            by_short[mid][org_key(row["short_name"])] = (new_id, row["full_name"])
+            taken_names.add(org_key(row["short_name"]))
             if row["full_name"]:
-                by_full[org_key(row["full_name"])] = new_id
+                by_full[mid][org_key(row["full_name"])] = new_id
             self._act(table, number, ADDED, what)
+        if given:
+            name = self.session.scalar(select(self.by_name["municipalities"].c.name).where(
+                self.by_name["municipalities"].c.id == self._book_municipality()))
+            self.outcomes[table.name].notes.append(RowError(
+                self.outcomes[table.name].sheet, 1, column_title(table.name, "municipality_id"),
+                "", f"в книге не указан муниципалитет ОО ({given}): они отнесены к "
+                f"муниципалитету из настроек книги — «{name}»"))
 
-    def _free_name(self, short: str, by_full: dict[str, Any], by_short: dict[str, Any]) -> str:
-        name, n = f"{short} ({self.municipality})", 2
-        while org_key(name) in by_short or org_key(name) in by_full:
-            name, n = f"{short} ({self.municipality}, {n})", n + 1
+    def _free_name(self, short: str, municipality_id: Any, taken: set[str]) -> str:
+        """The short name with its municipality's name, free over the database."""
+        table = self.by_name["municipalities"]
+        where = self.session.scalar(select(table.c.name).where(table.c.id == municipality_id)) \
+            or self.municipality
+        name, n = f"{short} ({where})", 2
+        while org_key(name) in taken:
+            name, n = f"{short} ({where}, {n})", n + 1
         return name
 
 
@@ -388,13 +454,16 @@ def _find_org(short: str, full: str | None, by_full: dict[str, Any],
 
 
 def merge_book(session: Session, tables: list[Table], parsed: Parsed,
-               outcomes: dict[str, SheetOutcome]) -> set[int]:
+               outcomes: dict[str, SheetOutcome], older_book: bool = False) -> set[int]:
     """Merge a checked book into the session's database (the caller commits or rolls back).
+    older_book: written before municipalities were carried — its ОО get the municipality its
+    settings name.
 
     Returns the diagnostic sessions that got answers (their stored area means to rewrite).
     """
     settings = {v.get("key"): v.get("value") for _n, v in parsed.get("settings", [])}
     merger = Merger(session, tables, parsed, outcomes, str(settings.get("municipality") or ""))
+    merger.older_book = older_book
     merger.run()
     return merger.scored
 

@@ -37,6 +37,7 @@ SHEETS: dict[str, str] = {
     "indicator_plans": "Плановые показатели", "instruments": "Инструменты",
     "instrument_items": "Пункты инструментов", "meetings": "Заседания актива",
     "meeting_attendees": "Участники заседаний", "mentorship_forms": "Формы наставничества",
+    "municipalities": "Муниципалитеты",
     "organisations": "Организации", "people": "Педагоги", "courses": "Курсы",
     "employments": "Места работы", "participations": "Участие в мероприятиях",
     "plan_templates": "Шаблоны планов", "plan_template_items": "Пункты шаблонов планов",
@@ -87,7 +88,9 @@ COLUMNS: dict[str, dict[str, str]] = {
     "instrument_items": {"labour_function": "Трудовая функция"},
     "meetings": {"meeting_date": "Дата заседания", "agenda": "Повестка", "decisions": "Решения"},
     "mentorship_forms": {"builtin": "Встроенная", "position": "Порядок в списке"},
+    "municipalities": {"oktmo": "Код ОКТМО", "is_own": "Муниципалитет этой базы"},
     "organisations": {
+        "municipality_id": "Код муниципалитета",
         "short_name": "Краткое наименование", "full_name": "Полное наименование",
         "kind": "Тип организации", "is_low_results": "ШНОР",
         "is_difficult_conditions": "Сложные условия",

@@ -60,6 +60,7 @@ from desktop_app.exchange.book_writer import (
     _write_info,
 )
 from desktop_app.exchange.merge import merge_book
+from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, ImportResult, SheetOutcome
 from desktop_app.exchange.schema import (
     INFO_SHEET as INFO_SHEET,
@@ -69,7 +70,7 @@ from desktop_app.exchange.schema import (
     sheet_title as sheet_title,
 )
 from desktop_app.model import Base
-from desktop_app.services import changelog
+from desktop_app.services import changelog, municipalities
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
 from desktop_app.store.dialect import SQLITE, binary_order, dialect_name
@@ -165,6 +166,7 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
 
     sink: _Copy | _Collect = _Copy(session, info, refused) if copy else _Collect()
     outcomes: dict[str, SheetOutcome] = {}
+    older_book = False
     for table in exchange_tables():
         title = sheet_title(table.name)
         outcome = SheetOutcome(title, table.name, title)
@@ -180,6 +182,8 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
         checker = checks.table(table, outcome, letters)
         sink.table(table, outcome, checker.rows(rows))
         checker.finish()
+        if table.name == "organisations" and letters and "municipality_id" not in letters:
+            older_book = True  # written before municipalities were carried (letters: read)
         outcome.read = sum(found)  # the summary of a refused book tells the rows read
         if titles and len(found) == len(titles) and stated is not None and sum(found) != stated:
             outcome.fatal.append(_count_refusal(titles, found, stated))
@@ -190,9 +194,9 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
         return
     ticker.say("запись в базу")
     if isinstance(sink, _Copy):
-        sink.finish()
+        sink.finish(older_book)
     else:
-        _merge(session, sink.parsed, outcomes, info)
+        _merge(session, sink.parsed, outcomes, info, older_book)
 
 
 def _is_new(session: Session) -> bool:
@@ -202,9 +206,9 @@ def _is_new(session: Session) -> bool:
 
 
 def _merge(session: Session, parsed: dict[str, list[tuple[int, dict[str, Any]]]],
-           outcomes: dict[str, SheetOutcome], info: SheetOutcome) -> None:
+           outcomes: dict[str, SheetOutcome], info: SheetOutcome, older_book: bool) -> None:
     try:
-        scored = merge_book(session, exchange_tables(), parsed, outcomes)
+        scored = merge_book(session, exchange_tables(), parsed, outcomes, older_book)
         session.flush()
         if scored:
             store_area_scores(session, sorted(scored))  # derived from the answers just added
@@ -302,7 +306,8 @@ class _Copy:
         self.stopped = self.stopped or bool(found)
         return bool(found)
 
-    def finish(self) -> None:
+    def finish(self, older_book: bool) -> None:
+        """older_book: its ОО carry no municipality (the one its settings name is given)."""
         try:
             self.session.flush()
             if self.server:
@@ -312,8 +317,20 @@ class _Copy:
             elif self._dangling():
                 return
             store_area_scores(self.session)  # derived from the answers just loaded
+            if older_book:
+                self._municipality_given()
         except IntegrityError as exc:
             self._contradiction(exc)
+
+    def _municipality_given(self) -> None:
+        """A book written before municipalities were carried: its ОО belong to the
+        municipality its settings name (now this database's own), as the report says."""
+        given = municipalities.fill_missing(self.session)
+        if given:
+            name = municipalities.own(self.session).name
+            self.info.notes.append(RowError(
+                self.info.sheet, 1, "—", "", f"в книге не указан муниципалитет ОО ({given}): "
+                f"все они отнесены к муниципалитету из настроек книги — «{name}»"))
 
     def _fill_late(self) -> bool:
         """A server: the references written empty filled in (False: refused). They are counted

@@ -52,14 +52,22 @@ if TYPE_CHECKING:
         ProgrammeDeficit,
         Satisfaction,
     )
-    from desktop_app.model.registry import Course, Employment, Organisation, Participation, Person
+    from desktop_app.model.registry import (
+        Course,
+        Employment,
+        Municipality,
+        Organisation,
+        Participation,
+        Person,
+    )
 
 __all__ = [
     "ActiveMember", "Answer", "Base", "ChangeLog", "CollectionRound", "Course", "Deficit",
     "DiagnosticSession",
     "Employment", "ExternalResult", "Ground", "GroundPreset", "IndicatorPlan", "Instrument",
     "InstrumentItem", "Meeting", "MeetingAttendee", "MemberDirection", "MemberGround",
-    "MentorshipForm", "Monitoring", "OrderRecord", "Organisation", "Pair", "PairDirectionLink",
+    "MentorshipForm", "Monitoring", "Municipality", "OrderRecord", "Organisation", "Pair",
+    "PairDirectionLink",
     "PairMentee", "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem",
     "Programme", "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem",
     "RoundFile", "Satisfaction", "SessionAreaScore", "Setting",

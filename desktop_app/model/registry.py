@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
@@ -22,11 +23,29 @@ from desktop_app.model.base import Base
 from desktop_app.textutil import person_key, person_sort_key
 
 
+class Municipality(Base):
+    """A municipality (муниципальное образование): the database's own one (its settings name
+    it) and, in a region's database, each municipality whose exchange workbook was merged."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # the ОКТМО code (8 or 11 digits) where known; "" when not given
+    oktmo: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    # the municipality of this database's settings (one at most): a merge adds the others
+    is_own: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     short_name: Mapped[str] = mapped_column(String(200), unique=True)
+    # the municipality the ОО belongs to (revision 0012); the program fills it on every ОО it
+    # writes — an old exchange workbook's ОО take the municipality its settings name
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id"), index=True)
     full_name: Mapped[str] = mapped_column(String(500), default="")
     # a value not given is «не указано» (unknown), never a guessed kind, level or category
     kind: Mapped[str] = mapped_column(String(32), default="unknown")
@@ -50,6 +69,7 @@ class Organisation(Base):
     __mapper_args__ = {"version_id_col": row_version}
 
     curator: Mapped[Person | None] = relationship(foreign_keys=[curator_id], post_update=True)
+    municipality: Mapped[Municipality | None] = relationship()
 
 
 class Person(Base):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.reports import annual, lists, orders, personal
+from desktop_app.reports import annual, lists, orders, personal, region
 from desktop_app.reports.docmodel import Document
 from desktop_app.reports.params import ReportParams, order_number, register_order
 from desktop_app.reports.queries import NotFound
@@ -52,6 +52,8 @@ KINDS: dict[str, Kind] = {
              lists.public_list),
         Kind("annual", "Информационно-аналитический отчёт за год", "year", False,
              (".pdf", ".docx"), annual.annual),
+        Kind("region", "Информационно-аналитический отчёт по муниципальным образованиям",
+             "year", False, (".pdf", ".docx", ".xlsx"), region.region),
     )
 }
 
@@ -71,6 +73,10 @@ def write(document: Document, target: Path | BytesIO, suffix: str) -> None:
         from desktop_app.reports.docx_writer import write_docx
 
         write_docx(document, target)
+    elif suffix == ".xlsx" and document.meta.get("xlsx") == "tables":
+        from desktop_app.reports.xlsx_tables import write_tables_xlsx
+
+        write_tables_xlsx(document, target)
     elif suffix == ".xlsx":
         from desktop_app.reports.xlsx import write_candidates_xlsx
 

@@ -302,7 +302,9 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _person_counts(start: date, on: date, by_org: bool) -> Select[Any]:
+def _person_counts(start: date, on: date, group: Any = None) -> Select[Any]:
+    """The person counts (B, A2, A3, A4, B5, A5), per value of group when given (the ОО, the
+    municipality), the group's value last."""
     shares = Person.id.in_(_participants(SHARING_KINDS, start, on))
     innovates = Person.id.in_(_participants(INNOVATION_KINDS, start, on))
     in_pairs = Person.id.in_(_pair_people(start, on))
@@ -314,17 +316,20 @@ def _person_counts(start: date, on: date, by_org: bool) -> Select[Any]:
     ]
     stmt = select(*columns).join(Organisation, Organisation.id == Person.organisation_id)
     stmt = stmt.where(person_active(on))
-    if by_org:
-        stmt = stmt.add_columns(Person.organisation_id).group_by(Person.organisation_id)
+    if group is not None:
+        stmt = stmt.add_columns(group).group_by(group)
     return stmt
 
 
-def _org_counts(on: date) -> Select[Any]:
-    return select(
+def _org_counts(on: date, group: Any = None) -> Select[Any]:
+    stmt = select(
         func.count(Organisation.id),
         _count_if(Organisation.mentoring_act_date <= on),
         _count_if(Organisation.mentoring_programme_date <= on),
     ).where(org_active(on))
+    if group is not None:
+        stmt = stmt.add_columns(group).group_by(group)
+    return stmt
 
 
 def _round1(value: float) -> float:
@@ -357,8 +362,14 @@ def raw_counts(session: Session, year: int, on: date | None = None) -> dict[str,
     """code → (A, B) for the year as of the date: two SQL aggregates."""
     day = as_of(year, on)
     start = date(year, 1, 1)
-    orgs_b, act_a, prog_a = session.execute(_org_counts(day)).one()
-    people_b, a2, a3, a4, b5, a5 = session.execute(_person_counts(start, day, False)).one()
+    orgs = session.execute(_org_counts(day)).one()
+    people = session.execute(_person_counts(start, day)).one()
+    return _as_counts(orgs, people)
+
+
+def _as_counts(orgs: Sequence[Any], people: Sequence[Any]) -> dict[str, tuple[int, int]]:
+    orgs_b, act_a, prog_a = orgs[:3]
+    people_b, a2, a3, a4, b5, a5 = people[:6]
     return {
         "I1": (int(act_a), int(orgs_b)),
         "I2": (int(a2), int(people_b)),
@@ -369,11 +380,30 @@ def raw_counts(session: Session, year: int, on: date | None = None) -> dict[str,
     }
 
 
+def counts_by_municipality(session: Session, year: int, on: date | None = None
+                           ) -> dict[int | None, dict[str, tuple[int, int]]]:
+    """code → (A, B) of each municipality that has ОО (its id; None: ОО with none recorded),
+    the same two aggregates grouped: their sums are raw_counts."""
+    day = as_of(year, on)
+    start = date(year, 1, 1)
+    group = Organisation.municipality_id
+    orgs = {row[-1]: row for row in session.execute(_org_counts(day, group))}
+    people = {row[-1]: row for row in session.execute(_person_counts(start, day, group))}
+    none = (0, 0, 0, 0, 0, 0)
+    return {key: _as_counts(orgs.get(key, none), people.get(key, none))
+            for key in {*orgs, *people}}
+
+
 def compute_indicators(
     session: Session, year: int, on: date | None = None
 ) -> list[IndicatorResult]:
     """All six indicators for the year as of the date (default 31 December), I1…I5 then P4."""
-    counts = raw_counts(session, year, on)
+    return results_of(session, year, raw_counts(session, year, on))
+
+
+def results_of(session: Session, year: int, counts: dict[str, tuple[int, int]]
+               ) -> list[IndicatorResult]:
+    """The indicators of the counts (A, B) against the year's plans."""
     plans = _plans_for(session, year)
     names = indicator_names()
     results = []
@@ -412,7 +442,8 @@ def by_organisation(session: Session, year: int, on: date | None = None) -> list
     day = as_of(year, on)
     start = date(year, 1, 1)
     counts: dict[int, dict[str, tuple[int, int, float | None]]] = {}
-    for b, a2, a3, a4, b5, a5, org_id in session.execute(_person_counts(start, day, True)):
+    for b, a2, a3, a4, b5, a5, org_id in session.execute(
+            _person_counts(start, day, Person.organisation_id)):
         counts[org_id] = {
             "I2": (a2, b, share(a2, b)), "I3": (a3, b, share(a3, b)),
             "I4": (a4, b, share(a4, b)), "I5": (a5, b5, share(a5, b5)),

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.model import ActiveMember, Employment, Organisation, Pair, PairMentee, Person
+from desktop_app.services.municipalities import own_id
 from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.services.validation import (
     OrganisationInput,
@@ -88,7 +89,7 @@ def _check_organisation(
 def add_organisation(session: Session, data: OrganisationInput, on: date | None = None) -> int:
     """Add an organisation; returns its id."""
     data = _check_organisation(session, data, on or date.today(), None)
-    org = Organisation()
+    org = Organisation(municipality_id=own_id(session))
     apply_organisation_input(org, data)
     session.add(org)
     session.flush()

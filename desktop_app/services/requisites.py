@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop_app import paths
 
-TEXT, NUMBER, INTEGER, PRESET = "text", "number", "integer", "preset"
+TEXT, NUMBER, INTEGER, PRESET, OKTMO = "text", "number", "integer", "preset", "oktmo"
 MAX_TEXT = 500
 ORDER_NUMBER_PREFIX = "last_number_"
 
@@ -77,6 +77,8 @@ _SPECS = (
     SettingSpec("municipality_genitive",
                 "Муниципальное образование в родительном падеже («Заречного муниципального "
                 "округа»)", required=True),
+    SettingSpec("oktmo", "Код ОКТМО муниципального образования (8 или 11 цифр, если известен)",
+                OKTMO),
     SettingSpec("ground_preset", "Действующий перечень оснований включения в актив (код)",
                 PRESET),
     SettingSpec("mentee_limit", "Наставляемых на одного наставника, не более", INTEGER, 1, 20,
@@ -191,6 +193,8 @@ def normalise(key: str, value: str) -> str:
     if spec.kind in (NUMBER, INTEGER):
         return _number(spec, value)
     text = _clean(value)
+    if spec.kind == OKTMO:
+        return _oktmo(text)
     if not text and (spec.required or spec.kind == PRESET):
         raise SettingRefused(f"Настройка {key} («{spec.title}») не может быть пустой.")
     if len(text) > MAX_TEXT:
@@ -252,3 +256,12 @@ def window_refusal(missing: list[str]) -> str:
     return ("Документ не сформирован: в настройках не заполнены реквизиты центра (пусто или "
             f"стоит образец из поставки) — {names}. Заполните их: «Сервис → Настройки…», "
             "вкладка «Муниципалитет и центр».")
+
+
+def _oktmo(text: str) -> str:
+    """An ОКТМО code: 8 digits (a municipality) or 11 (a settlement in it); "" when unknown."""
+    digits = text.replace(" ", "")
+    if digits and (not digits.isdigit() or len(digits) not in (8, 11)):
+        raise SettingRefused(f"Код ОКТМО «{text}»: нужны 8 или 11 цифр (например, 69741000), "
+                             "или оставьте пустым, если код неизвестен.")
+    return digits

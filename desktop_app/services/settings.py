@@ -52,6 +52,10 @@ def change(session: Session, key: str, value: str) -> Changed:
     old = get(session, key, spec.default if spec is not None else "")
     put(session, {key: new})
     session.flush()
+    if key in ("municipality", "oktmo"):
+        from desktop_app.services.municipalities import follow_settings
+
+        follow_settings(session)
     rebuilt = None
     if key in DEFICIT_THRESHOLDS and new != old:
         # imported here: services.diagnostics reads its thresholds through this module

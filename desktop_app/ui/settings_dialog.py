@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services import active, requisites, settings
+from desktop_app.services import active, municipalities, requisites, settings
 from desktop_app.services.validation import Refused
 from desktop_app.store.database import Database
 from desktop_app.ui.common.forms import (
@@ -42,10 +42,12 @@ if TYPE_CHECKING:
 
     from desktop_app.ui.main_window import MainWindow
 
-# the requisites in their order, the municipality's genitive name after the municipality
+# the requisites in their order, the municipality's genitive name and ОКТМО code after the
+# municipality
 TEXT_SETTINGS = [
     (key, requisites.SPECS[key].title)
-    for key in (*requisites.REQUISITES[:4], "municipality_genitive", *requisites.REQUISITES[4:])
+    for key in (*requisites.REQUISITES[:4], "municipality_genitive", "oktmo",
+                *requisites.REQUISITES[4:])
 ]
 
 
@@ -258,9 +260,15 @@ class SettingsDialog(QDialog):
                     active.update_preset(session, preset_id, preset.name,
                                          self.requirement.currentData(), self.min_years.value())
                     active.set_preset_in_force(session, preset_id)
+                values["oktmo"] = requisites.normalise("oktmo", values.get("oktmo", ""))
                 settings.put(session, values)
+                municipalities.follow_settings(session)
         except Refused as exc:
             self.error.setText(exc.message)
+            self.error.show()
+            return False
+        except requisites.SettingRefused as exc:
+            self.error.setText(str(exc))
             self.error.show()
             return False
         self.saved.emit()

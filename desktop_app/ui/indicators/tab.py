@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services import indicators as ind
+from desktop_app.services import indicators as ind, region
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import from_qdate
@@ -32,6 +32,7 @@ from desktop_app.ui.indicators.plans import PlanEditor
 from desktop_app.ui.indicators.roadmap import RoadmapView
 from desktop_app.ui.indicators.views import (
     INDICATOR_COLUMNS,
+    RED,
     ColouredPanel,
     ColouredRowsModel,
     DrillPanel,
@@ -43,6 +44,13 @@ ORG_COLUMNS = [Column("ОО"), Column("Положение"), Column("Прогр�
     column for code in ind.PERSON_CODES
     for column in (Column(f"{code}, %", True), Column(f"{code}: A из B", True))
 ]
+
+
+MUNICIPALITY_COLUMNS = [Column("Муниципалитет")] + [
+    column for code in ind.CODES
+    for column in (Column(f"{code}, %", True), Column(f"{code}: A из B", True))
+] + [Column("Ниже плана")]
+REGION = "Регион в целом"
 
 
 class IndicatorsTab(QWidget):
@@ -67,6 +75,11 @@ class IndicatorsTab(QWidget):
         self.pages.addTab(self._build_main(), "Показатели")
         self.by_org = ColouredPanel(ORG_COLUMNS, None, (0,), "Поиск ОО…", self, (260,))
         self.pages.addTab(self.by_org, "По ОО")
+        # the municipalities side by side: shown when the ОО belong to more than one
+        self.by_municipality = ColouredPanel(
+            MUNICIPALITY_COLUMNS, lambda row: RED if row[-2] else None, (0,),
+            "Поиск муниципалитета…", self, (260,))
+        self.municipality_page = -1
         self.dynamics = DynamicsView(db, self)
         self.pages.addTab(self.dynamics, "Динамика")
         self.plan = PlanEditor(db, self)
@@ -135,6 +148,7 @@ class IndicatorsTab(QWidget):
             with self.db.sessions() as session:
                 self.results = ind.compute_indicators(session, year, on)
                 orgs = ind.by_organisation(session, year, on)
+                found = region.region_indicators(session, year, on)
                 day = ind.as_of(year, on)
         except ind.IndicatorInputError as exc:
             self.period.setText(str(exc))
@@ -143,8 +157,32 @@ class IndicatorsTab(QWidget):
         code = self.current_code()
         self.model.set_rows(indicator_rows(self.results))
         self.by_org.set_rows([self._org_row(o) for o in orgs])
+        self._show_municipalities(found)
         self.meetings.set_period(year, on)
         self.select_code(code or "I1")
+
+    def _show_municipalities(self, found: region.RegionIndicators) -> None:
+        """The page «По муниципалитетам» (each municipality, then the region) when there are
+        several; hidden otherwise."""
+        several = len(found.municipalities) > 1
+        if several and self.municipality_page < 0:
+            self.municipality_page = self.pages.insertTab(2, self.by_municipality,
+                                                          "По муниципалитетам")
+        elif not several and self.municipality_page >= 0:
+            self.pages.removeTab(self.municipality_page)
+            self.municipality_page = -1
+        rows = [self._municipality_row(m.name, m.results, m.below_plan(), m.id)
+                for m in found.municipalities]
+        rows.append(self._municipality_row(REGION, found.region, [], 0))
+        self.by_municipality.set_rows(rows if several else [])
+
+    @staticmethod
+    def _municipality_row(name: str, results: list[ind.IndicatorResult], below: list[str],
+                          key: int | None) -> tuple[object, ...]:
+        values: list[object] = [name]
+        for r in results:
+            values += [r.fact, f"{r.a} из {r.b}"]
+        return (*values, ", ".join(below), bool(below), key)
 
     @staticmethod
     def _org_row(org: ind.OrgIndicators) -> tuple[object, ...]:

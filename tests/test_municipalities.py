@@ -1,0 +1,256 @@
+"""Municipalities: an old database's ОО given the municipality of its settings; a new ОО gets
+the database's own; five municipal exchange workbooks merged into one region keep each ОО in its
+municipality and give each municipality's indicators side by side, equal to those the
+municipality computes itself; an older book's ОО take the municipality its settings name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.cli import main
+from desktop_app.demo import REFERENCE, Scale, write_demo
+from desktop_app.model import Employment, Municipality, Organisation, Person
+from desktop_app.services import municipalities, registry, settings
+from desktop_app.services.indicators import raw_counts
+from desktop_app.services.requisites import SettingRefused
+from desktop_app.services.validation import OrganisationInput, PersonInput
+from desktop_app.store.database import open_database
+from tests.helpers import address
+from tests.test_migrations import FIXTURE
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+NAMES = ("Берёзовский район", "Заречный округ", "Каменский район", "Ключевской район",
+         "Озёрский район")
+YEAR = REFERENCE.year
+
+
+def test_an_old_database_s_ОО_belong_to_the_municipality_of_its_settings(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURE, path)
+    db = open_database(path)  # upgraded from revision 0001 (a backup taken first)
+    try:
+        with db.sessions() as s:
+            name = settings.get(s, "municipality")
+            (own,) = s.scalars(select(Municipality)).all()
+            assert own.is_own and own.name == name
+            orgs = s.scalar(select(func.count(Organisation.id)))
+            assert orgs and s.scalar(select(func.count(Organisation.id)).where(
+                Organisation.municipality_id == own.id)) == orgs
+    finally:
+        db.dispose()
+
+
+def test_a_new_ОО_is_of_the_own_municipality_which_follows_the_settings(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as s:
+        settings.change(s, "municipality", "Заречный муниципальный округ")
+        oid = registry.add_organisation(s, OrganisationInput(short_name="МБОУ «СОШ № 1»"))
+        settings.change(s, "oktmo", "69 741 000")
+        settings.change(s, "municipality", "Заречный городской округ")
+    with db.sessions() as s:
+        org = s.get(Organisation, oid)
+        assert org is not None and org.municipality is not None
+        assert (org.municipality.name, org.municipality.oktmo, org.municipality.is_own) == (
+            "Заречный городской округ", "69741000", True)
+        assert len(s.scalars(select(Municipality)).all()) == 1
+    with db.sessions() as s, pytest.raises(SettingRefused, match="8 или 11 цифр"):
+        settings.change(s, "oktmo", "6974100")
+
+
+def test_a_name_another_municipality_has_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as s:
+        municipalities.own(s)
+        municipalities.named(s, "Каменский район")
+    with db.sessions() as s, pytest.raises(SettingRefused, match="уже есть в базе"):
+        settings.change(s, "municipality", "каменский  район")
+
+
+# five municipal books merged into a region -------------------------------------------------------
+SMALL = Scale(organisations=5, people=40, active=4, pairs=8, sessions=10)
+TWICE = {"last_name": "Дважды", "first_name": "Работающая", "middle_name": "Петровна",
+         "birth_date": date(1984, 5, 6)}
+
+
+def _municipal_book(folder: Path, n: int) -> tuple[Path, Path]:
+    """A municipality's database (a demo of its own seed, its settings naming it, one teacher
+    who also works in the next municipality) and its exchange workbook."""
+    path = folder / f"m{n}.sqlite"
+    write_demo(path, SMALL, seed=10 + n)
+    db = open_database(path)
+    try:
+        with db.sessions.begin() as s:
+            settings.change(s, "municipality", NAMES[n])
+            if n in (0, 1):
+                org = s.scalars(select(Organisation.id).order_by(Organisation.id)).first()
+                registry.add_person(s, PersonInput(**TWICE, organisation_id=org,
+                                                   position="учитель"))
+    finally:
+        db.dispose()
+    book = folder / f"m{n}.xlsx"
+    assert main(["--db", str(path), "export", "--out", str(book)]) == 0
+    return path, book
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+    folder = tmp_path_factory.mktemp("municipal-books")
+    return [_municipal_book(folder, n) for n in range(5)]
+
+
+def _counts(target: str | Path) -> dict[str, tuple[int, int]]:
+    db = open_database(target)
+    try:
+        with db.sessions() as s:
+            return raw_counts(s, YEAR)
+    finally:
+        db.dispose()
+
+
+def test_five_books_merged_show_each_municipality_side_by_side(
+        books: list[tuple[Path, Path]], db: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    region = address(db)
+    db.dispose()
+    assert main(["--db", region, "settings", "set", "municipality", "Демонстрационная область"]) \
+        == 0
+    for _path, book in books:
+        assert main(["--db", region, "import", "--merge", str(book)]) == 0
+    capsys.readouterr()
+    assert main(["--db", region, "indicators", "--year", str(YEAR), "--by-municipality",
+                 "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    by_name = {m["name"]: m for m in found["municipalities"]}
+    assert sorted(by_name) == sorted(NAMES)
+    for n, (path, _book) in enumerate(books):
+        own = {r["code"]: (r["a"], r["b"]) for r in by_name[NAMES[n]]["indicators"]}
+        expected = _counts(path)
+        if n == 1:  # the teacher of both stays one person, counted where the region met her
+            assert own["I2"][1] == expected["I2"][1] - 1
+            expected = {**expected, **{code: own[code] for code in ("I2", "I3", "I4")}}
+        assert own == expected, NAMES[n]
+    region_counts = {r["code"]: (r["a"], r["b"]) for r in found["region"]}
+    for code, (a, b) in region_counts.items():
+        assert (a, b) == (sum(dict((r["code"], (r["a"], r["b"])) for r in m["indicators"])[code][0]
+                              for m in found["municipalities"]),
+                          sum(dict((r["code"], (r["a"], r["b"])) for r in m["indicators"])[code][1]
+                              for m in found["municipalities"]))
+    check = open_database(region)
+    try:
+        with check.sessions() as s:
+            rows = {r.name: r for r in municipalities.list_municipalities(s)}
+            assert rows["Демонстрационная область"].is_own
+            assert rows["Демонстрационная область"].organisations == 0
+            assert all(rows[name].organisations == SMALL.organisations for name in NAMES)
+            # the same school name in two municipalities: two ОО, told apart by the municipality
+            names = list(s.scalars(select(Organisation.short_name)))
+            assert len(names) == 5 * SMALL.organisations == len(set(names))
+            (twice,) = s.scalars(select(Person).where(Person.last_name == "Дважды")).all()
+            jobs = s.scalars(select(Employment).where(Employment.person_id == twice.id)).all()
+            assert {j.organisation.municipality.name for j in jobs} == {NAMES[0], NAMES[1]}
+    finally:
+        check.dispose()
+    assert main(["--db", region, "indicators", "--year", str(YEAR), "--by-municipality"]) == 0
+    table = capsys.readouterr().out
+    assert "Регион в целом" in table and all(name in table for name in NAMES)
+
+
+def test_the_same_book_merged_twice_adds_no_municipality(books: list[tuple[Path, Path]],
+                                                        tmp_path: Path) -> None:
+    region = tmp_path / "region.sqlite"
+    assert main(["--db", str(region), "init"]) == 0
+    for _ in range(2):
+        assert main(["--db", str(region), "import", "--merge", str(books[2][1])]) == 0
+    db = open_database(region)
+    try:
+        with db.sessions() as s:
+            assert sorted(m.name for m in s.scalars(select(Municipality))) == [NAMES[2]]
+    finally:
+        db.dispose()
+
+
+# the regional report ---------------------------------------------------------------------------
+REQUISITES = {"municipality": "Демонстрационная область",
+              "authority": "Министерство образования Демонстрационной области",
+              "centre_name": "Региональный центр развития образования",
+              "centre_short": "РЦРО", "place": "г. Заречный", "head_position": "Директор",
+              "head_last": "Берёзкина", "head_first": "Ольга"}
+
+
+@pytest.fixture(scope="module")
+def region_file(books: list[tuple[Path, Path]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The region's database: the five municipal books merged into a new file."""
+    path = tmp_path_factory.mktemp("region") / "region.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("METODAKTIV_HOME", str(path.parent / "home"))
+        assert main(["--db", str(path), "init"]) == 0
+        for key, value in REQUISITES.items():
+            assert main(["--db", str(path), "settings", "set", key, value]) == 0
+        for _path, book in books:
+            assert main(["--db", str(path), "import", "--merge", str(book)]) == 0
+    return path
+
+
+def test_the_regional_report_sets_the_municipalities_side_by_side(region_file: Path,
+                                                                  tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.test_reports import docx_text, pdf_text
+
+    base = ["--db", str(region_file), "report", "region", "--year", str(YEAR)]
+    pdf, docx, xlsx = (tmp_path / f"регион.{s}" for s in ("pdf", "docx", "xlsx"))
+    for out in (pdf, docx, xlsx):
+        assert main([*base, "--out", str(out)]) == 0
+    db = open_database(region_file)
+    try:
+        with db.sessions() as s:
+            from desktop_app.services.region import region_indicators
+
+            found = region_indicators(s, YEAR)
+    finally:
+        db.dispose()
+    text = " ".join(pdf_text(pdf).split())
+    for name in NAMES:
+        assert name in text and name in docx_text(docx)
+    assert "Регион в целом" in text and "Таблица 4" in text
+    below = found.below_plan()
+    if below:
+        assert "Ниже плана: " + below[0].name in text
+    sheet = openpyxl.load_workbook(xlsx)["Таблица 1"]
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
+    for m in found.municipalities:
+        first = m.results[0]
+        assert rows[m.name][2].endswith(f"({first.a} / {first.b})")
+    total = rows["Регион в целом"]
+    assert total[2].endswith(f"({found.region[0].a} / {found.region[0].b})")
+
+
+def test_the_indicators_tab_shows_the_municipalities_when_there_are_several(
+        qtbot, region_file: Path, books: list[tuple[Path, Path]]) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.indicators.tab import IndicatorsTab
+
+    def opened(path: Path) -> IndicatorsTab:
+        tab = IndicatorsTab(open_database(path))
+        qtbot.addWidget(tab)
+        tab.year.setValue(YEAR)
+        return tab
+
+    tab = opened(region_file)
+    titles = [tab.pages.tabText(i) for i in range(tab.pages.count())]
+    assert "По муниципалитетам" in titles
+    model = tab.by_municipality.model
+    rows = {model.data(model.index(r, 0)): [model.data(model.index(r, c))
+                                            for c in range(model.columnCount())]
+            for r in range(model.rowCount())}
+    assert sorted(rows) == sorted([*NAMES, "Регион в целом"])
+    first = _counts(books[2][0])["I1"]
+    assert rows[NAMES[2]][2] == f"{first[0]} из {first[1]}"
+    tab.db.dispose()
+    single = opened(books[2][0])
+    assert "По муниципалитетам" not in [single.pages.tabText(i)
+                                        for i in range(single.pages.count())]
+    single.db.dispose()
