@@ -254,3 +254,35 @@ def test_the_indicators_tab_shows_the_municipalities_when_there_are_several(
     assert "По муниципалитетам" not in [single.pages.tabText(i)
                                         for i in range(single.pages.count())]
     single.db.dispose()
+
+
+def test_the_registry_filters_by_municipality_when_there_are_several(
+        qtbot, region_file: Path, books: list[tuple[Path, Path]]) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.registry.tab import RegistryTab
+
+    tab = RegistryTab(open_database(region_file))
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.f_left.setChecked(True)
+    everyone = tab.people.model.rowCount()
+    assert tab.f_municipality.isVisibleTo(tab)
+    assert [tab.f_municipality.itemText(i) for i in range(1, tab.f_municipality.count())] == \
+        sorted(NAMES)
+    tab.f_municipality.setCurrentIndex(tab.f_municipality.findText(NAMES[2]))
+    own = open_database(books[2][0])
+    try:
+        with own.sessions() as s:
+            people = s.scalar(select(func.count(Person.id)))
+    finally:
+        own.dispose()
+    assert tab.people.model.rowCount() == people < everyone
+    assert tab.f_org.count() == 1 + SMALL.organisations
+    assert tab.organisations.model.rowCount() == SMALL.organisations
+    tab.f_municipality.setCurrentIndex(0)
+    assert tab.people.model.rowCount() == everyone
+    tab.db.dispose()
+    single = RegistryTab(open_database(books[2][0]))
+    qtbot.addWidget(single)
+    single.show()
+    assert not single.f_municipality.isVisibleTo(single)
+    single.db.dispose()

@@ -73,6 +73,8 @@ class PersonFilter:
     mentor: bool = False
     mentee: bool = False
     include_left: bool = True
+    # the ОО of the municipality chosen (None: every municipality)
+    organisations: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class OrganisationRow:
     curator: str = ""
     people_count: int = 0
     kind_code: str = ""
+    municipality_id: int | None = None
+    municipality: str = ""
 
 
 RUNNING_PAIRS_SQL = """SELECT id FROM pairs
@@ -176,6 +180,8 @@ def matches(row: PersonRow, f: PersonFilter) -> bool:
     """Whether a row passes the filters (the list filters in memory, the services the same)."""
     if f.organisation_id is not None and row.organisation_id != f.organisation_id:
         return False
+    if f.organisations is not None and row.organisation_id not in f.organisations:
+        return False
     if f.position and fold(f.position) not in fold(row.position):
         return False
     if f.category is not None and row.category_code != f.category:
@@ -199,8 +205,9 @@ def positions_of(rows: Sequence[PersonRow]) -> list[str]:
 _ORGANISATIONS_SQL = """
 SELECT o.id, o.short_name, o.full_name, o.kind, o.is_low_results, o.is_difficult_conditions,
   o.mentoring_act_date, o.mentoring_act_number, o.is_active, o.mentoring_programme_date,
-  c.last_name, c.first_name, c.middle_name
+  c.last_name, c.first_name, c.middle_name, o.municipality_id, m.name
 FROM organisations o LEFT JOIN people c ON c.id = o.curator_id
+  LEFT JOIN municipalities m ON m.id = o.municipality_id
 {where}ORDER BY {order}
 """
 
@@ -227,8 +234,10 @@ def organisation_rows(fetch: Fetch, include_inactive: bool = True,
             as_date_or_none(act_date), act_number or "", bool(active),
             as_date_or_none(programme_date),
             fio(last, first, middle or "") if last else "", counts.get(oid, 0), kind,
+            municipality_id, municipality or "",
         )
         for (oid, short, full, kind, low, difficult, act_date, act_number, active,
-             programme_date, last, first, middle) in fetch(sql, {})
+             programme_date, last, first, middle, municipality_id, municipality)
+        in fetch(sql, {})
     ]
 

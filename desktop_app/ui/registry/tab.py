@@ -29,7 +29,7 @@ from desktop_app.model.enums import Category
 from desktop_app.services import people_list
 from desktop_app.services.people_list import OrganisationRow, PersonFilter, PersonRow
 from desktop_app.store.database import Database
-from desktop_app.textutil import fmt_date
+from desktop_app.textutil import fmt_date, ru_sort_key
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import LazyPage, ListPanel, load_shown_pages
 
@@ -118,6 +118,11 @@ class StepOnDate(QDialog):
         return True
 
 
+def _in(ids: frozenset[int]) -> Callable[[tuple[object, ...]], bool]:
+    """A list's rows whose record id (the last field) is one of ids."""
+    return lambda row: row[-1] in ids
+
+
 class RegistryTab(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None,
                  today: Callable[[], date] = date.today) -> None:
@@ -158,6 +163,11 @@ class RegistryTab(QWidget):
 
     # people ---------------------------------------------------------------------------------
     def _people_page(self) -> QWidget:
+        # shown when the ОО belong to more than one municipality (a region's database)
+        self.f_municipality = QComboBox()
+        self.f_municipality.setVisible(False)
+        self.f_municipality.currentIndexChanged.connect(self._municipality_chosen)
+        self._orgs: list[OrganisationRow] = []
         self.f_org = QComboBox()
         self.f_position = QComboBox()
         self.f_category = QComboBox()
@@ -177,7 +187,8 @@ class RegistryTab(QWidget):
         for check in (*self.f_checks.values(), self.f_left):
             check.toggled.connect(self.apply_filters)
         filters = QHBoxLayout()
-        for widget, width in ((self.f_org, 220), (self.f_position, 170), (self.f_category, 200)):
+        for widget, width in ((self.f_municipality, 240), (self.f_org, 220),
+                              (self.f_position, 170), (self.f_category, 200)):
             widget.setMinimumWidth(width)
             widget.setMaximumWidth(width + 80)
             filters.addWidget(widget)
@@ -215,7 +226,22 @@ class RegistryTab(QWidget):
         return PersonFilter(
             organisation_id=self.f_org.currentData(), position=self.f_position.currentData() or "",
             category=self.f_category.currentData(), include_left=self.f_left.isChecked(),
-            **checks)
+            organisations=self._municipality_orgs(), **checks)
+
+    def _municipality_orgs(self) -> frozenset[int] | None:
+        """The ОО of the municipality chosen in the filter (None: every municipality)."""
+        chosen = self.f_municipality.currentData()
+        if chosen is None:
+            return None
+        return frozenset(o.id for o in self._orgs if o.municipality_id == chosen)
+
+    def _municipality_chosen(self) -> None:
+        """The ОО filter lists the ОО of the municipality chosen; both lists follow it."""
+        orgs = self._municipality_orgs()
+        self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in self._orgs
+                                                 if orgs is None or o.id in orgs])
+        self.organisations.set_extra_filter(None if orgs is None else _in(orgs))
+        self.apply_filters()
 
     def apply_filters(self) -> None:
         self.people.set_extra_filter(self._people_filter())
@@ -238,7 +264,15 @@ class RegistryTab(QWidget):
                                              dialect=self.db.dialect)
         positions = people_list.positions_of(rows)
         self._people = rows
-        self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs])
+        self._orgs = orgs
+        municipalities: list[tuple[str, object]] = sorted(
+            {(o.municipality, o.municipality_id) for o in orgs if o.municipality_id is not None},
+            key=lambda m: ru_sort_key(m[0]))
+        self._fill_filter(self.f_municipality, "все муниципалитеты", municipalities)
+        self.f_municipality.setVisible(len(municipalities) > 1)
+        chosen = self._municipality_orgs()
+        self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs
+                                                 if chosen is None or o.id in chosen])
         self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
         # the rows are the list's rows (their first fields are its columns, the id last)
         self.people.set_rows(rows, extra=self._people_filter(),  # with the filters, same pass
