@@ -286,3 +286,27 @@ def test_the_registry_filters_by_municipality_when_there_are_several(
     single.show()
     assert not single.f_municipality.isVisibleTo(single)
     single.db.dispose()
+
+
+def test_the_pairs_filter_by_municipality_when_there_are_several(
+        qtbot, region_file: Path, books: list[tuple[Path, Path]]) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.model import Pair
+    from desktop_app.ui.pairs.tab import PairsTab
+
+    tab = PairsTab(open_database(region_file))
+    qtbot.addWidget(tab)
+    tab.show()
+    everyone = tab.list.model.rowCount()
+    assert tab.municipality_box.isVisibleTo(tab)
+    tab.municipality_box.setCurrentIndex(tab.municipality_box.findText(NAMES[3]))
+    own = open_database(books[3][0])
+    try:
+        with own.sessions() as s:
+            pairs = s.scalar(select(func.count(Pair.id)))
+    finally:
+        own.dispose()
+    assert 0 < tab.list.model.rowCount() == pairs < everyone
+    assert tab.org_box.count() == 1 + SMALL.organisations
+    tab.reset_filter()
+    assert tab.list.model.rowCount() == everyone and tab.org_box.count() > 1 + SMALL.organisations
+    tab.db.dispose()

@@ -104,3 +104,15 @@ def list_municipalities(session: Session) -> list[MunicipalityRow]:
     rows = [MunicipalityRow(m.id, m.name, m.oktmo, m.is_own, int(counts.get(m.id, 0)))
             for m in session.scalars(select(Municipality))]
     return sorted(rows, key=lambda r: (not r.is_own, ru_sort_key(r.name)))
+
+
+def organisations_by_municipality(session: Session) -> list[tuple[int, str, frozenset[int]]]:
+    """Each municipality that has ОО, in Russian order, with the ids of its ОО (a filter's
+    choices)."""
+    found: dict[int, set[int]] = {}
+    for oid, mid in session.execute(select(Organisation.id, Organisation.municipality_id)):
+        if mid is not None:
+            found.setdefault(mid, set()).add(oid)
+    names = dict(session.execute(select(Municipality.id, Municipality.name)).tuples().all())
+    return sorted(((mid, names[mid], frozenset(ids)) for mid, ids in found.items()),
+                  key=lambda m: ru_sort_key(m[1]))

@@ -117,9 +117,13 @@ class PairFilter:
     period_to: date | None = None
     ending_soon: bool = False
     stale: bool = False
+    # the ОО of the municipality chosen: the mentor's or a mentee's ОО is one of them
+    organisations: frozenset[int] | None = None
 
     def matches(self, row: PairRow) -> bool:
         if self.organisation_id is not None and self.organisation_id not in row.org_ids:
+            return False
+        if self.organisations is not None and not self.organisations & row.org_ids:
             return False
         if self.form_id is not None and row.form_id != self.form_id:
             return False

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import PairStatus
-from desktop_app.services import pairs
+from desktop_app.services import municipalities, pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import date_field, from_qdate
@@ -90,6 +90,11 @@ class PairsTab(QWidget):
         layout.addWidget(self.inner, 1)
 
     def _filter_bar(self) -> QHBoxLayout:
+        # shown when the ОО belong to more than one municipality (a region's database)
+        self.municipality_box = QComboBox(self)
+        self.municipality_label = QLabel("Муниципалитет:", self)
+        self._municipalities: dict[int, frozenset[int]] = {}
+        self._orgs: list[tuple[int, str]] = []
         self.org_box = QComboBox(self)
         self.org_box.setMinimumContentsLength(18)
         self.org_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -106,6 +111,7 @@ class PairsTab(QWidget):
         self.period_to = date_field(date(today.year, 12, 31), self)
         for w in (self.org_box, self.form_box, self.status_box):
             w.currentIndexChanged.connect(self.apply_filter)
+        self.municipality_box.currentIndexChanged.connect(self._municipality_chosen)
         self.period_check.toggled.connect(self.apply_filter)
         for edit in (self.period_from, self.period_to):
             edit.setEnabled(False)
@@ -115,6 +121,8 @@ class PairsTab(QWidget):
         reset = QPushButton("Сбросить", self)
         reset.clicked.connect(self.reset_filter)
         bar = QHBoxLayout()
+        bar.addWidget(self.municipality_label)
+        bar.addWidget(self.municipality_box)
         for label, widget in (("ОО:", self.org_box), ("Форма:", self.form_box),
                               ("Статус:", self.status_box)):
             bar.addWidget(QLabel(label, self))
@@ -212,11 +220,18 @@ class PairsTab(QWidget):
         with self.db.sessions() as session:
             rows = pairs.list_pairs(session, today=today)
             orgs = pairs.organisation_choices(session)
+            by_municipality = municipalities.organisations_by_municipality(session)
             forms = pairs.list_forms(session)
             young = pairs.young_without_mentor(session, today)
             repeated = pairs.repeated_direction_mentees(session)
         self._rows = {r.id: r for r in rows}
-        self._fill_choices(self.org_box, "все ОО", orgs)
+        self._orgs = orgs
+        self._municipalities = {mid: ids for mid, _name, ids in by_municipality}
+        self._fill_choices(self.municipality_box, "все муниципалитеты",
+                           [(mid, name) for mid, name, _ids in by_municipality])
+        for widget in (self.municipality_label, self.municipality_box):
+            widget.setVisible(len(by_municipality) > 1)
+        self._fill_choices(self.org_box, "все ОО", self._orgs_shown())
         self._fill_choices(self.form_box, "все формы", [(f.id, f.name) for f in forms])
         self.list.set_rows([table_row(r) for r in rows])
         self.young.set_rows([(y.fio, y.organisation, y.position, y.age, y.experience_years,
@@ -229,6 +244,19 @@ class PairsTab(QWidget):
         if self.current_filter() != self._applied:  # a chosen ОО or form disappeared
             self.apply_filter()
         self._reselect(keep)
+
+    def _chosen_orgs(self) -> frozenset[int] | None:
+        chosen = self.municipality_box.currentData()
+        return None if chosen is None else self._municipalities.get(chosen, frozenset())
+
+    def _orgs_shown(self) -> list[tuple[int, str]]:
+        """The ОО filter's choices: the ОО of the municipality chosen (all when none is)."""
+        chosen = self._chosen_orgs()
+        return [o for o in self._orgs if chosen is None or o[0] in chosen]
+
+    def _municipality_chosen(self) -> None:
+        self._fill_choices(self.org_box, "все ОО", self._orgs_shown())
+        self.apply_filter()
 
     def _fill_choices(self, box: QComboBox, everything: str,
                       choices: list[tuple[int, str]]) -> None:
@@ -262,6 +290,7 @@ class PairsTab(QWidget):
             period_from=from_qdate(self.period_from.date()) if period else None,
             period_to=from_qdate(self.period_to.date()) if period else None,
             ending_soon=self.ending_badge.isChecked(), stale=self.stale_badge.isChecked(),
+            organisations=self._chosen_orgs(),
         )
 
     def apply_filter(self) -> None:
@@ -275,7 +304,7 @@ class PairsTab(QWidget):
         self._selected()
 
     def reset_filter(self) -> None:
-        for w in (self.org_box, self.form_box, self.status_box):
+        for w in (self.municipality_box, self.org_box, self.form_box, self.status_box):
             w.blockSignals(True)
             w.setCurrentIndex(0)
             w.blockSignals(False)
@@ -285,6 +314,7 @@ class PairsTab(QWidget):
             b.blockSignals(False)
         self.period_from.setEnabled(False)
         self.period_to.setEnabled(False)
+        self._fill_choices(self.org_box, "все ОО", self._orgs_shown())
         self.apply_filter()
 
     def _reselect(self, pair_id: int | None) -> None:
