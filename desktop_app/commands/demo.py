@@ -52,7 +52,8 @@ SHOWN = {
 # The tables a new database gets its presets in (`init`: store/presets_seed.py): a server
 # database with rows in these only is empty still — the demo's own presets replace them.
 PRESET_TABLES = frozenset({
-    "settings", "ground_presets", "grounds", "mentorship_forms", "indicator_plans",
+    "settings", "municipalities", "ground_presets", "grounds", "mentorship_forms",
+    "indicator_plans",
     "instruments", "instrument_items", "plan_templates", "plan_template_items", "roadmap_items",
 })
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_app import model
@@ -72,6 +72,9 @@ def fill(session: Session, scale: Scale, seed: int,
     """Fill a fresh database; True when the deficits were derived from the sessions
     (builders: BUILDERS unless given)."""
     settings_service.put(session, {"ground_preset": DEMO_PRESET})  # before its grounds are read
+    # the demo names its own municipalities (a new database's own one, from the shipped
+    # settings, refers to no ОО yet)
+    session.execute(delete(cast(Table, model.Municipality.__table__)))
     grounds, forms, instrument = _reference(session)
     demo = Demo(random.Random(seed), scale, grounds, forms, instrument)
     for build in BUILDERS if builders is None else builders:

@@ -92,6 +92,9 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float | None, ...]], ...]
     unit: str = "%"
+    # the height of the chart with its title (None: the usual 75 mm); a document of several
+    # charts sets a lower one, two to a landscape page
+    height_mm: float | None = None
 
     def top(self) -> float:
         """The largest value drawn (0 when there is none)."""

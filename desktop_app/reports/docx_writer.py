@@ -36,6 +36,7 @@ from desktop_app.reports.docx_table import DocxTableBuilder
 from desktop_app.reports.docx_xml import (
     ALIGN,
     CHART_HEIGHT_RATIO,
+    CHART_TITLE_MM,
     CHART_WIDTH_MM,
     KEEP_TAIL_ROWS,
     add_text,
@@ -225,7 +226,11 @@ class DocxWriter:
         paragraph = self.docx.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         width = min(self.width_mm, CHART_WIDTH_MM)
-        add_chart(self.docx, paragraph, block, width, width * CHART_HEIGHT_RATIO)
+        height = width * CHART_HEIGHT_RATIO
+        if block.height_mm is not None:  # the title above is a line of its own here
+            height = block.height_mm - CHART_TITLE_MM
+            width = min(width, height / CHART_HEIGHT_RATIO)
+        add_chart(self.docx, paragraph, block, width, height)
 
     def footnotes(self, block: Footnotes) -> None:
         """Notes under a short rule, small; after the signatures they stay with them (in the

@@ -239,6 +239,7 @@ def bottom_frame(paragraph: DocxParagraph, width_mm: float) -> None:
 
 CHART_WIDTH_MM = 170.0
 CHART_HEIGHT_RATIO = 0.5
+CHART_TITLE_MM = 12.0  # the title line above a chart and its space
 HEADING_SPACE_PT = (10.0, 6.0)
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 

@@ -570,7 +570,7 @@ def chart_drawing(block: Chart, width: float) -> Drawing:
     """A vertical bar chart with Cyrillic labels in Liberation Serif; a None value (no plan
     set) draws no bar and no label."""
     register_fonts()
-    height = 75 * mm
+    height = (block.height_mm or 75) * mm
     drawing = Drawing(width, height, initialFontName=FAMILY, initialFontSize=9)
     drawing.add(String(width / 2, height - 12, block.title, fontName=BOLD, fontSize=11,
                        textAnchor="middle"))

@@ -29,6 +29,7 @@ TITLE = "Информационно-аналитический отчёт о р�
         "работников в муниципальных образованиях"
 N: Align = "right"
 SECTION = 2
+CHART_MM = 62.0  # two charts to a landscape page
 REGION = "Регион в целом"
 NAME = "Муниципальное образование"
 
@@ -77,7 +78,8 @@ def indicator_blocks(found: RegionIndicators) -> list[Block]:
             title=f"{r.code}: факт по муниципальным образованиям и план, %",
             categories=tuple(str(n) for n in range(1, len(found.municipalities) + 1)),
             series=(("План", tuple(r.plan for _ in found.municipalities)),
-                    ("Факт", tuple(m.results[i].fact for m in found.municipalities)))))
+                    ("Факт", tuple(m.results[i].fact for m in found.municipalities))),
+            height_mm=CHART_MM))
     blocks.append(Para("; ".join(f"{r.code} — {r.name}" for r in found.region) + ".",
                        size=layout.TABLE_PT, space_before=6))
     return blocks

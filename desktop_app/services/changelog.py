@@ -66,6 +66,7 @@ TABLE_LABELS = {
     "roadmap_items": "Дорожная карта", "mentorship_forms": "Формы наставничества",
     "diagnostic_sessions": "Диагностика", "deficits": "Дефициты", "routes": "Маршруты",
     "report_texts": "Тексты отчётов", "order_journal": "Журнал приказов",
+    "municipalities": "Муниципалитеты",
 }
 
 COLUMN_LABELS = {
@@ -97,6 +98,8 @@ COLUMN_LABELS = {
     "key": "Параметр", "value": "Значение", "year": "Год", "code": "Код",
     "event_date": "Дата", "result": "Результат", "monitoring_date": "Дата мониторинга",
     "number": "Номер", "date": "Дата", "created": "Зарегистрирован",
+    "name": "Наименование", "oktmo": "Код ОКТМО", "is_own": "Муниципалитет этой базы",
+    "municipality_id": "Муниципалитет",
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {

@@ -18,6 +18,7 @@ from desktop_app.model import (
     GroundPreset,
     IndicatorPlan,
     MentorshipForm,
+    Municipality,
     PlanTemplate,
     PlanTemplateItem,
     RoadmapItem,
@@ -41,6 +42,22 @@ def load_settings(session: Session) -> None:
     for key, value in read_preset("settings.json")["settings"].items():
         if key not in existing:
             session.add(Setting(key=key, value=str(value)))
+
+
+def load_municipality(session: Session) -> None:
+    """The database's own municipality, named by its settings (after load_settings), when it
+    has none: a new database has it from the start, so that its first ОО refers to it."""
+    if session.scalars(select(Municipality.id).where(Municipality.is_own.is_(True))).first():
+        return
+    session.flush()
+    stored = session.get(Setting, "municipality")
+    name = " ".join((stored.value if stored else "").split()) or "Муниципальное образование"
+    found = next((m for m in session.scalars(select(Municipality)) if m.name == name), None)
+    if found is None:
+        oktmo = session.get(Setting, "oktmo")
+        session.add(Municipality(name=name, oktmo=oktmo.value if oktmo else "", is_own=True))
+    else:
+        found.is_own = True
 
 
 def load_grounds(session: Session) -> None:
@@ -123,8 +140,8 @@ def load_roadmap(session: Session) -> None:
 
 def loaders() -> list[Loader]:
     """Every preset loader, in the order they run."""
-    return [load_settings, load_grounds, load_forms, load_plans, load_instruments,
-            load_plan_templates, load_roadmap]
+    return [load_settings, load_municipality, load_grounds, load_forms, load_plans,
+            load_instruments, load_plan_templates, load_roadmap]
 
 
 def load_all(session: Session) -> None:
