@@ -110,7 +110,9 @@ def _check_hyphenation(_tmp: Path) -> str:
 
 
 def _check_xlsx(tmp: Path) -> str:
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import Workbook
+
+    from desktop_app.exchange.book_file import open_book  # python-calamine, as the import reads
 
     target = tmp / "selftest.xlsx"
     book = Workbook()
@@ -119,14 +121,24 @@ def _check_xlsx(tmp: Path) -> str:
     sheet.append(["ФИО", "Дата рождения"])
     sheet.append(["Семёнова Алёна Петровна", date(1990, 5, 17)])
     book.save(target)
-    back = load_workbook(target, read_only=True)
-    rows = list(back.worksheets[0].iter_rows(values_only=True))
-    back.close()
+    with open_book(target) as back:
+        rows = list(back.worksheets[0].iter_rows())
     born = rows[1][1]
     if (rows[1][0] != "Семёнова Алёна Петровна" or not isinstance(born, datetime)
             or born.date() != date(1990, 5, 17)):
         raise RuntimeError(f"xlsx прочитан неверно: {rows!r}")
-    return "xlsx записан и прочитан"
+    import olefile  # type: ignore[import-untyped]  # the reader of an .xls (no stubs)
+    import tqdm  # type: ignore[import-untyped]  # the progress of a long command on a terminal
+    import xlsxwriter  # type: ignore[import-untyped]  # the writer of the exchange workbook
+
+    streamed = tmp / "selftest-streamed.xlsx"
+    with xlsxwriter.Workbook(str(streamed), {"constant_memory": True}) as written:
+        written.add_worksheet("Лист").write_string(0, 0, "=не формула")
+    with open_book(streamed) as back:
+        first = list(back.worksheets[0].iter_rows())[0][0]
+    if first != "=не формула" or not (olefile.__name__ and tqdm.__name__):
+        raise RuntimeError(f"xlsx (xlsxwriter) прочитан неверно: {first!r}")
+    return "xlsx записан (openpyxl, xlsxwriter) и прочитан"
 
 
 CHECKS: list[tuple[str, Callable[[Path], str]]] = [

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.cli import main
+from desktop_app.exchange.book_file import open_book as open_workbook
 from desktop_app.exchange.importer import LISTS_SHEET
 from desktop_app.exchange.reader import SheetReader
 from desktop_app.exchange.rounds import write as round_write
@@ -32,7 +33,6 @@ from desktop_app.exchange.rounds.spec import (
     take_snapshot,
 )
 from desktop_app.exchange.rounds.write import file_names, start_round
-from desktop_app.exchange.safe import open_workbook
 from desktop_app.exchange.templates import write_template
 from desktop_app.model import CollectionRound, RoundFile
 from desktop_app.store.database import open_database

@@ -357,7 +357,7 @@ def test_a_folder_given_to_import(capsys: pytest.CaptureFixture[str], base: Path
     before = digest(base)
     code, _, err = run(capsys, "--db", str(base), "import", given)
     told_plainly(code, err)
-    assert f"«{Path(given).resolve()}» — это папка, а нужен файл .xlsx." in err
+    assert f"«{Path(given).resolve()}» — это папка, а нужен файл .xlsx, .ods или .xls." in err
     assert digest(base) == before
 
 

@@ -14,6 +14,7 @@ from desktop_app.commands.common import (
     shown_target,
 )
 from desktop_app.commands.exchange import open_for_writing
+from desktop_app.commands.progress import terminal_progress
 from desktop_app.textutil import fmt_date
 
 NOT_STARTED = "Сбор сведений не начат"
@@ -62,7 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                     "тем, что центр изменил после отправки. Каждый файл загружается целиком "
                     "или не загружается.",
     )
-    apply.add_argument("files", nargs="+", metavar="ФАЙЛ", help="возвращённый файл .xlsx")
+    apply.add_argument("files", nargs="+", metavar="ФАЙЛ",
+                       help="возвращённый файл (.xlsx, .ods или .xls)")
     apply.add_argument("--preview", action="store_true",
                        help="только показать изменения, ничего не записывая")
     apply.add_argument("--accept-conflicts", action="store_true",
@@ -87,9 +89,10 @@ def run_start(args: argparse.Namespace) -> int:
     db = open_for_writing(args, NOT_STARTED)
     try:
         # a round's own refusals (its files' disk full among them) are told as they are
-        with disk_full_guard(shown_target(args)):
+        with disk_full_guard(shown_target(args)), terminal_progress("ОО") as progress:
             try:
-                result = start_round(db, args.date, Path(args.out), args.deadline)
+                result = start_round(db, args.date, Path(args.out), args.deadline,
+                                     progress=progress)
             except RoundError as exc:
                 raise UserError(str(exc)) from exc
     finally:

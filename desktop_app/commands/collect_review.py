@@ -121,9 +121,9 @@ def _total(files: int, refused: int) -> None:
 def _in_path(text: str) -> Path:
     path = Path(text)
     if not text.strip():
-        raise UserError("Не указан файл сбора сведений: укажите файл .xlsx.")
+        raise UserError("Не указан файл сбора сведений: укажите файл .xlsx, .ods или .xls.")
     if path.is_dir():
-        raise UserError(f"«{path.resolve()}» — это папка, а нужен файл .xlsx.")
+        raise UserError(f"«{path.resolve()}» — это папка, а нужен файл .xlsx, .ods или .xls.")
     if not path.exists():
         raise UserError(f"Файл «{path}» не найден.")
     return path

@@ -14,6 +14,7 @@ from desktop_app.commands.common import (
     open_db,
     shown_target,
 )
+from desktop_app.commands.progress import terminal_progress
 from desktop_app.exchange.kinds import KIND_CODES
 from desktop_app.exchange.result import ImportResult
 from desktop_app.exchange.safe import ExchangeError
@@ -29,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--out", required=True, metavar="F.xlsx", help="куда сохранить бланк")
     p.set_defaults(func=run_template)
     p = sub.add_parser("import", help="загрузить файл Excel (бланк или книгу обмена)")
-    p.add_argument("file", metavar="F.xlsx", help="файл Excel")
+    p.add_argument("file", metavar="F.xlsx", help="файл Excel (.xlsx, .xls) или LibreOffice "
+                   "(.ods)")
     p.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывая")
     p.add_argument("--valid-only", action="store_true",
                    help="загрузить верные строки, пропустив отклонённые")
@@ -62,9 +64,9 @@ def _in_path(text: str) -> Path:
     (missing, not a workbook, damaged) by the reader."""
     path = Path(text)
     if not text.strip():
-        raise UserError("Не указан файл для загрузки: укажите файл .xlsx.")
+        raise UserError("Не указан файл для загрузки: укажите файл .xlsx, .ods или .xls.")
     if path.is_dir():
-        raise UserError(f"«{path.resolve()}» — это папка, а нужен файл .xlsx.")
+        raise UserError(f"«{path.resolve()}» — это папка, а нужен файл .xlsx, .ods или .xls.")
     return path
 
 
@@ -87,8 +89,9 @@ def run_export(args: argparse.Namespace) -> int:
     out = _out_path(args.out)
     db = open_db(args, read_only=bool(getattr(args, "read_only", False)))
     try:
-        with disk_full_guard(out):  # the partial file is removed by export_all
-            counts = export_all(db, out)
+        # the partial file is removed by export_all; the bar, on a terminal only
+        with disk_full_guard(out), terminal_progress() as progress:
+            counts = export_all(db, out, progress=progress)
     except ExchangeError as exc:  # a text too long for a cell: nothing written
         raise UserError(str(exc)) from exc
     finally:
@@ -100,13 +103,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _sheet_count(path: Path) -> int:
     """Sheets actually written, continuation sheets of long tables included."""
-    from openpyxl import load_workbook
+    from desktop_app.exchange.book_file import open_book
 
-    book = load_workbook(path, read_only=True)
-    try:
+    with open_book(path) as book:
         return len(book.sheetnames)
-    finally:
-        book.close()
 
 
 def busy_message(exc: DatabaseBusy, refused: str) -> str:
@@ -138,9 +138,9 @@ def run_import(args: argparse.Namespace) -> int:
           else open_for_writing(args, "Загрузка не выполнена"))
     try:
         # a full disk (the database, its -wal, the copy before-import): all rolled back
-        with disk_full_guard(shown_target(args)):
+        with disk_full_guard(shown_target(args)), terminal_progress() as progress:
             result = import_file(db, path, dry_run=args.dry_run, valid_only=args.valid_only,
-                                 merge=args.merge)
+                                 merge=args.merge, progress=progress)
     except ExchangeError as exc:
         raise UserError(str(exc)) from exc
     except BackupError as exc:  # the copy before-import: the import is rolled back

@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
+from desktop_app.exchange.book_file import BookFile, BookSheet, Formula
 from desktop_app.exchange.book_spec import (
     FETCH_ROWS,
     INFO_HEADER,
@@ -50,15 +51,15 @@ from desktop_app.exchange.schema import (
 from desktop_app.textutil import fold, person_key, person_sort_key
 
 
-def is_exchange_workbook(wb: Any) -> bool:
-    if INFO_SHEET not in wb.sheetnames:
+def is_exchange_workbook(wb: BookFile) -> bool:
+    if INFO_SHEET not in wb:
         return False
-    first: tuple[Any, ...] = next(wb[INFO_SHEET].iter_rows(max_row=1, values_only=True), ())
+    first: tuple[Any, ...] = next(wb[INFO_SHEET].iter_rows(max_row=1), ())
     return bool(first) and as_text(first[0]) == INFO_TITLE
 
 
-def _check_version(wb: Any, info: SheetOutcome) -> bool:
-    for row in wb[INFO_SHEET].iter_rows(max_row=10, values_only=True):
+def _check_version(wb: BookFile, info: SheetOutcome) -> bool:
+    for row in wb[INFO_SHEET].iter_rows(max_row=10):
         if row and as_text(row[0]) == "Версия формата":
             try:
                 version = parse_int(row[1])
@@ -74,13 +75,13 @@ def _check_version(wb: Any, info: SheetOutcome) -> bool:
     return False
 
 
-def _listed_tables(wb: Any, info: SheetOutcome) -> dict[str, tuple[int | None, int]]:
+def _listed_tables(wb: BookFile, info: SheetOutcome) -> dict[str, tuple[int | None, int]]:
     """(rows, sheets) of each table by the table of sheets on «Сведения»; a book of format 1
     has no «Листов» column: one sheet each. Rows None: a book without the «Строк» column (none
     of ours: every version wrote it) — its tables are read without the count check."""
     listed: dict[str, tuple[int | None, int]] = {}
     columns: dict[str, int] | None = None
-    for number, row in enumerate(wb[INFO_SHEET].iter_rows(values_only=True), start=1):
+    for number, row in enumerate(wb[INFO_SHEET].iter_rows(), start=1):
         texts = [as_text(v) for v in row]
         if columns is None:
             if texts[:2] == list(INFO_HEADER[:2]):
@@ -114,20 +115,20 @@ def _info_count(row: Any, columns: dict[str, int], title: str, empty: int | None
     return max(count, 0)
 
 
-def _table_sheets(wb: Any, table: Table, parts: int, outcome: SheetOutcome) -> list[str]:
+def _table_sheets(wb: BookFile, table: Table, parts: int, outcome: SheetOutcome) -> list[str]:
     """The titles of a table's sheets as «Сведения» counts them; a missing one (or one more
     than counted) refuses the book."""
     titles = [part_title(table.name, n) for n in range(1, parts + 1)]
-    if titles[0] not in wb.sheetnames:
+    if titles[0] not in wb:
         outcome.fatal.append(RowError(titles[0], 1, "—", "", "в книге нет этого листа"))
         return []
     for title in titles[1:]:
-        if title not in wb.sheetnames:
+        if title not in wb:
             outcome.fatal.append(RowError(
                 title, 1, "—", "", f"в книге нет этого листа: по листу «{INFO_SHEET}» таблица "
                 f"«{titles[0]}» занимает {_sheets(parts)}, продолжение не найдено"))
     extra = part_title(table.name, parts + 1)
-    if extra in wb.sheetnames:
+    if extra in wb:
         outcome.fatal.append(RowError(
             extra, 1, "—", "", f"лист не указан на листе «{INFO_SHEET}»: там у таблицы "
             f"«{titles[0]}» {_sheets(parts)} (исправьте число в столбце «Листов»)"))
@@ -197,9 +198,9 @@ def _parse_datetime(value: Any) -> datetime:
         raise CellProblem(f"«{as_text(value)}» — не дата и время ГГГГ-ММ-ДД чч:мм:сс") from None
 
 
-def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
+def _header_map(ws: BookSheet, table: Table, outcome: SheetOutcome,
                 letters: dict[str, str]) -> list[Any] | None:
-    header = next(ws.iter_rows(max_row=1, values_only=True), ())
+    header = next(ws.iter_rows(max_row=1), ())
     known = len(outcome.fatal)  # refusals of earlier sheets of the table do not count here
     by_title = {header_key(column_title(table.name, c.name)): c for c in carried_columns(table)}
     mapped: list[Any] = []
@@ -223,7 +224,7 @@ def _header_map(ws: Any, table: Table, outcome: SheetOutcome,
     return None if len(outcome.fatal) > known else mapped
 
 
-def _read_table(wb: Any, titles: list[str], table: Table, outcome: SheetOutcome,
+def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOutcome,
                 letters: dict[str, str], ticker: _Ticker, found: list[int]) -> Iterator[Row]:
     """Every row of the table over its sheets, numbered part * PART_STRIDE + row (a generator:
     the rows are read as they are taken); found gets the data rows of each sheet read through."""
@@ -285,11 +286,10 @@ class _RowShape:
         for i, name, parse in cells:
             if i >= width:
                 break
-            cell = row[i]
-            value = cell.value
+            value = row[i]
             if value is None or (value.__class__ is str and value == ""):
                 continue
-            if cell.data_type == "f":
+            if value.__class__ is Formula:
                 outcome.fatal.append(RowError(sheet, number, self._where(i, name),
                                               as_text(value), "формула"))
                 continue

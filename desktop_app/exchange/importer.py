@@ -1,4 +1,5 @@
-"""Import of an xlsx file: recognise each sheet, check every row, then all or nothing."""
+"""Import of a workbook file (.xlsx, .ods, .xls): recognise each sheet, check every row, then
+all or nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.exchange import forms_import as fi
+from desktop_app.exchange.book_file import BookFile, BookSheet, open_book
 from desktop_app.exchange.kinds import (
     DIAGNOSTICS_BASE,
     KIND_CODES,
@@ -27,12 +29,7 @@ from desktop_app.exchange.reader import (
 )
 from desktop_app.exchange.result import ImportResult, SheetOutcome
 from desktop_app.exchange.round_header import MARK, ROUND_SHEET, HeaderProblem, read_header
-from desktop_app.exchange.safe import (
-    ExchangeError,
-    merged_ranges,
-    open_workbook,
-    stated_rows,
-)
+from desktop_app.exchange.safe import ExchangeError
 from desktop_app.model import Instrument, InstrumentItem
 from desktop_app.services import changelog
 from desktop_app.store.backups import backup_now
@@ -105,7 +102,7 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
     """
     today = today or date.today()
     result = ImportResult(Path(path), dry_run=dry_run, valid_only=valid_only)
-    workbook = open_workbook(Path(path))
+    workbook = open_book(Path(path))
     try:
         from desktop_app.exchange import workbook as exchange
 
@@ -133,13 +130,13 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
     return result
 
 
-def round_file_refusal(workbook: Any) -> str | None:
+def round_file_refusal(workbook: BookFile) -> str | None:
     """What to say of a collection round's file given to the import (None: it is not one): it
     is taken in by `collect apply`, compared with what was sent to its ОО. Its very hidden sheet
     is looked at first — the forms' import skips sheets that are not visible."""
-    if ROUND_SHEET not in workbook.sheetnames:
+    if ROUND_SHEET not in workbook:
         return None
-    rows = list(workbook[ROUND_SHEET].iter_rows(max_row=20, max_col=4, values_only=True))
+    rows = list(workbook[ROUND_SHEET].iter_rows(max_row=20, max_col=4))
     if not rows or not rows[0] or rows[0][0] != MARK:
         return None  # a sheet of that name in some other workbook
     try:
@@ -169,15 +166,15 @@ def _finish(db: Database, session: Session, result: ImportResult) -> None:
     result.message = f"Загружено: добавлено {result.added}, изменено {result.changed}."
 
 
-def _import_forms(session: Session, workbook: Any, path: Path, result: ImportResult,
+def _import_forms(session: Session, workbook: BookFile, path: Path, result: ImportResult,
                   today: date, progress: Progress | None) -> None:
     fields_by_kind = kind_fields(session)
     instrument = diagnostics_fields(session)[1]
-    planned = []
+    planned: list[tuple[int, BookSheet, str]] = []
     for ws in workbook.worksheets:
-        if ws.title == LISTS_SHEET or ws.sheet_state != "visible":
+        if ws.title == LISTS_SHEET or not ws.visible:
             continue
-        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SCAN_ROWS)]
         if not any(v not in (None, "") for row in head for v in row):
             continue
         kind = detect_kind(head, fields_by_kind)
@@ -189,10 +186,9 @@ def _import_forms(session: Session, workbook: Any, path: Path, result: ImportRes
         planned.append((KIND_CODES.index(kind), ws, kind))
     if not planned:
         raise ExchangeError(f"В файле «{path.name}» нет данных: все листы пусты.")
-    counter = RowCounter(progress, sum(stated_rows(ws) for _o, ws, _k in planned))
+    counter = RowCounter(progress, sum(ws.stated_rows for _o, ws, _k in planned))
     for _order, ws, kind in sorted(planned, key=lambda p: p[0]):
-        _import_sheet(session, ws, kind, fields_by_kind[kind], path, result, today, instrument,
-                      counter)
+        _import_sheet(session, ws, kind, fields_by_kind[kind], result, today, instrument, counter)
 
 
 def detect_kind(head: list[list[Any]], fields_by_kind: dict[str, tuple[Field, ...]]) -> str | None:
@@ -242,14 +238,13 @@ class RowCounter:
             self.progress(0, 0, f"{label}, прочитано строк: {done}")
 
 
-def _import_sheet(session: Session, ws: Any, kind: str, fields: tuple[Field, ...], path: Path,
+def _import_sheet(session: Session, ws: BookSheet, kind: str, fields: tuple[Field, ...],
                   result: ImportResult, today: date, instrument: Instrument | None,
                   counter: RowCounter) -> None:
     outcome = SheetOutcome(ws.title, kind, KIND_TITLES[kind])
     result.sheets.append(outcome)
     reader = SheetReader(ws.title, fields, today)
-    rows = reader.read(counter.rows(ws.iter_rows(), f"лист «{ws.title}»"),
-                       merged_ranges(path, ws._worksheet_path))
+    rows = reader.read(counter.rows(ws.iter_rows(), f"лист «{ws.title}»"), ws.merged)
     outcome.header_row = rows.header_row
     outcome.notes.extend(rows.notes)
     outcome.fatal.extend(rows.fatal)

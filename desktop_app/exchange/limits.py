@@ -61,3 +61,10 @@ SHEET_ROWS = 1_048_576
 # Merged ranges of a form's sheet, kept to check that none covers the columns read: a real form
 # has a few (a title over the table), and one over the data refuses it anyway.
 MAX_MERGED_RANGES = 100_000
+
+# Cells of a sheet as the reader holds it: every cell from the first one filled to the last one,
+# empty ones included (python-calamine keeps a sheet as a rectangle, 32 bytes a cell). The
+# region's answers sheet is 1 048 576 rows of 3 columns; a blank form of 200 000 rows of 80
+# columns fits. A cell far from the others (XFD1048576 beside A1: 17 billion cells) is refused
+# before the sheet is read: memory for the rectangle would run out.
+MAX_SHEET_CELLS = 16 * MIB

@@ -9,6 +9,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from desktop_app.exchange.book_file import Formula
 from desktop_app.exchange.cells import (
     CellProblem,
     as_text,
@@ -160,6 +161,7 @@ class SheetReader:
         self.has_fio = any(f.key == "last_name" for f in fields)
 
     def read(self, rows: Iterable[Sequence[Any]], merged: Sequence[CellRange] = ()) -> SheetRows:
+        """The sheet's rows (values, as BookSheet.iter_rows gives them) parsed."""
         iterator = iter(rows)
         head: list[Sequence[Any]] = []
         for row in iterator:
@@ -187,7 +189,7 @@ class SheetReader:
         return result
 
     def _find_header(self, head: list[Sequence[Any]]) -> int:
-        scores = [score_header([_value(c) for c in row], self.index) for row in head]
+        scores = [score_header(row, self.index) for row in head]
         if not scores or max(scores) == 0:
             raise ExchangeError(f"Лист «{self.sheet}»: не найдена строка заголовков столбцов.")
         return scores.index(max(scores))
@@ -195,8 +197,7 @@ class SheetReader:
     def _map_header(self, header: Sequence[Any], number: int) -> SheetRows:
         result = SheetRows(self.sheet, number, {})
         seen: dict[str, int] = {}
-        for i, cell in enumerate(header):
-            text = _value(cell)
+        for i, text in enumerate(header):
             if is_blank(text):
                 continue
             key = header_key(text)
@@ -246,15 +247,14 @@ class SheetReader:
         values: dict[str, Any] = {}
         errors: list[RowError] = []
         blank = True
-        for i, cell in enumerate(row):
-            value = _value(cell)
+        for i, value in enumerate(row):
             if is_blank(value):
                 continue
             f = result.fields.get(i)
             if f is None and i != result.fio_column:
                 continue
             blank = False
-            if getattr(cell, "data_type", None) == "f":
+            if value.__class__ is Formula:
                 errors.append(self._error(result, number, i, value,
                                           "формула: впишите значение, а не формулу"))
                 continue
@@ -287,10 +287,6 @@ class SheetReader:
         title = f.title if f is not None else "ФИО"
         return RowError(self.sheet, number, f"{get_column_letter(i + 1)} ({title})",
                         as_text(value), reason)
-
-
-def _value(cell: Any) -> Any:
-    return getattr(cell, "value", cell)
 
 
 def _chain(first: list[Sequence[Any]], rest: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:

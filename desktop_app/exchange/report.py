@@ -11,9 +11,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
+from desktop_app.exchange.book_file import BookSheet, open_book
 from desktop_app.exchange.cells import header_cell, plain_cell
 from desktop_app.exchange.result import ADDED, CHANGED, UNCHANGED, ImportResult
-from desktop_app.exchange.safe import ExchangeError, open_workbook
+from desktop_app.exchange.safe import ExchangeError
 
 BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
 REASON_TITLE = "Причина отказа"
@@ -38,14 +39,14 @@ def save_report(result: ImportResult, out: Path) -> Path:
     for e in result.errors:
         reasons[e.sheet][e.row].append(f"{e.column}: {e.reason}" if e.column != "—" else e.reason)
     try:
-        source = open_workbook(result.path)
+        source = open_book(result.path)
     except ExchangeError:
         source = None
     if source is not None:
         try:
             for outcome in result.sheets:
                 for title in outcome.titles:  # an exchange table: with its continuation sheets
-                    if title in source.sheetnames and title in reasons:
+                    if title in source and title in reasons:
                         _marked_copy(wb, source[title], reasons[title], outcome.header_row)
         finally:
             source.close()
@@ -102,11 +103,12 @@ def _notes(wb: Any, result: ImportResult) -> None:
                    plain_cell(ws, n.value), plain_cell(ws, n.reason)])
 
 
-def _marked_copy(wb: Any, source_ws: Any, reasons: dict[int, list[str]], header_row: int) -> None:
+def _marked_copy(wb: Any, source_ws: BookSheet, reasons: dict[int, list[str]],
+                 header_row: int) -> None:
     ws = wb.create_sheet(source_ws.title[:31])
     width = 0
-    for number, row in enumerate(source_ws.iter_rows(values_only=True), start=1):
-        values = list(row)
+    for number, row in enumerate(source_ws.iter_rows(), start=1):
+        values: list[Any] = list(row)
         width = max(width, len(values))
         if number == header_row:
             cells = [header_cell(ws, v) if v is not None else None for v in values]

@@ -1,6 +1,7 @@
-"""Opening an xlsx file safely: a real xlsx zip, within limits (exchange/limits.py), read
-through defusedxml, every part watched as it is read (exchange/xmlguard.py), every sheet read
-to its last row present whatever size its header states."""
+"""The checks before a workbook file is read (exchange/book_file.py reads it): what kind of file
+it is (.xlsx, .ods, .xls — by its bytes, not its name), within the limits (exchange/limits.py);
+for a zip, no part a zip bomb, the shared strings within their limit, each part read whole
+within its own (and the XML of a part watched as it is read: exchange/xmlguard.py)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,16 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, NoReturn, cast
+from typing import Literal, NoReturn
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.workbook.workbook import Workbook
 
 from desktop_app.exchange.limits import (
     MAX_FILE_BYTES,
     MAX_FORM_ROWS,
-    MAX_MERGED_RANGES,
     MAX_PART_BYTES,
     MAX_RATIO,
     MAX_SHARED_STRINGS_BYTES,
@@ -33,11 +30,13 @@ from desktop_app.exchange.xmlguard import GuardedStream, PartGuard, megabytes
 MAX_ROWS = MAX_FORM_ROWS  # the name the reader and older code know
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
-_STATED_ROWS = "metodaktiv_stated_rows"  # a read-only sheet's rows as its header states them
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODS_CONTENT = "content.xml"
 _XML = (".xml", ".rels", ".vml")
 _SHEET_TYPE = "spreadsheetml.worksheet+xml"
 _STRINGS_TYPE = "spreadsheetml.sharedStrings+xml"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+BookKind = Literal["xlsx", "ods", "xls"]
 
 
 class ExchangeError(Exception):
@@ -62,12 +61,15 @@ class Parts:
 
     sheets: dict[str, str] = field(default_factory=dict)
     strings: set[str] = field(default_factory=set)
+    contents: set[str] = field(default_factory=set)  # an .ods: every sheet in content.xml
 
     def streamed(self, part: str) -> bool:
-        return (part in self.sheets or part in self.strings
+        return (part in self.sheets or part in self.strings or part in self.contents
                 or posixpath.dirname(part) == "xl/worksheets")  # a sheet, by where Excel puts it
 
     def describe(self, part: str) -> str:
+        if part in self.contents:
+            return f"содержимое таблицы ({part})"
         if part in self.sheets:
             return f"лист «{self.sheets[part]}»"
         if part in self.strings:
@@ -75,13 +77,22 @@ class Parts:
         return f"часть {part}"
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A workbook file that passed the checks: its kind and (a zip) its parts."""
+
+    kind: BookKind
+    parts: Parts
+
+
 def _size_text(size: int) -> str:
     return megabytes(size)
 
 
-def check_xlsx_file(path: Path) -> Parts:
-    """Refuse what is not an xlsx workbook, or one past the limits, before openpyxl sees it;
-    returns what its parts are."""
+def check_book_file(path: Path) -> Checked:
+    """Refuse what is not a workbook (.xlsx, .ods, .xls), or one past the limits, before the
+    reader sees it; returns its kind and, for an xlsx, what its parts are. An OLE file (.xls, or
+    an xlsx with a password) is looked into by exchange/xls_scan.py."""
     name = path.name
     if not path.exists():
         raise ExchangeError(f"Файл «{name}» не найден.")
@@ -98,9 +109,12 @@ def check_xlsx_file(path: Path) -> Parts:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(OLE_MAGIC):
+        return Checked("xls", Parts())
+    if not head.startswith(ZIP_MAGIC) and path.suffix.lower() in (".ods", ".xls"):
         raise ExchangeError(
-            f"Файл «{name}» защищён паролем или сохранён в старом формате Excel 97–2003 (.xls). "
-            "Снимите пароль и сохраните файл как «Книга Excel (*.xlsx)»."
+            f"Файл «{name}» — не книга Excel и не таблица LibreOffice: он повреждён или это "
+            f"другой файл с расширением {path.suffix}. Откройте его в Excel или LibreOffice и "
+            "сохраните заново."
         )
     if not head.startswith(ZIP_MAGIC):
         raise ExchangeError(
@@ -110,21 +124,50 @@ def check_xlsx_file(path: Path) -> Parts:
     return _check_zip(path)
 
 
-def _check_zip(path: Path) -> Parts:
+def password_refusal(name: str) -> ExchangeError:
+    """An OLE file that is no .xls workbook: an xlsx with a password (or not a workbook)."""
+    return ExchangeError(
+        f"Файл «{name}» защищён паролем или сохранён в формате, который программа не читает. "
+        "Снимите пароль и сохраните файл как «Книга Excel (*.xlsx)»."
+    )
+
+
+def _check_zip(path: Path) -> Checked:
     name = path.name
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
-            _check_kind(name, names)
-            _check_unpacked(name, members)
-            parts = _parts(archive, names)
+            if _is_ods(name, archive, names):
+                _check_unpacked(name, members)
+                parts = Parts(contents={ODS_CONTENT})
+                kind: BookKind = "ods"
+            else:
+                _check_kind(name, names)
+                _check_unpacked(name, members)
+                parts = _parts(archive, names)
+                kind = "xlsx"
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-        raise ExchangeError(f"Файл «{name}» повреждён: его нельзя прочитать как .xlsx.") from exc
+        what = "таблицу LibreOffice (.ods)" if path.suffix.lower() == ".ods" else ".xlsx"
+        raise ExchangeError(f"Файл «{name}» повреждён: его нельзя прочитать как {what}.") \
+            from exc
     for member in members:
         if parts.streamed(member.filename):
             _check_streamed(name, member, parts)
-    return parts
+    return Checked(kind, parts)
+
+
+def _is_ods(name: str, archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """A LibreOffice spreadsheet (.ods): its «mimetype» says so; another OpenDocument file (a
+    text, a drawing) is refused."""
+    if "mimetype" not in names or archive.getinfo("mimetype").file_size > 256:
+        return False
+    mimetype = archive.read("mimetype").strip()
+    if mimetype == ODS_MIMETYPE and ODS_CONTENT in names:
+        return True
+    if mimetype.startswith(b"application/vnd.oasis.opendocument."):
+        raise ExchangeError(f"Файл «{name}» — документ OpenDocument, но не таблица (.ods).")
+    return False
 
 
 def _check_kind(name: str, names: set[str]) -> None:
@@ -168,8 +211,8 @@ def _check_streamed(name: str, member: zipfile.ZipInfo, parts: Parts) -> None:
 
 def _parts(archive: zipfile.ZipFile, names: set[str]) -> Parts:
     """The sheets and shared strings tables, by the content types and the workbook's
-    relations (as openpyxl finds them); a part that does not parse leaves them unknown
-    (openpyxl then refuses the file as damaged)."""
+    relations (as Excel finds them); a part that does not parse leaves them unknown (the
+    reader then refuses the file as damaged)."""
     parts = Parts()
     types = _xml(archive, "[Content_Types].xml")
     workbook = "xl/workbook.xml"
@@ -206,9 +249,9 @@ def _xml(archive: zipfile.ZipFile, part: str, names: set[str] | None = None) -> 
         return None
     try:
         if archive.getinfo(part).file_size > MAX_PART_BYTES:
-            return None  # refused when openpyxl reads it (GuardedZip.open)
+            return None  # refused before the reader opens the file (check_whole_parts)
         return fromstring(archive.read(part))
-    except Exception:  # noqa: BLE001 - a damaged part is openpyxl's to refuse, in its words
+    except Exception:  # noqa: BLE001 - a damaged part is the reader's to refuse, in its words
         return None
 
 
@@ -218,130 +261,76 @@ def _children(root: Element | None, tag: str) -> list[Element]:
     return [e for e in root.iter() if e.tag == tag or e.tag.endswith("}" + tag)]
 
 
-class GuardedZip(zipfile.ZipFile):
-    """The workbook's zip as openpyxl reads it: a part read whole is refused past
-    MAX_PART_BYTES before it is read; every XML part passes its PartGuard as it is read."""
 
-    def __init__(self, path: Path, parts: Parts) -> None:
-        super().__init__(path)
-        self.file_name, self.parts = path.name, parts
-
-    def open(self, name: Any, mode: Literal["r", "w"] = "r", pwd: bytes | None = None, *,
-             force_zip64: bool = False) -> IO[bytes]:
-        raw = super().open(name, mode, pwd, force_zip64=force_zip64)
-        part = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
-        if mode != "r" or not part.lower().endswith(_XML):
-            return raw
-        where = f"Файл «{self.file_name}», {self.parts.describe(part)}"
-        if not self.parts.streamed(part):
-            size = self.getinfo(part).file_size
-            if size > MAX_PART_BYTES:
-                raw.close()
-                _refuse(f"{where}: {_size_text(size)} после распаковки — больше "
-                        f"{_size_text(MAX_PART_BYTES)}, а в настоящих книгах Excel эта часть "
-                        "меньше мегабайта. Файл повреждён или искусственно раздут и не читается.")
-        return GuardedStream(raw, PartGuard(where, _refuse))  # type: ignore[return-value]
+def check_whole_parts(path: Path, parts: Parts) -> None:
+    """The XML parts of an xlsx read whole (the workbook, styles, relations, the theme): each
+    within MAX_PART_BYTES, refused before it is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExchangeError(f"Файл «{path.name}» повреждён: его нельзя прочитать как .xlsx.") \
+            from exc
+    for member in members:
+        part = member.filename
+        if parts.streamed(part) or not part.lower().endswith(_XML):
+            continue
+        if member.file_size > MAX_PART_BYTES:
+            refuse(f"Файл «{path.name}», {parts.describe(part)}: "
+                   f"{_size_text(member.file_size)} после распаковки — больше "
+                   f"{_size_text(MAX_PART_BYTES)}, а в настоящих книгах Excel эта часть меньше "
+                   "мегабайта. Файл повреждён или искусственно раздут и не читается.")
 
 
-def _refuse(message: str) -> NoReturn:
+def guard_part(path: Path, part: str, parts: Parts) -> None:
+    """Read a streamed part (the shared strings table) once through its PartGuard: a run of
+    text or a string past the limits refuses the file before the reader holds it."""
+    where = f"Файл «{path.name}», {parts.describe(part)}"
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as raw:
+            stream = GuardedStream(raw, PartGuard(where, refuse))
+            while stream.read(1 << 20):
+                pass
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise ExchangeError(f"Файл «{path.name}» повреждён: {parts.describe(part)} не "
+                            "читается.") from exc
+
+
+def refuse(message: str) -> NoReturn:
     raise ExchangeError(message)
 
 
-def open_workbook(path: Path) -> Workbook:
-    """The workbook in read-only mode (formulas kept as formulas, so they can be refused), its
-    parts watched as they are read, each sheet read to its last row present."""
-    parts = check_xlsx_file(path)
-    try:
-        reader = ExcelReader(path, read_only=True, data_only=False)
-        reader.archive.close()
-        reader.archive = GuardedZip(path, parts)
-        reader.read()
-    except ExchangeError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ExchangeError(
-            f"Файл «{path.name}» повреждён или не является книгой Excel: не удалось его открыть."
-        ) from exc
-    wb = reader.wb
-    for ws in wb.worksheets:
-        if hasattr(ws, "reset_dimensions"):  # a read-only sheet (not a chart sheet)
-            _trust_no_dimension(ws)
-            _refuse_damaged_rows(ws, path.name)
-    return wb
+def column_index(letters: str) -> int:
+    """«A» → 1, «XFD» → 16384."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
 
 
-def _trust_no_dimension(ws: Any) -> None:
-    """Read a sheet to its last row and column present. A read-only sheet stops at the size its
-    header states (<dimension ref="A1:W3"/>), and programs other than Excel write a wrong one:
-    rows past it would be lost without a word. The stated rows are kept as a progress hint."""
-    setattr(ws, _STATED_ROWS, ws.max_row or 0)
-    ws.reset_dimensions()
+def column_letter(index: int) -> str:
+    """1 → «A», 16384 → «XFD»."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-# What openpyxl raises on a cell or a row it cannot read («<v>nan</v>» in a number, a shared
-# string that is not in the table, a date that is no date, XML cut short).
-_DAMAGE = (ValueError, IndexError, KeyError, TypeError, OverflowError, SyntaxError, EOFError,
-           zlib.error, zipfile.BadZipFile)
-
-
-def _refuse_damaged_rows(ws: Any, file_name: str) -> None:
-    """The sheet's rows, read as before, but a row openpyxl cannot read refuses the file naming
-    the sheet and the row (not an unexpected error)."""
-    rows = ws._cells_by_row
-
-    def read(min_col: int, min_row: int, max_col: int | None, max_row: int | None,
-             values_only: bool = False) -> Iterator[Any]:
-        number = min_row - 1
-        found = rows(min_col, min_row, max_col, max_row, values_only)
-        while True:
-            try:
-                row = next(found)
-            except StopIteration:
-                return
-            except ExchangeError:
-                raise
-            except _DAMAGE as exc:
-                raise ExchangeError(
-                    f"Файл «{file_name}», лист «{ws.title}», строка {number + 1}: не читается — "
-                    "файл повреждён или записан с ошибкой. Откройте его в Excel, сохраните "
-                    "заново и загрузите ещё раз.") from exc
-            number += 1
-            yield row
-
-    ws._cells_by_row = read
-
-
-def stated_rows(ws: Any) -> int:
-    """The rows a sheet's header states (0: none stated) — a hint for progress, never a limit."""
-    return int(getattr(ws, _STATED_ROWS, None) or getattr(ws, "max_row", 0) or 0)
-
-
-def merged_ranges(path: Path, worksheet_path: str) -> list[CellRange]:
-    """Merged ranges of one sheet, scanned in the zip (read-only sheets do not report them)."""
-    found: dict[str, CellRange] = {}
-    tail = b""
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(worksheet_path.lstrip("/")) as raw:
-            while chunk := raw.read(1 << 20):
-                data = tail + chunk
-                for match in _MERGE.finditer(data):
-                    ref = match.group(1).decode()
-                    found[ref] = _to_range(ref)
-                if len(found) > MAX_MERGED_RANGES:
-                    raise ExchangeError(
-                        f"Файл «{path.name}»: на листе больше {MAX_MERGED_RANGES} объединённых "
-                        "ячеек. Разъедините ячейки (у каждого значения — своя ячейка).")
-                tail = data[-200:]
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise ExchangeError(f"Файл «{path.name}» повреждён: лист не читается.") from exc
-    return list(found.values())
-
-
-def _to_range(ref: str) -> CellRange:
-    from openpyxl.utils.cell import range_boundaries
-
+def to_range(ref: str) -> CellRange:
+    """«B2:D4» (or «B2») → its CellRange."""
     first, _, last = ref.partition(":")
-    # a merged range names cells, never whole rows or columns (int() would refuse a None)
-    bounds = cast("tuple[int, int, int, int]", range_boundaries(f"{first}:{last or first}"))
-    min_col, min_row, max_col, max_row = bounds
-    return CellRange(ref, int(min_row), int(min_col), int(max_row), int(max_col))
+    start, end = _CELL_REF.match(first), _CELL_REF.match(last or first)
+    if start is None or end is None:
+        raise ExchangeError(f"Объединённые ячейки «{ref}»: такого диапазона не бывает — файл "
+                            "повреждён.")
+    return CellRange(ref, int(start.group(2)), column_index(start.group(1)),
+                     int(end.group(2)), column_index(end.group(1)))
+
+
+def cell_range(min_row: int, min_col: int, max_row: int, max_col: int) -> CellRange:
+    """A range from its bounds (1-based), its reference written as Excel writes it."""
+    first = f"{column_letter(min_col)}{min_row}"
+    last = f"{column_letter(max_col)}{max_row}"
+    return CellRange(first if first == last else f"{first}:{last}", min_row, min_col, max_row,
+                     max_col)

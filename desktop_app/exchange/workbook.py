@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-import openpyxl
-from sqlalchemy import String, Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,13 +51,7 @@ from desktop_app.exchange.book_spec import (
     exchange_tables as exchange_tables,
 )
 from desktop_app.exchange.book_values import dangling_refusal, integrity_refusal
-from desktop_app.exchange.book_writer import (
-    _check_lengths,
-    _converters,
-    _database_rows,
-    _table_sheet,
-    _write_info,
-)
+from desktop_app.exchange.book_writer import write_book
 from desktop_app.exchange.merge import merge_book
 from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import ADDED, ImportResult, SheetOutcome
@@ -66,15 +59,13 @@ from desktop_app.exchange.schema import (
     INFO_SHEET as INFO_SHEET,
     REGISTRY_TABLES,
     column_title as column_title,
-    part_title,
     sheet_title as sheet_title,
 )
 from desktop_app.model import Base
 from desktop_app.services import changelog, municipalities
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.database import Database
-from desktop_app.store.dialect import SQLITE, binary_order, dialect_name
-from desktop_app.store.leftovers import written_whole
+from desktop_app.store.dialect import SQLITE, dialect_name
 
 # export ---------------------------------------------------------------------------------------
 # Rows an xlsx sheet holds, its header included (Excel and LibreOffice: 1 048 576). A longer table
@@ -87,49 +78,10 @@ def export_all(db: Database, out: Path, now: datetime | None = None,
                progress: Progress | None = None) -> dict[str, int]:
     """Write the whole database to an exchange workbook; returns rows written per table.
 
-    progress(done, total, label), if given, hears the rows written so far."""
+    progress(done, total, label), if given, hears the rows written so far. The book is written
+    whole or not at all (book_writer.py: a partial file renamed into place)."""
     now = now or datetime.now().replace(microsecond=0)
-    wb = openpyxl.Workbook(write_only=True)
-    counts: dict[str, int] = {}
-    parts: dict[str, int] = {}
-    info = wb.create_sheet(INFO_SHEET)
-    with db.sessions() as session:
-        _check_lengths(session)
-        ticker = _Ticker(progress, _database_rows(session) if progress else 0)
-        for table in exchange_tables():
-            counts[table.name], parts[table.name] = _export_table(wb, session, table, ticker)
-    _write_info(info, now, counts, parts)
-    ticker.say("сохранение файла")
-    with written_whole(out) as partial:  # removed on any error (a full disk): out as it was
-        wb.save(partial)
-    return counts
-
-
-def _export_table(wb: Any, session: Session, table: Table, ticker: _Ticker) -> tuple[int, int]:
-    """Write one table on as many sheets as it needs; returns (rows, sheets)."""
-    columns = carried_columns(table)
-    # a text key (settings) in code point order on either engine: the same book from both
-    order = [binary_order(c) if isinstance(c.type, String) else c
-             for c in table.primary_key.columns]
-    result = session.execute(select(*columns).order_by(*order))
-    per_sheet = SHEET_ROW_LIMIT - 1
-    pending = result.fetchmany(FETCH_ROWS)
-    count = part = 0
-    while part == 0 or pending:
-        part += 1
-        ticker.say(f"лист «{part_title(table.name, part)}»")
-        ws = _table_sheet(wb, table, part, columns)
-        convert = _converters(ws, table)
-        room = per_sheet
-        while pending and room:
-            take = pending if len(pending) <= room else pending[:room]
-            for row in take:
-                ws.append([f(v) for f, v in zip(convert, row, strict=True)])
-            room -= len(take)
-            count += len(take)
-            ticker.add(len(take))
-            pending = pending[len(take):] or result.fetchmany(FETCH_ROWS)
-    return count, part
+    return write_book(db, out, now, progress, SHEET_ROW_LIMIT - 1)
 
 
 # import ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ searches per slice (no parsing), so memory stays bounded whatever the part holds
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from typing import IO, Any, NoReturn
@@ -149,10 +150,15 @@ class PartGuard:
 
     def _in_order(self, body: bytes, start: int, stop: int) -> None:
         """Rows numbered upwards: a row numbered as an earlier one would be passed over by the
-        reader without a word (openpyxl skips it), so it refuses the file."""
+        reader without a word (or overwrite the row it repeats), so it refuses the file."""
         assert self.numbers is not None
-        for match in self.numbers.finditer(body, start, stop):
-            number = int(match.group(1))
+        rows = list(map(int, self.numbers.findall(body, start, stop)))
+        if not rows:
+            return
+        if rows[0] > self.row and all(map(operator.lt, rows, rows[1:])):  # quick: no loop here
+            self.row = rows[-1]
+            return
+        for number in rows:
             if number <= self.row:
                 self.refuse(f"{self.where}, строка {number}: записана после строки {self.row} — "
                             "строки листа не по порядку, и часть из них не была бы прочитана. "

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.exchange.book_file import OPEN_FILTER
 from desktop_app.exchange.importer import import_file
 from desktop_app.exchange.kinds import KIND_CODES, KIND_TITLES
 from desktop_app.exchange.report import save_report
@@ -173,7 +174,7 @@ def preview_file(db: Database, path: Path, parent: QWidget | None,
 def choose_and_import(window: Any, path: Path | None = None) -> Operation[ImportResult] | None:
     """Файл → Импорт из Excel…: choose, preview, import, then reload the tabs."""
     if path is None:
-        name, _ = QFileDialog.getOpenFileName(window, "Импорт из Excel", "", XLSX_FILTER)
+        name, _ = QFileDialog.getOpenFileName(window, "Импорт из Excel", "", OPEN_FILTER)
         if not name:
             return None
         path = Path(name)

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.exchange.book_file import BookFile, open_book
 from desktop_app.exchange.cells import as_text, header_key
 from desktop_app.exchange.kinds import Field
 from desktop_app.exchange.reader import RowError, SheetReader, SheetRows
@@ -69,7 +70,7 @@ from desktop_app.exchange.rounds.spec import (
     canon,
     read_header,
 )
-from desktop_app.exchange.safe import ExchangeError, merged_ranges, open_workbook
+from desktop_app.exchange.safe import ExchangeError
 from desktop_app.model import Organisation
 from desktop_app.model.collection import CollectionRound, RoundFile
 from desktop_app.textutil import clean, fmt_date
@@ -112,20 +113,20 @@ def _sheet_order(title: str) -> int:
 
 
 # the file as a whole -------------------------------------------------------------------------
-def _open(path: Path) -> Any:
+def _open(path: Path) -> BookFile:
     try:
-        return open_workbook(path)
+        return open_book(path)
     except ExchangeError as exc:
         raise RoundError(str(exc)) from exc
     except OSError as exc:
         raise RoundError(f"Файл «{path.name}» не открывается: {exc.strerror or exc}.") from exc
 
 
-def _header(session: Session, workbook: Any, path: Path) -> Header:
+def _header(session: Session, workbook: BookFile, path: Path) -> Header:
     """The hidden sheet's header; a workbook without one is told what it is."""
-    if ROUND_SHEET not in workbook.sheetnames:
+    if ROUND_SHEET not in workbook:
         raise RoundError(_not_a_round_file(session, workbook, path))
-    rows = workbook[ROUND_SHEET].iter_rows(max_row=20, max_col=4, values_only=True)
+    rows = workbook[ROUND_SHEET].iter_rows(max_row=20, max_col=4)
     try:
         return read_header(rows)
     except HeaderProblem as exc:
@@ -135,7 +136,7 @@ def _header(session: Session, workbook: Any, path: Path) -> Header:
             "только данные на листах.") from exc
 
 
-def _not_a_round_file(session: Session, workbook: Any, path: Path) -> str:
+def _not_a_round_file(session: Session, workbook: BookFile, path: Path) -> str:
     from desktop_app.exchange import workbook as exchange
     from desktop_app.exchange.importer import detect_kind, kind_fields
     from desktop_app.exchange.reader import HEADER_SCAN_ROWS
@@ -146,9 +147,9 @@ def _not_a_round_file(session: Session, workbook: Any, path: Path) -> str:
     fields = kind_fields(session)
     code_title = header_key(CODE.title)
     for ws in workbook.worksheets:
-        if ws.sheet_state != "visible":
+        if not ws.visible:
             continue
-        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SCAN_ROWS)]
         if any(header_key(v) == code_title for row in head for v in row if v is not None):
             return (f"Файл «{path.name}»: нет скрытого листа «{ROUND_SHEET}» — похоже, листы "
                     "файла сбора сведений скопированы в другую книгу. Загрузите тот файл, что "
@@ -209,25 +210,25 @@ class _CodeReader(SheetReader):
                   row: Sequence[Any]) -> None:
         for index, f in result.fields.items():
             if f.key == CODE.key and index < len(row):
-                text = clean(as_text(getattr(row[index], "value", row[index])))
+                text = clean(as_text(row[index]))
                 if text:
                     self.codes[number] = text
         super()._read_row(result, parsers, number, row)
 
 
-def _read_sheets(workbook: Any, path: Path, returned: Returned,
+def _read_sheets(workbook: BookFile, path: Path, returned: Returned,
                  today: date) -> tuple[list[RowError], list[RowError]]:
     errors: list[RowError] = []
     notes: list[RowError] = []
     for sheet in SHEETS:
-        if sheet.title not in workbook.sheetnames:
+        if sheet.title not in workbook:
             errors.append(RowError(sheet.title, 1, "—", "", "листа нет в файле: не удаляйте и не "
                                    "переименовывайте листы файла сбора сведений"))
             continue
         ws = workbook[sheet.title]
         reader = _CodeReader(sheet.title, sheet.fields, today)
         try:
-            rows = reader.read(ws.iter_rows(), merged_ranges(path, ws._worksheet_path))
+            rows = reader.read(ws.iter_rows(), ws.merged)
         except ExchangeError as exc:
             raise RoundError(f"Файл «{path.name}»: {exc}") from exc
         rows.fatal = [e for e in rows.fatal if e.reason != EMPTY_SHEET]

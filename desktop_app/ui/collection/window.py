@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.exchange.book_file import OPEN_FILTER
 from desktop_app.exchange.rounds.spec import RoundError
 from desktop_app.exchange.rounds.status import OrgStatus, RoundStatus, round_status
 from desktop_app.exchange.safe import ExchangeError
@@ -46,7 +47,6 @@ from desktop_app.ui.common.operations import Operation, Progress, refusals, run_
 from desktop_app.ui.common.table_model import Column, Index, RowsTableModel
 from desktop_app.ui.opening import ask
 
-XLSX_FILTER = "Книга Excel (*.xlsx)"
 LIST_FILTERS = "Книга Excel (*.xlsx);;Текст (*.txt)"
 DEADLINE_DAYS = 14  # the deadline offered: two weeks after the round's date
 READ_ONLY = "База открыта только для чтения: сбор сведений не начинается и ответы не загружаются"
@@ -380,7 +380,7 @@ class CollectionDialog(QDialog):
         """«Загрузить ответы…»: each file is read and compared in the background; a refused file
         is told with its reason, the others are shown for review."""
         if paths is None:
-            names, _ = QFileDialog.getOpenFileNames(self, "Ответы ОО", "", XLSX_FILTER)
+            names, _ = QFileDialog.getOpenFileNames(self, "Ответы ОО", "", OPEN_FILTER)
             paths = [Path(n) for n in names]
         paths = list(dict.fromkeys(paths))
         if not paths:

@@ -1,0 +1,289 @@
+"""Reading a workbook file — an Excel book (.xlsx), a LibreOffice table (.ods) or an Excel 97–2003
+book (.xls) — for the import: its sheets in order, each sheet's rows as tuples of plain values,
+read as they are taken, the rows it states (for progress), its merged ranges and its formulas.
+
+The values are read by python-calamine, after the checks of exchange/safe.py, and given as
+openpyxl gave them, so the cell parsers (exchange/cells.py) and the readers see the same
+values whatever the file's kind: an empty cell is None (never ""), a whole number an int, a
+date-formatted cell a datetime (at midnight for a date), a time a time, an error cell its code
+(«#N/A»), each row up to its last filled cell. A formula is given as its text («=A1+1») in a
+Formula — the readers refuse it; a text that only looks like one stays a str. A sheet's XML is
+read once before its values (exchange/book_scan.py, ods_scan.py, xls_scan.py): the guards of
+exchange/xmlguard.py, and what calamine does not tell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeAlias
+
+from python_calamine import (
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum as Visible,
+)
+
+from desktop_app.exchange.book_scan import SheetScan, scan_sheet, too_many_merged
+from desktop_app.exchange.cells import as_text
+from desktop_app.exchange.limits import MAX_MERGED_RANGES
+from desktop_app.exchange.ods_scan import scan_ods
+from desktop_app.exchange.safe import (
+    CellRange,
+    Checked,
+    ExchangeError,
+    cell_range,
+    check_book_file,
+    check_whole_parts,
+    guard_part,
+    password_refusal,
+)
+from desktop_app.exchange.xls_scan import scan_xls
+
+Value: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
+Row: TypeAlias = tuple[Value, ...]
+# The file dialogs' filter of the files read (the kind is told by the content, not the name).
+OPEN_FILTER = ("Книги Excel и LibreOffice (*.xlsx *.xls *.ods);;Книга Excel (*.xlsx);;"
+               "Книга Excel 97–2003 (*.xls);;Таблица LibreOffice (*.ods)")
+
+
+class _Negative(float):
+    """A negative number of the file: calamine takes one formatted as a date for a time of day;
+    openpyxl gave the date (before 1900) it stands for."""
+
+
+class Formula(str):
+    """A cell holding a formula, as its text («=A1+1»; an .xls keeps only tokens: «=» and the
+    value it last computed) — never taken in as a value: the readers refuse it."""
+
+
+class BookSheet:
+    """One worksheet of a BookFile."""
+
+    def __init__(self, book: BookFile, title: str, visible: bool) -> None:
+        self.book, self.title, self.visible = book, title, visible
+        self._scan: SheetScan | None = None
+        self._fixes: dict[int, dict[int, Value]] | None = None
+
+    @property
+    def stated_rows(self) -> int:
+        """The rows the sheet states (an .xlsx's header, an .xls's dimensions; an .ods: its
+        rows filled) — a hint for progress, never a limit: 0 when none is stated."""
+        return self.scan().stated_rows
+
+    @property
+    def merged(self) -> list[CellRange]:
+        """The sheet's merged ranges."""
+        if self.book.kind != "xls":
+            return self.scan().merged
+        found = self.book.load(self).merged_cell_ranges or []
+        if len(found) > MAX_MERGED_RANGES:
+            raise too_many_merged(f"Файл «{self.book.path.name}»")
+        return [cell_range(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in found]
+
+    def scan(self) -> SheetScan:
+        if self._scan is None:
+            self._scan = self.book.scan(self.title)
+        return self._scan
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None,
+                  max_col: int | None = None) -> Iterator[Row]:
+        """The rows from min_row to max_row (or the last one filled), numbered from 1; each up
+        to its last filled cell, or exactly max_col values (padded with None) when given."""
+        fixes = self.fixes()
+        sheet = self.book.load(self)
+        number = 0
+        if sheet.start is not None:
+            lead: list[Value] = [None] * sheet.start[1]
+            for number, raw in enumerate(sheet.iter_rows(), start=1):
+                if max_row is not None and number > max_row:
+                    return
+                if number >= min_row:
+                    yield self._row(lead + raw if lead else raw, number, fixes.get(number),
+                                    max_col)
+        for later in range(max(number + 1, min_row), max(fixes, default=0) + 1):
+            if max_row is not None and later > max_row:
+                return
+            yield self._row([], later, fixes.get(later), max_col)
+
+    def fixes(self) -> dict[int, dict[int, Value]]:
+        """What is put in place of the reader's values, by row and 0-based column: formulas
+        (their text) and the values calamine leaves out (error codes, an .ods's yes/no)."""
+        if self._fixes is None:
+            scan = self.scan()
+            fixes: dict[int, dict[int, Value]] = {}
+            for (row, column), text in scan.formulas.items():
+                fixes.setdefault(row, {})[column - 1] = Formula(text)
+            for (row, column), value in scan.cells.items():
+                fixes.setdefault(row, {})[column - 1] = value
+            for (row, column), number in scan.negative.items():
+                fixes.setdefault(row, {})[column - 1] = _Negative(number)
+            self._fixes = fixes
+        return self._fixes
+
+    def _row(self, raw: list[Any], number: int, fixes: dict[int, Value] | None,
+             max_col: int | None) -> Row:
+        # one comprehension, the commonest kinds first: the rows of a region's book are millions
+        out: list[Value] = [
+            (value or None) if value.__class__ is str
+            else (int(value) if value.is_integer() else self._fraction(value, number))
+            if value.__class__ is float
+            else datetime(value.year, value.month, value.day) if value.__class__ is date
+            else value
+            for value in raw]
+        if fixes:
+            _put(out, fixes)
+        if max_col is not None:
+            del out[max_col:]
+            out.extend([None] * (max_col - len(out)))
+        else:
+            while out and out[-1] is None:
+                out.pop()
+        return tuple(out)
+
+    def _fraction(self, value: float, number: int) -> float:
+        if value - value == 0:  # finite
+            return value
+        raise self.book.damaged(self.title, number)  # «<v>nan</v>»: no number Excel writes
+
+
+def _put(out: list[Value], fixes: dict[int, Value]) -> None:
+    for column, value in fixes.items():
+        if column >= len(out):
+            out.extend([None] * (column + 1 - len(out)))
+        if value.__class__ is Formula and not value:  # an .xls: «=» and the value computed
+            value = Formula("=" + as_text(out[column]))
+        elif value.__class__ is _Negative:
+            value = _negative_date(out[column], float(value))
+        out[column] = value
+
+
+def _negative_date(read: Value, number: float) -> Value:
+    """A negative number as openpyxl gave it: itself, or (formatted as a date or a time) the
+    date and time it stands for — calamine gives a time of day for it."""
+    if not isinstance(read, date | time):
+        return read
+    from openpyxl.utils.datetime import from_excel  # the calendar arithmetic, not the reading
+
+    try:
+        found: Value = from_excel(number)
+    except (OverflowError, ValueError):
+        return "#VALUE!"  # openpyxl's value of a date past its limits
+    return found
+
+
+class BookFile:
+    """A workbook file opened for reading (open_book): its sheets' titles in order, its
+    worksheets (chart sheets left out), a worksheet by its title. The reader holds one sheet's
+    cells at a time."""
+
+    def __init__(self, path: Path, checked: Checked, workbook: CalamineWorkbook,
+                 scans: dict[str, SheetScan] | None) -> None:
+        self.path, self.kind, self.parts = path, checked.kind, checked.parts
+        self.workbook, self.scans = workbook, scans
+        self.sheetnames: list[str] = []
+        self.worksheets: list[BookSheet] = []
+        for meta in workbook.sheets_metadata:
+            self.sheetnames.append(meta.name)
+            if meta.typ == SheetTypeEnum.WorkSheet:
+                self.worksheets.append(BookSheet(self, meta.name, meta.visible == Visible.Visible))
+        self._by_title = {ws.title: ws for ws in self.worksheets}
+        self._parts = {title: part for part, title in checked.parts.sheets.items()}
+        if scans is not None and set(scans) != set(self._by_title) \
+                and len(scans) == len(self.worksheets):  # names read otherwise: in order
+            self.scans = dict(zip(self._by_title, scans.values(), strict=True))
+        self._loaded: tuple[str, CalamineSheet] | None = None
+        self._closed = False
+
+    def __getitem__(self, title: str) -> BookSheet:
+        return self._by_title[title]
+
+    def __contains__(self, title: object) -> bool:
+        return title in self._by_title
+
+    def __enter__(self) -> BookFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let the file go (a second close does nothing)."""
+        self._loaded = None
+        if not self._closed:
+            self._closed = True
+            self.workbook.close()
+
+    def scan(self, title: str) -> SheetScan:
+        """What a sheet holds besides its values; an xlsx's sheet read through its guards."""
+        if self.scans is not None:
+            found = self.scans.get(title)
+            if found is None:
+                raise self.damaged(title, None)
+            return found
+        part = self._parts.get(title)
+        if part is None:
+            raise self.damaged(title, None)
+        return scan_sheet(self.path, part, f"Файл «{self.path.name}», лист «{title}»")
+
+    def load(self, sheet: BookSheet) -> CalamineSheet:
+        """The sheet's cells (read once its XML has passed the guards); the one before is let
+        go, so that one sheet at a time is held."""
+        if self._loaded is not None and self._loaded[0] == sheet.title:
+            return self._loaded[1]
+        sheet.scan()
+        self._loaded = None
+        try:
+            cells = self.workbook.get_sheet_by_name(sheet.title)
+        except BaseException as exc:
+            if not _reader_error(exc):
+                raise
+            raise self.damaged(sheet.title, None) from exc
+        self._loaded = (sheet.title, cells)
+        return cells
+
+    def damaged(self, title: str, row: int | None) -> ExchangeError:
+        where = f", строка {row}" if row is not None else ""
+        return ExchangeError(
+            f"Файл «{self.path.name}», лист «{title}»{where}: не читается — файл повреждён или "
+            "записан с ошибкой. Откройте его в Excel, сохраните заново и загрузите ещё раз.")
+
+
+def _reader_error(exc: BaseException) -> bool:
+    """What calamine raises on a damaged file: its errors, and a Rust panic (a BaseException)."""
+    if isinstance(exc, MemoryError):
+        return False
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def open_book(path: Path) -> BookFile:
+    """The workbook, checked (exchange/safe.py) before anything is read: an xlsx's parts read
+    whole within their limits and its shared strings through their guard; an .ods's and an
+    .xls's sheets scanned whole (calamine reads them whole when the file is opened). Raises
+    ExchangeError, in Russian, naming the file, for a file that cannot be read."""
+    path = Path(path)
+    checked = check_book_file(path)
+    scans: dict[str, SheetScan] | None = None
+    if checked.kind == "xlsx":
+        check_whole_parts(path, checked.parts)
+        for part in sorted(checked.parts.strings):
+            guard_part(path, part, checked.parts)
+    elif checked.kind == "ods":
+        scans = scan_ods(path, checked.parts)
+    else:
+        scans = scan_xls(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError as exc:
+        raise password_refusal(path.name) from exc
+    except BaseException as exc:
+        if not _reader_error(exc):
+            raise
+        raise ExchangeError(f"Файл «{path.name}» повреждён или не является книгой Excel: не "
+                            "удалось его открыть.") from exc
+    return BookFile(path, checked, workbook, scans)
