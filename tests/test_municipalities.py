@@ -312,3 +312,30 @@ def test_the_pairs_filter_by_municipality_when_there_are_several(
     tab.reset_filter()
     assert tab.list.model.rowCount() == everyone and tab.org_box.count() > 1 + SMALL.organisations
     tab.db.dispose()
+
+
+def test_the_diagnostics_filter_and_analyse_by_municipality_when_there_are_several(
+        qtbot, region_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.model import DiagnosticSession
+    from desktop_app.services import deficit_analysis
+    from desktop_app.ui.diagnostics.tab import DiagnosticsTab
+
+    db = open_database(region_file)
+    tab = DiagnosticsTab(db)
+    qtbot.addWidget(tab)
+    tab.show()
+    everyone = tab.list.model.rowCount()
+    assert tab.municipality_box.isVisibleTo(tab)
+    tab.municipality_box.setCurrentIndex(tab.municipality_box.findText(NAMES[4]))
+    with db.sessions() as s:
+        theirs = s.scalar(select(func.count(DiagnosticSession.id))
+                          .join(Person, Person.id == DiagnosticSession.person_id)
+                          .join(Organisation, Organisation.id == Person.organisation_id)
+                          .join(Municipality, Municipality.id == Organisation.municipality_id)
+                          .where(Municipality.name == NAMES[4]))
+        heat = deficit_analysis.heat_table(s, deficit_analysis.MUNICIPALITY, date(YEAR, 12, 31))
+        assert "municipality" in deficit_analysis.dimensions_of(s)
+    assert 0 < tab.list.model.rowCount() == theirs < everyone
+    assert [r.label for r in heat.rows] == sorted(NAMES)
+    assert heat.total.diagnosed == sum(r.diagnosed for r in heat.rows) > 0
+    db.dispose()

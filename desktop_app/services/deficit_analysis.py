@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from desktop_app.model import Deficit, DiagnosticSession, Organisation, Person
+from desktop_app.model import Deficit, DiagnosticSession, Municipality, Organisation, Person
 from desktop_app.model.enums import Category, CompetenceArea, DeficitState
 from desktop_app.textutil import fmt_date, fmt_percent, ru_sort_key
 
@@ -21,6 +21,9 @@ DIMENSIONS = {
     "category": "Квалификационная категория",
     "experience": "Педагогический стаж",
 }
+# A region's database (ОО of several municipalities) adds this one (dimensions_of)
+MUNICIPALITY = "municipality"
+TITLES = {**DIMENSIONS, MUNICIPALITY: "Муниципалитет"}
 BANDS = ["до 3 лет", "3–5 лет", "5–10 лет", "10–20 лет", "20 лет и более", "стаж не указан"]
 NOT_SET = "не указано"
 AREAS = [a.value for a in CompetenceArea]
@@ -59,7 +62,17 @@ def _years_ago(on: date, years: int) -> date:
         return on.replace(year=on.year - years, day=28)
 
 
+def dimensions_of(session: Session) -> dict[str, str]:
+    """The dimensions of the analysis: the municipality first when the ОО belong to more than
+    one, then the others."""
+    several = (session.scalar(select(func.count(func.distinct(Organisation.municipality_id))))
+               or 0) > 1
+    return {MUNICIPALITY: TITLES[MUNICIPALITY], **DIMENSIONS} if several else dict(DIMENSIONS)
+
+
 def _dimension(by: str, on: date) -> Any:
+    if by == MUNICIPALITY:
+        return func.coalesce(Municipality.name, literal(NOT_SET))
     if by == "organisation":
         return func.coalesce(Organisation.short_name, literal(NOT_SET))
     if by == "subject":
@@ -122,6 +135,7 @@ def heat_table(session: Session, by: str = "organisation", on: date | None = Non
         .join(diagnosed, diagnosed.c.pid == Person.id)
         .outerjoin(per_person, per_person.c.pid == Person.id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
         .where(Person.is_active.is_(True))
         .group_by(dim)
     )
@@ -140,7 +154,7 @@ def _assemble(by: str, on: date, rows: list[HeatRow]) -> HeatTable:
         with_deficits=sum(r.with_deficits for r in rows),
         counts=tuple(sum(r.counts[i] for r in rows) for i in range(len(AREAS))),
     )
-    return HeatTable(by, DIMENSIONS[by], on, tuple(AREAS), tuple(rows), total)
+    return HeatTable(by, TITLES[by], on, tuple(AREAS), tuple(rows), total)
 
 
 # --- xlsx ------------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ class SessionRow(NamedTuple):
     kind: str
     deficits_found: int
     person_id: int = 0
+    organisation_id: int | None = None  # the person's ОО now
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ SELECT s.id,
   substr(CASE WHEN p.last_name <> '' THEN ' ' || p.last_name ELSE '' END
          || CASE WHEN p.first_name <> '' THEN ' ' || p.first_name ELSE '' END
          || CASE WHEN p.middle_name <> '' THEN ' ' || p.middle_name ELSE '' END, 2),
-  coalesce(o.short_name, ''), s.session_date, s.kind, coalesce(f.n, 0), s.person_id
+  coalesce(o.short_name, ''), s.session_date, s.kind, coalesce(f.n, 0), s.person_id,
+  p.organisation_id
 FROM diagnostic_sessions s
 JOIN people p ON p.id = s.person_id
 LEFT JOIN organisations o ON o.id = p.organisation_id
@@ -117,8 +119,8 @@ def list_sessions(session: Session) -> list[SessionRow]:
     gc.disable()
     try:
         return [
-            SessionRow(sid, name, org, parse(on), labels.get(kind, kind), found, pid)
-            for sid, name, org, on, kind, found, pid in rows
+            SessionRow(sid, name, org, parse(on), labels.get(kind, kind), found, pid, oid)
+            for sid, name, org, on, kind, found, pid, oid in rows
         ]
     finally:
         if collecting:

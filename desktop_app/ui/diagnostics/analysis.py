@@ -54,7 +54,9 @@ class HeatDialog(QDialog):
         self.setWindowTitle("Муниципальный анализ профессиональных дефицитов")
         self.resize(1280, 640)
         self.dimension = QComboBox(self)
-        for key, title in analysis.DIMENSIONS.items():
+        with db.sessions() as session:
+            self.dimensions = analysis.dimensions_of(session)
+        for key, title in self.dimensions.items():
             self.dimension.addItem(title, key)
         self.on = date_field(date.today(), self)
         self.table = QTableWidget(0, 0, self)
@@ -119,7 +121,7 @@ class HeatDialog(QDialog):
     def export_to(self, path: Path) -> None:
         on = from_qdate(self.on.date())
         with self.db.sessions() as session:
-            tables = [analysis.heat_table(session, by, on) for by in analysis.DIMENSIONS]
+            tables = [analysis.heat_table(session, by, on) for by in self.dimensions]
         try:
             analysis.export_heat_xlsx(tables, path)
         except OSError as exc:
