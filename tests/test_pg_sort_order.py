@@ -53,7 +53,9 @@ def test_people_list_is_in_russian_order(base: Database) -> None:
     with base.sessions() as s:
         assert [row.fio.split()[0] for row in registry.list_people(s, ON)] == ORDER
         people = [r.name.split()[0] for r in incomplete_records(s) if r.kind == "person"]
-    assert people == ORDER
+        # the pair dialog's picker: the same order straight from SQL
+        choices = [c.fio.split()[0] for c in pairs.list_person_choices(s, ON)]
+    assert people == ORDER == choices
 
 
 def test_organisations_by_code_points_and_folded_names(base: Database) -> None:

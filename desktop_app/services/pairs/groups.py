@@ -11,8 +11,8 @@ satisfaction modules share.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased
@@ -53,14 +53,21 @@ from desktop_app.services.pairs.rules import (
     end_problems,
 )
 from desktop_app.services.record_versions import check_version, saved, stale_refused
-from desktop_app.store.dialect import dialect_name, full_years_params, full_years_sql
-from desktop_app.textutil import clean, fmt_date, ru_sort_key, short_fio, years_between
+from desktop_app.store.dialect import (
+    binary_order_sql,
+    dialect_name,
+    full_years_params,
+    full_years_sql,
+)
+from desktop_app.textutil import clean, fmt_date, short_fio, years_between
 
 # people -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PersonChoice:
+class PersonChoice(NamedTuple):
+    """A working person of the pickers (a named tuple: 30 000 are built when the pair dialog
+    opens, several times faster than frozen dataclasses)."""
+
     id: int
     fio: str
     organisation_id: int | None
@@ -73,7 +80,8 @@ class PersonChoice:
 
 def _choices_sql(dialect: str) -> str:
     """Working people with their ОО, age and full years of experience on :on (the years as
-    store.dialect computes them on the engine)."""
+    store.dialect computes them on the engine), in Russian order: the stored sort key
+    (ru_sort_key of the ФИО) by code points, then the id."""
     return f"""
 SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
        p.organisation_id, coalesce(o.short_name, ''), p.position, p.subject,
@@ -82,6 +90,7 @@ SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
          ELSE {full_years_sql(dialect, "p.ped_experience_start")} END
 FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
 WHERE p.is_active
+ORDER BY {binary_order_sql(dialect, "p.sort_key")}, p.id
 """
 
 
@@ -90,9 +99,7 @@ def list_person_choices(session: Session, on: date | None = None) -> list[Person
     years of experience on the date (shown, never required)."""
     on = on or date.today()
     result = session.execute(text(_choices_sql(dialect_name(session))), full_years_params(on))
-    rows = [PersonChoice(*r) for r in result.fetchall()]
-    rows.sort(key=lambda c: ru_sort_key(c.fio))
-    return rows
+    return list(map(PersonChoice._make, result.fetchall()))
 
 
 def _person_label(person: Person) -> str:

@@ -61,7 +61,8 @@ class PeoplePicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self._keys = {p.id: f"{p.fio} {p.organisation}".lower().replace("ё", "е") for p in people}
+        self._people = people
+        self._keys: dict[int, str] | None = None  # built on the first search, not to open
         self.model.set_rows([
             (p.fio, p.organisation, p.position, p.age, p.experience_years, p.id) for p in people
         ])
@@ -69,7 +70,10 @@ class PeoplePicker(QWidget):
 
     def _apply(self) -> None:
         needle = self.search.text().strip().lower().replace("ё", "е")
-        keys = self._keys
+        if needle and self._keys is None:
+            self._keys = {p.id: f"{p.fio} {p.organisation}".lower().replace("ё", "е")
+                          for p in self._people}
+        keys = self._keys or {}
         self.model.set_filter((lambda row: needle in keys[row[-1]]) if needle else None)
         self.count.setText(f"Найдено: {self.model.rowCount()} из {self.model.total_count()}")
         if self.model.rowCount() == 1:
