@@ -223,38 +223,33 @@ def bench_export(folder: Path, keep: Path | None) -> None:
         print(f"Книга сохранена: {keep}")
 
 
-def import_in_child(db_path: Path, people_file: Path, expected: int) -> tuple[float, float, str]:
-    """Run the import in a fresh process: its own time and its peak resident memory (the
-    child's own VmHWM on Linux; elsewhere the largest of the children run so far)."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--import-only", str(db_path), str(people_file),
-         str(expected)], capture_output=True, text=True, encoding="utf-8", check=True)
-    elapsed_text, own_peak, line = out.stdout.strip().split("\n")[-1].split(" ", 2)
+def _in_child(*args: str) -> tuple[float, float, str]:
+    """Run this script with args in a fresh process: its own time, its peak resident memory
+    (the child's own VmHWM on Linux; elsewhere the largest of the children run so far) and
+    the rest of its last line."""
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          encoding="utf-8", check=True)
+    elapsed_text, own_peak, rest = done.stdout.strip().split("\n")[-1].split(" ", 2)
     if own_peak != "-":  # the child's own high-water mark (Linux), not the parent's at fork
-        return float(elapsed_text), float(own_peak), line
+        return float(elapsed_text), float(own_peak), rest
     try:
         import resource  # POSIX only: on Windows the memory figure is not measured
     except ImportError:
-        return float(elapsed_text), float("nan"), line
+        return float(elapsed_text), float("nan"), rest
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return float(elapsed_text), peak, line
+    return float(elapsed_text), peak, rest
+
+
+def import_in_child(db_path: Path, people_file: Path, expected: int) -> tuple[float, float, str]:
+    """The import in a fresh process: its time, its peak memory and its result line."""
+    return _in_child("--import-only", str(db_path), str(people_file), str(expected))
 
 
 def export_in_child(db_path: Path, out: Path) -> tuple[float, float, dict[str, int]]:
-    """Run the export in a fresh process: its own time, its peak resident memory (VmHWM,
-    Linux; elsewhere the largest of the children run so far) and the rows of each table."""
-    done = subprocess.run([sys.executable, __file__, "--export-only", str(db_path), str(out)],
-                          capture_output=True, text=True, encoding="utf-8", check=True)
-    elapsed_text, own_peak, counts_text = done.stdout.strip().split("\n")[-1].split(" ", 2)
+    """The export in a fresh process: its time, its peak memory and the rows of each table."""
+    elapsed, peak, counts_text = _in_child("--export-only", str(db_path), str(out))
     counts = {name: int(n) for name, n in (p.split("=") for p in counts_text.split(","))}
-    if own_peak != "-":
-        return float(elapsed_text), float(own_peak), counts
-    try:
-        import resource  # POSIX only: on Windows the memory figure is not measured
-    except ImportError:
-        return float(elapsed_text), float("nan"), counts
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return float(elapsed_text), peak, counts
+    return elapsed, peak, counts
 
 
 def export_only(db_path: Path, out: Path) -> int:

@@ -57,6 +57,10 @@ def seats(db: Database) -> Iterator[tuple[Database, Database]]:
 
 @pytest.fixture
 def world(db: Database) -> dict[str, int]:
+    return make_world(db)
+
+
+def make_world(db: Database) -> dict[str, int]:
     """An ОО, a mentor and a mentee in it, their pair, the mentee a candidate of the active,
     a meeting and a road map item."""
     with db.sessions.begin() as s:

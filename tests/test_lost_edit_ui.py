@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 
 from desktop_app.model import ActiveMember, Organisation, Pair, Person
-from desktop_app.services import active, pairs, registry
-from desktop_app.services.validation import OrganisationInput, PersonInput
+from desktop_app.services import pairs, registry
 from desktop_app.store.database import Database, open_database
 from desktop_app.ui.pairs.dialogs import PairDialog, StatusDialog
 from desktop_app.ui.registry.active_panel import MemberDialog
 from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
 from desktop_app.ui.registry.person_dialog import PersonDialog
+from tests.test_lost_edit import make_world, target
 
 ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
 CHANGED = re.compile(r"^Запись изменена другим пользователем \(\d\d\.\d\d\.\d{4} \d\d:\d\d\) — "
@@ -27,29 +26,15 @@ CHANGED = re.compile(r"^Запись изменена другим пользо�
 @pytest.fixture
 def seat_b(db: Database) -> Iterator[Database]:
     """The same database opened again, as another seat opens it."""
-    other = open_database(db.path or db.url)
+    other = open_database(target(db))
     yield other
     other.dispose()
 
 
 @pytest.fixture
 def world(db: Database) -> dict[str, int]:
-    with db.sessions.begin() as s:
-        oid = registry.add_organisation(s, OrganisationInput(short_name="МБОУ СОШ № 1"))
-
-        def person(last: str, born: date, started: date) -> int:
-            return registry.add_person(s, PersonInput(
-                last_name=last, first_name="Анна", middle_name="Ивановна", birth_date=born,
-                organisation_id=oid, position="учитель", ped_experience_start=started),
-                on=date(2024, 1, 1))
-
-        mentor = person("Ёлкина", date(1972, 3, 1), date(1995, 9, 1))
-        mentee = person("Петрова", date(2000, 5, 5), date(2023, 9, 1))
-        pair = pairs.create_pair(s, pairs.PairInput(
-            mentor_id=mentor, mentee_ids=(mentee,), start_date=date(2024, 9, 1),
-            end_date=date(2025, 5, 31), directions=("subject",)))
-        member = active.add_candidate(s, mentee, active.MemberInput(subject_area="химия"))
-    return {"org": oid, "mentor": mentor, "mentee": mentee, "pair": pair, "member": member}
+    """The records of the service tests (tests/test_lost_edit.py), the same for the dialogs."""
+    return make_world(db)
 
 
 def test_two_person_dialogs_the_second_save_is_refused(

@@ -19,18 +19,9 @@ from desktop_app.model import Base
 from desktop_app.services.indicators import compute_indicators
 from desktop_app.store.database import open_database
 from tests.test_pg_exchange import add_person, behind
+from tests.test_pg_migrations import every_row
 
 SMALL = Scale(organisations=6, people=60, active=6, pairs=10, sessions=20)  # small_demo_file's
-
-
-def every_row(target: str | Path) -> dict[str, list[tuple[Any, ...]]]:
-    db = open_database(target)
-    try:
-        with db.engine.connect() as conn:
-            return {t.name: [tuple(r) for r in conn.execute(
-                select(t).order_by(*t.primary_key.columns))] for t in Base.metadata.sorted_tables}
-    finally:
-        db.dispose()
 
 
 def indicators(target: str | Path) -> list[Any]:

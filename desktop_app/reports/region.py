@@ -19,7 +19,6 @@ from desktop_app.reports.docmodel import Align, Block, Chart, Document, Heading,
 from desktop_app.reports.params import ReportParams
 from desktop_app.services.indicators import IndicatorResult
 from desktop_app.services.region import (
-    MunicipalityIndicators,
     RegionIndicators,
     region_indicators,
 )
@@ -138,25 +137,28 @@ def pairs_blocks(session: Session, found: RegionIndicators, start: date) -> list
     return blocks
 
 
-def _share(n: int, m: MunicipalityIndicators) -> str:
-    staff = next(r.b for r in m.results if r.code == "I2")
+def _base(results: list[IndicatorResult], code: str) -> int:
+    """B of an indicator: the working ОО (I1) or the working teachers (I2)."""
+    return next(r.b for r in results if r.code == code)
+
+
+def _share(n: int, staff: int) -> str:
     return f"{n} ({pct(n, staff)})" if staff else str(n)
 
 
 def deficit_blocks(session: Session, found: RegionIndicators) -> list[Block]:
     counts = region_queries.open_deficits(session, found.on)
     areas = [a.value for a in CompetenceArea]
-    rows = tuple((m.name, *(_share(counts.get(m.id, {}).get(a, 0), m) for a in areas))
-                 for m in found.municipalities)
-    region_staff = next(r.b for r in found.region if r.code == "I2")
-    total = (REGION, *(
-        f"{n} ({pct(n, region_staff)})" if region_staff else str(n)
-        for n in (sum(c.get(a, 0) for c in counts.values()) for a in areas)))
+    rows = tuple((m.name, *(_share(counts.get(m.id, {}).get(a, 0), _base(m.results, "I2"))
+                            for a in areas)) for m in found.municipalities)
+    region_staff = _base(found.region, "I2")
+    total = (REGION, *(_share(sum(c.get(a, 0) for c in counts.values()), region_staff)
+                       for a in areas))
     worst = []
     for a in areas:
         shares = [(counts.get(m.id, {}).get(a, 0) / staff, m.name)
                   for m in found.municipalities
-                  if (staff := next(r.b for r in m.results if r.code == "I2"))]
+                  if (staff := _base(m.results, "I2"))]
         if shares and max(shares)[0] > 0:
             worst.append(f"{CompetenceArea(a).label} — {max(shares)[1]}")
     blocks: list[Block] = [
@@ -183,8 +185,7 @@ def region(session: Session, params: ReportParams) -> Document:
     found = region_indicators(session, year, on)
     start = date(year, 1, 1)
     head = layout.letterhead(session)
-    orgs = next(r.b for r in found.region if r.code == "I1")
-    staff = next(r.b for r in found.region if r.code == "I2")
+    orgs, staff = _base(found.region, "I1"), _base(found.region, "I2")
     blocks: list[Block] = [
         *layout.issuer_blocks(head),
         Heading(f"{TITLE} за {year} год", 1),

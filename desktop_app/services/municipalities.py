@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import Municipality, Organisation
 from desktop_app.services.requisites import SettingRefused, shipped_defaults
+from desktop_app.store.presets_seed import load_municipality
 from desktop_app.store.settings_store import get
-from desktop_app.textutil import fold, ru_sort_key
+from desktop_app.textutil import clean, fold, ru_sort_key
 
 
 @dataclass(frozen=True)
@@ -26,24 +27,17 @@ class MunicipalityRow:
 
 
 def _settings_name(session: Session) -> str:
-    name = " ".join(get(session, "municipality", "").split())
+    name = clean(get(session, "municipality", ""))
     return name or shipped_defaults().get("municipality", "Муниципальное образование")
 
 
 def own(session: Session) -> Municipality:
-    """The municipality of this database's settings, made when first needed (a new database's
-    first ОО): the one of that name if a merge brought it, else a new one."""
-    found = session.scalars(select(Municipality).where(Municipality.is_own.is_(True))).first()
-    if found is not None:
-        return found
-    name = _settings_name(session)
-    found = by_name(session, name)
-    if found is None:
-        found = Municipality(name=name, oktmo=get(session, "oktmo", ""))
-        session.add(found)
-    found.is_own = True
+    """The municipality of this database's settings; made, as a new database's presets make it
+    (store.presets_seed.load_municipality), when a database has none (its exchange copy of a
+    book written before municipalities were carried)."""
+    load_municipality(session)
     session.flush()
-    return found
+    return session.scalars(select(Municipality).where(Municipality.is_own.is_(True))).one()
 
 
 def own_id(session: Session) -> int:

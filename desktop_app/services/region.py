@@ -55,5 +55,8 @@ def region_indicators(session: Session, year: int, on: date | None = None) -> Re
             key, found.name if found else UNKNOWN, found.oktmo if found else "",
             indicators.results_of(session, year, counts)))
     rows.sort(key=lambda m: (m.id is None, ru_sort_key(m.name)))
+    # every ОО is in one group: the region's A and B are the sums (no second pair of queries)
+    total = {code: (sum(c[code][0] for c in grouped.values()),
+                    sum(c[code][1] for c in grouped.values())) for code in indicators.CODES}
     return RegionIndicators(year, indicators.as_of(year, on), rows,
-                            indicators.compute_indicators(session, year, on))
+                            indicators.results_of(session, year, total))

@@ -26,6 +26,7 @@ from desktop_app.model import (
 )
 from desktop_app.model.enums import RoadmapStatus
 from desktop_app.store.instrument_files import load_instruments
+from desktop_app.textutil import clean, fold
 
 Loader = Callable[[Session], None]
 
@@ -46,13 +47,16 @@ def load_settings(session: Session) -> None:
 
 def load_municipality(session: Session) -> None:
     """The database's own municipality, named by its settings (after load_settings), when it
-    has none: a new database has it from the start, so that its first ОО refers to it."""
+    has none: a new database has it from the start, so that its first ОО refers to it. The
+    municipality of that name (folded), when a merge brought it, becomes the own one."""
     if session.scalars(select(Municipality.id).where(Municipality.is_own.is_(True))).first():
         return
     session.flush()
     stored = session.get(Setting, "municipality")
-    name = " ".join((stored.value if stored else "").split()) or "Муниципальное образование"
-    found = next((m for m in session.scalars(select(Municipality)) if m.name == name), None)
+    name = clean(stored.value if stored else "") or read_preset("settings.json")["settings"].get(
+        "municipality", "Муниципальное образование")
+    found = next((m for m in session.scalars(select(Municipality))
+                  if fold(m.name) == fold(name)), None)
     if found is None:
         oktmo = session.get(Setting, "oktmo")
         session.add(Municipality(name=name, oktmo=oktmo.value if oktmo else "", is_own=True))

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services import diagnostics, municipalities
 from desktop_app.store.database import Database
+from desktop_app.ui.common.municipality_filter import MunicipalityFilter
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import ListPanel
 from desktop_app.ui.diagnostics.analysis import HeatDialog, SuggestionsDialog
@@ -53,15 +52,13 @@ class DiagnosticsTab(QWidget):
             self.buttons[key] = button
         actions.addStretch(1)
         self.list.activated.connect(lambda _id: self.show_picture())
-        # shown when the ОО belong to more than one municipality (a region's database)
-        self.municipality_box = QComboBox(self)
-        self.municipality_label = QLabel("Муниципалитет:", self)
+        self.municipality = MunicipalityFilter(self)
+        self.municipality_box = self.municipality.box
         self.municipality_box.currentIndexChanged.connect(self.apply_filter)
-        self._municipalities: dict[int, frozenset[int]] = {}
         self._orgs: dict[int, int | None] = {}  # session → the person's ОО
         filters = QHBoxLayout()
-        filters.addWidget(self.municipality_label)
-        filters.addWidget(self.municipality_box)
+        for widget in self.municipality.widgets():
+            filters.addWidget(widget)
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
@@ -75,17 +72,7 @@ class DiagnosticsTab(QWidget):
             by_municipality = municipalities.organisations_by_municipality(session)
         self._people = {s.id: s.person_id for s in rows}
         self._orgs = {s.id: s.organisation_id for s in rows}
-        self._municipalities = {mid: ids for mid, _name, ids in by_municipality}
-        current = self.municipality_box.currentData()
-        self.municipality_box.blockSignals(True)
-        self.municipality_box.clear()
-        self.municipality_box.addItem("все муниципалитеты", None)
-        for mid, name, _ids in by_municipality:
-            self.municipality_box.addItem(name, mid)
-        self.municipality_box.setCurrentIndex(max(self.municipality_box.findData(current), 0))
-        self.municipality_box.blockSignals(False)
-        for widget in (self.municipality_label, self.municipality_box):
-            widget.setVisible(len(by_municipality) > 1)
+        self.municipality.fill(by_municipality)
         self.list.set_rows([
             (s.person, s.organisation, s.session_date, s.kind, s.deficits_found, s.id)
             for s in rows
@@ -93,10 +80,9 @@ class DiagnosticsTab(QWidget):
 
     def _filter(self) -> Callable[[tuple[object, ...]], bool] | None:
         """Sessions of people working in the municipality chosen (None: every one)."""
-        chosen = self.municipality_box.currentData()
-        if chosen is None:
+        orgs = self.municipality.organisations()
+        if orgs is None:
             return None
-        orgs = self._municipalities.get(chosen, frozenset())
         allowed = {sid for sid, oid in self._orgs.items() if oid in orgs}
         return lambda row: row[-1] in allowed
 

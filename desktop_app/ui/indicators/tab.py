@@ -146,9 +146,9 @@ class IndicatorsTab(QWidget):
         year, on = self.year.value(), self.selected_date()
         try:
             with self.db.sessions() as session:
-                self.results = ind.compute_indicators(session, year, on)
-                orgs = ind.by_organisation(session, year, on)
                 found = region.region_indicators(session, year, on)
+                self.results = found.region  # the database's indicators: the groups' sums
+                orgs = ind.by_organisation(session, year, on)
                 day = ind.as_of(year, on)
         except ind.IndicatorInputError as exc:
             self.period.setText(str(exc))

@@ -24,6 +24,7 @@ from desktop_app.services import municipalities, pairs
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import date_field, from_qdate
+from desktop_app.ui.common.municipality_filter import MunicipalityFilter
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import ListPanel
 from desktop_app.ui.history_dialog import history_dialog
@@ -90,10 +91,8 @@ class PairsTab(QWidget):
         layout.addWidget(self.inner, 1)
 
     def _filter_bar(self) -> QHBoxLayout:
-        # shown when the ОО belong to more than one municipality (a region's database)
-        self.municipality_box = QComboBox(self)
-        self.municipality_label = QLabel("Муниципалитет:", self)
-        self._municipalities: dict[int, frozenset[int]] = {}
+        self.municipality = MunicipalityFilter(self, label=False)  # a 1366-px screen
+        self.municipality_box = self.municipality.box
         self._orgs: list[tuple[int, str]] = []
         self.org_box = QComboBox(self)
         self.org_box.setMinimumContentsLength(18)
@@ -121,8 +120,8 @@ class PairsTab(QWidget):
         reset = QPushButton("Сбросить", self)
         reset.clicked.connect(self.reset_filter)
         bar = QHBoxLayout()
-        bar.addWidget(self.municipality_label)
-        bar.addWidget(self.municipality_box)
+        for widget in self.municipality.widgets():
+            bar.addWidget(widget)
         for label, widget in (("ОО:", self.org_box), ("Форма:", self.form_box),
                               ("Статус:", self.status_box)):
             bar.addWidget(QLabel(label, self))
@@ -226,11 +225,7 @@ class PairsTab(QWidget):
             repeated = pairs.repeated_direction_mentees(session)
         self._rows = {r.id: r for r in rows}
         self._orgs = orgs
-        self._municipalities = {mid: ids for mid, _name, ids in by_municipality}
-        self._fill_choices(self.municipality_box, "все муниципалитеты",
-                           [(mid, name) for mid, name, _ids in by_municipality])
-        for widget in (self.municipality_label, self.municipality_box):
-            widget.setVisible(len(by_municipality) > 1)
+        self.municipality.fill(by_municipality)
         self._fill_choices(self.org_box, "все ОО", self._orgs_shown())
         self._fill_choices(self.form_box, "все формы", [(f.id, f.name) for f in forms])
         self.list.set_rows([table_row(r) for r in rows])
@@ -245,13 +240,9 @@ class PairsTab(QWidget):
             self.apply_filter()
         self._reselect(keep)
 
-    def _chosen_orgs(self) -> frozenset[int] | None:
-        chosen = self.municipality_box.currentData()
-        return None if chosen is None else self._municipalities.get(chosen, frozenset())
-
     def _orgs_shown(self) -> list[tuple[int, str]]:
         """The ОО filter's choices: the ОО of the municipality chosen (all when none is)."""
-        chosen = self._chosen_orgs()
+        chosen = self.municipality.organisations()
         return [o for o in self._orgs if chosen is None or o[0] in chosen]
 
     def _municipality_chosen(self) -> None:
@@ -290,7 +281,7 @@ class PairsTab(QWidget):
             period_from=from_qdate(self.period_from.date()) if period else None,
             period_to=from_qdate(self.period_to.date()) if period else None,
             ending_soon=self.ending_badge.isChecked(), stale=self.stale_badge.isChecked(),
-            organisations=self._chosen_orgs(),
+            organisations=self.municipality.organisations(),
         )
 
     def apply_filter(self) -> None:

@@ -30,6 +30,7 @@ from desktop_app.services import people_list
 from desktop_app.services.people_list import OrganisationRow, PersonFilter, PersonRow
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date, ru_sort_key
+from desktop_app.ui.common.municipality_filter import Choice, MunicipalityFilter
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import LazyPage, ListPanel, load_shown_pages
 
@@ -118,6 +119,16 @@ class StepOnDate(QDialog):
         return True
 
 
+def _municipalities(orgs: list[OrganisationRow]) -> list[Choice]:
+    """The municipalities of the ОО read, in Russian order, each with its ОО."""
+    found: dict[int, tuple[str, set[int]]] = {}
+    for o in orgs:
+        if o.municipality_id is not None:
+            found.setdefault(o.municipality_id, (o.municipality, set()))[1].add(o.id)
+    return sorted(((mid, name, frozenset(ids)) for mid, (name, ids) in found.items()),
+                  key=lambda m: ru_sort_key(m[1]))
+
+
 def _in(ids: frozenset[int]) -> Callable[[tuple[object, ...]], bool]:
     """A list's rows whose record id (the last field) is one of ids."""
     return lambda row: row[-1] in ids
@@ -164,8 +175,8 @@ class RegistryTab(QWidget):
     # people ---------------------------------------------------------------------------------
     def _people_page(self) -> QWidget:
         # shown when the ОО belong to more than one municipality (a region's database)
-        self.f_municipality = QComboBox()
-        self.f_municipality.setVisible(False)
+        self.municipality = MunicipalityFilter()
+        self.f_municipality = self.municipality.box
         self.f_municipality.currentIndexChanged.connect(self._municipality_chosen)
         self._orgs: list[OrganisationRow] = []
         self.f_org = QComboBox()
@@ -187,7 +198,10 @@ class RegistryTab(QWidget):
         for check in (*self.f_checks.values(), self.f_left):
             check.toggled.connect(self.apply_filters)
         filters = QHBoxLayout()
-        for widget, width in ((self.f_municipality, 240), (self.f_org, 220),
+        for widget in self.municipality.widgets():
+            filters.addWidget(widget)
+        self.f_municipality.setMinimumWidth(260)  # the registry's bar has room for a name
+        for widget, width in ((self.f_org, 220),
                               (self.f_position, 170), (self.f_category, 200)):
             widget.setMinimumWidth(width)
             widget.setMaximumWidth(width + 80)
@@ -226,18 +240,11 @@ class RegistryTab(QWidget):
         return PersonFilter(
             organisation_id=self.f_org.currentData(), position=self.f_position.currentData() or "",
             category=self.f_category.currentData(), include_left=self.f_left.isChecked(),
-            organisations=self._municipality_orgs(), **checks)
-
-    def _municipality_orgs(self) -> frozenset[int] | None:
-        """The ОО of the municipality chosen in the filter (None: every municipality)."""
-        chosen = self.f_municipality.currentData()
-        if chosen is None:
-            return None
-        return frozenset(o.id for o in self._orgs if o.municipality_id == chosen)
+            organisations=self.municipality.organisations(), **checks)
 
     def _municipality_chosen(self) -> None:
         """The ОО filter lists the ОО of the municipality chosen; both lists follow it."""
-        orgs = self._municipality_orgs()
+        orgs = self.municipality.organisations()
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in self._orgs
                                                  if orgs is None or o.id in orgs])
         self.organisations.set_extra_filter(None if orgs is None else _in(orgs))
@@ -265,12 +272,8 @@ class RegistryTab(QWidget):
         positions = people_list.positions_of(rows)
         self._people = rows
         self._orgs = orgs
-        municipalities: list[tuple[str, object]] = sorted(
-            {(o.municipality, o.municipality_id) for o in orgs if o.municipality_id is not None},
-            key=lambda m: ru_sort_key(m[0]))
-        self._fill_filter(self.f_municipality, "все муниципалитеты", municipalities)
-        self.f_municipality.setVisible(len(municipalities) > 1)
-        chosen = self._municipality_orgs()
+        self.municipality.fill(_municipalities(orgs))
+        chosen = self.municipality.organisations()
         self._fill_filter(self.f_org, "все ОО", [(o.short_name, o.id) for o in orgs
                                                  if chosen is None or o.id in chosen])
         self._fill_filter(self.f_position, "любая должность", [(p, p) for p in positions])
