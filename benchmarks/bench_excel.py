@@ -159,10 +159,12 @@ def count_sheets(path: Path) -> dict[str, int]:
 
 
 def count_sheets_book_file(path: Path) -> dict[str, int]:
-    """Rows of every sheet as count_sheets() counts them, read by the program's reader (rows
-    past the last filled cell are not rows to it: the export writes none)."""
+    """Rows of every sheet as count_sheets() counts them, read by the program's reader as the
+    import reads an exchange book, the next sheets read ahead (rows past the last filled cell
+    are not rows to it: the export writes none)."""
     rows: dict[str, int] = {}
     with open_book(path) as book:
+        book.read_ahead = True  # as the import reads an exchange book: sheet after sheet
         for ws in book.worksheets:
             count = 0
             for row in ws.iter_rows():

@@ -14,6 +14,7 @@ exchange/xmlguard.py, and what calamine does not tell.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -67,6 +68,7 @@ class BookSheet:
     def __init__(self, book: BookFile, title: str, visible: bool) -> None:
         self.book, self.title, self.visible = book, title, visible
         self._scan: SheetScan | None = None
+        self._scanning = threading.Lock()
         self._fixes: dict[int, dict[int, Value]] | None = None
 
     @property
@@ -87,7 +89,9 @@ class BookSheet:
 
     def scan(self) -> SheetScan:
         if self._scan is None:
-            self._scan = self.book.scan(self.title)
+            with self._scanning:  # the read-ahead thread may be scanning it: scanned once
+                if self._scan is None:
+                    self._scan = self.book.scan(self.title)
         return self._scan
 
     def iter_rows(self, min_row: int = 1, max_row: int | None = None,
@@ -198,6 +202,9 @@ class BookFile:
             self.scans = dict(zip(self._by_title, scans.values(), strict=True))
         self._loaded: tuple[str, CalamineSheet] | None = None
         self._closed = False
+        self.read_ahead = False  # set by a reader that goes through every sheet in order
+        self._ahead: _ReadAhead | None = None
+        self._reading = threading.Lock()
 
     def __getitem__(self, title: str) -> BookSheet:
         return self._by_title[title]
@@ -215,6 +222,9 @@ class BookFile:
     def close(self) -> None:
         """Let the file go (a second close does nothing)."""
         self._loaded = None
+        if self._ahead is not None:
+            self._ahead.stop()
+            self._ahead = None
         if not self._closed:
             self._closed = True
             self.workbook.close()
@@ -233,25 +243,130 @@ class BookFile:
 
     def load(self, sheet: BookSheet) -> CalamineSheet:
         """The sheet's cells (read once its XML has passed the guards); the one before is let
-        go, so that one sheet at a time is held."""
+        go, so that one sheet at a time is held — with read_ahead, the sheets after it are read
+        in a thread meanwhile, within a budget of cells (see _ReadAhead)."""
         if self._loaded is not None and self._loaded[0] == sheet.title:
             return self._loaded[1]
-        sheet.scan()
         self._loaded = None
+        if self.read_ahead and self._ahead is None and self.kind == "xlsx":
+            at = self.worksheets.index(sheet)
+            self._ahead = _ReadAhead(self, self.worksheets[at + 1:])
+        cells = self._ahead.take(sheet) if self._ahead is not None else None
+        if cells is None:
+            cells = self._cells(sheet)
+        if self._ahead is not None:
+            self._ahead.holding(cells)
+        self._loaded = (sheet.title, cells)
+        return cells
+
+    def _cells(self, sheet: BookSheet) -> CalamineSheet:
+        sheet.scan()
         try:
-            cells = self.workbook.get_sheet_by_name(sheet.title)
+            with self._reading:  # one sheet at a time is parsed: by the reader or its thread
+                return self.workbook.get_sheet_by_name(sheet.title)
         except BaseException as exc:
             if not _reader_error(exc):
                 raise
             raise self.damaged(sheet.title, None) from exc
-        self._loaded = (sheet.title, cells)
-        return cells
 
     def damaged(self, title: str, row: int | None) -> ExchangeError:
         where = f", строка {row}" if row is not None else ""
         return ExchangeError(
             f"Файл «{self.path.name}», лист «{title}»{where}: не читается — файл повреждён или "
             "записан с ошибкой. Откройте его в Excel, сохраните заново и загрузите ещё раз.")
+
+
+AHEAD_CELLS = 3_500_000  # cells held at most by the reader and the read-ahead together (some
+# 130 MB): a sheet of a million rows of three columns and some small ones, never two such
+
+
+def _size(cells: CalamineSheet) -> int:
+    return int(cells.height) * int(cells.width)
+
+
+class _ReadAhead:
+    """The worksheets after the first one loaded, read in the book's order in a thread of their
+    own while the reader goes through the ones before (calamine lets Python's lock go while it
+    parses: a region's book has some 5 s of parsing, done on the second core). A sheet is read
+    ahead only while the cells held — the reader's sheet and those read ahead — stay within
+    AHEAD_CELLS (its stated extent counted before it is parsed), or when nothing else is held.
+    A sheet asked for that the thread has not reached is read by the reader itself (and skipped
+    by the thread); what the thread meets (a damaged sheet) is raised when that sheet is asked
+    for, as without it, and the thread stops there."""
+
+    def __init__(self, book: BookFile, sheets: list[BookSheet]) -> None:
+        self._book, self._sheets = book, sheets
+        self._turn = threading.Condition()
+        self._ready: dict[str, CalamineSheet | BaseException] = {}
+        self._held = 0  # cells of the sheets read ahead and not yet taken
+        self._reader = 0  # cells of the reader's sheet
+        self._busy: str | None = None  # the sheet being parsed
+        self._skip: set[str] = set()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, daemon=True, name="book-read-ahead")
+        self._thread.start()
+
+    def take(self, sheet: BookSheet) -> CalamineSheet | None:
+        """The sheet's cells if read ahead (waiting while it is being parsed); None: the reader
+        reads it itself. The reader's sheet before is let go first."""
+        with self._turn:
+            self._reader = 0
+            self._turn.notify_all()
+            while self._busy == sheet.title:
+                self._turn.wait()
+            got = self._ready.pop(sheet.title, None)
+            if got is None:
+                self._skip.add(sheet.title)
+                return None
+            if isinstance(got, BaseException):
+                raise got
+            self._held -= _size(got)
+            self._turn.notify_all()
+            return got
+
+    def holding(self, cells: CalamineSheet) -> None:
+        with self._turn:
+            self._reader = _size(cells)
+
+    def stop(self) -> None:
+        with self._turn:
+            self._stopped = True
+            self._turn.notify_all()
+        self._thread.join()
+        self._ready.clear()
+
+    def _run(self) -> None:
+        for sheet in self._sheets:
+            if self._stopped:
+                return
+            try:
+                extent = sheet.scan().extent
+                if not self._wait_turn(sheet.title, extent):
+                    continue
+                cells: CalamineSheet | BaseException = self._book._cells(sheet)  # noqa: SLF001
+            except BaseException as exc:  # noqa: BLE001 - raised where the sheet is asked for
+                cells = exc
+            with self._turn:
+                self._busy = None
+                self._ready[sheet.title] = cells
+                if not isinstance(cells, BaseException):
+                    self._held += _size(cells)
+                self._turn.notify_all()
+                if isinstance(cells, BaseException) or self._stopped:
+                    return
+
+    def _wait_turn(self, title: str, extent: int) -> bool:
+        """Wait until the sheet fits the budget; False: skip it (the reader took it, or the
+        book is closed)."""
+        with self._turn:
+            while not self._stopped and title not in self._skip and (
+                    self._held or self._reader) and \
+                    self._held + self._reader + extent > AHEAD_CELLS:
+                self._turn.wait()
+            if self._stopped or title in self._skip:
+                return False
+            self._busy = title
+            return True
 
 
 def _reader_error(exc: BaseException) -> bool:

@@ -26,6 +26,7 @@ from desktop_app.exchange.book_spec import (
     carried_columns,
 )
 from desktop_app.exchange.cells import (
+    EXACT_INTEGER,
     CellProblem,
     as_text,
     header_key,
@@ -178,10 +179,17 @@ def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
     if isinstance(column.type, Date):
         return parse_date
     if isinstance(column.type, Integer):
-        return parse_int
+        return _parse_whole
     if isinstance(column.type, Float):
         return parse_float
     return lambda v: v if isinstance(v, str) else as_text(v)
+
+
+def _parse_whole(value: Any) -> int:
+    """parse_int, with the commonest case first: a whole number the reader gave as an int."""
+    if value.__class__ is int and -EXACT_INTEGER < value < EXACT_INTEGER:
+        return value
+    return parse_int(value)
 
 
 def _parse_maybe_bool(value: Any) -> bool | None:

@@ -55,6 +55,8 @@ class SheetScan:
 
     stated_rows: int = 0
     merged: list[CellRange] = field(default_factory=list)
+    extent: int = 0  # rows × columns of the cells the reader will hold (an xlsx: from its
+    # stated dimension, or the bound found; 0: not known)
     formulas: dict[Cell, str] = field(default_factory=dict)
     cells: dict[Cell, Any] = field(default_factory=dict)
     negative: dict[Cell, float] = field(default_factory=dict)  # numbers below 0 (a date before
@@ -83,6 +85,7 @@ class _Marks:
         self.merged: dict[str, CellRange] = {}
         self.formulas = self.errors = self.negative = False
         self.stated: int | None = None
+        self.stated_columns = 0
         self.last_row = 0
         self.last_column = LETTERS
 
@@ -90,6 +93,7 @@ class _Marks:
         if self.stated is None:
             match = _DIMENSION.search(data)
             self.stated = _last_row(match.group(1)) if match else 0
+            self.stated_columns = _last_letters(match.group(1)) if match else 0
         # quick searches for a fixed text first; the patterns only where it is found
         if not self.formulas and (b"<f" in data or b":f" in data):
             self.formulas = _FORMULA.search(data) is not None
@@ -126,10 +130,17 @@ def scan_sheet(path: Path, part: str, where: str) -> SheetScan:
         if columns == LETTERS:
             columns = _last_column(path, part)
         check_extent(where, rows, columns)
-    scan = SheetScan(stated_rows=marks.stated or 0, merged=list(marks.merged.values()))
+    scan = SheetScan(stated_rows=marks.stated or 0, merged=list(marks.merged.values()),
+                     extent=(marks.stated or rows) * (marks.stated_columns or marks.last_column))
     if marks.formulas or marks.errors or marks.negative:
         _read_cells(path, part, scan)
     return scan
+
+
+def _last_letters(ref: bytes) -> int:
+    """«A1:W3» → 23 (the columns a sheet's header states)."""
+    letters = re.search(rb"([A-Z]{1,3})[0-9]+$", ref)
+    return column_index(letters.group(1).decode()) if letters else 0
 
 
 def _last_row(ref: bytes) -> int:

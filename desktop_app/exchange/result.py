@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,17 @@ class Actions:
         self._sheets.append(s)
         self._kinds.append(k)
         self._counts[action] += 1
+
+    def add_many(self, sheet: str, rows: list[int], action: str, what: str) -> None:
+        """The same action on many rows of one sheet (a table's rows as they are written)."""
+        if not rows:
+            return
+        self.add(sheet, rows[0], action, what)
+        count = len(rows) - 1
+        self._rows.extend(rows[1:])
+        self._sheets.extend(array("I", [self._sheets[-1]]) * count)
+        self._kinds.extend(array("I", [self._kinds[-1]]) * count)
+        self._counts[action] += count
 
     def append(self, action: RowAction) -> None:
         self.add(action.sheet, action.row, action.action, action.what)
@@ -168,6 +180,18 @@ class SheetOutcome:
 
     def act(self, number: int, action: str, what: str) -> None:
         self.actions.add(*self.locate(number), action, what)
+
+    def act_many(self, numbers: list[int], action: str, what: str) -> None:
+        """act() on many row numbers, in the order read (rising), taken sheet by sheet."""
+        start = 0
+        while start < len(numbers):
+            part = numbers[start] // PART_STRIDE
+            end = bisect_left(numbers, (part + 1) * PART_STRIDE, start)
+            sheet = self.sheet if not part else self.continued[part - 1]
+            offset = part * PART_STRIDE
+            self.actions.add_many(sheet, [n - offset for n in numbers[start:end]] if offset
+                                  else numbers[start:end], action, what)
+            start = end
 
     def refuse(self, number: int, column: str, value: str, reason: str) -> None:
         self.fatal.append(RowError(*self.locate(number), column, value, reason))

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,13 +64,16 @@ from desktop_app.exchange.schema import (
 from desktop_app.model import Base
 from desktop_app.services import changelog, municipalities
 from desktop_app.services.diagnostics import store_area_scores
+from desktop_app.store.bulk import insert_rows
 from desktop_app.store.database import Database
 from desktop_app.store.dialect import SQLITE, dialect_name
 
 # export ---------------------------------------------------------------------------------------
-# Rows an xlsx sheet holds, its header included (Excel and LibreOffice: 1 048 576). A longer table
-# continues on sheets «… (2)», «… (3)», each with the same header row. Tests lower it.
-SHEET_ROW_LIMIT = 1_048_576
+# Rows a sheet of the book holds, its header included: half a million data rows (a sheet may
+# hold 1 048 576 in Excel and LibreOffice, but a sheet that full opens slowly in either, and
+# reading one holds some 230 MB at once). A longer table continues on sheets «… (2)», «… (3)»,
+# each with the same header row. Tests lower it.
+SHEET_ROW_LIMIT = 500_001
 WRITE_ROWS = 5000  # rows of a table written at a time when a book is loaded (a copy)
 
 
@@ -102,6 +105,7 @@ def import_exchange(session: Session, wb: Any, result: ImportResult, merge: bool
     """
     info = SheetOutcome(INFO_SHEET, "exchange", "книга обмена")
     result.sheets.append(info)
+    wb.read_ahead = True  # every sheet is read, in the book's order
     if not _check_version(wb, info):
         return
     listed = _listed_tables(wb, info)
@@ -205,16 +209,20 @@ class _Copy:
         self.log.write()
 
     def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Row]) -> None:
+        """The table's rows written as they are read (the last ones by the time it returns)."""
         chunk: list[dict[str, Any]] = []
+        numbers: list[int] = []
         for number, values in rows:
             if self.stopped:
                 continue
             chunk.append(values)
-            outcome.act(number, ADDED, "")
+            numbers.append(number)
             if len(chunk) >= WRITE_ROWS:
+                outcome.act_many(numbers, ADDED, "")
                 self._write(table, chunk)
-                chunk = []
+                chunk, numbers = [], []
         if chunk and not self.stopped:
+            outcome.act_many(numbers, ADDED, "")
             self._write(table, chunk)
         self.written.add(table.name)
 
@@ -225,28 +233,35 @@ class _Copy:
         later = later_columns(table, self.written) if self.server else []
         written = self.late.hold(table, rows, later)
         checked = {c.name for c in table.columns if c.foreign_keys} - set(later)
-        if not self._written(table, insert(table), written, written, checked):
+        if not self._written(table, None, written, written, checked):
             return
         self.log.inserted(table, rows)
         self.log.write()
 
     def _written(self, table: Table, statement: Any, params: list[dict[str, Any]],
                  rows: list[dict[str, Any]], checked: set[str]) -> bool:
-        """Run one write; False when the database refused it (said in Russian). On a server a
-        refused reference is counted, in the rows' columns checked, as SQLite's check counts
-        it (the rows: the values written, or filled in by an UPDATE's params)."""
+        """Run one write (statement None: the params are rows to insert); False when the
+        database refused it (said in Russian). On a server a refused reference is counted, in
+        the rows' columns checked, as SQLite's check counts it (the rows: the values written, or
+        filled in by an UPDATE's params)."""
         try:
             if not self.server:
-                self.session.execute(statement, params)
+                self._run(statement, table, params)
                 return True
             with self.session.begin_nested():  # the transaction stays usable if refused
-                self.session.connection().execute(statement, params)
+                self._run(statement, table, params)
             return True
         except (IntegrityError, DataError) as exc:  # DataError: a server's column limit
             if not (self.server and isinstance(exc, IntegrityError)
                     and self._dangling_found(table, rows, checked)):
                 self._contradiction(exc, table.name)
             return False
+
+    def _run(self, statement: Any, table: Table, params: list[dict[str, Any]]) -> None:
+        if statement is None:
+            insert_rows(self.session.connection(), table, params)
+        else:
+            self.session.connection().execute(statement, params)
 
     def _dangling_found(self, table: Table, rows: list[dict[str, Any]], checked: set[str]
                         ) -> bool:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, insert, or_, select
+from sqlalchemy import ColumnElement, Table, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.model import (
@@ -30,6 +30,7 @@ from desktop_app.model import (
     Programme,
     enums,
 )
+from desktop_app.store.bulk import insert_rows
 from desktop_app.store.changelog_hooks import (
     ENABLED_KEY,
     HIDDEN_COLUMNS,
@@ -197,6 +198,10 @@ def _row_values(names: list[str], row: Mapping[str, Any]) -> dict[str, Any]:
             for name in names if (value := row.get(name)) is not None and value != ""}
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps, built once (a bulk write
+# encodes hundreds of thousands of entries)
+
+
 class BulkLog:
     """The entries of one bulk write, in the ORM path's format, written set-based."""
 
@@ -216,8 +221,8 @@ class BulkLog:
         self.entries.append({
             "changed_at": self.at, "table_name": table.name, "record_id": record_id,
             "action": action,
-            "old_values": json.dumps(old, ensure_ascii=False) if old else "",
-            "new_values": json.dumps(new, ensure_ascii=False) if new else "",
+            "old_values": _encode(old) if old else "",
+            "new_values": _encode(new) if new else "",
             "source": self.source,
         })
 
@@ -271,9 +276,10 @@ class BulkLog:
     def write(self) -> int:
         """Write the entries gathered (in the session's transaction); returns how many."""
         entries, self.entries = self.entries, []
+        connection = self.session.connection()
         table = cast(Table, ChangeLog.__table__)  # Core insert: no ORM events for the log
         for start in range(0, len(entries), BULK_CHUNK):
-            self.session.execute(insert(table), entries[start:start + BULK_CHUNK])
+            insert_rows(connection, table, entries[start:start + BULK_CHUNK])
         return len(entries)
 
 

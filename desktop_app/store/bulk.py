@@ -1,0 +1,98 @@
+"""Many rows of one table written by one executemany, without SQLAlchemy's work per row.
+
+`session.execute(insert(table), rows)` builds the parameters of every row through the compiled
+statement (construct_params and the type processing of each value): at the 2 million rows of a
+region's exchange workbook that is seconds of the load. Here the statement is compiled once by
+the connection's own dialect (SQLite's «?» or the server driver's placeholders — no SQL text of
+one engine), each column's bind processor (a date as SQLite's ISO text, the same text the ORM
+writes) is taken once and applied to that column only, and the driver's executemany gets the
+values ready. The rows must all have the keys of the first one (in any order); rows that do not
+(a row with a column more or less) go through SQLAlchemy's own path, which handles them as
+before (as it compiles for the first row's keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert
+from sqlalchemy.sql.compiler import SQLCompiler
+
+
+def insert_rows(connection: Connection, table: Table,
+                rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert the rows (dicts of column name → value) into the table in one executemany."""
+    if not rows:
+        return
+    names = list(rows[0])
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=names)
+    params = _parameters(connection, table, compiled, names, rows)
+    if params is None:
+        connection.execute(insert(table), list(rows))
+        return
+    connection.exec_driver_sql(compiled.string, params)
+
+
+def _parameters(connection: Connection, table: Table, compiled: SQLCompiler, names: list[str],
+                rows: Sequence[Mapping[str, Any]]) -> list[Any] | None:
+    """The rows' values as the driver takes them (tuples in the compiled order, or dicts for a
+    driver with named placeholders), a column left out given its constant default (as
+    SQLAlchemy gives it); None when a row's keys differ from the first row's, or a column left
+    out has a default computed per row."""
+    bound = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    given = set(names)
+    if not given <= set(bound):  # a key that is no column of the table
+        return None
+    constants: list[Any] = []
+    for name in bound:
+        if name not in given:
+            default = table.c[name].default
+            if default is None or not getattr(default, "is_scalar", False):
+                return None
+            constants.append(getattr(default, "arg", None))
+    extra = [n for n in bound if n not in given]
+    ordered = [n for n in bound if n in given]
+    if not ordered or len(bound) < 2:
+        return None  # no table of the program has a single column: SQLAlchemy's path then
+    # each row: its values in the compiled order, the constants where their columns stand
+    at = {name: i for i, name in enumerate(ordered + extra)}
+    reorder = itemgetter(*(at[n] for n in bound)) if extra else None
+    tail = tuple(constants)
+    width = len(names)
+    take = itemgetter(*ordered)
+    values: list[Any] = []
+    try:
+        for row in rows:
+            if len(row) != width:
+                return None
+            got = take(row)
+            if width == 1:
+                got = (got,)
+            values.append(reorder(got + tail) if reorder is not None else got)
+    except KeyError:
+        return None
+    processors = [(i, p) for i, name in enumerate(bound)
+                  if (p := _processor(table, name, connection)) is not None]
+    if processors:
+        values = [_processed(v, processors) for v in values]
+    if not compiled.positional:
+        values = [dict(zip(bound, v, strict=True)) for v in values]
+    return values
+
+
+def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any], Any]]]
+               ) -> tuple[Any, ...]:
+    out = list(row)
+    for i, process in processors:
+        out[i] = process(out[i])
+    return tuple(out)
+
+
+def _processor(table: Table, name: str, connection: Connection) -> Callable[[Any], Any] | None:
+    dialect = connection.dialect
+    column_type = table.c[name].type
+    processor: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(
+        dialect)
+    return processor

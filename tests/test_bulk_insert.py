@@ -1,0 +1,78 @@
+"""store/bulk.insert_rows writes what SQLAlchemy's own insert writes: the same stored text of
+dates and date-times on SQLite, the same values on the server, a column left out given its
+default; a row's keys are taken by name, in whatever order."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, text
+
+from desktop_app.model import Base
+from desktop_app.store.bulk import insert_rows
+from desktop_app.store.database import Database
+
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+PEOPLE = cast(Table, Base.metadata.tables["people"])
+LOG = cast(Table, Base.metadata.tables["change_log"])
+
+
+def person(n: int, **more: Any) -> dict[str, Any]:
+    return {"id": n, "last_name": "Ёлкина", "first_name": "Анна", "search_key": f"ёлкина {n}",
+            "birth_date": date(1980, 2, 29), "education_pedagogical": None,
+            "ped_experience_start": date(2001, 9, 1), "is_active": n % 2 == 0, **more}
+
+
+def stored(db: Database, table: Table, ids: list[int]) -> list[tuple[Any, ...]]:
+    """The rows as the database keeps them (on SQLite: the text of a date), the keys left out
+    (id, and the people's search key, unique with the birth date)."""
+    names = ", ".join(c.name for c in table.columns if c.name not in ("id", "search_key"))
+    with db.sessions() as session:
+        rows = session.execute(text(f"SELECT {names} FROM {table.name} WHERE id IN "  # noqa: S608
+                                    f"({', '.join(map(str, ids))}) ORDER BY id")).all()
+    return [tuple(r) for r in rows]
+
+
+def test_people_stored_as_sqlalchemy_stores_them(db: Database) -> None:
+    ours = [person(n) for n in range(1001, 1006)]
+    theirs = [person(n) for n in range(2001, 2006)]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), PEOPLE, ours)
+        session.execute(insert(PEOPLE), theirs)
+    assert stored(db, PEOPLE, [p["id"] for p in ours]) == \
+        stored(db, PEOPLE, [p["id"] for p in theirs])
+    with db.sessions() as session:
+        got = session.execute(select(PEOPLE.c.birth_date, PEOPLE.c.row_version,
+                                     PEOPLE.c.is_active, PEOPLE.c.education_level)
+                              .where(PEOPLE.c.id == 1002)).one()
+    assert tuple(got) == (date(1980, 2, 29), 1, True, "unknown")  # defaults given
+
+
+def test_date_times_and_long_texts_of_the_log(db: Database) -> None:
+    at = datetime(2026, 12, 7, 9, 30, 15)
+    entries = [{"id": 900 + n, "changed_at": at, "table_name": "people", "record_id": n,
+                "action": "insert", "old_values": "", "new_values": "«" + "я" * 5000 + "»",
+                "source": "Обмен: книга.xlsx"} for n in range(3)]
+    same = [{**e, "id": e["id"] + 100} for e in entries]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), LOG, entries)
+        session.execute(insert(LOG), same)
+    assert stored(db, LOG, [900, 901, 902]) == stored(db, LOG, [1000, 1001, 1002])
+    with db.sessions() as session:
+        assert session.scalar(select(LOG.c.changed_at).where(LOG.c.id == 901)) == at
+
+
+def test_rows_with_their_keys_in_another_order(db: Database) -> None:
+    rows = [person(3001), person(3002, notes="перевод"), person(3003, notes="")]
+    rows[0]["notes"] = ""
+    rows[2] = dict(reversed(rows[2].items()))  # the same keys in another order: taken by name
+    rows[2]["birth_date"] = date(1990, 1, 1)
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), PEOPLE, rows)
+    with db.sessions() as session:
+        got = session.execute(select(PEOPLE.c.id, PEOPLE.c.notes, PEOPLE.c.birth_date)
+                              .where(PEOPLE.c.id >= 3001).order_by(PEOPLE.c.id)).all()
+    assert [tuple(r) for r in got] == [(3001, "", date(1980, 2, 29)),
+                                       (3002, "перевод", date(1980, 2, 29)),
+                                       (3003, "", date(1990, 1, 1))]
