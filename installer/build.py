@@ -1,8 +1,10 @@
-"""One build script: version → PyInstaller one-folder bundle → its self-test → installer → zip.
+"""One build script: version → PyInstaller one-folder bundle → licences → its self-test →
+installer → zip.
 
 On Windows it produces dist/Metodaktiv-<version>-setup.exe and a portable zip beside it.
 On Linux (CI's check, installer/check_linux.sh) the same steps build the bundle, run its
-self-test offscreen and compile the NSIS script with that bundle as payload.
+self-test offscreen and compile the NSIS script with that bundle as payload (its two programs
+named metodaktiv.exe and metodaktiv-cli.exe, as the installer's shortcuts expect).
 
     python installer/build.py [--skip-installer] [--skip-zip]
 """
@@ -21,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 BUNDLE = DIST / "Metodaktiv"
 EXE_SUFFIX = ".exe" if os.name == "nt" else ""
+PROGRAMS = ("metodaktiv", "metodaktiv-cli")
+LICENCE_FILES = ("LICENSE.txt", "THIRD-PARTY-NOTICES.txt")
+# what metodaktiv.nsi takes from the bundle's top folder (anything else would not be installed)
+PAYLOAD_TOP = {*(f"{name}.exe" for name in PROGRAMS), *LICENCE_FILES, "_internal"}
+
+sys.path.insert(0, str(ROOT / "installer"))
+import notices  # noqa: E402
+import versions  # noqa: E402
 
 
 def version() -> str:
@@ -68,18 +78,38 @@ def program_modules() -> set[str]:
     return found
 
 
+def archived_modules() -> set[str]:
+    """The modules in the bundle's archive (PyInstaller's PYZ)."""
+    from PyInstaller.archive.readers import ZlibArchiveReader
+
+    archive = ROOT / "build" / "pyinstaller" / "metodaktiv" / "PYZ-00.pyz"
+    return set(ZlibArchiveReader(str(archive)).toc)
+
+
 def check_modules() -> None:
     """Every module of the program is in the bundle: a tab or dialog imported by name when it
     is first shown would otherwise be missing only on the user's machine."""
     step("Modules of the program in the bundle")
-    from PyInstaller.archive.readers import ZlibArchiveReader
-
-    archive = ROOT / "build" / "pyinstaller" / "metodaktiv" / "PYZ-00.pyz"
-    bundled = set(ZlibArchiveReader(str(archive)).toc)
+    bundled = archived_modules()
     missing = sorted(program_modules() - bundled)
     if missing:
         raise SystemExit("В сборку не попали модули программы: " + ", ".join(missing))
     print(f"все {len(program_modules())} модулей программы в сборке")
+
+
+def write_licences() -> None:
+    """The program's licence and the notices of every library it ships, into the bundle's
+    top folder (the installer shows the licence and installs both)."""
+    step("Licences")
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    (BUNDLE / "LICENSE.txt").write_text(text, encoding="utf-8", newline="\r\n")
+    try:
+        found = notices.generate(
+            BUNDLE / "THIRD-PARTY-NOTICES.txt", bundle=BUNDLE, modules=archived_modules(), crlf=True
+        )
+    except notices.NoticeError as exc:
+        raise SystemExit(str(exc)) from exc
+    print(f"THIRD-PARTY-NOTICES.txt: {len(found)} компонентов")
 
 
 def smoke_test() -> None:
@@ -131,15 +161,44 @@ def makensis() -> str:
     raise SystemExit("makensis не найден: установите NSIS 3 (см. installer/README.md)")
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def installer_payload() -> Path:
+    """The folder makensis packs: the bundle itself on Windows; elsewhere a linked copy of it
+    with the programs named as on Windows, so that the files the installer's shortcuts point
+    at are checked to be there."""
+    if EXE_SUFFIX:
+        payload = BUNDLE
+    else:
+        payload = ROOT / "build" / "nsis-payload"
+        shutil.rmtree(payload, ignore_errors=True)
+        shutil.copytree(BUNDLE, payload, symlinks=True, copy_function=_link_or_copy)
+        for name in PROGRAMS:
+            (payload / name).rename(payload / f"{name}.exe")
+    top = {path.name for path in payload.iterdir()}
+    if top != PAYLOAD_TOP:
+        raise SystemExit(
+            "Сборка не такая, какую ждёт установщик: "
+            f"лишнее {sorted(top - PAYLOAD_TOP)}, нет {sorted(PAYLOAD_TOP - top)}"
+        )
+    return payload
+
+
 def build_installer(ver: str) -> Path:
     step("NSIS installer")
     out = DIST / f"Metodaktiv-{ver}-setup.exe"
+    defines = [f"-D{name}={value}" for name, value in versions.makensis_defines(ver).items()]
     subprocess.run(
         [
             makensis(),
             "-V2",
-            f"-DVERSION={ver}",
-            f"-DSOURCE_DIR={BUNDLE}",
+            *defines,
+            f"-DSOURCE_DIR={installer_payload()}",
             f"-DOUTFILE={out}",
             str(ROOT / "installer" / "metodaktiv.nsi"),
         ],
@@ -165,8 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ver = version()
     print(f"Методактив {ver}")
+    try:
+        versions.makensis_defines(ver)  # a version the installer cannot take stops the build now
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
     build_bundle()
     check_modules()
+    write_licences()
     smoke_test()
     if not args.skip_installer:
         build_installer(ver)

@@ -1,5 +1,7 @@
 """Frozen entry point of the window program (metodaktiv.exe, no console)."""
 
 from desktop_app.__main__ import main
+from desktop_app.single_instance_win import hold_running_mark
 
+hold_running_mark()  # the installer waits for the program to be closed
 main()
