@@ -174,6 +174,9 @@ class SheetReader:
         if result.fatal:
             return result
         parsers = {i: _parser(f, self.today) for i, f in result.fields.items()}
+        present = result.present
+        required = [(f.key, result.column_name(f.key)) for f in self.all_fields
+                    if f.required and f.key in present]
         number = header_at + 1
         pending = head[header_at + 1:]
         for row in _chain(pending, iterator):
@@ -182,7 +185,7 @@ class SheetReader:
                 raise ExchangeError(
                     f"Лист «{self.sheet}»: больше {MAX_ROWS} строк. Разделите файл на части."
                 )
-            self._read_row(result, parsers, number, row)
+            self._read_row(result, parsers, required, number, row)
         if not result.rows and not result.errors:
             result.fatal.append(RowError(self.sheet, header_at + 2, "—", "",
                                           "под заголовками нет ни одной заполненной строки"))
@@ -243,7 +246,9 @@ class SheetReader:
                 ))
 
     def _read_row(self, result: SheetRows, parsers: dict[int, Callable[[Any], Any]],
-                  number: int, row: Sequence[Any]) -> None:
+                  required: list[tuple[str, str]], number: int, row: Sequence[Any]) -> None:
+        """One row parsed into result.rows, or its refusals into result.errors; required:
+        (key, column name) of the required fields the sheet has."""
         values: dict[str, Any] = {}
         errors: list[RowError] = []
         blank = True
@@ -272,10 +277,9 @@ class SheetReader:
                 errors.append(self._error(result, number, i, value, str(exc)))
         if blank:
             return
-        for f in self.all_fields:
-            if (f.required and f.key in result.present and is_blank(values.get(f.key))
-                    and not any(e.column == result.column_name(f.key) for e in errors)):
-                errors.append(RowError(self.sheet, number, result.column_name(f.key), "",
+        for key, column in required:
+            if is_blank(values.get(key)) and not any(e.column == column for e in errors):
+                errors.append(RowError(self.sheet, number, column, "",
                                        "обязательное значение не заполнено"))
         if errors:
             result.errors.extend(errors)

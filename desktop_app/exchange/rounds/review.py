@@ -206,14 +206,14 @@ class _CodeReader(SheetReader):
         super().__init__(sheet, fields, today)
         self.codes: dict[int, str] = {}
 
-    def _read_row(self, result: SheetRows, parsers: Any, number: int,
-                  row: Sequence[Any]) -> None:
+    def _read_row(self, result: SheetRows, parsers: Any, required: list[tuple[str, str]],
+                  number: int, row: Sequence[Any]) -> None:
         for index, f in result.fields.items():
             if f.key == CODE.key and index < len(row):
                 text = clean(as_text(row[index]))
                 if text:
                     self.codes[number] = text
-        super()._read_row(result, parsers, number, row)
+        super()._read_row(result, parsers, required, number, row)
 
 
 def _read_sheets(workbook: BookFile, path: Path, returned: Returned,
