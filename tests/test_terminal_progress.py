@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.commands import collect, exchange, progress
+from desktop_app.commands import collect, core, exchange, progress
 from desktop_app.commands.progress import TerminalBar
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -37,7 +37,8 @@ def _commands(base: Path, book: Path) -> dict[str, list[str]]:
     db = ["--db", str(base)]
     return {"export": [*db, "export", "--out", str(book.with_name("ещё.xlsx"))],
             "import --dry-run": [*db, "import", str(book), "--dry-run"],
-            "import --merge": [*db, "import", str(book), "--merge"]}
+            "import --merge": [*db, "import", str(book), "--merge"],
+            "check": [*db, "check"]}
 
 
 @contextlib.contextmanager
@@ -46,13 +47,13 @@ def _no_progress(unit: str = "") -> Iterator[None]:
     yield None
 
 
-@pytest.mark.parametrize("command", ["export", "import --dry-run", "import --merge"])
+@pytest.mark.parametrize("command", ["export", "import --dry-run", "import --merge", "check"])
 def test_nothing_extra_when_not_a_terminal(command: str, base: Path, book: Path,
                                            capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     args = _commands(base, book)[command]
     with monkeypatch.context() as patch:
-        for module in (exchange, collect):
+        for module in (exchange, collect, core):
             patch.setattr(module, "terminal_progress", _no_progress)
         before = main(args), capsys.readouterr()
     after = main(args), capsys.readouterr()
@@ -133,6 +134,17 @@ def test_collect_start_draws_its_bar_on_a_terminal(base: Path, tmp_path: Path) -
     assert code == 0, shown
     sent = len(list((tmp_path / "сбор").glob("*.xlsx")))
     assert sent and re.search(rf"\| \d+ из {sent} ОО \[", shown), shown
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_check_draws_its_steps_on_a_terminal(base: Path) -> None:
+    code, shown = _on_a_terminal(["--db", str(base), "check"])
+    assert code == 0, shown
+    assert "проверка целостности [" in shown  # the integrity check: a busy bar, no total
+    steps = re.findall(r"число записей: (\w+): +\d+%\|.*?\| (\d+) из (\d+) шагов", shown)
+    assert "people" in {name for name, _d, _t in steps}, shown
+    assert len({total for _n, _d, total in steps}) == 1  # the tables counted and the check
+    assert "Целостность: в порядке" in shown
 
 
 class _Terminal(io.StringIO):

@@ -19,6 +19,7 @@ from desktop_app.commands.common import (
     plain_engine,
     quiet_connection,
 )
+from desktop_app.commands.progress import Progress, terminal_progress
 from desktop_app.store.database import (
     DatabaseMissing,
     DatabaseRefused,
@@ -73,16 +74,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run_upgrade)
 
 
-def _counts(execute: Callable[[str], Any], tables: set[str]) -> dict[str, int]:
+def _counts(execute: Callable[[str], Any], tables: set[str],
+            progress: Progress | None = None) -> dict[str, int]:
     """Rows of each counted table the database has (an older revision may lack some)."""
-    return {name: int(execute(f'SELECT count(*) FROM "{name}"')) for name in COUNTED
-            if name in tables}
+    names = [name for name in COUNTED if name in tables]
+    counts: dict[str, int] = {}
+    for done, name in enumerate(names, start=1):
+        if progress is not None:
+            progress(done, len(names) + 1, f"число записей: {name}")
+        counts[name] = int(execute(f'SELECT count(*) FROM "{name}"'))
+    return counts
 
 
-def _collect_file(path: Path) -> dict[str, Any]:
+def _collect_file(path: Path, progress: Progress | None = None) -> dict[str, Any]:
     check_sqlite_file(path)
     with closing(quiet_connection(path)) as con:
         try:
+            if progress is not None:  # the longest step: every page of the file read
+                progress(0, 0, "проверка целостности")
             rows = con.execute("PRAGMA integrity_check").fetchall()
         except sqlite3.DatabaseError as exc:
             rows = [(str(exc),)]
@@ -93,13 +102,13 @@ def _collect_file(path: Path) -> dict[str, Any]:
             revision = file_revision(con)
             tables = {r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            counts = _counts(lambda sql: con.execute(sql).fetchone()[0], tables)
+            counts = _counts(lambda sql: con.execute(sql).fetchone()[0], tables, progress)
         except sqlite3.DatabaseError as exc:
             return {"ok": False, "revision": None, "integrity": str(exc), "counts": {}}
     return {"ok": True, "revision": revision, "integrity": "ok", "counts": counts}
 
 
-def _collect_url(url: str) -> dict[str, Any]:
+def _collect_url(url: str, progress: Progress | None = None) -> dict[str, Any]:
     """A database on a server: the revision, every table's rows, the program's tables present,
     and for every foreign key of the model the rows pointing at a row that is not there
     (SQLAlchemy Core: the same checks on any database)."""
@@ -108,7 +117,7 @@ def _collect_url(url: str) -> dict[str, Any]:
     engine = plain_engine(url)
     try:
         with engine.connect() as conn:
-            found = check_server(conn)
+            found = check_server(conn, progress)
     finally:
         engine.dispose()
     if found.revision is None and not found.counts:
@@ -124,14 +133,16 @@ def _collect_url(url: str) -> dict[str, Any]:
                               and found.revision in known_revisions()}
 
 
-def collect(target: str) -> dict[str, Any]:
+def collect(target: str, progress: Progress | None = None) -> dict[str, Any]:
     """Integrity, revision and counts, read without changing anything (an older file is not
-    upgraded). Raises DatabaseMissing for a missing file, DatabaseRefused for one not ours."""
+    upgraded); progress(done, total, label) hears the steps. Raises DatabaseMissing for a
+    missing file, DatabaseRefused for one not ours."""
     url = url_for(target)
     path = sqlite_path(url)
     if path is not None and not path.exists():
         raise DatabaseMissing(path)
-    report = _collect_file(path) if path is not None else _collect_url(url)
+    report = (_collect_file(path, progress) if path is not None
+              else _collect_url(url, progress))
     revision, head = report["revision"], head_revision()
     report["head"] = head
     report.setdefault("upgrade_needed", report["ok"] and revision != head)
@@ -151,7 +162,8 @@ def _refusal(exc: DatabaseRefused, args: argparse.Namespace) -> str:
 def run_check(args: argparse.Namespace) -> int:
     target = db_target(args)
     try:
-        report = collect(target)
+        with terminal_progress("шагов") as progress:  # a bar on a terminal only
+            report = collect(target, progress)
     except DatabaseRefused as exc:
         if args.json:
             print(json.dumps({"ok": False, "error": _refusal(exc, args)}, ensure_ascii=False))

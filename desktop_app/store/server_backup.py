@@ -34,7 +34,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -401,29 +401,37 @@ def _records(n: int) -> str:
     return "записей"
 
 
-def orphans(conn: Connection, tables: set[str]) -> tuple[int, list[Orphan]]:
+Step = Callable[[int, int, str], None]  # progress(done, total, label) of a long check
+
+
+def orphans(conn: Connection, tables: set[str],
+            progress: Step | None = None) -> tuple[int, list[Orphan]]:
     """For each foreign key of the model (its tables present in the database): the child rows
-    whose parent is missing, counted with a LEFT JOIN. (links checked, orphans found)."""
+    whose parent is missing, counted with a LEFT JOIN. (links checked, orphans found);
+    progress hears each key before it is counted."""
     from sqlalchemy import and_, func, select
 
     from desktop_app.model import Base
 
+    keys = [(child_table, key) for child_table in Base.metadata.sorted_tables
+            for key in child_table.foreign_key_constraints
+            if child_table.name in tables and key.referred_table.name in tables]
     checked, found = 0, []
-    for child_table in Base.metadata.sorted_tables:
-        for key in child_table.foreign_key_constraints:
-            parent_table = key.referred_table
-            if child_table.name not in tables or parent_table.name not in tables:
-                continue
-            child, parent = child_table.alias("c"), parent_table.alias("p")
-            pairs = [(child.c[e.parent.name], parent.c[e.column.name]) for e in key.elements]
-            stmt = (select(func.count())
-                    .select_from(child.outerjoin(parent, and_(*(c == p for c, p in pairs))))
-                    .where(*(c.is_not(None) for c, _ in pairs), pairs[0][1].is_(None)))
-            checked += 1
-            rows = int(conn.execute(stmt).scalar_one())
-            if rows:
-                found.append(Orphan(child_table.name, tuple(c.name for c, _ in pairs),
-                                    parent_table.name, rows))
+    for child_table, key in keys:
+        parent_table = key.referred_table
+        if progress is not None:
+            progress(checked, len(keys), f"ссылки таблицы «{child_table.name}» на "
+                                         f"«{parent_table.name}»")
+        child, parent = child_table.alias("c"), parent_table.alias("p")
+        pairs = [(child.c[e.parent.name], parent.c[e.column.name]) for e in key.elements]
+        stmt = (select(func.count())
+                .select_from(child.outerjoin(parent, and_(*(c == p for c, p in pairs))))
+                .where(*(c.is_not(None) for c, _ in pairs), pairs[0][1].is_(None)))
+        checked += 1
+        rows = int(conn.execute(stmt).scalar_one())
+        if rows:
+            found.append(Orphan(child_table.name, tuple(c.name for c, _ in pairs),
+                                parent_table.name, rows))
     return checked, sorted(found, key=lambda o: (o.table, o.columns, o.parent))
 
 
@@ -472,16 +480,19 @@ class ServerCheck:
         return found
 
 
-def check_server(conn: Connection) -> ServerCheck:
+def check_server(conn: Connection, progress: Step | None = None) -> ServerCheck:
     """The revision, every table's rows, the model's tables present, and for each foreign key
-    the rows pointing at nothing (only at the head revision: another schema's columns differ)."""
+    the rows pointing at nothing (only at the head revision: another schema's columns differ);
+    progress hears the foreign keys as they are checked."""
     from desktop_app.model import Base
 
     revision = _revision(conn)
+    if progress is not None:
+        progress(0, 0, "число записей в таблицах")
     counts = table_counts(conn)
     missing = sorted(t.name for t in Base.metadata.sorted_tables if t.name not in counts)
     head = head_revision()
-    links, lost = orphans(conn, set(counts)) if revision == head else (0, [])
+    links, lost = orphans(conn, set(counts), progress) if revision == head else (0, [])
     return ServerCheck(revision, head, counts, missing, links, lost)
 
 
