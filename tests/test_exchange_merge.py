@@ -28,7 +28,7 @@ SECOND = "Северский район"
 # Tables a new database ships with (or that stay the database's own): not summed on a merge.
 PRESETS = {"ground_presets", "grounds", "indicator_plans", "instruments", "instrument_items",
            "mentorship_forms", "plan_templates", "plan_template_items", "roadmap_items",
-           "settings", "report_texts"}
+           "settings", "report_texts", "awards", "award_conditions"}
 YEAR = 2026
 
 

@@ -247,7 +247,7 @@ def test_demo_round_trip_over_continuation_sheets(tmp_path: Path,
     source = tmp_path / "demo.sqlite"
     write_demo(source, "municipality")
     answers = len(table_rows(source)["answers"])
-    per_sheet = answers // 3  # the third sheet exactly full: no empty fourth one
+    per_sheet = -(-answers // 3)  # three sheets, the third holding the rest: no fourth one
     monkeypatch.setattr(workbook, "SHEET_ROW_LIMIT", per_sheet + 1)
     first, target, second = round_trip(source, tmp_path)
     assert_same_books(first, second)
@@ -258,7 +258,8 @@ def test_demo_round_trip_over_continuation_sheets(tmp_path: Path,
     headers = [next(wb[t].iter_rows(max_row=1, values_only=True)) for t in titles]
     assert headers[0] == headers[1] == headers[2] and headers[0][0] == "Код диагностики"
     rows = {ws.title: sum(1 for _ in ws.iter_rows()) for ws in wb.worksheets}
-    assert all(rows[t] == per_sheet + 1 for t in titles)
+    assert all(rows[t] == per_sheet + 1 for t in titles[:2])
+    assert rows[titles[2]] == answers - 2 * per_sheet + 1
     assert max(rows.values()) == per_sheet + 1
     info = [r for r in wb[INFO_SHEET].iter_rows(values_only=True)]
     assert next(r[1] for r in info if r and r[0] == "Версия формата") == 2

@@ -57,7 +57,7 @@ def test_the_demo_command_fills_an_empty_server_database_once(
     secret = password(pg_url)
     assert main(["demo", "--out", pg_url, "--seed", "1"]) == 0
     out = capsys.readouterr()
-    assert "педагогов: 900" in out.out and "наставнических пар и групп: 150" in out.out
+    assert "педагогов: 900" in out.out and "наставнических пар и групп: 158" in out.out
     assert "Демонстрационная база записана: postgresql+psycopg://meto:***@" in out.out
     assert secret not in out.out + out.err
     people = every_row(pg_url)["people"]

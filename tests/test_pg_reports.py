@@ -40,13 +40,15 @@ def _params(target: str | Path, kind: str) -> ReportParams:
         with db.sessions() as s:
             pair = s.scalars(select(Pair.id).order_by(Pair.id)).first()
             person = s.scalars(select(Route.person_id).order_by(Route.id)).first()
+            mentor = s.scalars(select(Pair.mentor_id).order_by(Pair.id)).first()
     finally:
         db.dispose()
     needs = KINDS[kind].needs
     return ReportParams(number="7-од" if KINDS[kind].is_order else "", on=REFERENCE,
                         year=REFERENCE.year if needs == "year" else None,
                         pair_id=pair if needs == "pair" else None,
-                        person_id=person if needs == "person" else None)
+                        person_id={"person": person, "mentor": mentor}.get(needs or ""),
+                        award="za_nastavnichestvo" if needs == "mentor" else None)
 
 
 def _document(target: str | Path, kind: str) -> Document:

@@ -213,13 +213,26 @@ EXPECTED = {
     "region": ["Информационно-аналитический отчёт", "в муниципальных образованиях за 2024 год",
                "2. Показатели по муниципальным образованиям", "Регион в целом",
                "3. Методический актив", "Таблица 4"],
+    "recognition": ["Представление", "Знак отличия «За наставничество»",
+                    "Ёлкина Анна Петровна", "1. Наставнические пары (группы)", "Жукова В.С.",
+                    "Еремеев Б.И.", "Условия награды выполнены не все",
+                    "Учебных лет наставнической деятельности — 1 (2024/2025)",
+                    "Руководитель образовательной организации", "О.А. Кулешова"],
 }
+
+
+def params_for(kind: str, ids: Ids) -> dict[str, object]:
+    """What each kind is asked for in these tests: the group, the mentee (ИОМ), the mentor and
+    an award (the представление)."""
+    if kind == "recognition":
+        return {"pair_id": ids.pair, "person_id": ids.mentor, "award": "za_nastavnichestvo"}
+    return {"pair_id": ids.pair, "person_id": ids.mentee}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_document_pdf_and_docx_read_back(filled, tmp_path: Path, kind: str) -> None:
     db, ids = filled
-    extra = {"pair_id": ids.pair, "person_id": ids.mentee, "number": "5-од"}
+    extra = {**params_for(kind, ids), "number": "5-од"}
     pdf = _write(db, kind, tmp_path, ".pdf", **extra)
     text = pdf_text(pdf)
     for words in EXPECTED[kind]:

@@ -16,7 +16,13 @@ import pytest
 from desktop_app.reports import KINDS, write
 from desktop_app.reports.docmodel import Document, Signature, Table
 from tests import doctext
-from tests.test_reports import EXPECTED, _write, filled, pdf_text  # noqa: F401  (fixture)
+from tests.test_reports import (  # noqa: F401  (fixture)
+    EXPECTED,
+    _write,
+    filled,
+    params_for,
+    pdf_text,
+)
 from tests.test_reports_typesetting import Printed, demo, printed  # noqa: F401  (fixtures)
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -39,9 +45,9 @@ def convert(docs: list[Path], out: Path, profile: Path, to: str = "pdf") -> None
 
 def test_every_docx_opens_in_libreoffice(filled, tmp_path: Path) -> None:  # noqa: F811
     db, ids = filled
-    extra = {"pair_id": ids.pair, "person_id": ids.mentee}
     numbers = {"active-order": "5-од", "pairs-order": "6-од"}
-    docs = [_write(db, kind, tmp_path, ".docx", number=numbers.get(kind, ""), **extra)
+    docs = [_write(db, kind, tmp_path, ".docx", number=numbers.get(kind, ""),
+                   **params_for(kind, ids))
             for kind in KINDS]
     out = tmp_path / "pdf"
     convert(docs, out, tmp_path / "profile")

@@ -16,7 +16,7 @@ from docx import Document as read_docx
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
-from desktop_app.model import Pair, Person, Route
+from desktop_app.model import Nomination, Pair, Person, Route
 from desktop_app.reports import KINDS, ReportParams, build, write
 from desktop_app.reports.docmodel import Document, Signature, Table
 from desktop_app.reports.typography import typeset
@@ -58,6 +58,10 @@ def _params(db: Database, kind: str) -> ReportParams:
         if kind == "iom":
             person_id = session.scalars(select(Route.person_id).order_by(Route.id)).first()
             return ReportParams(on=ON, person_id=person_id)
+        if kind == "recognition":  # a mentor of the demo's nominations
+            person_id = session.scalars(select(Nomination.person_id).order_by(
+                Nomination.id)).first()
+            return ReportParams(on=ON, person_id=person_id, award="za_nastavnichestvo")
     return ReportParams(on=ON, year=YEAR, number="17-од")
 
 

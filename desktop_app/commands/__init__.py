@@ -14,6 +14,7 @@ MODULES = [
     "desktop_app.commands.collect",
     "desktop_app.commands.safety",
     "desktop_app.commands.indicators",
+    "desktop_app.commands.recognitions",
     "desktop_app.commands.incomplete",
     "desktop_app.commands.report",
     "desktop_app.commands.orders",

@@ -55,6 +55,7 @@ PRESET_TABLES = frozenset({
     "settings", "municipalities", "ground_presets", "grounds", "mentorship_forms",
     "indicator_plans",
     "instruments", "instrument_items", "plan_templates", "plan_template_items", "roadmap_items",
+    "awards", "award_conditions",
 })
 
 

@@ -51,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="файл .pdf или .docx (для candidates также .xlsx)")
     p.add_argument("--year", type=int, metavar="ГГГГ", help="год отчёта (annual)")
     p.add_argument("--pair", type=int, metavar="КОД", help="код пары (programme)")
-    p.add_argument("--person", type=int, metavar="КОД", help="код педагога (iom)")
+    p.add_argument("--person", type=int, metavar="КОД", help="код педагога (iom, recognition)")
+    p.add_argument("--award", metavar="КОД",
+                   help="код награды (recognition; коды — metodaktiv awards show)")
     p.add_argument("--number", metavar="N",
                    help="номер приказа: у первого приказа базы обязателен; по умолчанию — "
                         "следующий после последнего в журнале приказов, а у приказа того же "
@@ -77,8 +79,12 @@ def _check_usage(args: argparse.Namespace) -> None:
         parser.error(f"документ {args.kind} пишется в файлы {allowed}, а не «{suffix or '—'}»")
     if kind.needs == "pair" and args.pair is None:
         parser.error(f"для документа {args.kind} укажите пару: --pair КОД")
-    if kind.needs == "person" and args.person is None:
+    if kind.needs in ("person", "mentor") and args.person is None:
         parser.error(f"для документа {args.kind} укажите педагога: --person КОД")
+    if kind.needs == "mentor" and not (args.award or "").strip():
+        parser.error(f"для документа {args.kind} укажите награду: --award КОД")
+    if args.award is not None and kind.needs != "mentor":
+        parser.error("--award — только для документа recognition")
     if args.page_per_candidate and args.kind != "candidates":
         parser.error("--page-per-candidate — только для документа candidates")
     given = [option for section, option in TEXT_OPTIONS.items() if getattr(args, section)]
@@ -173,7 +179,8 @@ def run_report(args: argparse.Namespace) -> int:
                 raise UserError(requisites.cli_refusal(missing, values, given_db(args)))
             params = ReportParams(number=args.number or "", on=args.date, year=args.year,
                                   pair_id=args.pair, person_id=args.person, texts=texts,
-                                  page_per_candidate=args.page_per_candidate)
+                                  page_per_candidate=args.page_per_candidate,
+                                  award=(args.award or "").strip() or None)
             number, reprint = "", False
             if kind.is_order:
                 reprint = order_journal.registered(session, args.kind, params.day) is not None

@@ -31,12 +31,16 @@ class Scale:
     pairs: int
     sessions: int
     settings: str = "municipality"
+    # mentors of long standing: each gets pairs of the school years before the current ones
+    # (demo/recognition.py), so that someone meets the five years of Указ № 94
+    veterans: int = 0
 
 
 SCALES: dict[str, Scale] = {
-    "municipality": Scale(organisations=30, people=900, active=40, pairs=150, sessions=480),
+    "municipality": Scale(organisations=30, people=900, active=40, pairs=150, sessions=480,
+                          veterans=2),
     "region": Scale(organisations=600, people=30_000, active=1_300, pairs=10_000, sessions=40_000,
-                    settings="region_settings"),
+                    settings="region_settings", veterans=40),
 }
 
 

@@ -203,9 +203,11 @@ def _status(rng: random.Random, start: date, end: date) -> tuple[PairStatus, dat
 
 
 def _pair(demo: Demo, mentor: Row, mentees: list[Row], category: MenteeCategory,
-          municipal: bool) -> None:
+          municipal: bool, dates: tuple[date, date] | None = None) -> Row:
+    """One pair with its mentees, directions, programme, plan, monitoring and satisfaction;
+    dates: its start and planned end (drawn for its category when not given)."""
     rng = demo.rng
-    start, end = _pair_dates(demo, mentees, category)
+    start, end = dates or _pair_dates(demo, mentees, category)
     status, ended_on = _status(rng, start, end)
     # an order is signed before the start, and never after the demo's «today»
     order_date = min(start - timedelta(days=rng.randint(3, 14)),
@@ -232,6 +234,7 @@ def _pair(demo: Demo, mentor: Row, mentees: list[Row], category: MenteeCategory,
     _plan(demo, programme, pair, mentor)
     _monitoring(demo, pair)
     _satisfaction(demo, pair)
+    return pair
 
 
 def _last_change(rng: random.Random, status: PairStatus, order_date: date, end: date) -> date:

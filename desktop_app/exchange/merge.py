@@ -55,6 +55,8 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "satisfactions": ("pair_id", "person_id", "respondent", "answered_on"),
     "plan_items": ("programme_id", "position"),
     "route_items": ("route_id", "position"),
+    "awards": ("code",),
+    "nominations": ("person_id", "award", "nominated_on"),
 }
 # Keys that also hold the set of people linked through a child table: a pair is its mentor,
 # start date and mentees; a meeting its date, agenda and attendees.

@@ -53,6 +53,8 @@ SHEETS: dict[str, str] = {
     "monitorings": "Мониторинг пар", "satisfactions": "Удовлетворённость",
     "routes": "Маршруты (ИОМ)", "route_items": "Пункты маршрутов",
     "order_journal": "Журнал приказов",
+    "awards": "Награды", "award_conditions": "Условия наград",
+    "nominations": "Выдвижения к наградам",
 }
 
 COMMON: dict[str, str] = {
@@ -148,6 +150,12 @@ COLUMNS: dict[str, dict[str, str]] = {
         "mentee_activity": "Активность наставляемого", "influence": "Влияние", "risks": "Риски",
     },
     "satisfactions": {"respondent": "Кто отвечал", "answered_on": "Дата ответа"},
+    "awards": {"basis": "Основание (нормативный акт)",
+               "candidates": "Кто рассматривается", "once": "Вручается однократно"},
+    "award_conditions": {"award_id": "Код награды", "condition": "Условие",
+                         "value": "Пороговое значение",
+                         "near": "Допуск для «почти соответствует»"},
+    "nominations": {"award": "Награда (код)", "nominated_on": "Дата выдвижения"},
     "route_items": {"deficit_text": "Дефицит (текст)", "task": "Задача",
                     "activity": "Вид мероприятия", "form": "Форма",
                     "planned_result": "Планируемый результат"},
@@ -178,6 +186,10 @@ ENUMS: dict[tuple[str, str], type[RuEnum]] = {
     ("routes", "state"): enums.RouteState,
     ("route_items", "activity"): enums.RouteActivity,
     ("roadmap_items", "status"): enums.RoadmapStatus,
+    ("awards", "level"): enums.AwardLevel,
+    ("awards", "candidates"): enums.AwardCandidates,
+    ("award_conditions", "condition"): enums.AwardMeasure,
+    ("nominations", "result"): enums.NominationResult,
 }
 
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         ProgrammeDeficit,
         Satisfaction,
     )
+    from desktop_app.model.recognition import Award, AwardCondition, Nomination
     from desktop_app.model.registry import (
         Course,
         Employment,
@@ -62,12 +63,12 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "ActiveMember", "Answer", "Base", "ChangeLog", "CollectionRound", "Course", "Deficit",
-    "DiagnosticSession",
+    "ActiveMember", "Answer", "Award", "AwardCondition", "Base", "ChangeLog", "CollectionRound",
+    "Course", "Deficit", "DiagnosticSession",
     "Employment", "ExternalResult", "Ground", "GroundPreset", "IndicatorPlan", "Instrument",
     "InstrumentItem", "Meeting", "MeetingAttendee", "MemberDirection", "MemberGround",
-    "MentorshipForm", "Monitoring", "Municipality", "OrderRecord", "Organisation", "Pair",
-    "PairDirectionLink",
+    "MentorshipForm", "Monitoring", "Municipality", "Nomination", "OrderRecord", "Organisation",
+    "Pair", "PairDirectionLink",
     "PairMentee", "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem",
     "Programme", "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem",
     "RoundFile", "Satisfaction", "SessionAreaScore", "Setting",

@@ -198,6 +198,50 @@ class CourseKind(RuEnum):
     RETRAINING = "retraining"
 
 
+class AwardLevel(RuEnum):
+    """Whose award it is: the state's, a ministry's, the region's or the municipality's."""
+
+    FEDERAL = "federal"
+    DEPARTMENTAL = "departmental"
+    REGIONAL = "regional"
+    MUNICIPAL = "municipal"
+
+
+class AwardCandidates(RuEnum):
+    """Who is considered for an award: the mentors, or everyone of the pairs (the mentees too)."""
+
+    MENTORS = "mentors"
+    PARTICIPANTS = "participants"
+
+
+class AwardMeasure(RuEnum):
+    """What a condition of an award measures (services/recognitions.py computes each); a
+    condition «min_…» asks for at least its value, «max_…» for at most."""
+
+    MIN_YEARS_MENTORING = "min_years_mentoring"
+    MIN_MENTEES = "min_mentees"
+    MIN_COMPLETED_PROGRAMMES = "min_completed_programmes"
+    MIN_DEFICITS_OVERCOME = "min_deficits_overcome"
+    MIN_STAYED_YOUNG_SPECIALISTS = "min_stayed_young_specialists"
+    MIN_PARTICIPATIONS = "min_participations"
+    MIN_CONTESTS = "min_contests"
+    MIN_PED_EXPERIENCE_YEARS = "min_ped_experience_years"
+    MAX_PED_EXPERIENCE_YEARS = "max_ped_experience_years"
+    MAX_AGE = "max_age"
+    MIN_COMPLETED_AS_MENTEE = "min_completed_as_mentee"
+
+    @property
+    def is_max(self) -> bool:
+        """An upper bound (age, experience): the figure may not exceed the value."""
+        return self.value.startswith("max_")
+
+
+class NominationResult(RuEnum):
+    NOMINATED = "nominated"
+    AWARDED = "awarded"
+    REFUSED = "refused"
+
+
 _SHARING = (
     ParticipationKind.MASTER_CLASS,
     ParticipationKind.OPEN_LESSON,
@@ -330,5 +374,35 @@ LABELS: dict[str, dict[str, str]] = {
     "CourseKind": {
         "qualification": "повышение квалификации",
         "retraining": "профессиональная переподготовка",
+    },
+    "AwardLevel": {
+        "federal": "государственная награда",
+        "departmental": "ведомственная награда",
+        "regional": "региональный уровень",
+        "municipal": "муниципальный уровень",
+    },
+    "AwardCandidates": {
+        "mentors": "наставники",
+        "participants": "наставники и наставляемые",
+    },
+    "AwardMeasure": {
+        "min_years_mentoring": "учебных лет наставнической деятельности, не менее",
+        "min_mentees": "наставляемых, не менее",
+        "min_completed_programmes": "завершённых программ наставничества, не менее",
+        "min_deficits_overcome": "дефицитов наставляемых, преодолённых по повторной "
+                                 "диагностике, не менее",
+        "min_stayed_young_specialists": "молодых специалистов, продолжающих работать после "
+                                        "наставничества, не менее",
+        "min_participations": "участий в распространении опыта, не менее",
+        "min_contests": "участий в конкурсах профессионального мастерства, не менее",
+        "min_ped_experience_years": "лет педагогического стажа, не менее",
+        "max_ped_experience_years": "лет педагогического стажа, не более",
+        "max_age": "возраст (полных лет), не более",
+        "min_completed_as_mentee": "завершённых программ в роли наставляемого, не менее",
+    },
+    "NominationResult": {
+        "nominated": "выдвинут",
+        "awarded": "награждён",
+        "refused": "отказано",
     },
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.reports import annual, lists, orders, personal, region
+from desktop_app.reports import annual, lists, orders, personal, recognition, region
 from desktop_app.reports.docmodel import Document
 from desktop_app.reports.params import ReportParams, order_number, register_order
 from desktop_app.reports.queries import NotFound
@@ -24,7 +24,8 @@ FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel"}
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of document: its code (CLI), its name (window), what it needs, its builder."""
+    """One kind of document: its code (CLI), its name (window), what it needs (None, "year",
+    "pair", "person", or "mentor": a person and an award), its builder."""
 
     code: str
     title: str
@@ -54,6 +55,8 @@ KINDS: dict[str, Kind] = {
              (".pdf", ".docx"), annual.annual),
         Kind("region", "Информационно-аналитический отчёт по муниципальным образованиям",
              "year", False, (".pdf", ".docx", ".xlsx"), region.region),
+        Kind("recognition", "Представление наставника к награде", "mentor", False,
+             (".pdf", ".docx"), recognition.representation),
     )
 }
 

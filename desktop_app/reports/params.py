@@ -34,6 +34,7 @@ class ReportParams:
     # the text stored for the year
     texts: tuple[tuple[str, str], ...] = ()
     page_per_candidate: bool = False  # candidate form: each candidate starts a new page
+    award: str | None = None  # the представление (recognition): the award's key
 
     @property
     def day(self) -> date:

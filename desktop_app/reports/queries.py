@@ -533,3 +533,14 @@ def route_people(session: Session) -> list[Choice]:
     rows = [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
             for i, last, first, middle, org in session.execute(stmt)]
     return sorted(rows, key=lambda c: ru_sort_key(c.text))
+
+
+def mentor_choices(session: Session) -> list[Choice]:
+    """People who are (or were) the mentor of a pair, by ФИО (the представление's choice)."""
+    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
+                   Organisation.short_name)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where(Person.id.in_(select(Pair.mentor_id))))
+    rows = [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
+            for i, last, first, middle, org in session.execute(stmt)]
+    return sorted(rows, key=lambda c: ru_sort_key(c.text))

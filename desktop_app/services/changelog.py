@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from desktop_app.model import (
     ActiveMember,
+    Award,
     Base,
     ChangeLog,
     Course,
     Employment,
     MentorshipForm,
     Monitoring,
+    Nomination,
     Organisation,
     PairMentee,
     Participation,
@@ -67,7 +69,8 @@ TABLE_LABELS = {
     "roadmap_items": "Дорожная карта", "mentorship_forms": "Формы наставничества",
     "diagnostic_sessions": "Диагностика", "deficits": "Дефициты", "routes": "Маршруты",
     "report_texts": "Тексты отчётов", "order_journal": "Журнал приказов",
-    "municipalities": "Муниципалитеты",
+    "municipalities": "Муниципалитеты", "awards": "Награды", "award_conditions": "Условия наград",
+    "nominations": "Выдвижения к наградам",
 }
 
 COLUMN_LABELS = {
@@ -100,7 +103,10 @@ COLUMN_LABELS = {
     "event_date": "Дата", "result": "Результат", "monitoring_date": "Дата мониторинга",
     "number": "Номер", "date": "Дата", "created": "Зарегистрирован",
     "name": "Наименование", "oktmo": "Код ОКТМО", "is_own": "Муниципалитет этой базы",
-    "municipality_id": "Муниципалитет",
+    "municipality_id": "Муниципалитет", "award": "Награда", "award_id": "Награда",
+    "nominated_on": "Дата выдвижения", "note": "Примечание", "condition": "Условие",
+    "near": "Допуск «почти»", "basis": "Основание", "candidates": "Кто рассматривается",
+    "once": "Вручается однократно", "description": "Описание",
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
@@ -114,6 +120,9 @@ ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
     ("participations", "kind"): enums.ParticipationKind,
     ("participations", "level"): enums.EventLevel, ("courses", "kind"): enums.CourseKind,
     ("roadmap_items", "status"): enums.RoadmapStatus,
+    ("nominations", "result"): enums.NominationResult,
+    ("award_conditions", "condition"): enums.AwardMeasure,
+    ("awards", "level"): enums.AwardLevel, ("awards", "candidates"): enums.AwardCandidates,
 }
 
 
@@ -276,8 +285,8 @@ class BulkLog:
     def write(self) -> int:
         """Write the entries gathered (in the session's transaction); returns how many."""
         entries, self.entries = self.entries, []
-        connection = self.session.connection()
         table = cast(Table, ChangeLog.__table__)  # Core insert: no ORM events for the log
+        connection = self.session.connection()
         for start in range(0, len(entries), BULK_CHUNK):
             insert_rows(connection, table, entries[start:start + BULK_CHUNK])
         return len(entries)
@@ -317,7 +326,7 @@ REFERENCES: dict[str, str] = {
     "person_id": "people", "mentor_id": "people", "curator_id": "people",
     "form_id": "mentorship_forms",
 }
-Names = dict[tuple[str, int], str]
+Names = dict[tuple[str, int | str], str]
 
 
 def _reference_names(session: Session, rows: list[ChangeLog]) -> Names:
@@ -341,6 +350,9 @@ def _reference_names(session: Session, rows: list[ChangeLog]) -> Names:
         stmt = select(MentorshipForm.id, MentorshipForm.name).where(
             MentorshipForm.id.in_(sorted(wanted["mentorship_forms"])))
         names.update({("mentorship_forms", i): n for i, n in session.execute(stmt)})
+    if any(row.table_name == "nominations" for row in rows):  # an award by its name
+        names.update({("awards", c): n for c, n in session.execute(select(Award.code,
+                                                                          Award.name))})
     return names
 
 
@@ -348,6 +360,8 @@ def _shown(table: str, column: str, value: Any, names: Names) -> str:
     target = REFERENCES.get(column)
     if target is not None and isinstance(value, int) and (target, value) in names:
         return f"{names[(target, value)]} (№ {value})"
+    if (table, column) == ("nominations", "award") and ("awards", value) in names:
+        return names[("awards", value)]
     return _display(table, column, value)
 
 
@@ -437,9 +451,10 @@ def _collect(session: Session, wanted: dict[str, set[int]], extra: list[ChangeLo
 
 
 def person_history(session: Session, person_id: int) -> list[HistoryEntry]:
-    """A person's changes with their jobs, courses, participations, active and mentee rows."""
+    """A person's changes with their jobs, courses, participations, active and mentee rows and
+    their nominations for awards."""
     wanted = {"people": {person_id}}
-    for model in (Employment, Course, Participation, ActiveMember):
+    for model in (Employment, Course, Participation, ActiveMember, Nomination):
         wanted[model.__tablename__] = _ids_by_column(session, model, "person_id", person_id)
     extra = _link_entries(session, PairMentee.__tablename__, "person_id", person_id)
     return _collect(session, wanted, extra)

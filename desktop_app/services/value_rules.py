@@ -292,6 +292,9 @@ COLUMN_RULES: dict[str, dict[str, ColumnRule]] = {
     "instrument_items": {"position": COUNT},
     "mentorship_forms": {"position": COUNT},
     "plan_template_items": {"position": COUNT, "offset_days": Number(0, 3660)},
+    "awards": {"position": COUNT},
+    "award_conditions": {"value": Number(0, 100), "near": Number(0, 100)},
+    "nominations": {"nominated_on": PLANNED},
 }
 # The rules of a column against the others of its row.
 ROW_RULES: dict[str, tuple[RowRule, ...]] = {

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app import paths
 from desktop_app.model import (
+    Award,
+    AwardCondition,
     Ground,
     GroundPreset,
     IndicatorPlan,
@@ -142,10 +144,31 @@ def load_roadmap(session: Session) -> None:
         )
 
 
+def load_awards(session: Session) -> None:
+    """Add the shipped awards (resources/presets/awards.json) a database lacks, with their
+    conditions; an award already there keeps the conditions the centre set."""
+    existing = set(session.scalars(select(Award.code)))
+    for position, award in enumerate(read_preset("awards.json")["awards"], start=1):
+        if award["code"] in existing:
+            continue
+        row = Award(
+            code=award["code"], name=award["name"], level=award["level"],
+            basis=award.get("basis", ""), description=award.get("description", ""),
+            candidates=award.get("candidates", "mentors"), once=bool(award.get("once")),
+            position=position,
+        )
+        row.conditions = [
+            AwardCondition(condition=measure, value=int(spec["value"]),
+                           near=int(spec.get("near", 0)))
+            for measure, spec in award["conditions"].items()
+        ]
+        session.add(row)
+
+
 def loaders() -> list[Loader]:
     """Every preset loader, in the order they run."""
     return [load_settings, load_municipality, load_grounds, load_forms, load_plans,
-            load_instruments, load_plan_templates, load_roadmap]
+            load_instruments, load_plan_templates, load_roadmap, load_awards]
 
 
 def load_all(session: Session) -> None:

@@ -54,8 +54,14 @@ from desktop_app.reports.params import (
     suggested_number,
 )
 from desktop_app.reports.pdf import pdf_bytes
-from desktop_app.reports.queries import pair_choices, public_consent, route_people
+from desktop_app.reports.queries import (
+    mentor_choices,
+    pair_choices,
+    public_consent,
+    route_people,
+)
 from desktop_app.services import order_journal, requisites, settings
+from desktop_app.services.awards import list_awards
 from desktop_app.services.indicators import IndicatorInputError
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
@@ -85,7 +91,8 @@ class ReportDialog(QDialog):
     """Left: the document and its parameters; right: the preview (QtPdf)."""
 
     def __init__(self, db: Database, parent: QWidget | None = None,
-                 kind: str = "active-order") -> None:
+                 kind: str = "active-order", person_id: int | None = None,
+                 award: str | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("Документы")
@@ -97,6 +104,9 @@ class ReportDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self._build()
         self.kinds.setCurrentRow(list(KINDS).index(kind))
+        for combo, value in ((self.person, person_id), (self.award, award)):
+            if value is not None and combo.findData(value) >= 0:  # a document of one person
+                combo.setCurrentIndex(combo.findData(value))
         self.resize(1200, 800)
 
     # building ----------------------------------------------------------------------------
@@ -141,9 +151,11 @@ class ReportDialog(QDialog):
         self.year.valueChanged.connect(self._load_texts)
         self.pair = QComboBox(box)
         self.person = QComboBox(box)
+        self.award = QComboBox(box)  # the представление's award
         for label, widget in (("Номер приказа:", self.number), ("", self.number_hint),
                               ("Дата:", self.date), ("Год отчёта:", self.year),
-                              ("Пара (группа):", self.pair), ("Педагог:", self.person)):
+                              ("Пара (группа):", self.pair), ("Педагог:", self.person),
+                              ("Награда:", self.award)):
             form.addRow(label, widget)
         self.per_candidate = QCheckBox("Каждый кандидат с новой страницы", box)
         form.addRow("", self.per_candidate)
@@ -243,7 +255,8 @@ class ReportDialog(QDialog):
         for widget, visible in ((self.number, kind.is_order), (self.number_hint, kind.is_order),
                                 (self.year, kind.needs == "year"),
                                 (self.pair, kind.needs == "pair"),
-                                (self.person, kind.needs == "person")):
+                                (self.person, kind.needs in ("person", "mentor")),
+                                (self.award, kind.needs == "mentor")):
             self.form.setRowVisible(widget, visible)
         self.wording.setVisible(kind.is_order)
         self.journal_box.setVisible(kind.is_order)
@@ -260,14 +273,20 @@ class ReportDialog(QDialog):
         self._tell_missing_requisites()
 
     def _fill_choices(self, needs: str | None) -> None:
-        if needs not in ("pair", "person"):
+        if needs not in ("pair", "person", "mentor"):
             return
         combo = self.pair if needs == "pair" else self.person
         with self.db.sessions() as session:
-            choices = pair_choices(session) if needs == "pair" else route_people(session)
+            choices = {"pair": pair_choices, "person": route_people,
+                       "mentor": mentor_choices}[needs](session)
+            award_list = list_awards(session) if needs == "mentor" else []
         combo.clear()
         for choice in choices:
             combo.addItem(choice.text, choice.id)
+        if needs == "mentor":
+            self.award.clear()
+            for award in award_list:
+                self.award.addItem(award.name, award.code)
 
     def _load_order_defaults(self) -> None:
         with self.db.sessions() as session:
@@ -347,7 +366,9 @@ class ReportDialog(QDialog):
             on=from_qdate(self.date.date()),
             year=self.year.value(),
             pair_id=self.pair.currentData() if kind.needs == "pair" else None,
-            person_id=self.person.currentData() if kind.needs == "person" else None,
+            person_id=(self.person.currentData() if kind.needs in ("person", "mentor")
+                       else None),
+            award=self.award.currentData() if kind.needs == "mentor" else None,
             points=(points or None) if kind.is_order else None,
             preamble=self.preamble.toPlainText().strip() if kind.is_order else None,
             page_per_candidate=self.kind == "candidates" and self.per_candidate.isChecked(),
@@ -359,6 +380,10 @@ class ReportDialog(QDialog):
             return "Выберите наставническую пару (группу): в базе нет ни одной пары."
         if needs == "person" and self.person.currentData() is None:
             return "Выберите педагога: ни у кого в базе ещё нет ИОМ."
+        if needs == "mentor" and self.person.currentData() is None:
+            return "Выберите наставника: в базе ещё нет наставнических пар."
+        if needs == "mentor" and self.award.currentData() is None:
+            return "Выберите награду: в базе нет ни одной награды."
         return None
 
     # actions -----------------------------------------------------------------------------

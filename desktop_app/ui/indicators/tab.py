@@ -1,5 +1,5 @@
 """Tab «Показатели»: the indicators against plan with who is counted, by ОО, dynamics, plan,
-road map and meetings of the active."""
+road map, meetings of the active and the recognition of mentors."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.indicators.chart import DynamicsView
 from desktop_app.ui.indicators.meetings import MeetingsView
 from desktop_app.ui.indicators.plans import PlanEditor
+from desktop_app.ui.indicators.recognitions import RecognitionsView
 from desktop_app.ui.indicators.roadmap import RoadmapView
 from desktop_app.ui.indicators.views import (
     INDICATOR_COLUMNS,
@@ -79,6 +80,7 @@ class IndicatorsTab(QWidget):
         self.by_municipality = ColouredPanel(
             MUNICIPALITY_COLUMNS, lambda row: RED if row[-2] else None, (0,),
             "Поиск муниципалитета…", self, (260,))
+        self.by_municipality.hide()  # until it is a page: not drawn over the year's field
         self.municipality_page = -1
         self.dynamics = DynamicsView(db, self)
         self.pages.addTab(self.dynamics, "Динамика")
@@ -89,6 +91,9 @@ class IndicatorsTab(QWidget):
         self.pages.addTab(self.roadmap, "Дорожная карта")
         self.meetings = MeetingsView(db, self)
         self.pages.addTab(self.meetings, "Заседания актива")
+        # computed when shown (for the tab's year and date): the other pages do not wait for it
+        self.recognition = RecognitionsView(db, self)
+        self.pages.addTab(self.recognition, "Поощрение наставников")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
@@ -159,6 +164,7 @@ class IndicatorsTab(QWidget):
         self.by_org.set_rows([self._org_row(o) for o in orgs])
         self._show_municipalities(found)
         self.meetings.set_period(year, on)
+        self.recognition.set_period(year, on)
         self.select_code(code or "I1")
 
     def _show_municipalities(self, found: region.RegionIndicators) -> None:
