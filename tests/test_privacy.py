@@ -133,7 +133,7 @@ def test_log_after_operations_holds_no_personal_data(db, tmp_path: Path, capsys)
 def test_cli_unexpected_error_is_russian_with_log_path(db, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.commands import core
 
-    def broken(_target: str) -> dict[str, object]:
+    def broken(_target: str, _progress: object = None) -> dict[str, object]:
         raise RuntimeError("сбой при подсчёте")
 
     monkeypatch.setattr(core, "collect", broken)
