@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["startup", "registry", "pairs", "diagnostics", "indicators", "excel", "reports",
-           "collect", "collect_preview", "postgres"]
+           "collect", "collect_preview", "dialogs", "postgres"]
 
 
 def run_one(name: str, log: list[str]) -> int:

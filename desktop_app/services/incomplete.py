@@ -20,12 +20,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop_app.model import Organisation, Person
 from desktop_app.model.enums import Category, EducationLevel, OrgKind
-from desktop_app.store.dialect import binary_order
+from desktop_app.store.dialect import POSTGRESQL, binary_order, dialect_name
 from desktop_app.textutil import clean, fio, fmt_date, ru_sort_key
 
 Kind = Literal["organisation", "person"]
@@ -81,7 +81,8 @@ def _people(session: Session) -> list[IncompleteRecord]:
     stmt = select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                   Person.organisation_id, Person.education_level, Person.education_pedagogical,
                   Person.category, Person.ped_experience_start, Person.position).where(
-        Person.is_active.is_(True)).order_by(binary_order(Person.sort_key), Person.id)
+        Person.is_active.is_(True), _lacking(session)).order_by(binary_order(Person.sort_key),
+                                                                Person.id)
     found = []
     for (pid, last, first, middle, org_id, level, pedagogical, category, started,
          position) in session.execute(stmt):
@@ -107,6 +108,31 @@ def _people(session: Session) -> list[IncompleteRecord]:
             found.append(IncompleteRecord("person", pid, fio(last, first, middle), org_name,
                                           tuple(missing)))
     return found
+
+
+def _lacking(session: Session) -> ColumnElement[bool]:
+    """The people _people may find something missing of, picked in SQL (the same tests; the
+    loop above still says what is missing): not the region's 30 000 rows read to find none."""
+    closed = select(Organisation.id).where(or_(Organisation.is_active.is_(False),
+                                               Organisation.is_active.is_(None)))
+    return or_(Person.education_level == EducationLevel.UNKNOWN.value,
+               Person.education_pedagogical.is_(None),
+               Person.category == Category.UNKNOWN.value,
+               Person.ped_experience_start.is_(None),
+               _blank(session, Person.position),
+               Person.organisation_id.is_(None),
+               Person.organisation_id.in_(closed))
+
+
+# every character str.split() splits at: clean() leaves nothing of a text made of them alone
+_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
+def _blank(session: Session, column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """The text is NULL or clean() makes it empty: trimmed of every space character, nothing is
+    left (SQLite's trim(X, Y), PostgreSQL's btrim)."""
+    trim = func.btrim if dialect_name(session) == POSTGRESQL else func.trim
+    return or_(column.is_(None), trim(column, _SPACES) == "")
 
 
 def missing_counts(records: list[IncompleteRecord]) -> Counter[str]:

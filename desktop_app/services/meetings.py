@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -185,13 +186,23 @@ def flagged_quarters(session: Session, year: int, on: date | None = None) -> Seq
 
 
 def people_choices(session: Session) -> list[Attendee]:
-    """Working people (active, in an active ОО) to pick attendees from, in Russian order."""
-    rows = session.execute(
+    """Working people (active, in an active ОО) to pick attendees from, in Russian order (of
+    the short name, then of the ОО: its key made once per ОО, not for each of the region's
+    30 000 people; the rows read as plain rows, without the ORM's loading)."""
+    rows = session.connection().execute(
         select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                Organisation.short_name)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.is_active.is_(True))
-    )
-    people = [Attendee(pid, short_fio(last, first, middle), org or "")
-              for pid, last, first, middle, org in rows]
-    return sorted(people, key=lambda a: (ru_sort_key(a.name), ru_sort_key(a.organisation)))
+    ).all()
+    org_keys: dict[str, str] = {}
+    keyed = []
+    for pid, last, first, middle, org in rows:
+        org = org or ""
+        org_key = org_keys.get(org)
+        if org_key is None:
+            org_key = org_keys[org] = ru_sort_key(org)
+        name = short_fio(last, first, middle)
+        keyed.append(((ru_sort_key(name), org_key), Attendee(pid, name, org)))
+    keyed.sort(key=itemgetter(0))
+    return [attendee for _key, attendee in keyed]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select, text
@@ -107,15 +108,26 @@ def recent_courses(session: Session, person_id: int, on: date | None = None) -> 
 def people_choices(
     session: Session, ids: Iterable[int] | None = None, organisation_id: int | None = None
 ) -> list[tuple[int, str]]:
-    """(id, «ФИО — ОО») of working people (of some ids or one ОО), in Russian order."""
+    """(id, «ФИО — ОО») of working people (of some ids or one ОО), in Russian order of that
+    text. Its ru_sort_key is put together from the stored key of the ФИО (people.sort_key) and
+    the key of « — ОО», made once per ОО: the same order, without a key made for each of the
+    region's 30 000 people."""
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
-                   Organisation.short_name)
+                   Person.sort_key, Organisation.short_name)
             .outerjoin(Organisation, Person.organisation_id == Organisation.id)
             .where(Person.is_active.is_(True)))
     if ids is not None:
         stmt = stmt.where(Person.id.in_(list(ids)))
     if organisation_id is not None:
         stmt = stmt.where(Person.organisation_id == organisation_id)
-    rows = [(r.id, f"{fio(r.last_name, r.first_name, r.middle_name)} — {r.short_name or 'без ОО'}")
-            for r in session.execute(stmt)]
-    return sorted(rows, key=lambda r: ru_sort_key(r[1]))
+    after_name: dict[str, str] = {}  # ОО → the key of « — ОО» as it follows a name's key
+    keyed = []
+    # plain rows (a Core result: no ORM loading of 30 000 rows)
+    for pid, last, first, middle, name_key, org in session.connection().execute(stmt).all():
+        org = org or "без ОО"
+        tail = after_name.get(org)
+        if tail is None:
+            tail = after_name[org] = ru_sort_key(f"x — {org}")[1:]  # without the «x»
+        keyed.append((name_key + tail, pid, f"{fio(last, first, middle)} — {org}"))
+    keyed.sort(key=itemgetter(0))
+    return [(pid, text) for _key, pid, text in keyed]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,18 +23,26 @@ from PySide6.QtWidgets import (
 from desktop_app.services import changelog
 from desktop_app.services.changelog import HistoryEntry
 from desktop_app.store.database import Database
+from desktop_app.ui.common.widgets import gc_paused
 
 COLUMNS = ["Когда", "Раздел", "Запись", "Действие", "Поле", "Было", "Стало", "Источник"]
 JOURNAL_LIMIT = 2000
+# table rows made at once (more than a screen holds); the others as they are scrolled to: the
+# journal's 2 000 changes of a region's exchange copy are some 15 000 rows of fields, and their
+# table items took a second to make
+FIRST_ROWS = 200
 
 
 def _rows(entries: list[HistoryEntry]) -> list[list[str]]:
     """One table row per changed field (a row with no field for an empty change), newest first;
     the source (the file of an import or a merge) last, empty for a change made in the window."""
     rows = []
+    moments: dict[datetime, str] = {}  # a bulk write's entries share their moment: made once
     for entry in sorted(entries, key=lambda e: (e.changed_at, e.id), reverse=True):
-        head = [f"{entry.changed_at:%d.%m.%Y %H:%M:%S}", entry.table_label,
-                f"№ {entry.record_id}", entry.action_label]
+        when = moments.get(entry.changed_at)
+        if when is None:
+            when = moments[entry.changed_at] = f"{entry.changed_at:%d.%m.%Y %H:%M:%S}"
+        head = [when, entry.table_label, f"№ {entry.record_id}", entry.action_label]
         for change in entry.changes or ():
             rows.append([*head, change.label, change.old, change.new, entry.source])
         if not entry.changes:
@@ -65,6 +74,9 @@ class HistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalScrollBar().valueChanged.connect(lambda _value: self._make_shown())
+        self._rows: list[list[str]] = []
+        self._made = 0  # rows with their items, from the top
         layout.addWidget(self.table)
         self.count = QLabel(self)
         layout.addWidget(self.count)
@@ -89,14 +101,27 @@ class HistoryDialog(QDialog):
         return bar
 
     def reload(self) -> None:
-        entries = self._load(self.section.currentData(), self.search.text())
-        rows = _rows(entries)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+        with gc_paused():  # 2 000 changes make some 50 000 objects, none of them cyclic
+            entries = self._load(self.section.currentData(), self.search.text())
+            self._rows, self._made = _rows(entries), 0
+        self.table.clearContents()
+        self.table.setRowCount(len(self._rows))
+        self._make(FIRST_ROWS)
         self.table.resizeColumnsToContents()
         self.count.setText(f"Изменений: {len(entries)}")
+
+    def _make(self, count: int) -> None:
+        """The table items of the rows up to count (those not made yet)."""
+        count = min(count, len(self._rows))
+        for r in range(self._made, count):
+            for c, text in enumerate(self._rows[r]):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self._made = max(self._made, count)
+
+    def _make_shown(self) -> None:
+        """Scrolled: the rows down to the last one in view, and a screen more, get their items."""
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        self._make((last if last >= 0 else len(self._rows)) + FIRST_ROWS)
 
 
 def history_dialog(parent: QWidget | None, db: Database, kind: str,

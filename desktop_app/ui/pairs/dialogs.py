@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -49,22 +46,8 @@ from desktop_app.ui.common.forms import (
     text_edit,
     to_qdate,
 )
-from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit
+from desktop_app.ui.common.widgets import LimitedLineEdit, LimitedTextEdit, gc_paused
 from desktop_app.ui.pairs.people_picker import PeoplePicker
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while tens of thousands of rows are built: the rows
-    make no cycles, and full collections over the whole program's objects cost a third of the
-    tab's opening time at region scale."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class PairDialog(QDialog):
@@ -94,11 +77,14 @@ class PairDialog(QDialog):
         self._data = data
         self.mentor_id: int | None = None
         self.mentee_ids: list[int] = []
+        # the pair is checked (the notice) once the form is filled, not after each field set
+        self._filling = True
         self._build()
         if data is not None:
             self._fill(data)
         for pid in mentee_ids:
             self._add_mentee(pid)
+        self._filling = False
         self._refresh_notice()
         fit_to_screen(self, 1060, 700)
         self.people.search.setFocus()
@@ -453,6 +439,8 @@ class PairDialog(QDialog):
             return pairs.check_pair(session, data, self.pair_id)
 
     def _refresh_notice(self) -> None:
+        if self._filling:
+            return
         if self.mentor_id is None or not self.mentee_ids:
             self.notice.setText("")
             return

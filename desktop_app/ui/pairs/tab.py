@@ -26,9 +26,9 @@ from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import date_field, from_qdate
 from desktop_app.ui.common.municipality_filter import MunicipalityFilter
 from desktop_app.ui.common.table_model import Column
-from desktop_app.ui.common.widgets import ListPanel
+from desktop_app.ui.common.widgets import ListPanel, gc_paused
 from desktop_app.ui.history_dialog import history_dialog
-from desktop_app.ui.pairs.dialogs import PairDialog, StatusDialog, gc_paused
+from desktop_app.ui.pairs.dialogs import PairDialog, StatusDialog
 from desktop_app.ui.pairs.programme_panel import ProgrammePanel
 
 COLUMNS = [
