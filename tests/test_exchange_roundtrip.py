@@ -37,6 +37,9 @@ PLAUSIBLE: dict[tuple[str, str], Callable[[int], Any]] = {
     ("organisations", "email"): lambda i: f"org-{i}@school.ru",
     ("indicator_plans", "year"): lambda i: 2024 + i,
     ("report_texts", "year"): lambda i: 2024 + i,
+    ("practices", "year"): lambda i: 2024 + i,
+    # a file's content: base64 parts as the program writes them (services/practice_files.py)
+    ("practice_file_parts", "data"): lambda i: ["0J/RgNCw0LrRgtC40LrQsA==", "", "QUJD"][i],
 }
 
 

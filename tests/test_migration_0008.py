@@ -141,7 +141,8 @@ def test_upgrade_from_0007_keeps_every_row(file_at_0007: Path, data_home: Path,
     # the tables of later revisions are new and empty, their columns of old tables (0010) hold
     # 1 in every row: every row of the old ones is as it was
     later = ("alembic_version", "collection_rounds", "round_files", "municipalities", "awards",
-             "award_conditions", "nominations")
+             "award_conditions", "nominations", "practices", "practice_authors",
+             "practice_pairs", "practice_files", "practice_file_parts")
     assert {read(file_at_0007, f"SELECT DISTINCT row_version FROM {t}")[0]
             for t in VERSIONED_TABLES} == {(1,)}
     as_before = without_later_columns(file_at_0007, tmp_path / "as-before.sqlite")

@@ -26,6 +26,9 @@ from desktop_app.model import (
     PairMentee,
     Person,
     PlanItem,
+    Practice,
+    PracticeAuthor,
+    PracticePair,
     Programme,
     ProgrammeDeficit,
     Route,
@@ -102,8 +105,21 @@ def fill(session) -> Ids:  # type: ignore[no-untyped-def]
         Satisfaction(pair_id=pair.id, person_id=mentee.id, respondent="mentee",
                      answered_on=date(2024, 12, 1), score=7),
     ])
+    _practice(session, school, mentor, pair)
     session.commit()
     return Ids(pair.id, mentee.id, mentor.id)
+
+
+def _practice(session, school: Organisation, mentor: Person, pair: Pair) -> None:  # type: ignore[no-untyped-def]
+    """A practice of the group's mentor included in the bank (the collection of 2024)."""
+    practice = Practice(title="Адаптация молодого педагога в группе наставника",
+                        organisation_id=school.id, form_id=pair.form_id, year=2024,
+                        mentee_category="young", description="Группа работает по программе.",
+                        results="Наставляемые провели открытые уроки.", status="included",
+                        decided_on=date(2024, 12, 10))
+    practice.authors = [PracticeAuthor(person_id=mentor.id, position=1)]
+    practice.pairs = [PracticePair(pair_id=pair.id)]
+    session.add(practice)
 
 
 def _programme(session, pair: Pair, mentee: Person) -> None:  # type: ignore[no-untyped-def]
@@ -218,6 +234,14 @@ EXPECTED = {
                     "Еремеев Б.И.", "Условия награды выполнены не все",
                     "Учебных лет наставнической деятельности — 1 (2024/2025)",
                     "Руководитель образовательной организации", "О.А. Кулешова"],
+    "practices": ["ЭЛЕКТРОННЫЙ СБОРНИК ЛУЧШИХ ПРАКТИК НАСТАВНИЧЕСТВА", "2024 год",
+                  "Содержание", "1. Адаптация молодого педагога в группе наставника",
+                  "Ёлкина Анна Петровна, учитель математики", "МБОУ «Средняя школа № 1»",
+                  "включена в банк лучших практик 10.12.2024",
+                  "Результаты наставнических пар (групп) на 20.12.2024",
+                  "Наставник Ёлкина А.П.; наставляемые: Еремеев Б.И., Жукова В.С.",
+                  "Удовлетворённость (из 10)", "наставник — 9,0, наставляемые — 7,0",
+                  "дефицитов наставляемых выявлено 2, преодолено 1"],
 }
 
 

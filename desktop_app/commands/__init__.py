@@ -17,6 +17,7 @@ MODULES = [
     "desktop_app.commands.recognitions",
     "desktop_app.commands.incomplete",
     "desktop_app.commands.report",
+    "desktop_app.commands.site",
     "desktop_app.commands.orders",
     "desktop_app.commands.settings",
 ]

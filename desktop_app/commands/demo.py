@@ -48,6 +48,7 @@ SHOWN = {
     "deficits": "профессиональных дефицитов",
     "routes": "индивидуальных образовательных маршрутов (ИОМ)",
     "indicator_plans": "плановых значений показателей",
+    "practices": "практик наставничества",
 }
 # The tables a new database gets its presets in (`init`: store/presets_seed.py): a server
 # database with rows in these only is empty still — the demo's own presets replace them.

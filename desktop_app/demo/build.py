@@ -23,6 +23,7 @@ from desktop_app.demo.diagnostics import build_external, build_sessions, session
 from desktop_app.demo.organisations import build_organisations
 from desktop_app.demo.pairs import build_pairs
 from desktop_app.demo.people import assign_curators, build_courses, build_employments, build_people
+from desktop_app.demo.practices import build_practices
 from desktop_app.demo.recognition import build_recognition
 from desktop_app.model.enums import SessionKind
 from desktop_app.services import settings as settings_service
@@ -58,7 +59,7 @@ Builder = Callable[[Demo], None]
 BUILDERS: list[Builder] = [
     build_organisations, build_people, build_employments, build_courses, build_active,
     build_meetings, build_participations, build_pairs, build_sessions, build_external,
-    build_recognition,
+    build_recognition, build_practices,
 ]
 
 

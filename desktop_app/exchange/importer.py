@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.exchange import forms_import as fi
 from desktop_app.exchange.book_file import BookFile, BookSheet, open_book
+from desktop_app.exchange.forms_practices import PracticesImport
 from desktop_app.exchange.kinds import (
     DIAGNOSTICS_BASE,
     KIND_CODES,
@@ -46,6 +47,7 @@ IMPORTERS: dict[str, type[fi.FormImport]] = {
     "organisations": fi.OrganisationImport, "people": fi.PeopleImport,
     "active": fi.ActiveImport, "pairs": fi.PairsImport,
     "participations": fi.ParticipationsImport, "diagnostics": fi.DiagnosticsImport,
+    "practices": PracticesImport,
 }
 
 
@@ -188,7 +190,8 @@ def _import_forms(session: Session, workbook: BookFile, path: Path, result: Impo
         raise ExchangeError(f"В файле «{path.name}» нет данных: все листы пусты.")
     counter = RowCounter(progress, sum(ws.stated_rows for _o, ws, _k in planned))
     for _order, ws, kind in sorted(planned, key=lambda p: p[0]):
-        _import_sheet(session, ws, kind, fields_by_kind[kind], result, today, instrument, counter)
+        _import_sheet(session, ws, kind, fields_by_kind[kind], result, today, instrument, counter,
+                      path.parent)
 
 
 def detect_kind(head: list[list[Any]], fields_by_kind: dict[str, tuple[Field, ...]]) -> str | None:
@@ -240,7 +243,7 @@ class RowCounter:
 
 def _import_sheet(session: Session, ws: BookSheet, kind: str, fields: tuple[Field, ...],
                   result: ImportResult, today: date, instrument: Instrument | None,
-                  counter: RowCounter) -> None:
+                  counter: RowCounter, folder: Path) -> None:
     outcome = SheetOutcome(ws.title, kind, KIND_TITLES[kind])
     result.sheets.append(outcome)
     reader = SheetReader(ws.title, fields, today)
@@ -252,6 +255,8 @@ def _import_sheet(session: Session, ws: BookSheet, kind: str, fields: tuple[Fiel
         return
     outcome.errors.extend(rows.errors)
     extra: dict[str, Any] = {"instrument": instrument} if kind == "diagnostics" else {}
+    if kind == "practices":  # the files a row names lie beside the form
+        extra["folder"] = folder
     if kind == "diagnostics" and instrument is None:
         outcome.fatal.append(RowError(ws.title, rows.header_row, "—", "",
                                       "в базе нет диагностического инструмента"))

@@ -1,4 +1,5 @@
-"""The six blank forms (organisations, people, active, pairs, participations, diagnostics)."""
+"""The seven blank forms (organisations, people, active, pairs, participations, diagnostics,
+practices)."""
 
 from __future__ import annotations
 
@@ -240,6 +241,40 @@ PARTICIPATIONS = Kind("participations", "Участие в мероприяти�
     Field("result", "Результат", width=20, note="Участник, призёр, победитель…"),
 ), note="Одна строка — одно участие педагога в мероприятии.")
 
+PRACTICES = Kind("practices", "Практики наставничества", (
+    Field("title", "Название практики", required=True, width=40,
+          note="Название практики наставничества, как его напечатать в сборнике. По названию, "
+               "ОО и году практика находится в базе при повторной загрузке.",
+          aliases=("практика", "название")),
+    Field("authors", "Авторы", required=True, width=36,
+          note="Фамилия Имя Отчество каждого автора, через «;». Авторы должны быть в реестре; "
+               "если в реестре два педагога с одним ФИО — добавьте дату рождения в скобках: "
+               "«Иванова Анна Ивановна (12.03.1980)».",
+          aliases=("автор", "авторы практики", "фио авторов", "автор (авторы)")),
+    Field("organisation", "ОО", "org", required=True, width=24,
+          note="ОО, представившая практику: краткое наименование из списка.",
+          aliases=("организация", "образовательная организация")),
+    Field("form", "Форма наставничества", "form", width=30,
+          note="Выберите из списка форм этой базы. Пусто — «не указана»."),
+    Field("mentee_category", "Категория наставляемых", "enum", enum=enums.MenteeCategory,
+          width=26, note="Выберите из списка. Пусто — «не указано».",
+          aliases=("категория наставляемого",)),
+    Field("year", "Год", "int", required=True, width=8, low=2000, high=2100,
+          note="Год, к сборнику которого относится практика, четыре цифры."),
+    Field("description", "Краткое описание", width=50,
+          note="Суть практики: цель, участники, формы работы.",
+          aliases=("описание", "описание практики")),
+    Field("results", "Результаты", width=50,
+          note="Что дала практика: результаты наставляемых, наставников, ОО.",
+          aliases=("результаты практики", "результат")),
+    Field("files", "Файлы", width=30,
+          note="Имена файлов, приложенных к практике (описание, презентация), через «;». "
+               "Положите файлы рядом с этим файлом Excel (или укажите полный путь к ним) — "
+               "при загрузке они копируются в базу.",
+          aliases=("файлы практики", "приложения", "файл")),
+), note="Одна строка — одна практика. Загруженная практика получает статус «предложена»; "
+        "решение принимает методический актив.")
+
 DIAGNOSTICS_BASE = (
     *_fio(),
     Field("session_date", "Дата диагностики", "date", required=True, width=14, note="дд.мм.гггг.",
@@ -249,13 +284,14 @@ DIAGNOSTICS_BASE = (
 )
 
 KINDS: dict[str, Kind] = {
-    k.code: k for k in (ORGANISATIONS, PEOPLE, ACTIVE, PAIRS, PARTICIPATIONS)
+    k.code: k for k in (ORGANISATIONS, PEOPLE, ACTIVE, PAIRS, PARTICIPATIONS, PRACTICES)
 }
-KIND_CODES = ("organisations", "people", "active", "pairs", "participations", "diagnostics")
+KIND_CODES = ("organisations", "people", "active", "pairs", "participations", "diagnostics",
+              "practices")
 KIND_TITLES = {
     "organisations": "Организации", "people": "Педагоги", "active": "Методический актив",
     "pairs": "Наставнические пары", "participations": "Участие в мероприятиях",
-    "diagnostics": "Диагностика",
+    "diagnostics": "Диагностика", "practices": "Практики наставничества",
 }
 FIO_ALIASES = ("фио", "ф.и.о.", "фамилия имя отчество", "фамилия, имя, отчество", "педагог",
                "фио педагога")

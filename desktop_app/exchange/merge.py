@@ -57,6 +57,8 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "route_items": ("route_id", "position"),
     "awards": ("code",),
     "nominations": ("person_id", "award", "nominated_on"),
+    "practices": ("organisation_id", "~title", "year"),
+    "practice_files": ("practice_id", "name"),
 }
 # Keys that also hold the set of people linked through a child table: a pair is its mentor,
 # start date and mentees; a meeting its date, agenda and attendees.
@@ -70,6 +72,9 @@ KEPT: dict[str, str] = {
     "report_texts": "тексты отчётов этой базы сохраняются, тексты книги не добавляются",
     "order_journal": "журнал приказов этой базы сохраняется, приказы книги не добавляются",
 }
+# The parts of a file's content go with their file: those of a file the database already has
+# (a practice's file of the same name) are not added to it — its own content stays whole.
+PARTS: dict[str, tuple[str, str]] = {"practice_file_parts": ("file_id", "practice_files")}
 # Tables whose key needs a table that comes later in the book: handled right after it.
 AFTER: dict[str, str] = {"meetings": "people"}
 
@@ -256,6 +261,9 @@ class Merger:
         sources: list[tuple[int, Any, list[Any]]] = []
         for number, values in rows:
             row, later = self._remap(table, values)
+            if self._part_of_kept(table, row):
+                self._act(table, number, SKIPPED, "часть файла, который уже есть в базе")
+                continue
             book_id = values.get("id") if single else None
             key = keyer(row, book_id, True)
             found = None
@@ -275,6 +283,10 @@ class Merger:
                 new.append(row)
                 sources.append((number, book_id, later))
         self._insert(table, new, sources)
+
+    def _part_of_kept(self, table: Table, row: dict[str, Any]) -> bool:
+        owner = PARTS.get(table.name)
+        return owner is not None and row[owner[0]] not in self.fresh[owner[1]]
 
     def _insert(self, table: Table, new: list[dict[str, Any]],
                 sources: list[tuple[int, Any, list[Any]]]) -> None:

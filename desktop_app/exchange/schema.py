@@ -55,6 +55,9 @@ SHEETS: dict[str, str] = {
     "order_journal": "Журнал приказов",
     "awards": "Награды", "award_conditions": "Условия наград",
     "nominations": "Выдвижения к наградам",
+    "practices": "Практики", "practice_authors": "Авторы практик",
+    "practice_pairs": "Пары практик", "practice_files": "Файлы практик",
+    "practice_file_parts": "Содержимое файлов практик",
 }
 
 COMMON: dict[str, str] = {
@@ -156,6 +159,15 @@ COLUMNS: dict[str, dict[str, str]] = {
                          "value": "Пороговое значение",
                          "near": "Допуск для «почти соответствует»"},
     "nominations": {"award": "Награда (код)", "nominated_on": "Дата выдвижения"},
+    "practices": {"mentee_category": "Категория наставляемых", "results": "Результаты",
+                  "decided_on": "Дата решения"},
+    "practice_authors": {"practice_id": "Код практики", "position": "Порядок автора"},
+    "practice_pairs": {"practice_id": "Код практики"},
+    "practice_files": {"practice_id": "Код практики", "name": "Имя файла",
+                       "size": "Размер, байт", "sha256": "Контрольная сумма (SHA-256)",
+                       "added_on": "Дата прикрепления"},
+    "practice_file_parts": {"file_id": "Код файла", "part": "Номер части",
+                            "data": "Содержимое (base64)"},
     "route_items": {"deficit_text": "Дефицит (текст)", "task": "Задача",
                     "activity": "Вид мероприятия", "form": "Форма",
                     "planned_result": "Планируемый результат"},
@@ -190,6 +202,8 @@ ENUMS: dict[tuple[str, str], type[RuEnum]] = {
     ("awards", "candidates"): enums.AwardCandidates,
     ("award_conditions", "condition"): enums.AwardMeasure,
     ("nominations", "result"): enums.NominationResult,
+    ("practices", "mentee_category"): enums.MenteeCategory,
+    ("practices", "status"): enums.PracticeStatus,
 }
 
 

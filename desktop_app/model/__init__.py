@@ -52,6 +52,13 @@ if TYPE_CHECKING:
         ProgrammeDeficit,
         Satisfaction,
     )
+    from desktop_app.model.practices import (
+        Practice,
+        PracticeAuthor,
+        PracticeFile,
+        PracticeFilePart,
+        PracticePair,
+    )
     from desktop_app.model.recognition import Award, AwardCondition, Nomination
     from desktop_app.model.registry import (
         Course,
@@ -70,6 +77,7 @@ __all__ = [
     "MentorshipForm", "Monitoring", "Municipality", "Nomination", "OrderRecord", "Organisation",
     "Pair", "PairDirectionLink",
     "PairMentee", "Participation", "Person", "PlanItem", "PlanTemplate", "PlanTemplateItem",
+    "Practice", "PracticeAuthor", "PracticeFile", "PracticeFilePart", "PracticePair",
     "Programme", "ProgrammeDeficit", "ReportText", "RoadmapItem", "Route", "RouteItem",
     "RoundFile", "Satisfaction", "SessionAreaScore", "Setting",
 ]

@@ -16,7 +16,7 @@ NAMING_CONVENTION = {
 }
 # the modules of entities built on this base, mapped together
 ENTITY_MODULES = ("registry", "active", "pairs", "diagnostics", "indicators", "documents",
-                  "collection", "recognition")
+                  "collection", "recognition", "practices")
 
 
 class Base(DeclarativeBase):

@@ -242,6 +242,15 @@ class NominationResult(RuEnum):
     REFUSED = "refused"
 
 
+class PracticeStatus(RuEnum):
+    """The way of a practice into the bank: the active reviews it and decides."""
+
+    PROPOSED = "proposed"
+    REVIEWED = "reviewed"
+    INCLUDED = "included"
+    REJECTED = "rejected"
+
+
 _SHARING = (
     ParticipationKind.MASTER_CLASS,
     ParticipationKind.OPEN_LESSON,
@@ -404,5 +413,11 @@ LABELS: dict[str, dict[str, str]] = {
         "nominated": "выдвинут",
         "awarded": "награждён",
         "refused": "отказано",
+    },
+    "PracticeStatus": {
+        "proposed": "предложена",
+        "reviewed": "рассмотрена активом",
+        "included": "включена в банк",
+        "rejected": "отклонена",
     },
 }

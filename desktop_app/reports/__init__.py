@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.reports import annual, lists, orders, personal, recognition, region
+from desktop_app.reports import annual, lists, orders, personal, practices, recognition, region
 from desktop_app.reports.docmodel import Document
 from desktop_app.reports.params import ReportParams, order_number, register_order
 from desktop_app.reports.queries import NotFound
@@ -57,6 +57,8 @@ KINDS: dict[str, Kind] = {
              "year", False, (".pdf", ".docx", ".xlsx"), region.region),
         Kind("recognition", "Представление наставника к награде", "mentor", False,
              (".pdf", ".docx"), recognition.representation),
+        Kind("practices", "Электронный сборник лучших практик наставничества", "year", False,
+             (".pdf", ".docx"), practices.collection),
     )
 }
 

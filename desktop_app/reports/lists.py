@@ -20,6 +20,7 @@ from desktop_app.reports.docmodel import (
 )
 from desktop_app.reports.params import ReportParams
 from desktop_app.reports.personal import label
+from desktop_app.services.active import public_list as public_list_rows
 from desktop_app.services.indicators import years_before
 from desktop_app.services.pairs import years_text
 from desktop_app.services.presets import grounds_reference, own_municipality
@@ -216,7 +217,7 @@ def public_list(session: Session, params: ReportParams) -> Document:
     on = params.day
     title = f"{PUBLIC_TITLE}{_of(own_municipality(session))}"
     members = queries.active_members(session, on=on)
-    consenting = [m for m in members if m.consent]
+    consenting = public_list_rows(session, on)  # the one public rule (services/active.py)
     head = layout.letterhead(session)
     blocks: list[Block] = [
         *layout.issuer_blocks(head),
@@ -226,7 +227,7 @@ def public_list(session: Session, params: ReportParams) -> Document:
     if consenting:
         blocks.append(Table(
             headers=PUBLIC_HEADERS,
-            rows=tuple((m.fio, m.organisation or EMPTY, m.position or EMPTY,
+            rows=tuple((m.fio, m.place_of_work or EMPTY, m.position or EMPTY,
                         m.subject_area or EMPTY, m.email or EMPTY) for m in consenting),
             widths=(30, 28, 24, 26, 30),
         ))

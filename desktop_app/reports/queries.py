@@ -54,6 +54,7 @@ from desktop_app.reports.annual_queries import (
     pairs_by_value as pairs_by_value,
     satisfaction as satisfaction,
 )
+from desktop_app.services.active import member_on
 from desktop_app.services.deficit_wording import (
     Phrase,
     Wordings,
@@ -88,15 +89,8 @@ class MemberRow:
 
 def _member_on(on: date) -> Any:
     """Included on or before the date (an undated inclusion counts) and not excluded by then,
-    working on the date."""
-    included = ActiveMember.included_on.is_(None) & (
-        ActiveMember.status == ActiveStatus.INCLUDED.value)
-    return and_(
-        ActiveMember.status.in_((ActiveStatus.INCLUDED.value, ActiveStatus.EXCLUDED.value)),
-        included | (ActiveMember.included_on <= on),
-        ActiveMember.excluded_on.is_(None) | (ActiveMember.excluded_on > on),
-        (Person.is_active.is_(True) & Person.left_on.is_(None)) | (Person.left_on > on),
-    )
+    working on the date: the one rule of services.active.member_on (the public list's too)."""
+    return member_on(on)
 
 
 def active_members(session: Session, consenting_only: bool = False,

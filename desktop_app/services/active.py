@@ -9,10 +9,11 @@ a Russian reason before changing anything, then flushes; the caller commits.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.model import (
@@ -560,20 +561,52 @@ class PublicRow:
     email: str
 
 
+def member_on(on: date) -> ColumnElement[bool]:
+    """A member of the active on the date: included on or before it (an undated inclusion
+    counts), not excluded by then, working on the date. The one rule of the documents
+    (reports/queries.py), the public list and the site page."""
+    included = ActiveMember.included_on.is_(None) & (ActiveMember.status == S.INCLUDED.value)
+    return and_(
+        ActiveMember.status.in_((S.INCLUDED.value, S.EXCLUDED.value)),
+        included | (ActiveMember.included_on <= on),
+        ActiveMember.excluded_on.is_(None) | (ActiveMember.excluded_on > on),
+        (Person.is_active.is_(True) & Person.left_on.is_(None)) | (Person.left_on > on),
+    )
+
+
+def may_publish() -> ColumnElement[bool]:
+    """The person consented to the publication of the public fields (seed 000 §2.3)."""
+    return Person.consent_publish.is_(True)
+
+
 def public_list(session: Session, on: date | None = None) -> list[PublicRow]:
-    """The list for the website (seed 000 §2.3): included members who consented to publication."""
+    """The public composition list (seed 000 §2.3) on the date: the members (member_on) who
+    consented to publication (may_publish), with the public fields only — ФИО, place of work,
+    position, subject area, e-mail; no other column is even read. The one rule of the window's
+    «Публичный список», the printed list (reports/lists.py) and the site page (reports/site.py).
+    """
     on = on or date.today()
-    stmt = select(ActiveMember).where(
-        ActiveMember.included_on.is_not(None), ActiveMember.included_on <= on,
-        (ActiveMember.excluded_on.is_(None)) | (ActiveMember.excluded_on > on),
-    ).options(selectinload(ActiveMember.person).selectinload(Person.organisation))
-    rows = []
-    for m in session.scalars(stmt):
-        p = m.person
-        if not p.consent_publish or not p.is_active:
-            continue
-        org = p.organisation
-        place = (org.full_name or org.short_name) if org else ""
-        rows.append(PublicRow(fio(p.last_name, p.first_name, p.middle_name), place, p.position,
-                              m.subject_area or p.subject, p.email))
-    return sorted(rows, key=lambda r: ru_sort_key(r.fio))
+    stmt = (
+        select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
+               Organisation.full_name, Organisation.short_name, Person.position,
+               ActiveMember.subject_area, Person.subject, Person.email)
+        .join(Person, Person.id == ActiveMember.person_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(member_on(on), may_publish())
+    )
+    rows: dict[int, PublicRow] = {}
+    for pid, last, first, middle, full, short, position, area, subject, email in \
+            session.execute(stmt):
+        rows[pid] = PublicRow(fio(last, first, middle), full or short or "", position,
+                              area or subject, email)
+    return sorted(rows.values(), key=lambda r: ru_sort_key(r.fio))
+
+
+def publishable(session: Session, person_ids: Iterable[int]) -> set[int]:
+    """Of these people, those whose public fields may be published (may_publish): the rule of
+    the public list applied to anyone else shown by name on a public page (authors)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return set()
+    stmt = select(Person.id).where(Person.id.in_(wanted), may_publish())
+    return set(session.scalars(stmt))

@@ -70,7 +70,9 @@ TABLE_LABELS = {
     "diagnostic_sessions": "Диагностика", "deficits": "Дефициты", "routes": "Маршруты",
     "report_texts": "Тексты отчётов", "order_journal": "Журнал приказов",
     "municipalities": "Муниципалитеты", "awards": "Награды", "award_conditions": "Условия наград",
-    "nominations": "Выдвижения к наградам",
+    "nominations": "Выдвижения к наградам", "practices": "Практики",
+    "practice_authors": "Авторы практик", "practice_pairs": "Пары практик",
+    "practice_files": "Файлы практик",
 }
 
 COLUMN_LABELS = {
@@ -107,6 +109,9 @@ COLUMN_LABELS = {
     "nominated_on": "Дата выдвижения", "note": "Примечание", "condition": "Условие",
     "near": "Допуск «почти»", "basis": "Основание", "candidates": "Кто рассматривается",
     "once": "Вручается однократно", "description": "Описание",
+    "results": "Результаты", "decided_on": "Дата решения", "meeting_id": "Заседание актива",
+    "practice_id": "Практика", "size": "Размер, байт", "sha256": "Контрольная сумма (SHA-256)",
+    "added_on": "Дата прикрепления",
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
@@ -123,6 +128,8 @@ ENUM_COLUMNS: dict[tuple[str, str], type[enums.RuEnum]] = {
     ("nominations", "result"): enums.NominationResult,
     ("award_conditions", "condition"): enums.AwardMeasure,
     ("awards", "level"): enums.AwardLevel, ("awards", "candidates"): enums.AwardCandidates,
+    ("practices", "status"): enums.PracticeStatus,
+    ("practices", "mentee_category"): enums.MenteeCategory,
 }
 
 
@@ -451,12 +458,13 @@ def _collect(session: Session, wanted: dict[str, set[int]], extra: list[ChangeLo
 
 
 def person_history(session: Session, person_id: int) -> list[HistoryEntry]:
-    """A person's changes with their jobs, courses, participations, active and mentee rows and
-    their nominations for awards."""
+    """A person's changes with their jobs, courses, participations, active and mentee rows,
+    their nominations for awards and their authorship of practices."""
     wanted = {"people": {person_id}}
     for model in (Employment, Course, Participation, ActiveMember, Nomination):
         wanted[model.__tablename__] = _ids_by_column(session, model, "person_id", person_id)
     extra = _link_entries(session, PairMentee.__tablename__, "person_id", person_id)
+    extra += _link_entries(session, "practice_authors", "person_id", person_id)
     return _collect(session, wanted, extra)
 
 

@@ -14,7 +14,15 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_app.model import ActiveMember, Employment, Organisation, Pair, PairMentee, Person
+from desktop_app.model import (
+    ActiveMember,
+    Employment,
+    Organisation,
+    Pair,
+    PairMentee,
+    Person,
+    Practice,
+)
 from desktop_app.services.municipalities import own_id
 from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.services.validation import (
@@ -112,7 +120,8 @@ def update_organisation(
 
 
 def organisation_references(session: Session, org_id: int) -> dict[str, int]:
-    """What refers to an organisation: people, past jobs, pairs of its people, nominations."""
+    """What refers to an organisation: people, past jobs, pairs of its people, nominations,
+    practices."""
     people = select(Person.id).where(Person.organisation_id == org_id)
     mentee_pairs = select(PairMentee.pair_id).where(PairMentee.person_id.in_(people))
     pairs = session.scalar(
@@ -128,6 +137,9 @@ def organisation_references(session: Session, org_id: int) -> dict[str, int]:
         "pairs": pairs or 0,
         "nominations": session.scalar(
             select(func.count(ActiveMember.id)).where(ActiveMember.nominated_by_org_id == org_id)
+        ) or 0,
+        "practices": session.scalar(
+            select(func.count(Practice.id)).where(Practice.organisation_id == org_id)
         ) or 0,
     }
 
@@ -146,6 +158,9 @@ def delete_organisation(session: Session, org_id: int) -> None:
     if refs["nominations"]:
         parts.append(plural(refs["nominations"], "представление", "представления",
                             "представлений") + " в актив")
+    if refs["practices"]:
+        parts.append(plural(refs["practices"], "практика", "практики", "практик")
+                     + " в банке практик")
     if parts:
         raise Refused(
             f"У организации «{org.short_name}» {_join(parts)}: удалить её нельзя, её можно "

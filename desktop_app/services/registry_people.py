@@ -24,6 +24,7 @@ from desktop_app.model import (
     Pair,
     PairMentee,
     Person,
+    PracticeAuthor,
 )
 from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.services.registry_organisations import _join, _organisation, plural
@@ -269,6 +270,11 @@ def person_references(session: Session, person_id: int) -> list[str]:
     if session.scalar(select(func.count(Organisation.id)).where(
             Organisation.curator_id == person_id)):
         found.append("куратор наставничества в ОО")
+    authored = session.scalar(select(func.count()).select_from(PracticeAuthor).where(
+        PracticeAuthor.person_id == person_id)) or 0
+    if authored:
+        found.append(plural(authored, "практика в банке практик", "практики в банке практик",
+                            "практик в банке практик"))
     return found
 
 

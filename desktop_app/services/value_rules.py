@@ -295,6 +295,10 @@ COLUMN_RULES: dict[str, dict[str, ColumnRule]] = {
     "awards": {"position": COUNT},
     "award_conditions": {"value": Number(0, 100), "near": Number(0, 100)},
     "nominations": {"nominated_on": PLANNED},
+    "practices": {"year": PLAN_YEAR, "decided_on": PLANNED},
+    "practice_authors": {"position": COUNT},
+    "practice_files": {"size": Number(0, 20 * 1024 * 1024), "added_on": PLANNED},
+    "practice_file_parts": {"part": COUNT},
 }
 # The rules of a column against the others of its row.
 ROW_RULES: dict[str, tuple[RowRule, ...]] = {

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
     def _fill_docs_menu(self) -> None:
         if self.docs_menu.isEmpty():
             _ui("report_dialog").add_report_actions(self, self.docs_menu)
+            _ui("site_dialog").add_site_action(self, self.docs_menu)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
                 shortcut: QKeySequence.StandardKey | None = None) -> QAction:

@@ -260,7 +260,7 @@ class ReportDialog(QDialog):
             self.form.setRowVisible(widget, visible)
         self.wording.setVisible(kind.is_order)
         self.journal_box.setVisible(kind.is_order)
-        self.texts.setVisible(kind.needs == "year")
+        self.texts.setVisible(kind.needs == "year" and self.kind != "practices")  # no texts
         self.form.setRowVisible(self.per_candidate, self.kind == "candidates")
         self.consent.setVisible(self.kind == "public-list")
         self._show_consent()

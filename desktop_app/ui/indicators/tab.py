@@ -1,5 +1,5 @@
 """Tab «Показатели»: the indicators against plan with who is counted, by ОО, dynamics, plan,
-road map, meetings of the active and the recognition of mentors."""
+road map, meetings of the active, the recognition of mentors and the bank of best practices."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.indicators.chart import DynamicsView
 from desktop_app.ui.indicators.meetings import MeetingsView
 from desktop_app.ui.indicators.plans import PlanEditor
+from desktop_app.ui.indicators.practices import PracticesView
 from desktop_app.ui.indicators.recognitions import RecognitionsView
 from desktop_app.ui.indicators.roadmap import RoadmapView
 from desktop_app.ui.indicators.views import (
@@ -94,6 +95,8 @@ class IndicatorsTab(QWidget):
         # computed when shown (for the tab's year and date): the other pages do not wait for it
         self.recognition = RecognitionsView(db, self)
         self.pages.addTab(self.recognition, "Поощрение наставников")
+        self.practices = PracticesView(db, self)
+        self.pages.addTab(self.practices, "Банк практик")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
@@ -165,6 +168,7 @@ class IndicatorsTab(QWidget):
         self._show_municipalities(found)
         self.meetings.set_period(year, on)
         self.recognition.set_period(year, on)
+        self.practices.set_period(year, on)
         self.select_code(code or "I1")
 
     def _show_municipalities(self, found: region.RegionIndicators) -> None:
