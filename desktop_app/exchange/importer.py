@@ -31,6 +31,7 @@ from desktop_app.exchange.reader import (
 from desktop_app.exchange.result import ImportResult, SheetOutcome
 from desktop_app.exchange.round_header import MARK, ROUND_SHEET, HeaderProblem, read_header
 from desktop_app.exchange.safe import ExchangeError
+from desktop_app.gcpause import gc_paused
 from desktop_app.model import Instrument, InstrumentItem
 from desktop_app.services import changelog
 from desktop_app.store.backups import backup_now
@@ -115,7 +116,8 @@ def import_file(db: Database, path: Path, dry_run: bool = False, valid_only: boo
         from sqlalchemy.orm.exc import StaleDataError
 
         try:
-            with db.sessions() as session, session.begin():
+            # millions of row objects with no cycles: the collector's passes held (gcpause.py)
+            with gc_paused(), db.sessions() as session, session.begin():
                 hold_import_lock(session)  # on a server: one import at a time, the next waits
                 if exchange.is_exchange_workbook(workbook):
                     exchange.import_exchange(session, workbook, result, merge=merge,

@@ -3,9 +3,7 @@ show, typed-text helpers; the cyclic collector held while a dialog builds its ro
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import EllipsisType
 from typing import Any
@@ -30,22 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.exchange.limits import CELL_TEXT_LIMIT
+from desktop_app.gcpause import gc_paused as gc_paused  # the tabs' and dialogs' long lists
 from desktop_app.textutil import fold
 from desktop_app.ui.common.table_model import Column, RowsTableModel, show_value
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while tens of thousands of rows are built: the rows
-    make no cycles, and full collections over the whole program's objects cost a third of the
-    pairs tab's opening time at region scale (and as much of a dialog's over a long list)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _grouped(n: int) -> str:
