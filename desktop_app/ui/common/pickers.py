@@ -1,4 +1,4 @@
-"""Choosing a person from the registry: a searchable list of working people (ФИО — ОО)."""
+"""Choosing from a long list by typing: a person from the registry (ФИО — ОО), a pair."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.common.widgets import ListPanel, gc_paused
 
 
-class PersonPicker(QDialog):
-    """Choose a working person by typing part of the ФИО."""
+class ChoicePicker(QDialog):
+    """Choose one of many rows (id, text shown) by typing part of the text; rows in the order
+    given (the list does not sort them again; sortable: a click on the header may)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, column: str, choices: list[tuple[int, str]],
+                 parent: QWidget | None = None, size: tuple[int, int] = (640, 520),
+                 sortable: bool = True) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Выбор педагога")
-        fit_to_screen(self, 640, 520)
-        self.list = ListPanel([Column("ФИО — ОО")], placeholder="Поиск по ФИО…")
-        with gc_paused(), db.sessions() as session:  # 30 000 people at region scale
-            # they come in Russian order of the text shown: the list does not sort them again
-            self.list.set_rows([(text, pid) for pid, text in registry.people_choices(session)],
-                               in_order=0)
+        self.setWindowTitle(title)
+        fit_to_screen(self, *size)
+        self.list = ListPanel([Column(column)], placeholder="Поиск по ФИО…")
+        with gc_paused():  # 30 000 rows at region scale
+            self.list.set_rows([(text, pid) for pid, text in choices], in_order=0)
+        if not sortable:
+            self.list.table.setSortingEnabled(False)
         self.list.activated.connect(lambda _id: self.accept())
         buttons = russian_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
@@ -35,3 +38,13 @@ class PersonPicker(QDialog):
     def chosen(self) -> int | None:
         chosen: int | None = self.list.selected_id()
         return chosen
+
+
+class PersonPicker(ChoicePicker):
+    """Choose a working person by typing part of the ФИО."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        with gc_paused(), db.sessions() as session:  # 30 000 people at region scale
+            # they come in Russian order of the text shown
+            choices = registry.people_choices(session)
+        super().__init__("Выбор педагога", "ФИО — ОО", choices, parent)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -49,14 +48,13 @@ from desktop_app.ui.common.forms import (
     dialog_buttons,
     fit_to_screen,
     get_date,
-    russian_buttons,
     select_if_found,
     set_date,
     text_edit,
 )
-from desktop_app.ui.common.pickers import PersonPicker
+from desktop_app.ui.common.pickers import ChoicePicker, PersonPicker
 from desktop_app.ui.common.table_model import Column
-from desktop_app.ui.common.widgets import LimitedLineEdit, ListPanel
+from desktop_app.ui.common.widgets import LimitedLineEdit
 from desktop_app.ui.history_dialog import HistoryDialog
 from desktop_app.ui.indicators.views import GREEN, RED, ColouredPanel, run_change
 from desktop_app.ui.report_dialog import ReportDialog
@@ -108,29 +106,14 @@ def details_html(detail: practices.PracticeDetail, names: list[str],
 
 
 # choosing a pair ---------------------------------------------------------------------------
-class PairPicker(QDialog):
-    """Choose a pair (group) by typing part of a mentor's or a mentee's name."""
+class PairPicker(ChoicePicker):
+    """Choose a pair (group) by typing part of a mentor's or a mentee's name: the authors'
+    pairs first, then the newest."""
 
     def __init__(self, choices: list[tuple[int, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Выбор наставнической пары (группы)")
-        fit_to_screen(self, 720, 520)
-        self.list = ListPanel([Column("Наставник → наставляемые (период)")],
-                              placeholder="Поиск по ФИО…")
-        self.list.set_rows([(text, pid) for pid, text in choices], in_order=0)
-        self.list.table.setSortingEnabled(False)  # the authors' pairs first, then the newest
-        self.list.activated.connect(lambda _id: self.accept())
-        buttons = russian_buttons(QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> int | None:
-        chosen: int | None = self.list.selected_id()
-        return chosen
+        super().__init__("Выбор наставнической пары (группы)",
+                         "Наставник → наставляемые (период)", choices, parent, (720, 520),
+                         sortable=False)
 
 
 # the practice's form -----------------------------------------------------------------------
