@@ -86,7 +86,9 @@ def signature_fio(last: str, first: str, middle: str = "") -> str:
 
 
 def fmt_date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    """дд.мм.гггг (by hand, not strftime: the same on every system, and a list of 30 000 rows
+    formats its dates without strftime's cost)."""
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}" if value else ""
 
 
 def fmt_number(value: float, digits: int = 1) -> str:

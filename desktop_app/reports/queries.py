@@ -504,7 +504,7 @@ def pair_choices(session: Session) -> list[Choice]:
     for pair_id, last, first, middle, start, end in session.execute(stmt):
         mentor = short_fio(last, first, middle)
         text = f"{mentor} → {', '.join(mentees.get(pair_id, [])) or '—'} " \
-               f"({start:%d.%m.%Y}–{end:%d.%m.%Y})"
+               f"({fmt_date(start)}–{fmt_date(end)})"
         rows.append(Choice(pair_id, text))
     return sorted(rows, key=lambda c: ru_sort_key(c.text))
 
