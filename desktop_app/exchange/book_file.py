@@ -304,7 +304,12 @@ class _ReadAhead:
         self._skip: set[str] = set()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, daemon=True, name="book-read-ahead")
+        # the guards' reading of the sheets' XML (Python's, under its lock) goes on in a thread
+        # of its own, so that a sheet is parsed (without the lock) while the next is scanned
+        self._scanner = threading.Thread(target=self._scan_ahead, daemon=True,
+                                         name="book-read-ahead")
         self._thread.start()
+        self._scanner.start()
 
     def take(self, sheet: BookSheet) -> CalamineSheet | None:
         """The sheet's cells if read ahead (waiting while it is being parsed); None: the reader
@@ -333,7 +338,21 @@ class _ReadAhead:
             self._stopped = True
             self._turn.notify_all()
         self._thread.join()
+        self._scanner.join()
         self._ready.clear()
+
+    def _scan_ahead(self) -> None:
+        """Each sheet's XML read through its guards ahead of its parsing (BookSheet.scan keeps
+        what it found; a sheet scanned here is not scanned again). A sheet the guards refuse
+        stops this thread: the parsing thread meets the same refusal and keeps it for the
+        reader."""
+        for sheet in self._sheets:
+            if self._stopped:
+                return
+            try:
+                sheet.scan()
+            except BaseException:  # noqa: BLE001 - said where the sheet is asked for
+                return
 
     def _run(self) -> None:
         for sheet in self._sheets:
