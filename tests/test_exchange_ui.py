@@ -147,3 +147,69 @@ def test_merge_preview_counts_matched_rows_and_shows_rows_read(
     assert any(f"из {rows}" in text and text.startswith(f"Проверка файла «{book.name}»: лист")
                for text in shown), shown[:5]
     assert shown[-1].endswith(f"запись в базу\n{rows} из {rows}")
+
+
+def test_preview_lists_rows_in_file_order_sorts_and_searches(
+        qtbot, base: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The rows of a whole book are shown as the file has them (no sort indicator); a click on
+    «Лист» sorts the sheets in Russian order with each sheet's rows still in file order; the
+    search finds a sheet's name and an action, and typing on only narrows."""
+    from desktop_app.cli import main
+    from desktop_app.exchange.result import MATCHED, SKIPPED
+    from desktop_app.store.database import open_database
+    from desktop_app.textutil import ru_sort_key
+
+    book = tmp_path / "book.xlsx"
+    assert main(["--db", str(base), "export", "--out", str(book)]) == 0
+    db = open_database(base)
+    try:
+        preview = import_file(db, book, dry_run=True)
+        dialog = ImportDialog(db, book, preview)
+        qtbot.addWidget(dialog)
+    finally:
+        db.dispose()
+    panel, model = dialog.actions, dialog.actions.model
+    expected = [(a.sheet, str(a.row), a.action, a.what)
+                for s in preview.sheets for a in s.actions]
+    assert len({sheet for sheet, *_ in expected}) > 5
+
+    def shown() -> list[tuple[str, ...]]:
+        return [tuple(model.index(r, c).data() for c in range(4))
+                for r in range(model.rowCount())]
+
+    assert shown() == expected
+    assert panel.table.horizontalHeader().sortIndicatorSection() == -1
+    assert panel.count.text() == f"Показано: {len(expected)} из {len(expected)}"
+    header = panel.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_section_center(header, 0))
+    by_sheet = sorted(expected, key=lambda r: ru_sort_key(r[0]))  # stable: file order kept
+    assert by_sheet != expected
+    assert shown() == by_sheet
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    numbers = [int(r[1]) for r in shown()]
+    assert numbers == sorted(numbers, reverse=True)
+    model.sort(2, Qt.SortOrder.AscendingOrder)
+    assert [r[2] for r in shown()] == sorted((r[2] for r in expected), key=ru_sort_key)
+    model.sort(-1)
+    assert shown() == expected
+
+    sheet = next(s for s, *_ in expected if s.startswith("Педагог"))
+    type_text(panel.search, sheet.lower())
+    assert shown() == [r for r in expected if r[0] == sheet]
+    panel.search.clear()
+    type_text(panel.search, f"{sheet} {SKIPPED}")  # the sheet and the action, across columns
+    assert shown() == [r for r in expected if r[0] == sheet and r[2] == SKIPPED]
+    panel.search.clear()
+    type_text(panel.search, MATCHED[:4])
+    assert shown() == [r for r in expected if MATCHED[:4] in r[2]]
+    panel.search.clear()
+    type_text(panel.search, "нет такого")
+    assert model.rowCount() == 0 and panel.count.text() == f"Показано: 0 из {len(expected)}"
+
+
+def _section_center(header: Any, section: int) -> Any:
+    from PySide6.QtCore import QPoint
+
+    return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2,
+                  header.height() // 2)

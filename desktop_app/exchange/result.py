@@ -86,6 +86,13 @@ class Actions:
     def counts(self) -> Counter[str]:
         return self._counts
 
+    def compact(self) -> tuple[array[int], array[int], array[int], list[str],
+                               list[tuple[str, str]]]:
+        """The stored form, read-only: (rows, sheets, kinds, sheet titles, (action, what)
+        pairs) — action i is on sheet titles[sheets[i]], row rows[i], with pairs[kinds[i]]. A
+        list of 2 million actions is shown from it without a RowAction each."""
+        return self._rows, self._sheets, self._kinds, self._sheet_titles, self._pairs
+
     def row_keys(self) -> set[tuple[str, int]]:
         """(sheet, row) of every row with an action."""
         titles = self._sheet_titles

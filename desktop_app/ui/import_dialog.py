@@ -6,9 +6,12 @@ the worker opens its own database sessions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,15 +34,18 @@ from desktop_app import APP_NAME
 from desktop_app.exchange.book_file import OPEN_FILTER
 from desktop_app.exchange.importer import import_file
 from desktop_app.exchange.kinds import KIND_CODES, KIND_TITLES
+from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.report import save_report
-from desktop_app.exchange.result import ImportResult
+from desktop_app.exchange.result import Actions, ImportResult
 from desktop_app.exchange.safe import ExchangeError
 from desktop_app.store.backup import BackupError
 from desktop_app.store.database import Database
+from desktop_app.textutil import ru_sort_key
 from desktop_app.ui.common.operations import Operation, Progress, refusals, run_in_background
-from desktop_app.ui.common.table_model import Column
+from desktop_app.ui.common.table_model import Column, IndexFilter, ListRows, RowSource
 from desktop_app.ui.common.widgets import ListPanel
 
+T = TypeVar("T")
 XLSX_FILTER = "Книга Excel (*.xlsx)"
 SUMMARY_HEIGHT = 170  # pixels of the per-sheet summary above the tabs (scrolled beyond)
 REFUSAL_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), Column("Столбец"),
@@ -58,6 +64,101 @@ class _Busy:
 
     def __exit__(self, *_exc: Any) -> None:
         QApplication.restoreOverrideCursor()
+
+
+class ActionRows(RowSource):
+    """The row actions of every sheet of a preview, as (sheet, row, action, what, position),
+    read from the sheets' compact Actions: the 2 million rows of a region's book open at once.
+    Sorting and searching work on the few distinct sheets and (action, what) pairs, and on
+    per-row numbers made once, at the first sort or search."""
+
+    SHEET, ROW, ACTION, WHAT = range(4)
+
+    def __init__(self, parts: Sequence[Actions]) -> None:
+        self._parts = [a.compact() for a in parts if len(a)]
+        self._starts = list(accumulate((len(p[0]) for p in self._parts), initial=0))
+        # made at the first sort or search: every row's sheet and (action, what) as numbers
+        # into the distinct ones of all the sheets
+        self._codes: tuple[array[int], list[str], array[int], list[tuple[str, str]]] | None = None
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, index: int) -> tuple[Any, ...]:
+        if index < 0:
+            index += len(self)
+        part = bisect_right(self._starts, index) - 1
+        rows, sheets, kinds, titles, pairs = self._parts[part]
+        at = index - self._starts[part]
+        action, what = pairs[kinds[at]]
+        return titles[sheets[at]], rows[at], action, what, index
+
+    def _all_codes(self) -> tuple[array[int], list[str], array[int], list[tuple[str, str]]]:
+        if self._codes is None:
+            sheet_of, titles = array("I"), list[str]()
+            kind_of, pairs = array("I"), list[tuple[str, str]]()
+            for _rows, sheets, kinds, part_titles, part_pairs in self._parts:
+                sheet_table = [_index_of(titles, t) for t in part_titles]
+                sheet_of.extend(array("I", map(sheet_table.__getitem__, sheets)))
+                kind_table = [_index_of(pairs, p) for p in part_pairs]
+                kind_of.extend(array("I", map(kind_table.__getitem__, kinds)))
+            self._codes = sheet_of, titles, kind_of, pairs
+        return self._codes
+
+    def sort_keys(self, column: int) -> Sequence[Any]:
+        if column == self.ROW:
+            numbers = array("q")
+            for rows, *_rest in self._parts:
+                numbers.extend(rows)
+            return numbers
+        if column not in (self.SHEET, self.ACTION, self.WHAT):
+            return range(len(self))
+        sheet_of, titles, kind_of, pairs = self._all_codes()
+        texts = titles if column == self.SHEET else [p[column - self.ACTION] for p in pairs]
+        rank = _ranks(texts)
+        return [rank[c] for c in (sheet_of if column == self.SHEET else kind_of)]
+
+    def search(self, columns: Sequence[int], key: Callable[[Any], str],
+               needle: str) -> IndexFilter:
+        if self.ROW in columns:
+            return super().search(columns, key, needle)
+        sheet_of, titles, kind_of, pairs = self._all_codes()
+        count = len(pairs)
+        passing = set()
+        for s, title in enumerate(titles):
+            for k, pair in enumerate(pairs):
+                values = {self.SHEET: title, self.ACTION: pair[0], self.WHAT: pair[1]}
+                if needle in " ".join(key(values[c]) for c in columns):
+                    passing.add(s * count + k)
+
+        def select(order: Sequence[int]) -> list[int]:
+            if not passing:
+                return []
+            if len(passing) == len(titles) * count:
+                return list(order)
+            return [i for i in order if sheet_of[i] * count + kind_of[i] in passing]
+
+        return IndexFilter(select)
+
+
+def _index_of(values: list[T], value: T) -> int:
+    """The position of value in values, appended when new (a few dozen distinct values)."""
+    try:
+        return values.index(value)
+    except ValueError:
+        values.append(value)
+        return len(values) - 1
+
+
+def _ranks(texts: list[str]) -> list[int]:
+    """Each text's place in Russian order (equal texts equal places)."""
+    ordered = sorted(set(texts), key=ru_sort_key)
+    place = {t: i for i, t in enumerate(ordered)}
+    return [place[t] for t in texts]
+
+
+def _error_row(error: RowError, position: int) -> tuple[Any, ...]:
+    return error.sheet, error.row, error.column, error.value, error.reason, position
 
 
 class ImportDialog(QDialog):
@@ -81,22 +182,22 @@ class ImportDialog(QDialog):
         self.summary_area.setFrameShape(QFrame.Shape.NoFrame)
         self.summary_area.setMaximumHeight(SUMMARY_HEIGHT)
         self.tabs = QTabWidget(self)
-        self.refused = ListPanel(REFUSAL_COLUMNS, search_columns=(0, 2, 3, 4), parent=self)
-        self.refused.set_rows([(e.sheet, e.row, e.column, e.value, e.reason, i)
-                               for i, e in enumerate(preview.errors)])
+        # every list in the order of the file (a header click sorts), its rows made when shown
+        self.refused = ListPanel(REFUSAL_COLUMNS, search_columns=(0, 2, 3, 4), parent=self,
+                                 sort_column=None)
+        self.refused.set_rows(ListRows(preview.errors, _error_row))
         # shadows QWidget.actions() on purpose: the tests read dialog.actions
         self.actions: ListPanel = ListPanel(  # type: ignore[assignment]
-            ACTION_COLUMNS, search_columns=(2, 3), parent=self)
-        self.actions.set_rows([(a.sheet, a.row, a.action, a.what, i) for i, a in enumerate(
-            a for s in preview.sheets for a in s.actions)])
+            ACTION_COLUMNS, search_columns=(0, 2, 3), parent=self, sort_column=None)
+        self.actions.set_rows(ActionRows([s.actions for s in preview.sheets]))
         self.tabs.addTab(self.refused, f"Отклонено ({len(preview.errors)})")
         self.tabs.addTab(self.actions, f"Строки файла: {preview.counts_text()}")
         # remarks (a column not of the form skipped): not refusals, the rows are taken in
         self.notes: ListPanel | None = None
         if preview.notes:
-            self.notes = ListPanel(NOTE_COLUMNS, search_columns=(0, 2, 3, 4), parent=self)
-            self.notes.set_rows([(n.sheet, n.row, n.column, n.value, n.reason, i)
-                                 for i, n in enumerate(preview.notes)])
+            self.notes = ListPanel(NOTE_COLUMNS, search_columns=(0, 2, 3, 4), parent=self,
+                                   sort_column=None)
+            self.notes.set_rows(ListRows(preview.notes, _error_row))
             self.tabs.addTab(self.notes, f"Замечания ({len(preview.notes)})")
         if not preview.errors:
             self.tabs.setCurrentIndex(1)

@@ -4,11 +4,15 @@ Rows are tuples of plain values; each column says how to show and sort its value
 Russian order (ё right after е); a filter is a predicate over the row, applied in Python on the
 already-loaded rows kept in their sorted order (a filter never sorts), then the view is reset
 (a proxy model would be far too slow at 30 000 rows).
+
+A list of millions of rows (an import preview's row actions) is a RowSource instead: kept
+compactly by its owner, a row made into a tuple only when shown, sorted by the keys the source
+gives and searched by an IndexFilter it makes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import EllipsisType
@@ -57,6 +61,59 @@ def column_keys(values: Sequence[Any]) -> list[Any]:
     return [sort_value(v) for v in values]
 
 
+class IndexFilter:
+    """A filter that picks row positions itself (a RowSource's search): select(order) gives the
+    positions of order that pass, in that order."""
+
+    def __init__(self, select: Callable[[Sequence[int]], list[int]]) -> None:
+        self.select = select
+
+
+Filter = Callable[[tuple[Any, ...]], bool] | IndexFilter
+
+
+class RowSource:
+    """Rows kept elsewhere, compactly: len(), source[i] (the row's tuple, its id last, made when
+    asked), the sort keys of a column, and a search over columns that picks positions without
+    making the rows. The defaults make every row; a source of millions of rows overrides them."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def __getitem__(self, index: int) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return (self[i] for i in range(len(self)))
+
+    def sort_keys(self, column: int) -> Sequence[Any]:
+        return column_keys([self[i][column] for i in range(len(self))])
+
+    def search(self, columns: Sequence[int], key: Callable[[Any], str],
+               needle: str) -> IndexFilter:
+        """The rows whose columns' texts, each made by key() and joined by spaces, hold the
+        needle."""
+        def select(order: Sequence[int]) -> list[int]:
+            return [i for i in order
+                    if needle in " ".join(key(self[i][c]) for c in columns)]
+        return IndexFilter(select)
+
+
+class ListRows(RowSource):
+    """A list of records shown as rows: source[i] is make(records[i], i) (the position is the
+    row's id), made when shown; no tuple per record to open a list of a million."""
+
+    def __init__(self, records: Sequence[Any],
+                 make: Callable[[Any, int], tuple[Any, ...]]) -> None:
+        self._records, self._make = records, make
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index: int) -> tuple[Any, ...]:
+        return self._make(self._records[index], index)
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
@@ -73,40 +130,41 @@ class RowsTableModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
-        self._rows: list[tuple[Any, ...]] = []
-        self._order: list[int] = []
-        self._view: list[int] = []
-        self._sort_cache: dict[int, list[Any]] = {}
-        self._filter: Callable[[tuple[Any, ...]], bool] | None = None
+        self._rows: list[tuple[Any, ...]] | RowSource = []
+        # positions in the sort order (a range while unsorted) and those passing the filter
+        self._order: Sequence[int] = []
+        self._view: Sequence[int] = []
+        self._sort_cache: dict[int, Sequence[Any]] = {}
+        self._filter: Filter | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # loading -----------------------------------------------------------------
     def set_rows(
-        self, rows: Sequence[tuple[Any, ...]],
-        predicate: Callable[[tuple[Any, ...]], bool] | None | EllipsisType = ...,
+        self, rows: Sequence[tuple[Any, ...]] | RowSource,
+        predicate: Filter | None | EllipsisType = ...,
         in_order: int | None = None,
     ) -> None:
-        """Replace all rows (each tuple: one value per column, then the record id); a predicate
-        given here replaces the filter in the same pass (one reset, one sort). in_order: the
-        column the rows already come in ascending Russian order of (sorted in SQL), so a list
-        sorted on it is not sorted again."""
+        """Replace all rows (each tuple: one value per column, then the record id; or a
+        RowSource, kept as it is); a predicate given here replaces the filter in the same pass
+        (one reset, one sort). in_order: the column the rows already come in ascending Russian
+        order of (sorted in SQL), so a list sorted on it is not sorted again."""
         self.beginResetModel()
         if predicate is not ...:
             self._filter = predicate
-        self._rows = list(rows)
+        self._rows = rows if isinstance(rows, RowSource) else list(rows)
         self._sort_cache.clear()
         self._order = self._sorted_order(in_order)
         self._view = self._filtered(self._order)
         self.endResetModel()
 
-    def set_filter(self, predicate: Callable[[tuple[Any, ...]], bool] | None) -> None:
+    def set_filter(self, predicate: Filter | None) -> None:
         """Show the rows passing the predicate (all with None), in the current sort order."""
         self.beginResetModel()
         self._filter = predicate
         self._view = self._filtered(self._order)
         self.endResetModel()
 
-    def narrow_filter(self, predicate: Callable[[tuple[Any, ...]], bool]) -> None:
+    def narrow_filter(self, predicate: Filter) -> None:
         """Like set_filter for a predicate that passes only rows the current one passes (a
         longer search text): only the rows shown now are tested."""
         self.beginResetModel()
@@ -114,25 +172,30 @@ class RowsTableModel(QAbstractTableModel):
         self._view = self._filtered(self._view)
         self.endResetModel()
 
-    def _filtered(self, order: list[int]) -> list[int]:
+    def _filtered(self, order: Sequence[int]) -> Sequence[int]:
         pred = self._filter
         if pred is None:
-            return list(order)
+            return order  # never changed in place: shared with _order
+        if isinstance(pred, IndexFilter):
+            return pred.select(order)
         rows = self._rows
         return [i for i in order if pred(rows[i])]
 
-    def _sorted_order(self, in_order: int | None = None) -> list[int]:
-        order = list(range(len(self._rows)))
+    def _sorted_order(self, in_order: int | None = None) -> Sequence[int]:
+        order = range(len(self._rows))
         if self._sort is not None and self._sort != (in_order, Qt.SortOrder.AscendingOrder):
             column, direction = self._sort
             keys = self._keys(column)
-            order.sort(key=keys.__getitem__, reverse=direction == Qt.SortOrder.DescendingOrder)
+            return sorted(order, key=keys.__getitem__,
+                          reverse=direction == Qt.SortOrder.DescendingOrder)
         return order
 
-    def _keys(self, column: int) -> list[Any]:
+    def _keys(self, column: int) -> Sequence[Any]:
         keys = self._sort_cache.get(column)
         if keys is None:
-            keys = column_keys([row[column] for row in self._rows])
+            rows = self._rows
+            keys = (rows.sort_keys(column) if isinstance(rows, RowSource)
+                    else column_keys([row[column] for row in rows]))
             self._sort_cache[column] = keys
         return keys
 
@@ -149,7 +212,7 @@ class RowsTableModel(QAbstractTableModel):
                 return pos
         return None
 
-    def all_rows(self) -> list[tuple[Any, ...]]:
+    def all_rows(self) -> Sequence[tuple[Any, ...]] | RowSource:
         """Every loaded row, filtered out or not, in loading order."""
         return self._rows
 
@@ -191,6 +254,14 @@ class RowsTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort on a column; -1 (no sort indicator): the rows in the order they were given."""
+        if column == -1:
+            self.beginResetModel()
+            self._sort = None
+            self._order = range(len(self._rows))
+            self._view = self._filtered(self._order)
+            self.endResetModel()
+            return
         if not 0 <= column < len(self._columns):
             return
         self.beginResetModel()
@@ -198,6 +269,7 @@ class RowsTableModel(QAbstractTableModel):
         keys = self._keys(column)
         # the current order sorted again (stable): rows equal in this column keep the order of
         # the previous sort, as the user saw them
-        self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._order = sorted(self._order, key=keys.__getitem__,
+                             reverse=order == Qt.SortOrder.DescendingOrder)
         self._view = self._filtered(self._order)
         self.endResetModel()

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 from desktop_app.exchange.limits import CELL_TEXT_LIMIT
 from desktop_app.gcpause import gc_paused as gc_paused  # the tabs' and dialogs' long lists
 from desktop_app.textutil import fold
-from desktop_app.ui.common.table_model import Column, RowsTableModel, show_value
+from desktop_app.ui.common.table_model import (
+    Column,
+    Filter,
+    IndexFilter,
+    RowSource,
+    RowsTableModel,
+    show_value,
+)
 
 
 def _grouped(n: int) -> str:
@@ -169,7 +176,10 @@ class ListPanel(QWidget):
     def __init__(
         self, columns: Sequence[Column], search_columns: Sequence[int] = (0,),
         placeholder: str = "Поиск…", parent: QWidget | None = None,
+        sort_column: int | None = 0,
     ) -> None:
+        """sort_column: the column the rows are shown sorted on at first (None: in the order
+        given, no sort indicator, until a header is clicked)."""
         super().__init__(parent)
         self.model = RowsTableModel(columns, self)
         self._search_columns = tuple(search_columns)
@@ -186,7 +196,9 @@ class ListPanel(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         # rows come in Russian alphabetical order of the first column, and the header says so
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # (-1: no indicator, the rows in the order given)
+        self.table.horizontalHeader().setSortIndicator(
+            -1 if sort_column is None else sort_column, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -212,7 +224,7 @@ class ListPanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def set_rows(
-        self, rows: Sequence[tuple[Any, ...]],
+        self, rows: Sequence[tuple[Any, ...]] | RowSource,
         extra: Callable[[tuple[Any, ...]], bool] | None | EllipsisType = ...,
         in_order: int | None = None,
     ) -> None:
@@ -235,7 +247,7 @@ class ListPanel(QWidget):
         a cap; measured from the values, so 30 000 rows cost no more than 300."""
         header = self.table.horizontalHeader()
         cells, titles = self.table.fontMetrics(), header.fontMetrics()
-        rows = self.model.visible_rows()[:sample]
+        rows = [self.model.row_values(i) for i in range(min(sample, self.model.rowCount()))]
         measured: dict[str, int] = {}  # lists repeat their values: each text measured once
 
         def advance(text: str) -> int:
@@ -256,20 +268,28 @@ class ListPanel(QWidget):
         self._apply()
 
     def _predicate(
-        self, rows: Sequence[tuple[Any, ...]] | None = None
-    ) -> Callable[[tuple[Any, ...]], bool] | None:
+        self, rows: Sequence[tuple[Any, ...]] | RowSource | None = None
+    ) -> Filter | None:
         """The search and the extra filter as one predicate (None when nothing filters) over
         the given rows, or the loaded ones."""
         needle = fold(self.search.text())
         extra = self._extra
         if not needle:
             return extra
+        source = self.model.all_rows() if rows is None else rows
+        if isinstance(source, RowSource):  # searched by the source, the extra filter after
+            found = source.search(self._search_columns, search_key, needle)
+            if extra is None:
+                return found
+            return IndexFilter(lambda order: [i for i in found.select(order)
+                                              if extra(source[i])])
         keys = self._search_keys(rows)
         if extra is None:
             return lambda row: needle in keys[row[-1]]
         return lambda row: needle in keys[row[-1]] and extra(row)
 
-    def _search_keys(self, rows: Sequence[tuple[Any, ...]] | None = None) -> dict[Any, str]:
+    def _search_keys(self, rows: Sequence[tuple[Any, ...]] | RowSource | None = None
+                     ) -> dict[Any, str]:
         """The folded text of the searched columns of every row, by record id."""
         if self._keys is None:
             columns = self._search_columns
