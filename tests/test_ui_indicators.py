@@ -99,3 +99,33 @@ def test_plan_editor_saves_and_refuses(tab, qtbot, monkeypatch) -> None:  # type
     editor.new_year.setValue(2027)
     editor.add_year()
     assert 2027 in editor.years
+
+
+def test_meeting_dialog_lists_working_people_and_keeps_ticks(tab, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The attendees to tick: every working person by full ФИО in Russian order (ё after е),
+    with the ОО; a search folds case and ё; a tick made while searching stays after it."""
+    from desktop_app.ui.indicators.meetings import MeetingDialog
+    from tests.helpers import type_text
+
+    view = tab.meetings
+    row = view.rows[0]
+    dialog = MeetingDialog(view._people(), row, view)
+    qtbot.addWidget(dialog)
+    model = dialog.model
+
+    def shown() -> list[str]:
+        return [model.index(r).data() for r in range(model.rowCount())]
+
+    names = [text.split(" — ")[0] for text in shown()]
+    assert names[:4] == ["Егоров Олег", "Ёлкина Дарья", "Иванов Иван", "Кузнецова Мария"]
+    assert "Морозов Денис" not in names  # left on 30.06.2024
+    assert shown()[1] == "Ёлкина Дарья — Детский сад «Ёлочка»"
+    ivanov = names.index("Иванов Иван")
+    assert model.index(ivanov).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    type_text(dialog.search, "ЕЛК")
+    assert shown() == ["Ёлкина Дарья — Детский сад «Ёлочка»"]
+    model.setData(model.index(0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    dialog.search.clear()
+    assert len(shown()) == len(names)
+    ids = {name: model.index(r).data(Qt.ItemDataRole.UserRole) for r, name in enumerate(names)}
+    assert dialog.value().attendee_ids == (ids["Ёлкина Дарья"], ids["Иванов Иван"])

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -67,7 +67,9 @@ from desktop_app.services.deficit_wording import (
 from desktop_app.services.indicators import (
     years_before,
 )
+from desktop_app.services.pairs import lists as pairs_lists
 from desktop_app.services.presets import fill_municipality, municipality_genitive
+from desktop_app.store.dialect import binary_order
 from desktop_app.textutil import fio, fmt_date, ru_sort_key, short_fio
 
 
@@ -488,34 +490,17 @@ def candidate_inputs(session: Session, on: date) -> tuple[list[tuple[ActiveMembe
     return members, courses, grounds
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
+    """A line of a long choice (10 000 pairs): its record's id and the text shown."""
+
     id: int
     text: str
 
 
 def pair_choices(session: Session) -> list[Choice]:
-    """Every pair as «Наставник И.О. → Наставляемый И.О. (01.09.2024–31.05.2025)», by mentor."""
-    mentees = _mentee_names(session)
-    stmt = (select(Pair.id, Person.last_name, Person.first_name, Person.middle_name,
-                   Pair.start_date, Pair.end_date)
-            .join(Person, Person.id == Pair.mentor_id))
-    rows = []
-    for pair_id, last, first, middle, start, end in session.execute(stmt):
-        mentor = short_fio(last, first, middle)
-        text = f"{mentor} → {', '.join(mentees.get(pair_id, [])) or '—'} " \
-               f"({fmt_date(start)}–{fmt_date(end)})"
-        rows.append(Choice(pair_id, text))
-    return sorted(rows, key=lambda c: ru_sort_key(c.text))
-
-
-def _mentee_names(session: Session) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = defaultdict(list)
-    stmt = (select(PairMentee.pair_id, Person.last_name, Person.first_name, Person.middle_name)
-            .join(Person, Person.id == PairMentee.person_id))
-    for pair_id, last, first, middle in session.execute(stmt):
-        names[pair_id].append(short_fio(last, first, middle))
-    return names
+    """Every pair as «Наставник И.О. → Наставляемый И.О. (01.09.2024 – 31.05.2025)», by
+    mentor."""
+    return [Choice(c[0], c[1]) for c in pairs_lists.pair_choices(session)]
 
 
 def route_people(session: Session) -> list[Choice]:
@@ -523,10 +508,10 @@ def route_people(session: Session) -> list[Choice]:
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                    Organisation.short_name)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Person.id.in_(select(Route.person_id))))
-    rows = [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
+            .where(Person.id.in_(select(Route.person_id)))
+            .order_by(binary_order(Person.sort_key), Person.id))  # stored Russian order
+    return [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
             for i, last, first, middle, org in session.execute(stmt)]
-    return sorted(rows, key=lambda c: ru_sort_key(c.text))
 
 
 def mentor_choices(session: Session) -> list[Choice]:
@@ -534,7 +519,7 @@ def mentor_choices(session: Session) -> list[Choice]:
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                    Organisation.short_name)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Person.id.in_(select(Pair.mentor_id))))
-    rows = [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
+            .where(Person.id.in_(select(Pair.mentor_id)))
+            .order_by(binary_order(Person.sort_key), Person.id))  # stored Russian order
+    return [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
             for i, last, first, middle, org in session.execute(stmt)]
-    return sorted(rows, key=lambda c: ru_sort_key(c.text))

@@ -6,19 +6,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import itemgetter
+from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from desktop_app.model import Meeting, MeetingAttendee, Organisation, Person
 from desktop_app.services.indicators import IndicatorInputError, log_change
 from desktop_app.services.record_versions import check_version, saved, stale_refused
+from desktop_app.store.dialect import binary_order_sql, dialect_name, full_name_sql
 from desktop_app.textutil import clean, fmt_date, ru_sort_key, short_fio
 
 
-@dataclass(frozen=True)
-class Attendee:
+class Attendee(NamedTuple):
     person_id: int
     name: str
     organisation: str
@@ -186,23 +186,12 @@ def flagged_quarters(session: Session, year: int, on: date | None = None) -> Seq
 
 
 def people_choices(session: Session) -> list[Attendee]:
-    """Working people (active, in an active ОО) to pick attendees from, in Russian order (of
-    the short name, then of the ОО: its key made once per ОО, not for each of the region's
-    30 000 people; the rows read as plain rows, without the ORM's loading)."""
-    rows = session.connection().execute(
-        select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
-               Organisation.short_name)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(Person.is_active.is_(True))
-    ).all()
-    org_keys: dict[str, str] = {}
-    keyed = []
-    for pid, last, first, middle, org in rows:
-        org = org or ""
-        org_key = org_keys.get(org)
-        if org_key is None:
-            org_key = org_keys[org] = ru_sort_key(org)
-        name = short_fio(last, first, middle)
-        keyed.append(((ru_sort_key(name), org_key), Attendee(pid, name, org)))
-    keyed.sort(key=itemgetter(0))
-    return [attendee for _key, attendee in keyed]
+    """Working people (active) to pick attendees from: the full ФИО (among a region's 30 000
+    people many share their initials) in Russian order (the stored people.sort_key), made by
+    the database."""
+    rows = session.execute(text(
+        f"SELECT p.id, {full_name_sql('p')}, o.short_name FROM people p"
+        " LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.is_active = :yes"
+        f" ORDER BY {binary_order_sql(dialect_name(session), 'p.sort_key')}, p.id"),
+        {"yes": True}).all()
+    return [Attendee(pid, name, org or "") for pid, name, org in rows]

@@ -25,7 +25,6 @@ from desktop_app.model import (
     MentorshipForm,
     Organisation,
     Pair,
-    PairMentee,
     Person,
     Practice,
     PracticeAuthor,
@@ -37,6 +36,7 @@ from desktop_app.model.enums import MenteeCategory, PairStatus, PracticeStatus, 
 from desktop_app.services import changelog
 from desktop_app.services.diagnostics import person_picture
 from desktop_app.services.indicators import MAX_YEAR, MIN_YEAR, IndicatorInputError
+from desktop_app.services.pairs.lists import pair_choices as pair_lines
 from desktop_app.services.pairs.monitoring import list_monitorings
 from desktop_app.services.pairs.programme import plan_progress
 from desktop_app.services.recognitions import PairLine, mentoring_record
@@ -480,28 +480,11 @@ def pair_choices(session: Session, people: Sequence[int] = (),
     """(id, «Иванова А.И. → Петров П.П., Сидорова С.С. (01.09.2024 – 31.05.2025)») of the pairs
     (or of the pairs only), those of the people given (as mentor or mentee) first, then newest
     first."""
-    mentees: dict[int, list[str]] = defaultdict(list)
-    members: dict[int, set[int]] = defaultdict(set)
-    stmt = select(PairMentee.pair_id, Person.id, Person.last_name, Person.first_name,
-                  Person.middle_name).join(Person, Person.id == PairMentee.person_id)
-    stmt2 = select(Pair.id, Pair.mentor_id, Pair.start_date, Pair.end_date, Person.last_name,
-                   Person.first_name, Person.middle_name).join(Person, Person.id == Pair.mentor_id)
-    if only is not None:
-        stmt = stmt.where(PairMentee.pair_id.in_(list(only)))
-        stmt2 = stmt2.where(Pair.id.in_(list(only)))
-    for pair_id, pid, last, first, middle in session.execute(stmt):
-        mentees[pair_id].append(short_fio(last, first, middle or ""))
-        members[pair_id].add(pid)
     wanted = set(people)
-    rows = []
-    for pid, mentor_id, start, end, last, first, middle in session.execute(stmt2):
-        names = ", ".join(sorted(mentees[pid], key=ru_sort_key))
-        label = (f"{short_fio(last, first, middle or '')} → {names} "
-                 f"({fmt_date(start)} – {fmt_date(end)})")
-        ours = bool(wanted & ({mentor_id} | members[pid]))
-        rows.append((not ours, -start.toordinal(), pid, label))
-    rows.sort()
-    return [(pid, label) for _o, _s, pid, label in rows]
+    choices = sorted(pair_lines(session, only),
+                     key=lambda c: (wanted.isdisjoint(c.people), -c.start.toordinal(),
+                                    c.id))
+    return [(c.id, c.label) for c in choices]
 
 
 # the results of the linked pairs --------------------------------------------------------------

@@ -81,6 +81,24 @@ def binary_order_sql(dialect: str, expression: str) -> str:
     return f'{expression} COLLATE "C"' if dialect == POSTGRESQL else expression
 
 
+def full_name_sql(alias: str) -> str:
+    """«Иванов Иван Иванович» of the people row alias in SQL (textutil.fio)."""
+    return (f"{alias}.last_name || ' ' || {alias}.first_name"
+            f" || CASE WHEN {alias}.middle_name <> '' THEN ' ' || {alias}.middle_name ELSE '' END")
+
+
+def short_name_sql(alias: str) -> str:
+    """«Иванов И.И.» of the people row alias in SQL (textutil.short_fio; substr counts
+    characters, not bytes, on either engine): long lists get their names made by the database."""
+    return (
+        f"{alias}.last_name"
+        f" || CASE WHEN {alias}.first_name <> '' THEN ' ' || substr({alias}.first_name, 1, 1)"
+        f" || '.' ELSE '' END"
+        f" || CASE WHEN {alias}.middle_name <> '' THEN substr({alias}.middle_name, 1, 1) || '.'"
+        f" ELSE '' END"
+    )
+
+
 # --- dates ---------------------------------------------------------------------------------------
 
 

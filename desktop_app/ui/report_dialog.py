@@ -67,7 +67,7 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import from_qdate
 from desktop_app.ui.common.operations import Operation, Progress, run_in_background
-from desktop_app.ui.common.widgets import LimitedTextEdit
+from desktop_app.ui.common.widgets import LimitedTextEdit, fill_combo
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -151,6 +151,10 @@ class ReportDialog(QDialog):
         self.year.valueChanged.connect(self._load_texts)
         self.pair = QComboBox(box)
         self.person = QComboBox(box)
+        for combo in (self.pair, self.person):  # 10 000 pairs: not measured to size the box
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(48)
         self.award = QComboBox(box)  # the представление's award
         for label, widget in (("Номер приказа:", self.number), ("", self.number_hint),
                               ("Дата:", self.date), ("Год отчёта:", self.year),
@@ -280,9 +284,7 @@ class ReportDialog(QDialog):
             choices = {"pair": pair_choices, "person": route_people,
                        "mentor": mentor_choices}[needs](session)
             award_list = list_awards(session) if needs == "mentor" else []
-        combo.clear()
-        for choice in choices:
-            combo.addItem(choice.text, choice.id)
+        fill_combo(combo, choices)
         if needs == "mentor":
             self.award.clear()
             for award in award_list:

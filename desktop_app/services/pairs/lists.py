@@ -9,8 +9,10 @@ two or more open programmes of one direction (repeated_direction_mentees).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, String, bindparam, cast, func, select, text
 from sqlalchemy.orm import Session
@@ -33,8 +35,15 @@ from desktop_app.services.pairs.rules import (
     PairError,
     add_months,
 )
-from desktop_app.store.dialect import as_date, as_datetime, binary_order
-from desktop_app.textutil import clean, fold, ru_sort_key, short_fio, years_between
+from desktop_app.store.dialect import (
+    as_date,
+    as_datetime,
+    binary_order,
+    binary_order_sql,
+    dialect_name,
+    short_name_sql,
+)
+from desktop_app.textutil import clean, fmt_date, fold, ru_sort_key, short_fio, years_between
 
 # forms -------------------------------------------------------------------------------------------
 
@@ -140,19 +149,8 @@ class PairFilter:
 
 # Plain SQL with the short names built by the database: at region scale (10 000 pairs) building
 # the rows through the ORM and Python name formatting took about a second.
-def _short_sql(alias: str) -> str:
-    """«Иванов И.И.» in SQL (substr counts characters, not bytes)."""
-    return (
-        f"{alias}.last_name"
-        f" || CASE WHEN {alias}.first_name <> '' THEN ' ' || substr({alias}.first_name, 1, 1)"
-        f" || '.' ELSE '' END"
-        f" || CASE WHEN {alias}.middle_name <> '' THEN substr({alias}.middle_name, 1, 1) || '.'"
-        f" ELSE '' END"
-    )
-
-
 _PAIRS_SQL = text(f"""
-SELECT p.id, {_short_sql("m")}, m.organisation_id, o.short_name, f.name, p.form_id, p.status,
+SELECT p.id, {short_name_sql("m")}, m.organisation_id, o.short_name, f.name, p.form_id, p.status,
        p.start_date, p.end_date, p.order_number, p.level, p.updated_at, p.mentee_category
 FROM pairs p
 JOIN people m ON m.id = p.mentor_id
@@ -160,7 +158,7 @@ LEFT JOIN organisations o ON o.id = m.organisation_id
 JOIN mentorship_forms f ON f.id = p.form_id
 """)
 _MENTEES_SQL = text(f"""
-SELECT pm.pair_id, {_short_sql("x")}, x.organisation_id
+SELECT pm.pair_id, {short_name_sql("x")}, x.organisation_id
 FROM pair_mentees pm JOIN people x ON x.id = pm.person_id
 """)
 
@@ -217,6 +215,76 @@ def list_pairs(
     if flt is not None:
         rows = [row for row in rows if flt.matches(row)]
     return rows
+
+
+# the pairs as one line each, to choose from -----------------------------------------------------
+class PairChoice(NamedTuple):
+    """A pair as a line to choose: «Иванова А.И. → Орлова М.И., Петров П.П. (01.09.2023 –
+    31.05.2024)» (the mentees in Russian order; «—» for none), with its people (the mentor
+    first, then the mentees) and its start."""
+
+    id: int
+    label: str
+    people: tuple[int, ...]
+    start: date
+
+
+_CHOICES_SQL = f"""
+SELECT p.id, p.mentor_id, {short_name_sql("m")}, p.start_date, p.end_date
+FROM pairs p JOIN people m ON m.id = p.mentor_id
+"""
+_CHOICE_MENTEES_SQL = f"""
+SELECT pm.pair_id, pm.person_id, {short_name_sql("x")}
+FROM pair_mentees pm JOIN people x ON x.id = pm.person_id
+"""
+
+
+def pair_choices(session: Session, only: Iterable[int] | None = None) -> list[PairChoice]:
+    """Every pair (or those of only) as a line, by the mentor's ФИО in Russian order, then the
+    start, in plain SQL with the names made by the database: the documents dialog lists the
+    10 000 pairs of a region."""
+    ids = None if only is None else list(only)
+    mentees_sql, pairs_sql = _CHOICE_MENTEES_SQL, _CHOICES_SQL
+    if ids is not None:
+        mentees_sql += " WHERE pm.pair_id IN :ids"
+        pairs_sql += " WHERE p.id IN :ids"
+    order = binary_order_sql(dialect_name(session), "m.sort_key")
+    pairs_sql += f" ORDER BY {order}, m.id, p.start_date, p.id"
+    params = {} if ids is None else {"ids": ids}
+
+    def run(sql: str) -> Any:
+        statement = text(sql)
+        if ids is not None:
+            statement = statement.bindparams(bindparam("ids", expanding=True))
+        return session.execute(statement, params).all()
+
+    names: dict[int, list[str]] = {}
+    people: dict[int, list[int]] = {}
+    for pair_id, person_id, short in run(mentees_sql):
+        if pair_id in names:
+            names[pair_id].append(short)
+            people[pair_id].append(person_id)
+        else:
+            names[pair_id], people[pair_id] = [short], [person_id]
+    out = []
+    none: list[int] = []
+    dates: dict[Any, tuple[date, str]] = {}  # pairs share their dates: each read once
+
+    def read(value: Any) -> tuple[date, str]:
+        found = dates.get(value)
+        if found is None:
+            day = as_date(value)
+            found = dates[value] = day, fmt_date(day)
+        return found
+
+    for pid, mentor_id, mentor, start, end in run(pairs_sql):
+        listed = names.get(pid)
+        mentees = ("—" if not listed else listed[0] if len(listed) == 1
+                   else ", ".join(sorted(listed, key=_name_key)))
+        begins, shown = read(start)
+        out.append(PairChoice(pid, f"{mentor} → {mentees} ({shown} – {read(end)[1]})",
+                              (mentor_id, *people.get(pid, none)), begins))
+    return out
 
 
 # young specialists without a mentor (the gap indicator 5 measures) ------------------------------

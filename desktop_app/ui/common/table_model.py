@@ -18,7 +18,13 @@ from datetime import date
 from types import EllipsisType
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from desktop_app.textutil import fmt_date, ru_sort_key
 
@@ -273,3 +279,30 @@ class RowsTableModel(QAbstractTableModel):
                              reverse=order == Qt.SortOrder.DescendingOrder)
         self._view = self._filtered(self._order)
         self.endResetModel()
+
+
+class ChoiceListModel(QAbstractListModel):
+    """The items of a combo box of a long choice (the 10 000 pairs of a region): (id, text, …)
+    rows, the text shown and the id as the item's data (currentData, findData); filled at once,
+    not an addItem each."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: Sequence[Sequence[Any]] = []
+
+    def set_choices(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._rows[index.row()][1]
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()][0]
+        return None

@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +32,7 @@ from desktop_app.exchange.limits import CELL_TEXT_LIMIT
 from desktop_app.gcpause import gc_paused as gc_paused  # the tabs' and dialogs' long lists
 from desktop_app.textutil import fold
 from desktop_app.ui.common.table_model import (
+    ChoiceListModel,
     Column,
     Filter,
     IndexFilter,
@@ -336,3 +338,14 @@ class ListPanel(QWidget):
     def selected_id(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_id(rows[0].row()) if rows else None
+
+
+def fill_combo(combo: QComboBox, choices: Sequence[Sequence[Any]]) -> None:
+    """Put (id, text, …) choices in a combo box at once (ChoiceListModel), the first chosen;
+    for the long lists (10 000 pairs) an addItem each would cost more than the dialog."""
+    model = combo.model()
+    if not isinstance(model, ChoiceListModel):
+        model = ChoiceListModel(combo)
+        combo.setModel(model)
+    model.set_choices(choices)
+    combo.setCurrentIndex(0 if choices else -1)
