@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import fields as dc_fields
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -157,8 +158,13 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+@cache
+def _field_names(cls: Any) -> frozenset[str]:
+    return frozenset(f.name for f in dc_fields(cls))
+
+
 def _build(cls: Any, merged: dict[str, Any]) -> Any:
-    names = {f.name for f in dc_fields(cls)}
+    names = _field_names(cls)
     return cls(**{k: v for k, v in merged.items() if k in names})
 
 

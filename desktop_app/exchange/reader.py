@@ -23,6 +23,7 @@ from desktop_app.exchange.cells import (
     too_long,
 )
 from desktop_app.exchange.kinds import FIO_ALIASES, Field
+from desktop_app.exchange.limits import CELL_TEXT_LIMIT
 from desktop_app.exchange.safe import MAX_ROWS, CellRange, ExchangeError
 from desktop_app.textutil import clean, fmt_date, fold
 
@@ -173,7 +174,11 @@ class SheetReader:
         self._check_merged(result, merged)
         if result.fatal:
             return result
-        parsers = {i: _parser(f, self.today) for i, f in result.fields.items()}
+        # the columns read, in order: (index, field or None for «ФИО», parser)
+        columns: list[tuple[int, Field | None, Callable[[Any], Any]]] = sorted(
+            [(i, f, _parser(f, self.today)) for i, f in result.fields.items()]
+            + ([(result.fio_column, None, as_text)] if result.fio_column is not None else []),
+            key=lambda c: c[0])
         present = result.present
         required = [(f.key, result.column_name(f.key)) for f in self.all_fields
                     if f.required and f.key in present]
@@ -185,7 +190,7 @@ class SheetReader:
                 raise ExchangeError(
                     f"Лист «{self.sheet}»: больше {MAX_ROWS} строк. Разделите файл на части."
                 )
-            self._read_row(result, parsers, required, number, row)
+            self._read_row(result, columns, required, number, row)
         if not result.rows and not result.errors:
             result.fatal.append(RowError(self.sheet, header_at + 2, "—", "",
                                           "под заголовками нет ни одной заполненной строки"))
@@ -245,34 +250,50 @@ class SheetReader:
                     "заголовок, у каждого значения — своя ячейка)",
                 ))
 
-    def _read_row(self, result: SheetRows, parsers: dict[int, Callable[[Any], Any]],
+    def _read_row(self, result: SheetRows,
+                  columns: list[tuple[int, Field | None, Callable[[Any], Any]]],
                   required: list[tuple[str, str]], number: int, row: Sequence[Any]) -> None:
-        """One row parsed into result.rows, or its refusals into result.errors; required:
-        (key, column name) of the required fields the sheet has."""
+        """One row parsed into result.rows, or its refusals into result.errors; columns: the
+        columns read (index, field or None for «ФИО», parser), in order; required: (key, column
+        name) of the required fields the sheet has. Only the columns read are looked at (30 000
+        rows of a form: the commonest case, a text, is cleaned here without a call)."""
         values: dict[str, Any] = {}
         errors: list[RowError] = []
         blank = True
-        for i, value in enumerate(row):
-            if is_blank(value):
+        width = len(row)
+        for i, f, parse in columns:
+            if i >= width:
+                break
+            value = row[i]
+            if value is None:
                 continue
-            f = result.fields.get(i)
-            if f is None and i != result.fio_column:
-                continue
-            blank = False
-            if value.__class__ is Formula:
+            if value.__class__ is str:
+                parts = value.split()
+                if not parts:
+                    continue  # blank: spaces only
+                blank = False
+                if len(value) > CELL_TEXT_LIMIT:  # the next export would cut it: refused
+                    errors.append(self._error(result, number, i, shown(value),
+                                              too_long(value) or ""))
+                    continue
+                if parse is as_text and f is not None:
+                    values[f.key] = " ".join(parts)
+                    continue
+            elif value.__class__ is Formula:
+                if not value.strip():
+                    continue
+                blank = False
                 errors.append(self._error(result, number, i, value,
                                           "формула: впишите значение, а не формулу"))
                 continue
-            reason = too_long(value)
-            if reason is not None:  # the next export would cut it: refused, never cut
-                errors.append(self._error(result, number, i, shown(value), reason))
-                continue
+            else:  # a number, a date, a yes/no: never blank
+                blank = False
             try:
                 if f is None:
                     values["last_name"], values["first_name"], values["middle_name"] = split_fio(
                         as_text(value))
                 else:
-                    values[f.key] = parsers[i](value)
+                    values[f.key] = parse(value)
             except CellProblem as exc:
                 errors.append(self._error(result, number, i, value, str(exc)))
         if blank:

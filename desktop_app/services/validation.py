@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from desktop_app.model.enums import Category, CourseKind, EducationLevel, OrgKind
 from desktop_app.services.form_inputs import (
@@ -89,23 +90,37 @@ from desktop_app.services.value_rules import (
 )
 from desktop_app.textutil import clean, fmt_date
 
+_CLEANED = ("last_name", "first_name", "middle_name", "education_specialty",
+            "education_institution", "position", "subject")
+_STRIPPED = ("methodical_experience", "achievements", "notes")
+
 
 def clean_person(data: PersonInput) -> PersonInput:
-    """Trim every text, normalise the phone (when it parses) and the e-mail."""
+    """Trim every text, normalise the phone (when it parses) and the e-mail; the same object
+    when nothing changes (an import's rows come cleaned: 30 000 copies spared)."""
+    changes: dict[str, Any] = {}
+    for name in _CLEANED:
+        value = getattr(data, name)
+        cleaned = clean(value)
+        if cleaned != value:
+            changes[name] = cleaned
+    for name in _STRIPPED:
+        value = getattr(data, name)
+        if value != value.strip():
+            changes[name] = value.strip()
     phone = normalise_phone(data.phone)
-    return replace(
-        data,
-        last_name=clean(data.last_name), first_name=clean(data.first_name),
-        middle_name=clean(data.middle_name), education_specialty=clean(data.education_specialty),
-        education_institution=clean(data.education_institution), position=clean(data.position),
-        subject=clean(data.subject), phone=phone if phone is not None else clean(data.phone),
-        email=normalise_email(data.email),
-        methodical_experience=data.methodical_experience.strip(),
-        achievements=data.achievements.strip(), notes=data.notes.strip(),
-        courses=tuple(
-            replace(c, title=clean(c.title), provider=clean(c.provider)) for c in data.courses
-        ),
-    )
+    phone = phone if phone is not None else clean(data.phone)
+    if phone != data.phone:
+        changes["phone"] = phone
+    email = normalise_email(data.email)
+    if email != data.email:
+        changes["email"] = email
+    courses = tuple(replace(c, title=clean(c.title), provider=clean(c.provider))
+                    if clean(c.title) != c.title or clean(c.provider) != c.provider else c
+                    for c in data.courses)
+    if courses != data.courses:
+        changes["courses"] = courses
+    return replace(data, **changes) if changes else data
 
 
 def clean_organisation(data: OrganisationInput) -> OrganisationInput:
