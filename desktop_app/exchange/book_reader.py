@@ -182,7 +182,13 @@ def _cell_parser(table: Table, column: Any) -> Callable[[Any], Any]:
         return _parse_whole
     if isinstance(column.type, Float):
         return parse_float
-    return lambda v: v if isinstance(v, str) else as_text(v)
+    return _text_cell
+
+
+def _text_cell(value: Any) -> str:
+    """A text column's value: a text as it is, anything else as text (_RowShape.read takes a
+    text without calling this)."""
+    return value if isinstance(value, str) else as_text(value)
 
 
 def _parse_whole(value: Any) -> int:
@@ -284,37 +290,50 @@ class _RowShape:
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.empty = [(c.name, _empty_value(c)) for c in carried_columns(table)]
+        # every column with what its empty cell means: a row starts as a copy of it
+        self.empty = {c.name: _empty_value(c) for c in carried_columns(table)}
         self.people = table.name == "people"
 
     def read(self, sheet: str, number: int, row: Any, cells: list[tuple[int, str, Any]],
              outcome: SheetOutcome) -> dict[str, Any] | None:
-        values: dict[str, Any] = {}
+        """The row's values by column (None: no value read); what a cell cannot be goes to
+        outcome.fatal. Two million rows of a region's book pass here: a text of a text column
+        is taken without a call."""
+        values: dict[str, Any] | None = None
         width = len(row)
         for i, name, parse in cells:
             if i >= width:
                 break
             value = row[i]
-            if value is None or (value.__class__ is str and value == ""):
+            if value is None:
                 continue
-            if value.__class__ is Formula:
+            if value.__class__ is str:
+                if not value:
+                    continue
+                if len(value) > CELL_TEXT_LIMIT:  # never cut: refused
+                    outcome.fatal.append(RowError(sheet, number, self._where(i, name),
+                                                  shown(value), too_long(value) or ""))
+                    continue
+                if parse is _text_cell:
+                    if values is None:
+                        values = self.empty.copy()
+                    values[name] = value
+                    continue
+            elif value.__class__ is Formula:
                 outcome.fatal.append(RowError(sheet, number, self._where(i, name),
                                               as_text(value), "формула"))
                 continue
-            if value.__class__ is str and len(value) > CELL_TEXT_LIMIT:  # never cut: refused
-                outcome.fatal.append(RowError(sheet, number, self._where(i, name),
-                                              shown(value), too_long(value) or ""))
-                continue
             try:
-                values[name] = parse(value)
+                parsed = parse(value)
             except CellProblem as exc:
                 outcome.fatal.append(RowError(sheet, number, self._where(i, name),
                                               as_text(value), str(exc)))
-        if not values:
+                continue
+            if values is None:
+                values = self.empty.copy()
+            values[name] = parsed
+        if values is None:
             return None
-        for name, empty in self.empty:
-            if name not in values:
-                values[name] = empty
         if self.people:
             names = values["last_name"], values["first_name"], values["middle_name"]
             values["search_key"] = person_key(*names)
