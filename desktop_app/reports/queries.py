@@ -497,10 +497,10 @@ class Choice(NamedTuple):
     text: str
 
 
-def pair_choices(session: Session) -> list[Choice]:
-    """Every pair as «Наставник И.О. → Наставляемый И.О. (01.09.2024 – 31.05.2025)», by
-    mentor."""
-    return [Choice(c[0], c[1]) for c in pairs_lists.pair_choices(session)]
+def pair_choices(session: Session) -> list[pairs_lists.PairChoice]:
+    """Every pair as (id, «Наставник И.О. → Наставляемый И.О. (01.09.2024 – 31.05.2025)», …),
+    by mentor."""
+    return pairs_lists.pair_choices(session)
 
 
 def route_people(session: Session) -> list[Choice]:

@@ -9,10 +9,10 @@ a progress dialog (operations.py), with their own database session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize
 from PySide6.QtGui import QPainter
@@ -70,6 +70,8 @@ from desktop_app.ui.common.operations import Operation, Progress, run_in_backgro
 from desktop_app.ui.common.widgets import LimitedTextEdit, fill_combo
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from desktop_app.ui.main_window import MainWindow
 
 PRINT_DPI = 300
@@ -280,9 +282,10 @@ class ReportDialog(QDialog):
         if needs not in ("pair", "person", "mentor"):
             return
         combo = self.pair if needs == "pair" else self.person
+        lists: dict[str, Callable[[Session], Sequence[Sequence[Any]]]] = {
+            "pair": pair_choices, "person": route_people, "mentor": mentor_choices}
         with self.db.sessions() as session:
-            choices = {"pair": pair_choices, "person": route_people,
-                       "mentor": mentor_choices}[needs](session)
+            choices = lists[needs](session)
             award_list = list_awards(session) if needs == "mentor" else []
         fill_combo(combo, choices)
         if needs == "mentor":
