@@ -193,6 +193,24 @@ def test_list_export_keeps_text_safe(tmp_path: Path) -> None:
     assert ws["D2"].value == "да" and ws["A3"].value == "@Ёжиков" and ws["D3"].value == "нет"
 
 
+def test_a_list_longer_than_a_sheet_goes_on_to_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list of more rows than an Excel sheet holds (a region book's preview: 2 million) goes
+    on to «Список (2)», … each with the titles; nothing is lost or cut. The sheet's size is
+    made small here so as not to write a million rows."""
+    from desktop_app.exchange import lists
+
+    monkeypatch.setattr(lists, "SHEET_DATA_ROWS", 3)
+    rows = ((f"Строка {n}", n) for n in range(1, 8))  # taken as written, not listed first
+    out = export_rows(["Что", "№"], rows, tmp_path / "long.xlsx", sheet="Строки файла")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Строки файла", "Строки файла (2)", "Строки файла (3)"]
+    got = [[tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+    assert [g[0] for g in got] == [("Что", "№")] * 3
+    assert [r for g in got for r in g[1:]] == [(f"Строка {n}", n) for n in range(1, 8)]
+    assert [len(g) - 1 for g in got] == [3, 3, 1]
+
+
 
 def test_a_record_saved_by_another_seat_during_the_import_refuses_it_plainly(
         base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811

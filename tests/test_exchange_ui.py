@@ -197,6 +197,11 @@ def test_preview_lists_rows_in_file_order_sorts_and_searches(
     sheet = next(s for s, *_ in expected if s.startswith("Педагог"))
     type_text(panel.search, sheet.lower())
     assert shown() == [r for r in expected if r[0] == sheet]
+    saved = panel.export_excel(tmp_path / "rows.xlsx")  # the rows as shown, read from the source
+    assert saved is not None
+    written = list(openpyxl.load_workbook(saved).active.iter_rows(values_only=True))
+    assert written[0] == ("Лист", "Строка", "Действие", "Что")
+    assert [(a, str(b), c, d or "") for a, b, c, d in written[1:]] == shown()
     panel.search.clear()
     type_text(panel.search, f"{sheet} {SKIPPED}")  # the sheet and the action, across columns
     assert shown() == [r for r in expected if r[0] == sheet and r[2] == SKIPPED]

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QFrame,
@@ -43,7 +42,7 @@ from desktop_app.store.database import Database
 from desktop_app.textutil import ru_sort_key
 from desktop_app.ui.common.operations import Operation, Progress, refusals, run_in_background
 from desktop_app.ui.common.table_model import Column, IndexFilter, ListRows, RowSource
-from desktop_app.ui.common.widgets import ListPanel
+from desktop_app.ui.common.widgets import ListPanel, wait_cursor
 
 T = TypeVar("T")
 XLSX_FILTER = "Книга Excel (*.xlsx)"
@@ -54,16 +53,6 @@ ACTION_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), 
                   Column("Что")]
 NOTE_COLUMNS = [Column("Лист"), Column("Строка", align_right=True), Column("Столбец"),
                 Column("Значение"), Column("Замечание")]
-
-
-class _Busy:
-    """A wait cursor for the short jobs (a blank form, a report of refused rows)."""
-
-    def __enter__(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *_exc: Any) -> None:
-        QApplication.restoreOverrideCursor()
 
 
 class ActionRows(RowSource):
@@ -249,7 +238,7 @@ class ImportDialog(QDialog):
             if not name:
                 return None
             target = Path(name)
-        with _Busy():
+        with wait_cursor():
             save_report(self.preview, target)
         return target
 
@@ -313,7 +302,7 @@ def save_template(window: Any) -> None:
     name, _ = QFileDialog.getSaveFileName(window, "Сохранить бланк", f"Бланк — {title}.xlsx",
                                           XLSX_FILTER)
     if name:
-        with _Busy():
+        with wait_cursor():
             write_template(window.db, kind, Path(name))
         window.statusBar().showMessage(f"Бланк сохранён: {name}", 8000)
 

@@ -3,7 +3,8 @@ show, typed-text helpers; the cyclic collector held while a dialog builds its ro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import EllipsisType
 from typing import Any
@@ -12,6 +13,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -332,8 +334,10 @@ class ListPanel(QWidget):
             if not name:
                 return None
             target = Path(name)
-        rows = [row[:-1] for row in self.model.visible_rows()]
-        return export_rows(self.model.column_titles(), rows, target)
+        model = self.model
+        rows = (model.row_values(i)[:-1] for i in range(model.rowCount()))  # made as written
+        with wait_cursor():
+            return export_rows(model.column_titles(), rows, target)
 
     def selected_id(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
@@ -349,3 +353,14 @@ def fill_combo(combo: QComboBox, choices: Sequence[Sequence[Any]]) -> None:
         combo.setModel(model)
     model.set_choices(choices)
     combo.setCurrentIndex(0 if choices else -1)
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """A wait cursor over the application for a short job done on the spot (a blank form, a
+    list saved to Excel); the long ones run in the background (operations.py)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
