@@ -3,7 +3,8 @@ Database. Seat A and seat B open the same record, A saves, B saves: B is refused
 who and when, A's change stays, and B saves once it has reloaded the record. Also: another
 seat's save landing between B's check and B's write (StaleDataError) is the same refusal; a
 change of a person's courses alone is a new version; revision 0010 brings a database at 0009
-with data up with version 1 on every row."""
+with data up with version 1 on every row, and revision 0015 the practices of a database at
+0014."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from desktop_app.services import (
     changelog,
     meetings,
     pairs,
+    practices,
     record_versions,
     registry,
     roadmap,
@@ -317,21 +319,67 @@ def test_second_save_of_a_member_meeting_and_road_map_item_is_refused(
         assert active.get_member(s, member_id).subject_area == "физика"
 
 
+# practices -----------------------------------------------------------------------------------
+def _practice(db: Database, world: dict[str, int]) -> int:
+    with db.sessions.begin() as s:
+        return practices.add_practice(s, practices.PracticeInput(
+            "Наставник рядом", (world["mentor"],), world["org"], 2024,
+            pair_ids=(world["pair"],)))
+
+
+def test_second_save_of_a_practice_is_refused(seats: tuple[Database, Database],
+                                              world: dict[str, int]) -> None:
+    """A practice's form (with its authors, pairs and files) and the active's decision on it:
+    the seat that opened it before another seat's save is refused; the first save stays."""
+    a, b = seats
+    pid = _practice(a, world)
+    with b.sessions() as s:
+        opened = practices.get_practice(s, pid)
+    with a.sessions() as s:
+        first = practices.get_practice(s, pid)
+    assert opened.version == first.version == 1
+    with a.sessions.begin() as s:
+        practices.update_practice(s, pid, dataclasses.replace(
+            first.data, title="Наставник рядом: второй год"), expected_version=first.version)
+    with pytest.raises(IndicatorInputError, match=CHANGED.pattern), b.sessions.begin() as s:
+        practices.update_practice(s, pid, dataclasses.replace(
+            opened.data, author_ids=(world["mentor"], world["mentee"])),
+            expected_version=opened.version)
+    with pytest.raises(IndicatorInputError, match=CHANGED.pattern), b.sessions.begin() as s:
+        practices.set_status(s, pid, "reviewed", date(2024, 12, 1),
+                             expected_version=opened.version)
+    with a.sessions() as s:
+        kept = practices.get_practice(s, pid)
+    assert (kept.data.title, kept.data.author_ids, kept.data.status, kept.version) == (
+        "Наставник рядом: второй год", (world["mentor"],), "proposed", 2)
+    with b.sessions.begin() as s:  # reloaded, B decides
+        practices.set_status(s, pid, "reviewed", date(2024, 12, 1),
+                             expected_version=practices.get_practice(s, pid).version)
+    with a.sessions() as s:
+        assert practices.get_practice(s, pid).data.status == "reviewed"
+
+
 # where the versions are kept ---------------------------------------------------------------------
+def _migration(revision: str) -> Any:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_revision(revision).module
+
+
+# the tables revision 0010 gave a version; revision 0015 gave the practices theirs
+TABLES_0010 = tuple(_migration("0010").TABLES)
+
+
 def test_the_versioned_tables_agree() -> None:
-    """The models, the exchange workbook (which leaves the versions out) and revision 0010 name
-    the same tables."""
+    """The models, the exchange workbook (which leaves the versions out) and revisions 0010 and
+    0015 name the same tables."""
     versioned = {m.local_table.name for m in Base.registry.mappers  # type: ignore[attr-defined]
                  if m.version_id_col is not None}
     assert versioned == set(record_versions.VERSIONED) == set(VERSIONED_TABLES)
     assert {(t, "row_version") for t in versioned} <= DERIVED_COLUMNS
     assert not any(c.name == "row_version" for t in exchange_tables() for c in carried_columns(t))
-    revision = alembic_config()
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(revision).get_revision("0010")
-    assert set(script.module.TABLES) == versioned  # type: ignore[union-attr]
-    assert head_revision() >= "0010"
+    assert versioned == set(TABLES_0010) | {"practices"}
+    assert head_revision() >= "0015"
 
 
 def _alembic(db: Database, revision: str, up: bool) -> None:
@@ -345,11 +393,12 @@ def _alembic(db: Database, revision: str, up: bool) -> None:
         engine.dispose()
 
 
-def _rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the versioned tables, their version left out, in id order."""
+def _rows(db: Database,
+          tables: tuple[str, ...] = TABLES_0010) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables, their version left out, in id order."""
     with db.engine.connect() as conn:
         out = {}
-        for name in VERSIONED_TABLES:
+        for name in tables:
             table = Base.metadata.tables[name]
             columns = [c for c in table.columns if c.name != "row_version"]
             out[name] = [tuple(r) for r in conn.execute(select(*columns).order_by(table.c.id))]
@@ -369,7 +418,7 @@ def test_a_database_at_0009_upgrades_with_version_1_on_every_row(
     _alembic(db, "0009", up=False)
     with db.engine.connect() as conn:
         assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0009"
-        columns = {t: {c["name"] for c in inspect(conn).get_columns(t)} for t in VERSIONED_TABLES}
+        columns = {t: {c["name"] for c in inspect(conn).get_columns(t)} for t in TABLES_0010}
     assert not any("row_version" in names for names in columns.values())
     db.dispose()
     upgraded = open_database(where)
@@ -378,7 +427,7 @@ def test_a_database_at_0009_upgrades_with_version_1_on_every_row(
             assert any("0009" in p.name for p in upgraded.backups)
         with upgraded.engine.connect() as conn:
             assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
-            for name in VERSIONED_TABLES:
+            for name in TABLES_0010:
                 found = conn.execute(text(f"SELECT row_version, count(*) FROM {name} "
                                           "GROUP BY row_version")).all()
                 assert [tuple(r) for r in found] == [(1, len(before[name]))], name
@@ -400,3 +449,36 @@ def test_new_records_start_at_version_1(db: Database, world: dict[str, int]) -> 
         for name in VERSIONED_TABLES:
             assert s.execute(text(f"SELECT DISTINCT row_version FROM {name}")).scalars().all() \
                 in ([1], []), name
+
+
+def test_a_database_at_0014_gives_its_practices_version_1(
+        db: Database, world: dict[str, int]) -> None:
+    """Revision 0015: the practices of a database at 0014 (without row_version) come up at
+    version 1, their rows unchanged, and a stale save of one is refused."""
+    pid = _practice(db, world)
+    with db.sessions.begin() as s:  # a version above 1, which the downgrade drops
+        practices.set_status(s, pid, "reviewed", date(2024, 12, 1))
+    before = _rows(db, ("practices",))
+    where = target(db)
+    db.dispose()
+    _alembic(db, "0014", up=False)
+    with db.engine.connect() as conn:
+        assert "row_version" not in {c["name"] for c in inspect(conn).get_columns("practices")}
+    db.dispose()
+    upgraded = open_database(where)
+    try:
+        with upgraded.engine.connect() as conn:
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
+            assert [tuple(r) for r in conn.execute(text(
+                "SELECT id, row_version FROM practices"))] == [(pid, 1)]
+        assert _rows(upgraded, ("practices",)) == before
+        with upgraded.sessions() as s:
+            detail = practices.get_practice(s, pid)
+        assert (detail.version, detail.data.status) == (1, "reviewed")
+        with upgraded.sessions.begin() as s:
+            practices.update_practice(s, pid, detail.data, expected_version=1)
+        with pytest.raises(IndicatorInputError, match="^Запись изменена"), \
+                upgraded.sessions.begin() as s:
+            practices.update_practice(s, pid, detail.data, expected_version=1)
+    finally:
+        upgraded.dispose()

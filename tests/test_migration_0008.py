@@ -144,7 +144,7 @@ def test_upgrade_from_0007_keeps_every_row(file_at_0007: Path, data_home: Path,
              "award_conditions", "nominations", "practices", "practice_authors",
              "practice_pairs", "practice_files", "practice_file_parts")
     assert {read(file_at_0007, f"SELECT DISTINCT row_version FROM {t}")[0]
-            for t in VERSIONED_TABLES} == {(1,)}
+            for t in VERSIONED_TABLES if t not in later} == {(1,)}
     as_before = without_later_columns(file_at_0007, tmp_path / "as-before.sqlite")
     assert db_digest(as_before, skip=later) == before
     assert {t: read(file_at_0007, f"SELECT count(*) FROM {t}")[0][0]

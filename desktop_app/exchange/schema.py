@@ -23,7 +23,7 @@ SKIPPED_TABLES = {"alembic_version", "change_log", "session_area_scores", "colle
 # refused, services/record_versions.py) belongs to the database it was saved in, not to the
 # data: never carried; a copy or a merge starts the records it adds at 1.
 VERSIONED_TABLES = ("organisations", "people", "pairs", "active_members", "meetings",
-                    "roadmap_items")
+                    "roadmap_items", "practices")
 # Derived columns, recomputed on import (people: the search key and the Russian sort key), and
 # the records' versions.
 DERIVED_COLUMNS = {("people", "search_key"), ("people", "sort_key")} | {

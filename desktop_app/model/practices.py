@@ -40,6 +40,9 @@ class Practice(Base):
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
+    # saves counted: a form's save over another seat's newer one is refused (revision 0015)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     organisation: Mapped[Organisation] = relationship()
     form: Mapped[MentorshipForm | None] = relationship()

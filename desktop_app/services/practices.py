@@ -40,6 +40,7 @@ from desktop_app.services.pairs.lists import pair_choices as pair_lines
 from desktop_app.services.pairs.monitoring import list_monitorings
 from desktop_app.services.pairs.programme import plan_progress
 from desktop_app.services.recognitions import PairLine, mentoring_record
+from desktop_app.services.record_versions import check_version, saved, stale_refused
 from desktop_app.store.dialect import dialect_name, json_member_is
 from desktop_app.textutil import (
     clean,
@@ -270,6 +271,7 @@ class PracticeDetail:
     id: int
     data: PracticeInput
     files: tuple[FileRow, ...] = field(default=())
+    version: int = 1  # the practice's row_version when read: its form's save passes it back
 
 
 def _text(value: str, label: str, limit: int, required: bool = False) -> str:
@@ -398,21 +400,30 @@ def _practice(session: Session, practice_id: int) -> Practice:
     return practice
 
 
-def update_practice(session: Session, practice_id: int, data: PracticeInput) -> None:
-    """Save a practice's form (caller commits)."""
+def update_practice(session: Session, practice_id: int, data: PracticeInput, *,
+                    expected_version: int | None = None) -> None:
+    """Save a practice's form (caller commits). expected_version: the practice's version its
+    form was opened with; refused when another seat saved the practice since (its files
+    attached or detached in the same save count with it: services/record_versions.py)."""
     practice = _practice(session, practice_id)
+    check_version(session, practice, expected_version, PracticeError)
     data = checked(session, data)
-    _apply(practice, data)
-    _links(session, practice, data)
+    with stale_refused(session, practice, PracticeError):
+        saved(practice)
+        _apply(practice, data)
+        _links(session, practice, data)
 
 
 def set_status(session: Session, practice_id: int, status: str, decided_on: date | None = None,
-               meeting_id: int | None = None) -> None:
-    """The active's decision on a practice (or its return to «предложена»); caller commits."""
+               meeting_id: int | None = None, *, expected_version: int | None = None) -> None:
+    """The active's decision on a practice (or its return to «предложена»); caller commits.
+    expected_version as for update_practice."""
     practice = _practice(session, practice_id)
-    practice.status, practice.decided_on, practice.meeting_id = decision(
-        session, status, decided_on, meeting_id)
-    session.flush()
+    check_version(session, practice, expected_version, PracticeError)
+    with stale_refused(session, practice, PracticeError):
+        practice.status, practice.decided_on, practice.meeting_id = decision(
+            session, status, decided_on, meeting_id)
+        session.flush()
 
 
 def delete_practice(session: Session, practice_id: int) -> None:
@@ -430,7 +441,7 @@ def get_practice(session: Session, practice_id: int) -> PracticeDetail:
         practice.decided_on, practice.meeting_id,
     )
     files = tuple(FileRow(f.id, f.name, f.size, f.sha256, f.added_on) for f in practice.files)
-    return PracticeDetail(practice.id, data, files)
+    return PracticeDetail(practice.id, data, files, practice.row_version)
 
 
 def practice_history(session: Session, practice_id: int) -> list[changelog.HistoryEntry]:

@@ -2,8 +2,9 @@
 was opened (several seats editing one database on a server at once).
 
 Each record a form saves whole — a person (with the courses), an organisation, a pair or group
-(with its programme), a member of the active, a meeting (with its attendees), a road map item —
-counts its saves in row_version, SQLAlchemy's version_id_col (revision 0010): every UPDATE of
+(with its programme), a member of the active, a meeting (with its attendees), a road map item,
+a practice (with its authors, pairs and files) — counts its saves in row_version, SQLAlchemy's
+version_id_col (revisions 0010, 0015): every UPDATE of
 the row through the ORM sets the next number and is made only WHERE the row still has the
 number it was read with. A form remembers the version it loaded (version_of) and its save passes
 it on (expected_version=…): check_version refuses a record that has moved on since, with
@@ -34,6 +35,7 @@ from desktop_app.model import (
     Organisation,
     Pair,
     Person,
+    Practice,
     RoadmapItem,
 )
 from desktop_app.services import changelog
@@ -42,13 +44,14 @@ from desktop_app.textutil import fmt_date
 CHANGED_ELSEWHERE = "Запись изменена другим пользователем{who} — обновите и повторите"
 VERSIONED: dict[str, type[Base]] = {
     model.__tablename__: model
-    for model in (Organisation, Person, Pair, ActiveMember, Meeting, RoadmapItem)
+    for model in (Organisation, Person, Pair, ActiveMember, Meeting, RoadmapItem, Practice)
 }
 # Tables without an id of their own whose log entries carry the record's id (their rows are
 # saved with the record: the member's grounds and directions, the meeting's attendees).
 LINKED = {
     "active_members": ("active_member_grounds", "active_member_directions"),
     "meetings": ("meeting_attendees",),
+    "practices": ("practice_authors", "practice_pairs"),
 }
 # A person's form saves the person and the courses; a move closes and opens places of work.
 PERSON_TABLES = ("people", "courses", "employments")

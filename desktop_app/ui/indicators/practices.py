@@ -390,12 +390,16 @@ class DecisionDialog(QDialog):
         self.resize(640, 200)
 
 
-def save_change(session: Session, practice_id: int | None, change: PracticeChange) -> int:
-    """The practice added or updated, then its files detached and attached (one transaction)."""
+def save_change(session: Session, practice_id: int | None, change: PracticeChange,
+                expected_version: int | None = None) -> int:
+    """The practice added or updated, then its files detached and attached (one transaction);
+    expected_version: the version the form was opened with (another seat's newer save refuses
+    this one)."""
     if practice_id is None:
         practice_id = practices.add_practice(session, change.data)
     else:
-        practices.update_practice(session, practice_id, change.data)
+        practices.update_practice(session, practice_id, change.data,
+                                  expected_version=expected_version)
     for file_id in change.detach:
         practice_files.remove(session, file_id)
     for path in change.attach:
@@ -539,8 +543,9 @@ class PracticesView(QWidget):
         if row is None:
             return
         dialog = self._dialog(row.id)
+        version = dialog.detail.version if dialog.detail else None
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            if self._run(lambda s: save_change(s, row.id, dialog.value())):
+            if self._run(lambda s: save_change(s, row.id, dialog.value(), version)):
                 return
 
     def decide(self) -> None:
@@ -549,10 +554,11 @@ class PracticesView(QWidget):
             return
         with self.db.sessions() as session:
             meetings = practices.meeting_choices(session)
-            meeting_id = practices.get_practice(session, row.id).data.meeting_id
-        dialog = DecisionDialog(row, meetings, meeting_id, self)
+            detail = practices.get_practice(session, row.id)
+        dialog = DecisionDialog(row, meetings, detail.data.meeting_id, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            if self._run(lambda s: practices.set_status(s, row.id, *dialog.box.value())):
+            if self._run(lambda s: practices.set_status(s, row.id, *dialog.box.value(),
+                                                        expected_version=detail.version)):
                 return
 
     def remove(self) -> None:
