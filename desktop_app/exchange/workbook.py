@@ -69,11 +69,12 @@ from desktop_app.store.database import Database
 from desktop_app.store.dialect import SQLITE, dialect_name
 
 # export ---------------------------------------------------------------------------------------
-# Rows a sheet of the book holds, its header included: half a million data rows (a sheet may
-# hold 1 048 576 in Excel and LibreOffice, but a sheet that full opens slowly in either, and
-# reading one holds some 230 MB at once). A longer table continues on sheets «… (2)», «… (3)»,
-# each with the same header row. Tests lower it.
-SHEET_ROW_LIMIT = 500_001
+# Rows a sheet of the book holds, its header included: a quarter of a million data rows (a
+# sheet may hold 1 048 576 in Excel and LibreOffice, but a sheet that full opens slowly in either,
+# and reading one holds some 230 MB at once; with 500 000 the region's load peaked at 390–408 MB,
+# with 250 000 at 367–372 MB in the same time). A longer table continues on sheets «… (2)»,
+# «… (3)», each with the same header row. Tests lower it.
+SHEET_ROW_LIMIT = 250_001
 WRITE_ROWS = 5000  # rows of a table written at a time when a book is loaded (a copy)
 
 
