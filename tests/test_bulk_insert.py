@@ -76,3 +76,26 @@ def test_rows_with_their_keys_in_another_order(db: Database) -> None:
     assert [tuple(r) for r in got] == [(3001, "", date(1980, 2, 29)),
                                        (3002, "перевод", date(1980, 2, 29)),
                                        (3003, "", date(1990, 1, 1))]
+
+
+def test_values_seen_before_are_stored_the_same(db: Database, monkeypatch: Any) -> None:
+    """A column's processed values are kept for the values that come again (a log's one time,
+    the same birth dates): more distinct values than are kept, and each repeated, are stored as
+    SQLAlchemy stores them, in their own rows."""
+    from desktop_app.store import bulk
+
+    monkeypatch.setattr(bulk, "MEMO_SIZE", 2)
+    days = [date(1980, 1, 1 + n % 5) for n in range(12)]
+    ours = [person(3001 + n, birth_date=day, is_active=n % 3 == 0) for n, day in enumerate(days)]
+    theirs = [person(4001 + n, birth_date=day, is_active=n % 3 == 0)
+              for n, day in enumerate(days)]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), PEOPLE, ours)
+        session.execute(insert(PEOPLE), theirs)
+    assert stored(db, PEOPLE, [p["id"] for p in ours]) == \
+        stored(db, PEOPLE, [p["id"] for p in theirs])
+    with db.sessions() as session:
+        born = session.scalars(select(PEOPLE.c.birth_date).where(PEOPLE.c.id >= 3001,
+                                                                 PEOPLE.c.id < 4000)
+                               .order_by(PEOPLE.c.id)).all()
+    assert born == days

@@ -73,7 +73,7 @@ def _parameters(connection: Connection, table: Table, compiled: SQLCompiler, nam
             values.append(reorder(got + tail) if reorder is not None else got)
     except KeyError:
         return None
-    processors = [(i, p) for i, name in enumerate(bound)
+    processors = [(i, _remembered(p)) for i, name in enumerate(bound)
                   if (p := _processor(table, name, connection)) is not None]
     if processors:
         values = [_processed(v, processors) for v in values]
@@ -88,6 +88,30 @@ def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any],
     for i, process in processors:
         out[i] = process(out[i])
     return tuple(out)
+
+
+MEMO_SIZE = 4096  # values of a column whose processed form is kept (dates repeat: a change
+# log's time is one for all its entries, birth and start dates come back again and again)
+_MISSING = object()
+
+
+def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The processor with the processed form of the values it has seen kept (up to MEMO_SIZE of
+    them); a value that cannot be a key (a JSON column's dict) is processed each time."""
+    memo: dict[Any, Any] = {}
+
+    def processed(value: Any) -> Any:
+        try:
+            found = memo.get(value, _MISSING)
+        except TypeError:  # unhashable
+            return process(value)
+        if found is _MISSING:
+            found = process(value)
+            if len(memo) < MEMO_SIZE:
+                memo[value] = found
+        return found
+
+    return processed
 
 
 def _processor(table: Table, name: str, connection: Connection) -> Callable[[Any], Any] | None:
