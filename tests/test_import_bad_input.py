@@ -228,3 +228,22 @@ def test_report_marks_bad_rows(base: Path, tmp_path: Path,
     assert copy.cell(row=3, column=1).fill.fgColor.rgb.endswith("F4CCCC")
     assert "такой даты не бывает" in copy.cell(row=3, column=len(HEADER) + 1).value
     assert copy.cell(row=2, column=1).fill.fgColor.rgb in (None, "00000000")
+
+
+def test_a_rows_refusals_come_in_the_order_of_its_columns(base: Path, tmp_path: Path) -> None:
+    """A row with an impossible date (column C) and no surname (column A, found missing after
+    the cells are read) lists its refusals A, then C — as the methodist reads the row."""
+    from desktop_app.exchange.importer import import_file
+    from desktop_app.store.database import open_database
+
+    file = write(tmp_path / "two.xlsx", [
+        ["Фамилия", "Имя", "Дата рождения", "ОО"],
+        ["", "Ян", "31.02.1990", "МБОУ СОШ № 1"],
+        ["Зайцев", "", "30.02.1991", "МБОУ СОШ № 1"]])
+    db = open_database(base)
+    try:
+        preview = import_file(db, file, dry_run=True)
+    finally:
+        db.dispose()
+    assert [(e.row, e.column) for e in preview.errors] == [
+        (2, "A (Фамилия)"), (2, "C (Дата рождения)"), (3, "B (Имя)"), (3, "C (Дата рождения)")]

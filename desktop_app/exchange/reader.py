@@ -160,6 +160,7 @@ class SheetReader:
         self.index = header_index(fields)
         self.today = today
         self.has_fio = any(f.key == "last_name" for f in fields)
+        self._places: dict[str, int] = {}
 
     def read(self, rows: Iterable[Sequence[Any]], merged: Sequence[CellRange] = ()) -> SheetRows:
         """The sheet's rows (values, as BookSheet.iter_rows gives them) parsed."""
@@ -182,6 +183,8 @@ class SheetReader:
         present = result.present
         required = [(f.key, result.column_name(f.key)) for f in self.all_fields
                     if f.required and f.key in present]
+        # a row's refusals are listed in the order of its columns («A (Фамилия)» before «C»)
+        self._places = {self._column(result, i): i for i, _f, _p in columns}
         number = header_at + 1
         pending = head[header_at + 1:]
         for row in _chain(pending, iterator):
@@ -303,15 +306,21 @@ class SheetReader:
                 errors.append(RowError(self.sheet, number, column, "",
                                        "обязательное значение не заполнено"))
         if errors:
+            if len(errors) > 1:
+                places = self._places
+                errors.sort(key=lambda e: places.get(e.column, len(places)))
             result.errors.extend(errors)
         else:
             result.rows.append((number, values))
 
-    def _error(self, result: SheetRows, number: int, i: int, value: Any, reason: str) -> RowError:
+    @staticmethod
+    def _column(result: SheetRows, i: int) -> str:
+        """«C (Дата рождения)»: the column as a refusal names it."""
         f = result.fields.get(i)
-        title = f.title if f is not None else "ФИО"
-        return RowError(self.sheet, number, f"{get_column_letter(i + 1)} ({title})",
-                        as_text(value), reason)
+        return f"{get_column_letter(i + 1)} ({f.title if f is not None else 'ФИО'})"
+
+    def _error(self, result: SheetRows, number: int, i: int, value: Any, reason: str) -> RowError:
+        return RowError(self.sheet, number, self._column(result, i), as_text(value), reason)
 
 
 def _chain(first: list[Sequence[Any]], rest: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
