@@ -34,14 +34,21 @@ def stored(db: Database, table: Table, ids: list[int]) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows]
 
 
+def assert_stored_alike(db: Database, table: Table, ours: list[dict[str, Any]],
+                        theirs: list[dict[str, Any]]) -> None:
+    """ours written by insert_rows and theirs by SQLAlchemy's insert, in one transaction: the
+    rows are stored alike."""
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), table, ours)
+        session.execute(insert(table), theirs)
+    assert stored(db, table, [p["id"] for p in ours]) == \
+        stored(db, table, [p["id"] for p in theirs])
+
+
 def test_people_stored_as_sqlalchemy_stores_them(db: Database) -> None:
     ours = [person(n) for n in range(1001, 1006)]
     theirs = [person(n) for n in range(2001, 2006)]
-    with db.sessions() as session, session.begin():
-        insert_rows(session.connection(), PEOPLE, ours)
-        session.execute(insert(PEOPLE), theirs)
-    assert stored(db, PEOPLE, [p["id"] for p in ours]) == \
-        stored(db, PEOPLE, [p["id"] for p in theirs])
+    assert_stored_alike(db, PEOPLE, ours, theirs)
     with db.sessions() as session:
         got = session.execute(select(PEOPLE.c.birth_date, PEOPLE.c.row_version,
                                      PEOPLE.c.is_active, PEOPLE.c.education_level)
@@ -89,11 +96,7 @@ def test_values_seen_before_are_stored_the_same(db: Database, monkeypatch: Any) 
     ours = [person(3001 + n, birth_date=day, is_active=n % 3 == 0) for n, day in enumerate(days)]
     theirs = [person(4001 + n, birth_date=day, is_active=n % 3 == 0)
               for n, day in enumerate(days)]
-    with db.sessions() as session, session.begin():
-        insert_rows(session.connection(), PEOPLE, ours)
-        session.execute(insert(PEOPLE), theirs)
-    assert stored(db, PEOPLE, [p["id"] for p in ours]) == \
-        stored(db, PEOPLE, [p["id"] for p in theirs])
+    assert_stored_alike(db, PEOPLE, ours, theirs)
     with db.sessions() as session:
         born = session.scalars(select(PEOPLE.c.birth_date).where(PEOPLE.c.id >= 3001,
                                                                  PEOPLE.c.id < 4000)
