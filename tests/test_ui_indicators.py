@@ -13,6 +13,8 @@ from desktop_app.ui.indicators.tab import IndicatorsTab
 from desktop_app.ui.indicators.views import GREEN, RED
 from tests.test_indicators_data import build
 
+ENGINES = ("sqlite", "postgresql")  # the tests taking `db` run on both (conftest.py)
+
 
 @pytest.fixture
 def tab(db, qtbot):  # type: ignore[no-untyped-def]
