@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 _ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
@@ -83,6 +84,12 @@ def signature_fio(last: str, first: str, middle: str = "") -> str:
     """«И.И. Иванов» as under a signature (non-breaking space keeps it on one line)."""
     initials = "".join(f"{p[0]}." for p in (first, middle) if p)
     return f"{initials}\u00a0{last}" if initials else last
+
+
+def quoted_names(names: Sequence[str], shown: int = 5) -> str:
+    """«a», «b», «c» — the first few names of a list, and «и ещё N» for the rest."""
+    listed = ", ".join(f"«{name}»" for name in names[:shown])
+    return listed + (f" и ещё {len(names) - shown}" if len(names) > shown else "")
 
 
 def fmt_date(value: date | None) -> str:

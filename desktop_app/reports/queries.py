@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.model import (
@@ -67,7 +67,6 @@ from desktop_app.services.deficit_wording import (
 from desktop_app.services.indicators import (
     years_before,
 )
-from desktop_app.services.pairs import lists as pairs_lists
 from desktop_app.services.presets import fill_municipality, municipality_genitive
 from desktop_app.store.dialect import binary_order
 from desktop_app.textutil import fio, fmt_date, ru_sort_key, short_fio
@@ -497,29 +496,22 @@ class Choice(NamedTuple):
     text: str
 
 
-def pair_choices(session: Session) -> list[pairs_lists.PairChoice]:
-    """Every pair as (id, «Наставник И.О. → Наставляемый И.О. (01.09.2024 – 31.05.2025)», …),
-    by mentor."""
-    return pairs_lists.pair_choices(session)
-
-
 def route_people(session: Session) -> list[Choice]:
     """People who have an individual educational route (ИОМ), by ФИО."""
-    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
-                   Organisation.short_name)
-            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Person.id.in_(select(Route.person_id)))
-            .order_by(binary_order(Person.sort_key), Person.id))  # stored Russian order
-    return [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
-            for i, last, first, middle, org in session.execute(stmt)]
+    return _people_choices(session, select(Route.person_id))
 
 
 def mentor_choices(session: Session) -> list[Choice]:
     """People who are (or were) the mentor of a pair, by ФИО (the представление's choice)."""
+    return _people_choices(session, select(Pair.mentor_id))
+
+
+def _people_choices(session: Session, ids: Select[Any]) -> list[Choice]:
+    """«ФИО (ОО)» of the people whose ids the query gives, in the stored Russian order."""
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.middle_name,
                    Organisation.short_name)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Person.id.in_(select(Pair.mentor_id)))
-            .order_by(binary_order(Person.sort_key), Person.id))  # stored Russian order
+            .where(Person.id.in_(ids))
+            .order_by(binary_order(Person.sort_key), Person.id))
     return [Choice(i, f"{fio(last, first, middle)}" + (f" ({org})" if org else ""))
             for i, last, first, middle, org in session.execute(stmt)]

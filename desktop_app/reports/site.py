@@ -33,7 +33,7 @@ from desktop_app.services.active import PublicRow
 from desktop_app.services.indicators import pair_ran
 from desktop_app.services.presets import own_municipality
 from desktop_app.services.registry import plural
-from desktop_app.textutil import fmt_date
+from desktop_app.textutil import fmt_date, quoted_names
 
 PAGE, STYLE = "index.html", "site.css"
 OWN_FILES = (PAGE, STYLE)
@@ -290,10 +290,9 @@ def check_folder(out: Path) -> None:
     foreign = sorted(e.name for e in out.iterdir()
                      if e.name.lower() not in SYSTEM_LITTER and not _own(e))
     if foreign:
-        shown = ", ".join(f"«{name}»" for name in foreign[:5])
-        more = f" и ещё {len(foreign) - 5}" if len(foreign) > 5 else ""
         raise SiteRefused(
-            f"В папке «{out}» есть файлы, записанные не этой программой: {shown}{more}. "
+            f"В папке «{out}» есть файлы, записанные не этой программой: "
+            f"{quoted_names(foreign)}. "
             "Страница сайта пишется в новую или пустую папку либо в папку с прежней страницей; "
             "чужие файлы программа не перезаписывает и не удаляет — укажите другую папку.")
 

@@ -191,7 +191,6 @@ def people_choices(session: Session) -> list[Attendee]:
     the database."""
     rows = session.execute(text(
         f"SELECT p.id, {full_name_sql('p')}, o.short_name FROM people p"
-        " LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.is_active = :yes"
-        f" ORDER BY {binary_order_sql(dialect_name(session), 'p.sort_key')}, p.id"),
-        {"yes": True}).all()
+        " LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.is_active"
+        f" ORDER BY {binary_order_sql(dialect_name(session), 'p.sort_key')}, p.id")).all()
     return [Attendee(pid, name, org or "") for pid, name, org in rows]

@@ -115,12 +115,17 @@ def clean_person(data: PersonInput) -> PersonInput:
     email = normalise_email(data.email)
     if email != data.email:
         changes["email"] = email
-    courses = tuple(replace(c, title=clean(c.title), provider=clean(c.provider))
-                    if clean(c.title) != c.title or clean(c.provider) != c.provider else c
-                    for c in data.courses)
+    courses = tuple(_clean_course(c) for c in data.courses)
     if courses != data.courses:
         changes["courses"] = courses
     return replace(data, **changes) if changes else data
+
+
+def _clean_course(course: CourseInput) -> CourseInput:
+    title, provider = clean(course.title), clean(course.provider)
+    if (title, provider) == (course.title, course.provider):
+        return course
+    return replace(course, title=title, provider=provider)
 
 
 def clean_organisation(data: OrganisationInput) -> OrganisationInput:

@@ -83,8 +83,7 @@ def binary_order_sql(dialect: str, expression: str) -> str:
 
 def full_name_sql(alias: str) -> str:
     """«Иванов Иван Иванович» of the people row alias in SQL (textutil.fio)."""
-    return (f"{alias}.last_name || ' ' || {alias}.first_name"
-            f" || CASE WHEN {alias}.middle_name <> '' THEN ' ' || {alias}.middle_name ELSE '' END")
+    return f"trim({alias}.last_name || ' ' || {alias}.first_name || ' ' || {alias}.middle_name)"
 
 
 def short_name_sql(alias: str) -> str:

@@ -56,13 +56,13 @@ from desktop_app.reports.params import (
 from desktop_app.reports.pdf import pdf_bytes
 from desktop_app.reports.queries import (
     mentor_choices,
-    pair_choices,
     public_consent,
     route_people,
 )
 from desktop_app.services import order_journal, requisites, settings
 from desktop_app.services.awards import list_awards
 from desktop_app.services.indicators import IndicatorInputError
+from desktop_app.services.pairs.lists import pair_choices
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import from_qdate

@@ -58,7 +58,7 @@ from desktop_app.store.diskerrors import (
     os_reason,
 )
 from desktop_app.store.leftovers import written_whole
-from desktop_app.textutil import clean, fmt_date, ru_sort_key
+from desktop_app.textutil import clean, fmt_date, quoted_names, ru_sort_key
 
 # Empty rows under an ОО's own rows that keep the dropdowns and checks for additions.
 NEW_ROWS = 500
@@ -251,10 +251,9 @@ def _refuse_existing(folder: Path, names: Sequence[str]) -> None:
         raise RoundError(f"Не удалось открыть папку «{folder}»: {os_reason(exc)}.") from exc
     clash = [name for name in names if name.casefold() in present]
     if clash:
-        shown = ", ".join(f"«{name}»" for name in clash[:5])
-        more = f" и ещё {len(clash) - 5}" if len(clash) > 5 else ""
         raise RoundError(
-            f"В папке «{folder}» уже есть файлы с именами файлов этого сбора: {shown}{more}. "
+            f"В папке «{folder}» уже есть файлы с именами файлов этого сбора: "
+            f"{quoted_names(clash)}. "
             "Сбор сведений не начат, база данных не изменена: укажите другую (пустую) папку "
             "или уберите эти файлы.")
 

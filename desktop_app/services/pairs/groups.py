@@ -56,6 +56,7 @@ from desktop_app.services.record_versions import check_version, saved, stale_ref
 from desktop_app.store.dialect import (
     binary_order_sql,
     dialect_name,
+    full_name_sql,
     full_years_params,
     full_years_sql,
 )
@@ -83,7 +84,7 @@ def _choices_sql(dialect: str) -> str:
     store.dialect computes them on the engine), in Russian order: the stored sort key
     (ru_sort_key of the ФИО) by code points, then the id."""
     return f"""
-SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
+SELECT p.id, {full_name_sql("p")},
        p.organisation_id, coalesce(o.short_name, ''), p.position, p.subject,
        {full_years_sql(dialect, "p.birth_date")},
        CASE WHEN p.ped_experience_start IS NULL THEN NULL

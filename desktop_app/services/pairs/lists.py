@@ -41,6 +41,7 @@ from desktop_app.store.dialect import (
     binary_order,
     binary_order_sql,
     dialect_name,
+    full_name_sql,
     short_name_sql,
 )
 from desktop_app.textutil import clean, fmt_date, fold, ru_sort_key, short_fio, years_between
@@ -300,8 +301,8 @@ class YoungRow:
     experience_years: int
 
 
-_YOUNG_SQL = text("""
-SELECT p.id, trim(p.last_name || ' ' || p.first_name || ' ' || p.middle_name),
+_YOUNG_SQL = text(f"""
+SELECT p.id, {full_name_sql("p")},
        coalesce(o.short_name, ''), p.position, p.birth_date, p.ped_experience_start
 FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
 WHERE p.is_active AND p.birth_date > :born_after

@@ -12,6 +12,7 @@ gives and searched by an IndexFilter it makes.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -78,16 +79,16 @@ class IndexFilter:
 Filter = Callable[[tuple[Any, ...]], bool] | IndexFilter
 
 
-class RowSource:
+class RowSource(ABC):
     """Rows kept elsewhere, compactly: len(), source[i] (the row's tuple, its id last, made when
     asked), the sort keys of a column, and a search over columns that picks positions without
     making the rows. The defaults make every row; a source of millions of rows overrides them."""
 
-    def __len__(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def __len__(self) -> int: ...
 
-    def __getitem__(self, index: int) -> tuple[Any, ...]:
-        raise NotImplementedError
+    @abstractmethod
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return (self[i] for i in range(len(self)))
