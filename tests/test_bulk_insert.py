@@ -102,3 +102,26 @@ def test_values_seen_before_are_stored_the_same(db: Database, monkeypatch: Any) 
                                                                  PEOPLE.c.id < 4000)
                                .order_by(PEOPLE.c.id)).all()
     assert born == days
+
+
+def test_rows_over_several_statements_stored_alike(db: Database) -> None:
+    """More rows than one statement takes (SQLite: bulk.MULTI_ROWS at a time, fewer for a wide
+    table): every row stored, each in its own place, as SQLAlchemy stores them."""
+    from desktop_app.store import bulk
+
+    count = 2 * bulk.MULTI_ROWS + 7
+    ours = [person(5001 + n, notes=f"№ {n}", birth_date=date(1970 + n % 30, 1 + n % 12, 1))
+            for n in range(count)]
+    theirs = [person(6001 + n, notes=f"№ {n}", birth_date=date(1970 + n % 30, 1 + n % 12, 1))
+              for n in range(count)]
+    assert_stored_alike(db, PEOPLE, ours, theirs)
+    at = datetime(2026, 12, 7, 10, 0, 0)
+    entries = [{"id": 7001 + n, "changed_at": at, "table_name": "people", "record_id": n,
+                "action": "insert", "old_values": "", "new_values": f"{{\"n\": {n}}}",
+                "source": ""} for n in range(count)]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), LOG, entries)
+    with db.sessions() as session:
+        got = session.execute(select(LOG.c.id, LOG.c.record_id, LOG.c.new_values)
+                              .where(LOG.c.id > 7000).order_by(LOG.c.id)).all()
+    assert [tuple(r) for r in got] == [(7001 + n, n, f"{{\"n\": {n}}}") for n in range(count)]

@@ -9,16 +9,29 @@ writes) is taken once and applied to that column only, and the driver's executem
 values ready. The rows must all have the keys of the first one (in any order); rows that do not
 (a row with a column more or less) go through SQLAlchemy's own path, which handles them as
 before (as it compiles for the first row's keys).
+
+On SQLite the rows go MULTI_ROWS to a statement («INSERT … VALUES (…), (…), …», compiled by
+SQLAlchemy from bound parameters, not written as text): the driver steps once per statement, not
+once per row — half the time of the region's 1,6 million answers, and the driver lets Python's
+lock go (and waits to take it back, behind the book's read-ahead thread) once per statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, bindparam, insert
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from desktop_app.store.dialect import SQLITE
+
+MULTI_ROWS = 50  # rows of one INSERT on SQLite (from 20 on the time hardly changes)
+MULTI_VARIABLES = 999  # values bound in one statement at most: the limit of SQLite's builds
+# before 3.32 (32 766 since)
 
 
 def insert_rows(connection: Connection, table: Table,
@@ -32,7 +45,31 @@ def insert_rows(connection: Connection, table: Table,
     if params is None:
         connection.execute(insert(table), list(rows))
         return
+    per = min(MULTI_ROWS, MULTI_VARIABLES // max(len(compiled.positiontup or ()), 1))
+    if connection.dialect.name == SQLITE and compiled.positional and len(params) >= per > 1:
+        statement = _many_rows(connection.dialect, table, tuple(compiled.positiontup or ()), per)
+        if statement is not None:
+            whole = len(params) // per * per
+            connection.exec_driver_sql(statement, [tuple(chain.from_iterable(params[at:at + per]))
+                                                   for at in range(0, whole, per)])
+            params = params[whole:]
+            if not params:
+                return
     connection.exec_driver_sql(compiled.string, params)
+
+
+@lru_cache(maxsize=256)
+def _many_rows(dialect: Dialect, table: Table, bound: tuple[str, ...], count: int) -> str | None:
+    """The INSERT of count rows of the columns bound (in that order), its placeholders row after
+    row as the one-row statement's, so that the values of the rows go one after another; None
+    if SQLAlchemy placed them otherwise (the rows then go one at a time)."""
+    names = [[f"r{row}_{at}" for at in range(len(bound))] for row in range(count)]
+    compiled = insert(table).values(
+        [{name: bindparam(key) for name, key in zip(bound, keys, strict=True)} for keys in names]
+    ).compile(dialect=dialect)
+    if list(compiled.positiontup or []) != list(chain.from_iterable(names)):
+        return None
+    return compiled.string
 
 
 def _parameters(connection: Connection, table: Table, compiled: SQLCompiler, names: list[str],
