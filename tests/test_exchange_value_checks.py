@@ -297,6 +297,24 @@ def test_a_dangling_reference_is_refused_at_its_cell(bases: Bases, tmp_path: Pat
     assert expected in refused(regional(bases, tmp_path), book, capsys)
 
 
+def test_a_column_s_bad_references_are_each_listed_in_row_order(
+        bases: Bases, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Among good rows, each bad reference of a column is refused at its own row: unknown codes
+    and an empty required one, in the order of the rows, the good rows between not named."""
+    first, second, book = tmp_path / "1.xlsx", tmp_path / "2.xlsx", tmp_path / "3.xlsx"
+    edit(bases.book, first, "Наставнические пары", 5, {"Код наставника": 999999})
+    edit(first, second, "Наставнические пары", 4, {"Код наставника": None})
+    letter = edit(second, book, "Наставнические пары", 2, {"Код наставника": 888888})[
+        "Код наставника"]
+    err = refused(new_database(tmp_path), book, capsys)
+    at = f"лист «Наставнические пары», строка {{}}, столбец {letter} (Код наставника)"
+    found = [err.index(at.format(2) + " «888888»: ссылка на запись, которой нет в книге"),
+             err.index(at.format(4) + ": обязательное значение не заполнено"),
+             err.index(at.format(5) + " «999999»: ссылка на запись, которой нет в книге")]
+    assert found == sorted(found)
+    assert at.format(3) not in err
+
+
 def test_a_repeated_answer_reaches_the_database_and_is_said_in_russian(
         bases: Bases, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Answers have no record code: a repeated one is refused by the database itself; the copy

@@ -105,21 +105,16 @@ class _TableChecks:
                 first if first is not None else kept.setdefault(name, set()))
         people, value_checks = self.people, self.values
         unique = self.unique if self.unique.seen else None  # answers, links: no record code
+        each_row = bool(kept) or unique is not None or people is not None
         for chunk in chunks(rows):
             if value_checks.check(chunk) or (self.limits and self._beyond_limits(chunk)):
                 self.book.found = True
+            for check in checks:
+                self._references(chunk, *check)
+            if not each_row:  # the 1,6 million answers of a region: nothing more a row
+                yield from chunk
+                continue
             for number, values in chunk:
-                for name, known, bad, nullable, target in checks:
-                    value = values.get(name)
-                    if known is None:
-                        bad.append((number, value))
-                    elif value is None:
-                        if not nullable:
-                            bad.append((number, "", "обязательное значение не заполнено"))
-                            self.book.found = True
-                    elif value not in known:
-                        bad.append((number, str(value), _unknown(target, value)))
-                        self.book.found = True
                 for name, found in kept.items():
                     found.add(values.get(name))
                 if unique is not None:
@@ -131,6 +126,28 @@ class _TableChecks:
             self.book.found = True
         if self.held:
             self.book.later.append(self)
+
+    def _references(self, chunk: list[Row], name: str, known: Container[Any] | None,
+                    bad: list[Any], nullable: bool, target: str) -> None:
+        """A column's references of a chunk of rows checked (known None: the table referred to
+        is read later, the values held): a chunk whose values are all known is passed at once,
+        else each row's refusal listed in the order of the rows."""
+        column = [values.get(name) for _number, values in chunk]
+        if known is None:
+            bad.extend(zip([number for number, _values in chunk], column, strict=True))
+            return
+        present = set(column)
+        if (nullable or None not in present) and all(map(known.__contains__,
+                                                         present - {None})):
+            return
+        for (number, _values), value in zip(chunk, column, strict=True):
+            if value is None:
+                if not nullable:
+                    bad.append((number, "", "обязательное значение не заполнено"))
+                    self.book.found = True
+            elif value not in known:
+                bad.append((number, str(value), _unknown(target, value)))
+                self.book.found = True
 
     def _beyond_limits(self, chunk: list[Row]) -> bool:
         """Refuse each value the server's column cannot hold; True when there was one."""
