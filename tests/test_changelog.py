@@ -190,3 +190,17 @@ def test_references_are_shown_by_name(db) -> None:  # type: ignore[no-untyped-de
     assert (change.old, change.new) == (
         f"МБОУ «СОШ № 1» (№ {ids[1]})", f"МБОУ «СОШ № 2» (№ {ids[2]})"
     )
+
+
+def test_entry_values_as_json_text() -> None:
+    """An entry's values are JSON that reads back the same, its Russian letters kept as
+    letters (the journal is searched by them); a number too long for the quick encoder still
+    goes in whole."""
+    from desktop_app.store.changelog_hooks import to_json
+
+    values = {"last_name": "Ёлкина", "notes": "«кавычки» и \"ещё\"\nстрока", "year": 2026,
+              "score": 4.5, "active": True, "left_on": None}
+    text = to_json(values)
+    assert "Ёлкина" in text and "\\u" not in text
+    assert json.loads(text) == values
+    assert json.loads(to_json({"code": 2**70})) == {"code": 2**70}

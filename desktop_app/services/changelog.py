@@ -40,6 +40,7 @@ from desktop_app.store.changelog_hooks import (
     SOURCE_KEY,
     _jsonable,
     attach,
+    to_json,
 )
 from desktop_app.store.dialect import dialect_name, folded, json_member_is
 from desktop_app.textutil import fmt_date, short_fio
@@ -214,9 +215,6 @@ def _row_values(names: list[str], row: Mapping[str, Any]) -> dict[str, Any]:
             for name in names if (value := row.get(name)) is not None and value != ""}
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps, built once (a bulk write
-# encodes hundreds of thousands of entries)
-
 
 class BulkLog:
     """The entries of one bulk write, in the ORM path's format, written set-based."""
@@ -237,8 +235,8 @@ class BulkLog:
         self.entries.append({
             "changed_at": self.at, "table_name": table.name, "record_id": record_id,
             "action": action,
-            "old_values": _encode(old) if old else "",
-            "new_values": _encode(new) if new else "",
+            "old_values": to_json(old) if old else "",
+            "new_values": to_json(new) if new else "",
             "source": self.source,
         })
 

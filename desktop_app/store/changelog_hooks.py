@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 
@@ -25,6 +26,16 @@ HIDDEN_COLUMNS = {"search_key", "sort_key", "row_version"}
 
 
 # recording ---------------------------------------------------------------------------------
+def to_json(values: dict[str, Any]) -> str:
+    """The JSON text of an entry's values (orjson: a fifth of json's time, which counts at the
+    377 000 entries of a region's book); what orjson does not take (an integer past 64 bits)
+    goes through json."""
+    try:
+        return orjson.dumps(values).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(values, ensure_ascii=False)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -98,8 +109,8 @@ def _entry(mapper: Mapper[Any], target: Any, action: str, old: dict[str, Any],
         "table_name": mapper.persist_selectable.description,
         "record_id": _record_id(mapper, target),
         "action": action,
-        "old_values": json.dumps(old, ensure_ascii=False) if old else "",
-        "new_values": json.dumps(new, ensure_ascii=False) if new else "",
+        "old_values": to_json(old) if old else "",
+        "new_values": to_json(new) if new else "",
     }
 
 
