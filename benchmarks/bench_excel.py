@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -225,12 +226,19 @@ def bench_export(folder: Path, keep: Path | None) -> None:
         print(f"Книга сохранена: {keep}")
 
 
+CHILD_MAIN = "import sys; from benchmarks.bench_excel import main; sys.exit(main())"
+
+
 def _in_child(*args: str) -> tuple[float, float, str]:
     """Run this script with args in a fresh process: its own time, its peak resident memory
     (the child's own VmHWM on Linux; elsewhere the largest of the children run so far) and
     the rest of its last line."""
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                          encoding="utf-8", check=True)
+    # run as an imported module («-c»), as the program's own «python -m desktop_app» runs: a
+    # process the import starts (exchange/scan_child.py, "spawn") then does not import this
+    # script again with all it imports
+    done = subprocess.run([sys.executable, "-c", CHILD_MAIN, *args], capture_output=True,
+                          text=True, encoding="utf-8", check=True,
+                          cwd=Path(__file__).resolve().parents[1])
     elapsed_text, own_peak, rest = done.stdout.strip().split("\n")[-1].split(" ", 2)
     if own_peak != "-":  # the child's own high-water mark (Linux), not the parent's at fork
         return float(elapsed_text), float(own_peak), rest
@@ -279,6 +287,7 @@ def own_peak_mb() -> str:
 
 
 def import_only(db_path: Path, people_file: Path, expected: int) -> int:
+    children = ChildrenPeak()
     db = open_database(db_path)
     try:
         start = time.perf_counter()
@@ -286,8 +295,49 @@ def import_only(db_path: Path, people_file: Path, expected: int) -> int:
         elapsed = time.perf_counter() - start
     finally:
         db.dispose()
+        children.stop()
     assert result.applied and result.added == expected, (result.summary(), result.errors[:3])
-    print(f"{elapsed:.3f} {own_peak_mb()} {result.message}")
+    print(f"{elapsed:.3f} {own_peak_mb()} {result.message}{children.said()}")
+    return 0
+
+
+class ChildrenPeak:
+    """The peak memory of the processes this one starts (the one that reads a book's large
+    sheets through their guards, exchange/scan_child.py): each one's own high-water mark
+    (VmHWM, Linux; read every 0,1 s while it runs) — ru_maxrss of a child keeps the size of
+    this process at the moment it was forked."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        if Path("/proc/self/task").exists():
+            self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.1):
+            for listing in Path("/proc/self/task").glob("*/children"):
+                for pid in listing.read_text(encoding="utf-8").split():
+                    self.peak_kb = max(self.peak_kb, _vm_hwm_kb(pid))
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def said(self) -> str:
+        return (f"; процесс проверки листов: пик {self.peak_kb / 1024:.0f} МБ"
+                if self.peak_kb else "")
+
+
+def _vm_hwm_kb(pid: str) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:  # ended meanwhile
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
     return 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 from desktop_app.cli import main as cli_main
 
 
 def main() -> None:
+    multiprocessing.freeze_support()  # a frozen copy started as a process (exchange/scan_child)
     sys.exit(cli_main())
 
 

@@ -138,7 +138,26 @@ def _check_xlsx(tmp: Path) -> str:
         first = list(back.worksheets[0].iter_rows())[0][0]
     if first != "=не формула" or not (olefile.__name__ and tqdm.__name__):
         raise RuntimeError(f"xlsx (xlsxwriter) прочитан неверно: {first!r}")
-    return "xlsx записан (openpyxl, xlsxwriter) и прочитан"
+    return f"xlsx записан (openpyxl, xlsxwriter) и прочитан; {_scanned_aside(target)}"
+
+
+def _scanned_aside(path: Path) -> str:
+    """The sheets of a large book are read through their guards in a process of their own
+    (exchange/scan_child.py): a frozen copy must start itself as that process."""
+    from desktop_app.exchange.safe import check_book_file
+    from desktop_app.exchange.scan_child import ScanChild
+
+    sheets = [(title, part, f"Файл «{path.name}», лист «{title}»")
+              for part, title in check_book_file(path).parts.sheets.items()]
+    child = ScanChild(path, sheets)
+    try:
+        settled = child.settle(120)
+        scans = [child.take(title) for title, _part, _where in sheets]
+    finally:
+        child.stop()
+    if not settled or any(scan is None for scan in scans):
+        raise RuntimeError("отдельный процесс проверки листов больших книг не запустился")
+    return "листы больших книг проверяются в отдельном процессе"
 
 
 CHECKS: list[tuple[str, Callable[[Path], str]]] = [

@@ -1,7 +1,11 @@
 """Frozen entry point of the command line (metodaktiv-cli.exe, with a console)."""
 
-from desktop_app.__main__ import main
-from desktop_app.single_instance_win import hold_running_mark
+import multiprocessing
+
+multiprocessing.freeze_support()  # a process started by the program runs its task, and no more
+
+from desktop_app.__main__ import main  # noqa: E402
+from desktop_app.single_instance_win import hold_running_mark  # noqa: E402
 
 hold_running_mark()  # the installer waits for the command to end
 main()

@@ -43,6 +43,7 @@ from desktop_app.exchange.safe import (
     guard_part,
     password_refusal,
 )
+from desktop_app.exchange.scan_child import ScanChild, child_sheets
 from desktop_app.exchange.xls_scan import scan_xls
 
 Value: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
@@ -239,6 +240,10 @@ class BookFile:
         part = self._parts.get(title)
         if part is None:
             raise self.damaged(title, None)
+        ahead = self._ahead
+        found = ahead.scanned(title) if ahead is not None else None
+        if found is not None:
+            return found
         return scan_sheet(self.path, part, f"Файл «{self.path.name}», лист «{title}»")
 
     def load(self, sheet: BookSheet) -> CalamineSheet:
@@ -251,6 +256,7 @@ class BookFile:
         if self.read_ahead and self._ahead is None and self.kind == "xlsx":
             at = self.worksheets.index(sheet)
             self._ahead = _ReadAhead(self, self.worksheets[at + 1:])
+            self._ahead.start()  # once the book has it: its threads ask it for the scans
         cells = self._ahead.take(sheet) if self._ahead is not None else None
         if cells is None:
             cells = self._cells(sheet)
@@ -292,7 +298,8 @@ class _ReadAhead:
     AHEAD_CELLS (its stated extent counted before it is parsed), or when nothing else is held.
     A sheet asked for that the thread has not reached is read by the reader itself (and skipped
     by the thread); what the thread meets (a damaged sheet) is raised when that sheet is asked
-    for, as without it, and the thread stops there."""
+    for, as without it, and the thread stops there. The large sheets' XML is read through the
+    guards in a process of its own (scan_child.py), the small ones' in a second thread."""
 
     def __init__(self, book: BookFile, sheets: list[BookSheet]) -> None:
         self._book, self._sheets = book, sheets
@@ -304,12 +311,23 @@ class _ReadAhead:
         self._skip: set[str] = set()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, daemon=True, name="book-read-ahead")
-        # the guards' reading of the sheets' XML (Python's, under its lock) goes on in a thread
-        # of its own, so that a sheet is parsed (without the lock) while the next is scanned
-        self._scanner = threading.Thread(target=self._scan_ahead, daemon=True,
-                                         name="book-read-ahead")
+        # the guards' reading of the sheets' XML (Python's, under its lock): the large sheets'
+        # in a process, the others' in a thread of their own, so that a sheet is parsed
+        # (without the lock) while the next is scanned
+        unread = [s.title for s in sheets if s._scan is None]  # noqa: SLF001
+        self._child = ScanChild(book.path, child_sheets(
+            book.path, book._parts, unread, f"Файл «{book.path.name}»"))  # noqa: SLF001
+        self._scanner = threading.Thread(
+            target=self._scan_ahead, daemon=True, name="book-read-ahead",
+            args=([s for s in sheets if not self._child.has(s.title)],))
+
+    def start(self) -> None:
         self._thread.start()
         self._scanner.start()
+
+    def scanned(self, title: str) -> SheetScan | None:
+        """The sheet's scan as the process read it (None: read it here)."""
+        return self._child.take(title)
 
     def take(self, sheet: BookSheet) -> CalamineSheet | None:
         """The sheet's cells if read ahead (waiting while it is being parsed); None: the reader
@@ -337,16 +355,17 @@ class _ReadAhead:
         with self._turn:
             self._stopped = True
             self._turn.notify_all()
+        self._child.stop()
         self._thread.join()
         self._scanner.join()
         self._ready.clear()
 
-    def _scan_ahead(self) -> None:
+    def _scan_ahead(self, sheets: list[BookSheet]) -> None:
         """Each sheet's XML read through its guards ahead of its parsing (BookSheet.scan keeps
         what it found; a sheet scanned here is not scanned again). A sheet the guards refuse
         stops this thread: the parsing thread meets the same refusal and keeps it for the
         reader."""
-        for sheet in self._sheets:
+        for sheet in sheets:
             if self._stopped:
                 return
             try:

@@ -1,0 +1,163 @@
+"""The large sheets of a book read ahead are read through their guards in a process of their
+own (exchange/scan_child.py): what it finds is what the reading here finds — formulas, error
+cells, negative numbers, merged ranges, the rows stated — and what it refuses reaches the user in
+the same Russian words; a load with its sheets read so writes the same database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop_app.cli import main
+from desktop_app.exchange import scan_child
+from desktop_app.exchange.book_scan import SheetScan, scan_sheet
+from desktop_app.exchange.safe import ExchangeError, check_book_file
+from desktop_app.exchange.scan_child import ScanChild
+from tests.test_exchange_roundtrip import db_digest, fill_every_table
+from tests.test_reader_dimensions import rewrite_sheets
+
+
+def _sheets(path: Path) -> list[tuple[str, str, str]]:
+    return [(title, part, f"Файл «{path.name}», лист «{title}»")
+            for part, title in check_book_file(path).parts.sheets.items()]
+
+
+def _here(path: Path, part: str, where: str) -> SheetScan | str:
+    try:
+        return scan_sheet(path, part, where)
+    except ExchangeError as exc:
+        return str(exc)
+
+
+def _aside(child: ScanChild, title: str) -> SheetScan | str | None:
+    try:
+        return child.take(title)
+    except ExchangeError as exc:
+        return str(exc)
+
+
+def _rich_book(path: Path) -> Path:
+    """Formulas (a shared one among them), an error cell, negative numbers (one a date before
+    1900), merged cells, on two sheets."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Педагоги"
+    ws.append(["Фамилия", "Стаж", "Итог"])
+    for n in range(2, 40):
+        ws.append([f"Ёлкина {n}", -n, f"=B{n}*2"])
+    ws["D5"] = "=#N/A"
+    ws.merge_cells("E2:F3")
+    other = wb.create_sheet("Курсы")
+    other.append(["Название", "Часы"])
+    other.append(["«Наставник»", 72])
+    other["C2"] = -1
+    other["C2"].number_format = "DD.MM.YYYY"
+    wb.save(path)
+    return path
+
+
+def test_what_the_process_finds_is_what_is_found_here(tmp_path: Path) -> None:
+    book = _rich_book(tmp_path / "rich.xlsx")
+    sheets = _sheets(book)
+    child = ScanChild(book, sheets)
+    try:
+        assert child.settle(120)
+        found = {title: _aside(child, title) for title, _part, _where in sheets}
+    finally:
+        child.stop()
+    here = {title: _here(book, part, where) for title, part, where in sheets}
+    assert found == here
+    people = found["Педагоги"]
+    assert isinstance(people, SheetScan)
+    assert people.formulas[(2, 3)] == "=B2*2" and people.merged and people.negative
+    assert people.stated_rows == 39
+
+
+def test_a_refusal_in_the_process_is_said_in_the_same_words(tmp_path: Path) -> None:
+    book = _rich_book(tmp_path / "rich.xlsx")
+
+    def again(xml: bytes) -> bytes:
+        row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>X</t></is></c></row>'
+        return xml.replace(b"</sheetData>", row + b"</sheetData>", 1)
+
+    forged = rewrite_sheets(book, {"Курсы": again}, tmp_path / "again.xlsx")
+    sheets = _sheets(forged)
+    child = ScanChild(forged, sheets)
+    try:
+        assert child.settle(120)
+        found = {title: _aside(child, title) for title, _part, _where in sheets}
+    finally:
+        child.stop()
+    assert found == {title: _here(forged, part, where) for title, part, where in sheets}
+    assert "лист «Курсы», строка 2: записана после строки 2" in str(found["Курсы"])
+
+
+def test_a_sheet_not_begun_is_read_here(tmp_path: Path) -> None:
+    """A sheet asked for before the process began it is taken back and read here (the reader
+    never waits for the process to start)."""
+    book = _rich_book(tmp_path / "rich.xlsx")
+    sheets = _sheets(book)
+    child = ScanChild(book, sheets)
+    try:
+        results = [child.take(title) for title, _part, _where in sheets]
+    finally:
+        child.stop()
+    for (title, part, where), got in zip(sheets, results, strict=True):
+        assert got is None or got == _here(book, part, where), title
+
+
+@pytest.fixture
+def big_book(tmp_path: Path) -> Path:
+    rich = tmp_path / "rich.sqlite"
+    fill_every_table(rich)
+    out = tmp_path / "book.xlsx"
+    assert main(["--db", str(rich), "export", "--out", str(out)]) == 0
+    return out
+
+
+def _load(book: Path, folder: Path, name: str, capsys: pytest.CaptureFixture[str]
+          ) -> tuple[int, str, str]:
+    target = folder / f"{name}.sqlite"
+    assert main(["--db", str(target), "init"]) == 0
+    capsys.readouterr()
+    code = main(["--db", str(target), "import", str(book)])
+    return code, capsys.readouterr().err, db_digest(target, skip=("change_log",))  # its times
+
+
+def test_a_load_with_every_sheet_given_to_the_process(
+        big_book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sheet given to the process (none is small enough to stay): the same database; a
+    forged sheet refused in the same words, the database as it was."""
+    here = _load(big_book, tmp_path, "here", capsys)
+    forged = rewrite_sheets(big_book, {"Курсы": lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="2"><c r="A2"><v>7</v></c></row></sheetData>', 1)},
+        tmp_path / "forged.xlsx")
+    forged_here = _load(forged, tmp_path, "forged-here", capsys)
+    monkeypatch.setattr(scan_child, "CHILD_FROM_BYTES", 0)
+    started, given = ScanChild.__init__, ScanChild.take
+    sent: list[str] = []
+    taken: dict[str, bool] = {}
+
+    def settled(child: ScanChild, path: Path, sheets: list[tuple[str, str, str]]) -> None:
+        started(child, path, sheets)
+        sent.extend(title for title, _part, _where in sheets)
+        assert child.settle(120)  # every sheet read by the process before it is asked for
+
+    def take(child: ScanChild, title: str) -> SheetScan | None:
+        found = given(child, title)
+        taken[title] = found is not None
+        return found
+
+    monkeypatch.setattr(ScanChild, "__init__", settled)
+    monkeypatch.setattr(ScanChild, "take", take)
+    aside = _load(big_book, tmp_path, "aside", capsys)
+    assert here[0] == 0 and aside == here
+    assert len(sent) > 40 and all(taken.get(title) for title in sent), (sent, taken)
+    forged_aside = _load(forged, tmp_path, "forged-aside", capsys)
+    assert forged_here[0] == 1 and "лист «Курсы», строка 2: записана после строки" in \
+        forged_here[1]
+    assert forged_aside == forged_here
