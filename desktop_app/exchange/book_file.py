@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeAlias
@@ -114,6 +115,23 @@ class BookSheet:
             if max_row is not None and later > max_row:
                 return
             yield self._row([], later, fixes.get(later), max_col)
+
+    def raw_chunks(self, size: int) -> Iterator[list[list[Any]]] | None:
+        """The sheet's rows from row 1 as the reader gives them (a number a float, an empty cell
+        ""), size at a time — for a reader that takes a sheet of whole numbers a chunk at a
+        time (book_reader); None when the values are to be put right first (formulas, error
+        cells, negative numbers: fixes(); a sheet not beginning at A1): iter_rows then."""
+        if self.fixes():
+            return None
+        sheet = self.book.load(self)
+        if sheet.start != (0, 0):
+            return None
+        rows = sheet.iter_rows()
+        return iter(lambda: list(islice(rows, size)), [])
+
+    def row(self, raw: list[Any], number: int) -> Row:
+        """A row of raw_chunks as iter_rows gives it."""
+        return self._row(raw, number, None, None)
 
     def fixes(self) -> dict[int, dict[int, Value]]:
         """What is put in place of the reader's values, by row and 0-based column: formulas

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import openpyxl
@@ -261,6 +262,14 @@ def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOut
         cells = [(i, c.name, _cell_parser(table, c)) for i, c in enumerate(mapped)
                  if c is not None]
         offset = part * PART_STRIDE
+        if shape.whole(cells):
+            read = _whole_rows(ws, shape, cells, outcome, offset, ticker)
+            if read is not None:
+                yield from read
+                if not read.complete:
+                    return
+                found.append(read.data)
+                continue
         number = reported = 1
         data = 0
         for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
@@ -278,6 +287,77 @@ def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOut
         found.append(data)
 
 
+def _whole_rows(ws: BookSheet, shape: _RowShape, cells: list[tuple[int, str, Any]],
+                outcome: SheetOutcome, offset: int, ticker: _Ticker) -> _WholeRows | None:
+    """The sheet's rows read a chunk at a time (None: the sheet's values need putting right
+    first — read row by row then)."""
+    chunks = ws.raw_chunks(FETCH_ROWS)
+    return None if chunks is None else _WholeRows(ws, shape, cells, outcome, offset, ticker,
+                                                  chunks)
+
+
+class _WholeRows:
+    """The rows of a sheet of whole numbers only, every column of its table on it in the
+    table's order (the answers: 1,6 million rows of three numbers in a region's book), converted
+    a chunk at a time: a chunk of whole numbers, each row full, becomes its rows at once; any
+    other chunk goes cell by cell as on any sheet (_RowShape.read), its refusals the same.
+    data: the data rows read (complete: to the sheet's end)."""
+
+    def __init__(self, ws: BookSheet, shape: _RowShape, cells: list[tuple[int, str, Any]],
+                 outcome: SheetOutcome, offset: int, ticker: _Ticker,
+                 chunks: Iterator[list[list[Any]]]) -> None:
+        self.ws, self.shape, self.cells, self.outcome = ws, shape, cells, outcome
+        self.offset, self.ticker, self.chunks, self.data = offset, ticker, chunks, 0
+        self.complete = False  # read through (not stopped at a row past a sheet's last)
+
+    def __iter__(self) -> Iterator[Row]:
+        names = [name for _i, name, _parse in self.cells]
+        width, title = len(names), self.ws.title
+        number = 0  # the number of the row before the chunk
+        for raw in self.chunks:
+            if number == 0:  # the header
+                raw, number = raw[1:], 1
+            beyond = number + len(raw) > SHEET_ROWS
+            if beyond:  # read to the last row present, whatever the sheet states
+                raw = raw[:SHEET_ROWS - number]
+            rows = _whole_numbers(raw, width)
+            if rows is not None:
+                self.data += len(rows)
+                for at, row in enumerate(rows, start=number + 1):
+                    yield self.offset + at, dict(zip(names, row, strict=True))
+            else:
+                for at, values in enumerate(raw, start=number + 1):
+                    read = self.shape.read(title, at, self.ws.row(values, at), self.cells,
+                                           self.outcome)
+                    if read:
+                        self.data += 1
+                        yield self.offset + at, read
+            number += len(raw)
+            self.ticker.add(len(raw))
+            if beyond:
+                self.outcome.fatal.append(_beyond_sheet(title, SHEET_ROWS + 1))
+                return
+        self.complete = True
+
+
+def _whole_numbers(raw: list[list[Any]], width: int) -> list[tuple[int, ...]] | None:
+    """The rows as tuples of ints when every row has width cells and every cell holds a whole
+    number (a float or an int, within EXACT_INTEGER); None otherwise."""
+    if not raw or set(map(len, raw)) != {width}:
+        return None
+    flat = list(chain.from_iterable(raw))
+    if not set(map(type, flat)) <= {float, int}:  # an empty cell (""), a text, a date, a bool
+        return None
+    try:
+        whole = list(map(int, flat))
+    except (ValueError, OverflowError):  # nan, inf
+        return None
+    if whole != flat or max(whole) >= EXACT_INTEGER or min(whole) <= -EXACT_INTEGER:
+        return None
+    cells = iter(whole)
+    return list(zip(*[cells] * width, strict=True))
+
+
 def _beyond_sheet(title: str, number: int) -> RowError:
     return RowError(title, number, "—", "", "строка за пределом листа Excel "
                     f"({_grouped(SHEET_ROWS)} строк): такого листа Excel не пишет — книга "
@@ -293,6 +373,13 @@ class _RowShape:
         # every column with what its empty cell means: a row starts as a copy of it
         self.empty = {c.name: _empty_value(c) for c in carried_columns(table)}
         self.people = table.name == "people"
+
+    def whole(self, cells: list[tuple[int, str, Any]]) -> bool:
+        """Whether the cells read are every column of the table, in its order, on the sheet's
+        first columns, each a whole number (the rows can be read a chunk at a time)."""
+        return (not self.people and [n for _i, n, _p in cells] == list(self.empty)
+                and [i for i, _n, _p in cells] == list(range(len(cells)))
+                and all(parse is _parse_whole for _i, _n, parse in cells))
 
     def read(self, sheet: str, number: int, row: Any, cells: list[tuple[int, str, Any]],
              outcome: SheetOutcome) -> dict[str, Any] | None:
