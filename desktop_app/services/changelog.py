@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import PurePath
 from typing import Any, cast
 
@@ -187,8 +188,19 @@ def logged(table: Table | str) -> bool:
 
 def _row_id(table: Table, row: Mapping[str, Any]) -> int:
     """The integer key of a row (the first integer primary-key column), as _record_id."""
-    for column in table.primary_key.columns:
-        value = row.get(column.name)
+    return _key_of(_key_names(table), row)
+
+
+@cache
+def _key_names(table: Table) -> tuple[str, ...]:
+    """The table's primary-key columns (read once: SQLAlchemy builds the collection anew at
+    each reading, and a bulk write logs hundreds of thousands of rows)."""
+    return tuple(c.name for c in table.primary_key.columns)
+
+
+def _key_of(names: tuple[str, ...], row: Mapping[str, Any]) -> int:
+    for name in names:
+        value = row.get(name)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
     return 0
@@ -196,8 +208,8 @@ def _row_id(table: Table, row: Mapping[str, Any]) -> int:
 
 def _row_keys(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
     """Primary-key columns of a table without a plain «id», as _key_values."""
-    keys = [c.name for c in table.primary_key.columns]
-    if keys == ["id"]:
+    keys = _key_names(table)
+    if keys == ("id",):
         return {}
     return {key: _jsonable(row.get(key)) for key in keys}
 
@@ -250,12 +262,13 @@ class BulkLog:
             if len(ids) != len(rows):
                 raise ValueError(f"{table.name}: {len(rows)} rows inserted, {len(ids)} ids")
         names = _shown_columns(table)
-        plain_id = [c.name for c in table.primary_key.columns] == ["id"]
+        keys = _key_names(table)
+        plain_id = keys == ("id",)
         for n, row in enumerate(rows):
             values = _row_values(names, row)
             if not plain_id:
                 values = {**_row_keys(table, row), **values}
-            record_id = ids[n] if ids is not None else _row_id(table, row)
+            record_id = ids[n] if ids is not None else _key_of(keys, row)
             self._add(table, record_id, "insert", {}, values)
 
     def updated(self, table: Table, pairs: Iterable[tuple[Mapping[str, Any],
