@@ -17,18 +17,9 @@ from desktop_app.exchange.importer import import_file
 from desktop_app.store.database import open_database
 from tests.test_exchange_copy_refusal import book, new_db  # noqa: F401 - fixtures
 from tests.test_exchange_roundtrip import db_digest
+from tests.test_pg_exchange import edited
 
 ANSWERS = "Ответы диагностик"
-
-
-def _answers_edited(source: Path, out: Path, row: int, cells: dict[str, Any]) -> Path:
-    wb = openpyxl.load_workbook(source)
-    ws = wb[ANSWERS]
-    header = [c.value for c in ws[1]]
-    for title, value in cells.items():
-        ws.cell(row=row, column=header.index(title) + 1).value = value
-    wb.save(out)
-    return out
 
 
 def _loaded(folder: Path, name: str, path: Path) -> tuple[Any, str]:
@@ -86,8 +77,8 @@ def test_a_good_book_gives_the_same_database(book: Path, tmp_path: Path,  # noqa
 def test_a_bad_cell_between_good_rows_is_refused_alike(
         book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         cells: dict[str, Any], reason: str) -> None:
-    edited = _answers_edited(book, tmp_path / "edited.xlsx", 3, cells)
-    chunked, by_row, _taken = _both_ways(tmp_path, edited, monkeypatch)
+    changed = edited(book, tmp_path / "edited.xlsx", ANSWERS, 3, cells)
+    chunked, by_row, _taken = _both_ways(tmp_path, changed, monkeypatch)
     assert chunked == by_row
     errors = chunked[0][2]
     if reason:

@@ -15,7 +15,8 @@ from desktop_app.exchange import scan_child
 from desktop_app.exchange.book_scan import SheetScan, scan_sheet
 from desktop_app.exchange.safe import ExchangeError, check_book_file
 from desktop_app.exchange.scan_child import ScanChild
-from tests.test_exchange_roundtrip import db_digest, fill_every_table
+from tests.test_exchange_copy_refusal import book  # noqa: F401 - the fixture
+from tests.test_exchange_roundtrip import db_digest
 from tests.test_reader_dimensions import rewrite_sheets
 
 
@@ -31,11 +32,21 @@ def _here(path: Path, part: str, where: str) -> SheetScan | str:
         return str(exc)
 
 
-def _aside(child: ScanChild, title: str) -> SheetScan | str | None:
+def _aside(path: Path) -> dict[str, SheetScan | str | None]:
+    """Every sheet of the book as the process read it (a refusal: its words)."""
+    sheets = _sheets(path)
+    child = ScanChild(path, sheets)
+    found: dict[str, SheetScan | str | None] = {}
     try:
-        return child.take(title)
-    except ExchangeError as exc:
-        return str(exc)
+        assert child.settle(120)
+        for title, _part, _where in sheets:
+            try:
+                found[title] = child.take(title)
+            except ExchangeError as exc:
+                found[title] = str(exc)
+    finally:
+        child.stop()
+    return found
 
 
 def _rich_book(path: Path) -> Path:
@@ -60,16 +71,9 @@ def _rich_book(path: Path) -> Path:
 
 
 def test_what_the_process_finds_is_what_is_found_here(tmp_path: Path) -> None:
-    book = _rich_book(tmp_path / "rich.xlsx")
-    sheets = _sheets(book)
-    child = ScanChild(book, sheets)
-    try:
-        assert child.settle(120)
-        found = {title: _aside(child, title) for title, _part, _where in sheets}
-    finally:
-        child.stop()
-    here = {title: _here(book, part, where) for title, part, where in sheets}
-    assert found == here
+    rich = _rich_book(tmp_path / "rich.xlsx")
+    found = _aside(rich)
+    assert found == {title: _here(rich, part, where) for title, part, where in _sheets(rich)}
     people = found["Педагоги"]
     assert isinstance(people, SheetScan)
     assert people.formulas[(2, 3)] == "=B2*2" and people.merged and people.negative
@@ -77,63 +81,48 @@ def test_what_the_process_finds_is_what_is_found_here(tmp_path: Path) -> None:
 
 
 def test_a_refusal_in_the_process_is_said_in_the_same_words(tmp_path: Path) -> None:
-    book = _rich_book(tmp_path / "rich.xlsx")
+    rich = _rich_book(tmp_path / "rich.xlsx")
 
     def again(xml: bytes) -> bytes:
         row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>X</t></is></c></row>'
         return xml.replace(b"</sheetData>", row + b"</sheetData>", 1)
 
-    forged = rewrite_sheets(book, {"Курсы": again}, tmp_path / "again.xlsx")
-    sheets = _sheets(forged)
-    child = ScanChild(forged, sheets)
-    try:
-        assert child.settle(120)
-        found = {title: _aside(child, title) for title, _part, _where in sheets}
-    finally:
-        child.stop()
-    assert found == {title: _here(forged, part, where) for title, part, where in sheets}
+    forged = rewrite_sheets(rich, {"Курсы": again}, tmp_path / "again.xlsx")
+    found = _aside(forged)
+    assert found == {title: _here(forged, part, where) for title, part, where in _sheets(forged)}
     assert "лист «Курсы», строка 2: записана после строки 2" in str(found["Курсы"])
 
 
 def test_a_sheet_not_begun_is_read_here(tmp_path: Path) -> None:
     """A sheet asked for before the process began it is taken back and read here (the reader
     never waits for the process to start)."""
-    book = _rich_book(tmp_path / "rich.xlsx")
-    sheets = _sheets(book)
-    child = ScanChild(book, sheets)
+    rich = _rich_book(tmp_path / "rich.xlsx")
+    sheets = _sheets(rich)
+    child = ScanChild(rich, sheets)
     try:
         results = [child.take(title) for title, _part, _where in sheets]
     finally:
         child.stop()
     for (title, part, where), got in zip(sheets, results, strict=True):
-        assert got is None or got == _here(book, part, where), title
+        assert got is None or got == _here(rich, part, where), title
 
 
-@pytest.fixture
-def big_book(tmp_path: Path) -> Path:
-    rich = tmp_path / "rich.sqlite"
-    fill_every_table(rich)
-    out = tmp_path / "book.xlsx"
-    assert main(["--db", str(rich), "export", "--out", str(out)]) == 0
-    return out
-
-
-def _load(book: Path, folder: Path, name: str, capsys: pytest.CaptureFixture[str]
+def _load(path: Path, folder: Path, name: str, capsys: pytest.CaptureFixture[str]
           ) -> tuple[int, str, str]:
     target = folder / f"{name}.sqlite"
     assert main(["--db", str(target), "init"]) == 0
     capsys.readouterr()
-    code = main(["--db", str(target), "import", str(book)])
+    code = main(["--db", str(target), "import", str(path)])
     return code, capsys.readouterr().err, db_digest(target, skip=("change_log",))  # its times
 
 
 def test_a_load_with_every_sheet_given_to_the_process(
-        big_book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Every sheet given to the process (none is small enough to stay): the same database; a
     forged sheet refused in the same words, the database as it was."""
-    here = _load(big_book, tmp_path, "here", capsys)
-    forged = rewrite_sheets(big_book, {"Курсы": lambda xml: xml.replace(
+    here = _load(book, tmp_path, "here", capsys)
+    forged = rewrite_sheets(book, {"Курсы": lambda xml: xml.replace(
         b"</sheetData>", b'<row r="2"><c r="A2"><v>7</v></c></row></sheetData>', 1)},
         tmp_path / "forged.xlsx")
     forged_here = _load(forged, tmp_path, "forged-here", capsys)
@@ -154,7 +143,7 @@ def test_a_load_with_every_sheet_given_to_the_process(
 
     monkeypatch.setattr(ScanChild, "__init__", settled)
     monkeypatch.setattr(ScanChild, "take", take)
-    aside = _load(big_book, tmp_path, "aside", capsys)
+    aside = _load(book, tmp_path, "aside", capsys)
     assert here[0] == 0 and aside == here
     assert len(sent) > 40 and all(taken.get(title) for title in sent), (sent, taken)
     forged_aside = _load(forged, tmp_path, "forged-aside", capsys)
