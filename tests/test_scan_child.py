@@ -150,3 +150,12 @@ def test_a_load_with_every_sheet_given_to_the_process(
     assert forged_here[0] == 1 and "лист «Курсы», строка 2: записана после строки" in \
         forged_here[1]
     assert forged_aside == forged_here
+
+
+def test_a_file_changed_since_its_check_is_read_here(tmp_path: Path) -> None:
+    """A book that is no zip any more when its sheets are handed out: none goes to the process
+    (the reading here then says what is wrong, in Russian)."""
+    broken = tmp_path / "changed.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a zip any more")
+    assert scan_child.child_sheets(broken, {"Лист": "xl/worksheets/sheet1.xml"}, ["Лист"],
+                                   "Файл «changed.xlsx»") == []

@@ -82,7 +82,10 @@ def child_sheets(path: Path, parts: dict[str, str], titles: list[str], where: st
     of the messages."""
     import zipfile
 
-    with zipfile.ZipFile(path) as archive:
-        sizes = {info.filename: info.compress_size for info in archive.infolist()}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = {info.filename: info.compress_size for info in archive.infolist()}
+    except (zipfile.BadZipFile, OSError):  # changed since it was checked: read here, where the
+        return []  # damage is said in Russian
     return [(title, parts[title], f"{where}, лист «{title}»") for title in titles
             if title in parts and sizes.get(parts[title], 0) > CHILD_FROM_BYTES]
