@@ -10,7 +10,8 @@ in a process of its own). The window keeps its lock free for painting, too.
 ScanChild starts one process ("spawn": the same on Windows and Linux) for a book read ahead
 sheet after sheet (the exchange book) and gives it the sheets larger than CHILD_FROM_BYTES, in
 the book's order; the small ones cost less here than their passage. A sheet asked for that the
-process has not begun is withdrawn from it and read here; one it is reading is waited for. What
+process has not begun is withdrawn from it and read here; one it is reading is waited for once
+it has read a sheet (before, it may still be starting: the sheet is read here). What
 the guards refuse is raised where the sheet is asked for, as when it is read here. A process
 that cannot be started, or dies, leaves its sheets to be read here.
 """
@@ -18,6 +19,7 @@ that cannot be started, or dies, leaves its sheets to be read here.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -35,15 +37,22 @@ class ScanChild:
     def __init__(self, path: Path, sheets: list[tuple[str, str, str]]) -> None:
         self._futures: dict[str, Future[SheetScan]] = {}
         self._pool: ProcessPoolExecutor | None = None
+        self._working = threading.Event()  # the process has read a sheet: it is up
         if not sheets:
             return
         try:
             self._pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             for title, part, where in sheets:
-                self._futures[title] = self._pool.submit(scan_sheet, path, part, where)
+                future = self._pool.submit(scan_sheet, path, part, where)
+                future.add_done_callback(self._done)
+                self._futures[title] = future
         except (OSError, RuntimeError, BrokenProcessPool):  # no process here: read here
             self.stop()
+
+    def _done(self, future: Future[SheetScan]) -> None:
+        if not future.cancelled():  # read (or refused) by the process, not taken back
+            self._working.set()
 
     def has(self, title: str) -> bool:
         """Whether the sheet was given to the process (and not taken back yet)."""
@@ -56,6 +65,9 @@ class ScanChild:
         future = self._futures.pop(title, None)
         if future is None or future.cancel():
             return None
+        if not self._working.is_set() and not future.done():
+            return None  # the process may still be starting (seconds, where an antivirus
+            # looks at it first): not waited for — its reading of this sheet is let go
         try:
             return future.result()
         except BrokenProcessPool:
