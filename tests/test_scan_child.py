@@ -93,12 +93,14 @@ def test_a_refusal_in_the_process_is_said_in_the_same_words(tmp_path: Path) -> N
     assert "лист «Курсы», строка 2: записана после строки 2" in str(found["Курсы"])
 
 
-def test_a_sheet_not_begun_is_read_here(tmp_path: Path) -> None:
+def test_a_sheet_not_begun_is_read_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                        ) -> None:
     """A sheet asked for before the process began it is taken back and read here, and so is
-    one it may be reading before it has read any (the reader never waits for the process to
-    start: seconds, where an antivirus looks at it first)."""
+    one it may be reading before it has read any, past STARTING_WAIT (the reader does not wait
+    long for the process to start: seconds, where an antivirus looks at it first)."""
     rich = _rich_book(tmp_path / "rich.xlsx")
     sheets = _sheets(rich)
+    monkeypatch.setattr(scan_child, "STARTING_WAIT", 0.0)
     child = ScanChild(rich, sheets)
     try:
         results = [child.take(title) for title, _part, _where in sheets]

@@ -10,8 +10,8 @@ in a process of its own). The window keeps its lock free for painting, too.
 ScanChild starts one process ("spawn": the same on Windows and Linux) for a book read ahead
 sheet after sheet (the exchange book) and gives it the sheets larger than CHILD_FROM_BYTES, in
 the book's order; the small ones cost less here than their passage. A sheet asked for that the
-process has not begun is withdrawn from it and read here; one it is reading is waited for once
-it has read a sheet (before, it may still be starting: the sheet is read here). What
+process has not begun is withdrawn from it and read here; one it is reading is waited for (before
+it has read any, STARTING_WAIT at most: it may still be starting, and the sheet is read here). What
 the guards refuse is raised where the sheet is asked for, as when it is read here. A process
 that cannot be started, or dies, leaves its sheets to be read here.
 """
@@ -26,6 +26,8 @@ from pathlib import Path
 
 from desktop_app.exchange.book_scan import SheetScan, scan_sheet
 
+STARTING_WAIT = 1.0  # seconds the first sheets wait for the process (on Linux it starts
+# and reads the region's sheet of people in some 0,6 s)
 CHILD_FROM_BYTES = 256 * 1024  # a sheet's XML (packed in the file) from which the process
 # reads it: a smaller one takes milliseconds here
 
@@ -65,12 +67,12 @@ class ScanChild:
         future = self._futures.pop(title, None)
         if future is None or future.cancel():
             return None
-        if not self._working.is_set() and not future.done():
-            return None  # the process may still be starting (seconds, where an antivirus
-            # looks at it first): not waited for — its reading of this sheet is let go
         try:
-            return future.result()
-        except BrokenProcessPool:
+            # until the process has read a sheet it may still be starting (seconds, where an
+            # antivirus looks at it first): then it is waited for STARTING_WAIT at most, and
+            # past that its reading of the sheet is let go
+            return future.result(None if self._working.is_set() else STARTING_WAIT)
+        except (BrokenProcessPool, TimeoutError):
             return None
 
     def settle(self, timeout: float) -> bool:
