@@ -8,7 +8,7 @@ sheets yielded as they are read, the empty cells filled with what they mean.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -262,14 +262,12 @@ def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOut
         cells = [(i, c.name, _cell_parser(table, c)) for i, c in enumerate(mapped)
                  if c is not None]
         offset = part * PART_STRIDE
-        if shape.whole(cells):
-            read = _whole_rows(ws, shape, cells, outcome, offset, ticker)
-            if read is not None:
-                yield from read
-                if not read.complete:
-                    return
-                found.append(read.data)
-                continue
+        if shape.whole(cells) and (chunks := ws.raw_chunks(FETCH_ROWS)) is not None:
+            whole = yield from _whole_rows(ws, shape, cells, outcome, offset, ticker, chunks)
+            if whole is None:
+                return
+            found.append(whole)
+            continue
         number = reported = 1
         data = 0
         for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
@@ -288,56 +286,39 @@ def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOut
 
 
 def _whole_rows(ws: BookSheet, shape: _RowShape, cells: list[tuple[int, str, Any]],
-                outcome: SheetOutcome, offset: int, ticker: _Ticker) -> _WholeRows | None:
-    """The sheet's rows read a chunk at a time (None: the sheet's values need putting right
-    first — read row by row then)."""
-    chunks = ws.raw_chunks(FETCH_ROWS)
-    return None if chunks is None else _WholeRows(ws, shape, cells, outcome, offset, ticker,
-                                                  chunks)
-
-
-class _WholeRows:
+                outcome: SheetOutcome, offset: int, ticker: _Ticker,
+                chunks: Iterator[list[list[Any]]]) -> Generator[Row, None, int | None]:
     """The rows of a sheet of whole numbers only, every column of its table on it in the
     table's order (the answers: 1,6 million rows of three numbers in a region's book), converted
-    a chunk at a time: a chunk of whole numbers, each row full, becomes its rows at once; any
-    other chunk goes cell by cell as on any sheet (_RowShape.read), its refusals the same.
-    data: the data rows read (complete: to the sheet's end)."""
-
-    def __init__(self, ws: BookSheet, shape: _RowShape, cells: list[tuple[int, str, Any]],
-                 outcome: SheetOutcome, offset: int, ticker: _Ticker,
-                 chunks: Iterator[list[list[Any]]]) -> None:
-        self.ws, self.shape, self.cells, self.outcome = ws, shape, cells, outcome
-        self.offset, self.ticker, self.chunks, self.data = offset, ticker, chunks, 0
-        self.complete = False  # read through (not stopped at a row past a sheet's last)
-
-    def __iter__(self) -> Iterator[Row]:
-        names = [name for _i, name, _parse in self.cells]
-        width, title = len(names), self.ws.title
-        number = 0  # the number of the row before the chunk
-        for raw in self.chunks:
-            if number == 0:  # the header
-                raw, number = raw[1:], 1
-            beyond = number + len(raw) > SHEET_ROWS
-            if beyond:  # read to the last row present, whatever the sheet states
-                raw = raw[:SHEET_ROWS - number]
-            rows = _whole_numbers(raw, width)
-            if rows is not None:
-                self.data += len(rows)
-                for at, row in enumerate(rows, start=number + 1):
-                    yield self.offset + at, dict(zip(names, row, strict=True))
-            else:
-                for at, values in enumerate(raw, start=number + 1):
-                    read = self.shape.read(title, at, self.ws.row(values, at), self.cells,
-                                           self.outcome)
-                    if read:
-                        self.data += 1
-                        yield self.offset + at, read
-            number += len(raw)
-            self.ticker.add(len(raw))
-            if beyond:
-                self.outcome.fatal.append(_beyond_sheet(title, SHEET_ROWS + 1))
-                return
-        self.complete = True
+    a chunk at a time (BookSheet.raw_chunks): a chunk of whole numbers, each row full, becomes
+    its rows at once; any other chunk goes cell by cell as on any sheet (_RowShape.read), its
+    refusals the same. Returns the data rows read; None: stopped at a row past a sheet's last."""
+    names = [name for _i, name, _parse in cells]
+    width, title = len(names), ws.title
+    number = data = 0  # the number of the row before the chunk; the data rows read
+    for raw in chunks:
+        if number == 0:  # the header
+            raw, number = raw[1:], 1
+        beyond = number + len(raw) > SHEET_ROWS
+        if beyond:  # read to the last row present, whatever the sheet states
+            raw = raw[:SHEET_ROWS - number]
+        rows = _whole_numbers(raw, width)
+        if rows is not None:
+            data += len(rows)
+            for at, row in enumerate(rows, start=number + 1):
+                yield offset + at, dict(zip(names, row, strict=True))
+        else:
+            for at, values in enumerate(raw, start=number + 1):
+                read = shape.read(title, at, ws.row(values, at), cells, outcome)
+                if read:
+                    data += 1
+                    yield offset + at, read
+        number += len(raw)
+        ticker.add(len(raw))
+        if beyond:
+            outcome.fatal.append(_beyond_sheet(title, SHEET_ROWS + 1))
+            return None
+    return data
 
 
 def _whole_numbers(raw: list[list[Any]], width: int) -> list[tuple[int, ...]] | None:

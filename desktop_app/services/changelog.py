@@ -227,7 +227,6 @@ def _row_values(names: list[str], row: Mapping[str, Any]) -> dict[str, Any]:
             for name in names if (value := row.get(name)) is not None and value != ""}
 
 
-
 class BulkLog:
     """The entries of one bulk write, in the ORM path's format, written set-based."""
 
