@@ -272,6 +272,35 @@ def test_upgrade_adds_the_people_list_index(old_file: Path) -> None:
         == people
 
 
+def test_upgrade_keeps_the_answers_in_their_key_and_drops_the_covered_indexes(
+        old_file: Path) -> None:
+    """0016: answers and area means WITHOUT ROWID with every row kept; the indexes whose column
+    leads a unique key are gone and their lookups go through that key."""
+    answers = read(old_file, "SELECT session_id, item_id, score FROM answers ORDER BY 1, 2")
+    assert answers
+    open_database(old_file).dispose()
+    for table in ("answers", "session_area_scores"):
+        sql = read(old_file, f"SELECT sql FROM sqlite_master WHERE name = '{table}'")[0][0]
+        assert "WITHOUT ROWID" in str(sql)
+    assert read(old_file, "SELECT session_id, item_id, score FROM answers") == answers  # key order
+    assert read(old_file, "SELECT count(*) FROM session_area_scores")[0][0] > 0
+    names = {r[0] for r in read(old_file, "SELECT name FROM sqlite_master WHERE type='index'")}
+    assert names.isdisjoint({"ix_people_search_key", "ix_diagnostic_sessions_person_id",
+                             "ix_nominations_person_id", "ix_practice_files_practice_id",
+                             "ix_round_files_round_id"})
+    lookups = (
+        "SELECT id FROM people WHERE search_key = 'ёлкина анна'",
+        "SELECT id FROM diagnostic_sessions WHERE person_id = 1",
+        "SELECT id FROM nominations WHERE person_id = 1",
+        "SELECT id FROM practice_files WHERE practice_id = 1",
+        "SELECT id FROM round_files WHERE round_id = 1")
+    plans = {sql: " ".join(str(r[3]) for r in read(old_file, f"EXPLAIN QUERY PLAN {sql}"))
+             for sql in lookups}
+    assert all("USING" in plan and "INDEX" in plan for plan in plans.values()), plans
+    assert integrity_ok(old_file)
+    assert read(old_file, "PRAGMA foreign_key_check") == []
+
+
 def test_migrated_schema_is_the_schema_of_the_models(old_file: Path, tmp_path: Path) -> None:
     """Upgraded from 0001 or created empty, the file has exactly the tables, columns and
     indexes the models declare (a model change without its revision fails here)."""

@@ -37,8 +37,8 @@ class RoundFile(Base):
     __table_args__ = (UniqueConstraint("round_id", "organisation_id", name="round_org"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("collection_rounds.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(  # found through round_org (its first column)
+        ForeignKey("collection_rounds.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     file_name: Mapped[str] = mapped_column(String(260))

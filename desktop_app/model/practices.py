@@ -92,8 +92,8 @@ class PracticeFile(Base):
     __table_args__ = (UniqueConstraint("practice_id", "name", name="practice_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(
-        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    practice_id: Mapped[int] = mapped_column(  # found through practice_name (its first column)
+        ForeignKey("practices.id", ondelete="CASCADE")
     )
     name: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)

@@ -61,7 +61,8 @@ class Nomination(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # found by the person through person_award_date (its first column)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     # the award's code (Award.code)
     award: Mapped[str] = mapped_column(String(64), index=True)
     nominated_on: Mapped[date] = mapped_column(Date)

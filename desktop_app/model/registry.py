@@ -88,7 +88,9 @@ class Person(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     middle_name: Mapped[str] = mapped_column(String(100), default="")
-    search_key: Mapped[str] = mapped_column(String(320), index=True)
+    # matched by the unique (search_key, birth_date) index (fio_birth), which serves a lookup by
+    # the key alone as well
+    search_key: Mapped[str] = mapped_column(String(320))
     # Russian order of the ФИО (textutil.person_sort_key): lists sort in SQL (ix_people_list)
     sort_key: Mapped[str] = mapped_column(String(320), default="", server_default="")
     birth_date: Mapped[date] = mapped_column(Date)
