@@ -37,6 +37,20 @@ def test_good_person_passes_and_is_normalised() -> None:
     assert data.email == "anna@school.ru"
 
 
+
+def test_cleaned_copy_equals_the_dataclass_replace_and_leaves_the_original() -> None:
+    raw = replace(GOOD, last_name="  Фёдорова ", subject="математика  и\u00a0физика",
+                  notes=" заметка ", courses=(CourseInput(" Курс ", provider="ИРО ", hours=36),))
+    data = clean_person(raw)
+    expected = replace(raw, last_name="Фёдорова", subject="математика и физика", notes="заметка",
+                       phone="+7 (913) 123-45-67", email="anna@school.ru",
+                       courses=(CourseInput("Курс", provider="ИРО", hours=36),))
+    assert data == expected and hash(data) == hash(expected)
+    assert raw.last_name == "  Фёдорова " and raw.phone == "8 (913) 123-45-67"
+    with pytest.raises(AttributeError):
+        data.phone = "x"  # type: ignore[misc]
+    assert clean_person(data) is data  # nothing left to clean: the same object
+
 @pytest.mark.parametrize(
     "raw",
     ["+7 913 123 45 67", "8-913-123-45-67", "8(913)1234567", "+7(913)123-45-67", "79131234567"],

@@ -118,7 +118,18 @@ def clean_person(data: PersonInput) -> PersonInput:
     courses = tuple(_clean_course(c) for c in data.courses)
     if courses != data.courses:
         changes["courses"] = courses
-    return replace(data, **changes) if changes else data
+    return _with(data, changes) if changes else data
+
+
+def _with(data: PersonInput, changes: dict[str, Any]) -> PersonInput:
+    """replace(data, **changes), without running the 25 fields' frozen __init__ again: a copy of
+    the instance's fields with the changed ones set (PersonInput has no __post_init__ and no
+    field outside __init__, so the two are equal — tests/test_validation.py). An import cleans
+    30 000 people: 0,2 s by replace, 0,02 s so."""
+    copied = object.__new__(PersonInput)
+    copied.__dict__.update(data.__dict__)
+    copied.__dict__.update(changes)
+    return copied
 
 
 def _clean_course(course: CourseInput) -> CourseInput:
