@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
+import pytest
 from sqlalchemy import Table, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app.model import Base
 from desktop_app.store.bulk import insert_rows
@@ -125,3 +127,42 @@ def test_rows_over_several_statements_stored_alike(db: Database) -> None:
         got = session.execute(select(LOG.c.id, LOG.c.record_id, LOG.c.new_values)
                               .where(LOG.c.id > 7000).order_by(LOG.c.id)).all()
     assert [tuple(r) for r in got] == [(7001 + n, n, f"{{\"n\": {n}}}") for n in range(count)]
+
+
+def test_tuples_of_named_columns_stored_as_their_dicts(db: Database) -> None:
+    """Rows given as tuples of the columns named (an exchange book's answers): in the table's
+    order, in another order, with a column left out (its default given), over several
+    statements — stored as the same rows given as dicts; a tuple of another length goes
+    SQLAlchemy's way and is refused by it, not written short."""
+    from desktop_app.store import bulk
+
+    count = 2 * bulk.MULTI_ROWS + 3
+    dicts = [person(8001 + n, notes=f"№ {n}") for n in range(count)]
+    names = list(dicts[0])
+    theirs = [person(9001 + n, notes=f"№ {n}") for n in range(count)]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), PEOPLE, [tuple(d.values()) for d in dicts],
+                    columns=names)
+        session.execute(insert(PEOPLE), theirs)
+    assert stored(db, PEOPLE, [d["id"] for d in dicts]) == \
+        stored(db, PEOPLE, [d["id"] for d in theirs])
+    backwards = names[::-1]
+    more = [person(10001 + n, notes=f"№ {n}") for n in range(3)]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), PEOPLE, [tuple(d[k] for k in backwards) for d in more],
+                    columns=backwards)
+    assert stored(db, PEOPLE, [d["id"] for d in more]) == \
+        stored(db, PEOPLE, [d["id"] for d in theirs[:3]])
+    log = [(11001 + n, datetime(2026, 12, 7, 12, n // 60, n % 60), "answers", n, "insert", "",
+            "{}", "") for n in range(count)]
+    columns = ["id", "changed_at", "table_name", "record_id", "action", "old_values",
+               "new_values", "source"]
+    with db.sessions() as session, session.begin():
+        insert_rows(session.connection(), LOG, log, columns=columns)
+    with db.sessions() as session:
+        got = session.execute(select(*(LOG.c[c] for c in columns))
+                              .where(LOG.c.id > 11000).order_by(LOG.c.id)).all()
+    assert [tuple(r) for r in got] == log
+    with pytest.raises((SQLAlchemyError, ValueError)), db.sessions() as session, \
+            session.begin():
+        insert_rows(session.connection(), LOG, [log[0][:-1]], columns=columns)

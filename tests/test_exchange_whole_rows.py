@@ -101,3 +101,36 @@ def test_a_good_book_loads_in_new_database(book: Path, new_db: Path) -> None:  #
     finally:
         db.dispose()
     assert sorted(tuple(int(v) for v in r[:3]) for r in rows) == [tuple(r) for r in stored]
+
+
+def test_bad_whole_numbers_inside_a_block_are_refused_at_their_rows(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Whole numbers that the checks refuse — a score off its scale, a code of no diagnostic —
+    inside one block of the sheet's rows (read at the chunk size the program uses): the same
+    refusals, at the same rows and columns, as the row-by-row reading gives."""
+    sheet = openpyxl.load_workbook(book, read_only=True)[ANSWERS]
+    last = sum(1 for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)) + 1
+    assert last >= 4  # rows 3 and the last: inside the block, neither its first row
+    changed = edited(book, tmp_path / "edited.xlsx", ANSWERS, 3, {"Балл": 9})
+    changed = edited(changed, tmp_path / "edited2.xlsx", ANSWERS, last,
+                     {"Код диагностики": 987654})
+    blocks = []
+    whole = book_reader._whole_numbers
+
+    def counted(raw: list[list[Any]], width: int) -> list[tuple[int, ...]] | None:
+        rows = whole(raw, width)
+        blocks.append(None if rows is None else len(rows))
+        return rows
+
+    monkeypatch.setattr(book_reader, "_whole_numbers", counted)
+    in_blocks = _loaded(tmp_path, "blocks", changed)
+    assert blocks and None not in blocks  # each sheet of whole numbers: one block
+    monkeypatch.setattr(book_reader._RowShape, "whole", lambda _self, _cells: False)
+    by_row = _loaded(tmp_path, "by-row", changed)
+    assert in_blocks == by_row
+    errors = [(row, column, why) for sheet_, row, column, _value, why in in_blocks[0][2]
+              if sheet_ == ANSWERS]
+    assert not in_blocks[0][0]
+    assert [(row, column.split(" ")[0]) for row, column, _why in errors] == [
+        (3, "C"), (last, "A")], errors
+    assert "балл" in errors[0][2] and "нет записи с кодом 987654" in errors[1][2], errors

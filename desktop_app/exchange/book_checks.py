@@ -9,14 +9,15 @@ read.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, String, Table
 
-from desktop_app.exchange.book_spec import Row, carried_columns, exchange_tables
+from desktop_app.exchange.book_spec import Block, Row, Rows, carried_columns, exchange_tables
 from desktop_app.exchange.book_values import (
+    CHECK_ROWS,
     UniqueRows,
     ValueChecks,
     chunks,
@@ -30,6 +31,9 @@ from desktop_app.exchange.schema import column_title, sheet_title
 from desktop_app.services import validation
 
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's INTEGER
+# a column's reference check: (column, the values referred to — None: read later —, where its
+# refusals go, whether it may be empty, the table referred to)
+_Reference = tuple[str, Container[Any] | None, list[Any], bool, str]
 
 
 class _Checks:
@@ -87,8 +91,11 @@ class _TableChecks:
                                  letters)
         self.limits = _server_limits(carried) if book.server else []
 
-    def rows(self, rows: Iterable[Row]) -> Iterator[Row]:
-        checks: list[tuple[str, Container[Any] | None, list[Any], bool, str]] = []
+    def rows(self, rows: Iterable[Rows]) -> Iterator[Rows]:
+        """The rows passed on as they are checked, CHECK_ROWS at a time; a Block is checked
+        column by column and passed on whole when no check needs its rows one by one (the
+        answers), else as its rows."""
+        checks: list[_Reference] = []
         for column, target, name in self.columns:
             known = self.book.known(target, name)
             if known is None:
@@ -103,15 +110,16 @@ class _TableChecks:
             first = self.unique.first(name)
             self.book.ids[(self.table.name, name)] = (
                 first if first is not None else kept.setdefault(name, set()))
-        people, value_checks = self.people, self.values
+        people = self.people
         unique = self.unique if self.unique.seen else None  # answers, links: no record code
-        each_row = bool(kept) or unique is not None or people is not None
-        for chunk in chunks(rows):
-            if value_checks.check(chunk) or (self.limits and self._beyond_limits(chunk)):
-                self.book.found = True
-            for check in checks:
-                self._references(chunk, *check)
-            if not each_row:  # the 1,6 million answers of a region: nothing more a row
+        each_row = bool(kept) or unique is not None or people is not None or bool(self.limits)
+        for chunk in chunks(_spread(rows)) if each_row else _chunked(rows):
+            if isinstance(chunk, Block):  # the 1,6 million answers of a region: no row a dict
+                self._block(chunk, checks)
+                yield chunk
+                continue
+            self._chunk(chunk, checks)
+            if not each_row:
                 yield from chunk
                 continue
             for number, values in chunk:
@@ -127,20 +135,35 @@ class _TableChecks:
         if self.held:
             self.book.later.append(self)
 
-    def _references(self, chunk: list[Row], name: str, known: Container[Any] | None,
-                    bad: list[Any], nullable: bool, target: str) -> None:
-        """A column's references of a chunk of rows checked (known None: the table referred to
-        is read later, the values held): a chunk whose values are all known is passed at once,
-        else each row's refusal listed in the order of the rows."""
-        column = [values.get(name) for _number, values in chunk]
+    def _chunk(self, chunk: list[Row], checks: list[_Reference]) -> None:
+        if self.values.check(chunk) or (self.limits and self._beyond_limits(chunk)):
+            self.book.found = True
+        numbers = [number for number, _values in chunk]
+        for name, known, bad, nullable, target in checks:
+            self._references(numbers, [values.get(name) for _number, values in chunk], known,
+                             bad, nullable, target)
+
+    def _block(self, block: Block, checks: list[_Reference]) -> None:
+        if self.values.check_block(block):
+            self.book.found = True
+        columns = block.columns()
+        for name, known, bad, nullable, target in checks:
+            self._references(block.numbers, columns[name], known, bad, nullable, target)
+
+    def _references(self, numbers: Sequence[int], column: Sequence[Any],
+                    known: Container[Any] | None, bad: list[Any], nullable: bool, target: str
+                    ) -> None:
+        """A column's references of a chunk of rows (numbered numbers) checked (known None: the
+        table referred to is read later, the values held): a chunk whose values are all known
+        is passed at once, else each row's refusal listed in the order of the rows."""
         if known is None:
-            bad.extend(zip([number for number, _values in chunk], column, strict=True))
+            bad.extend(zip(numbers, column, strict=True))
             return
         present = set(column)
         if (nullable or None not in present) and all(map(known.__contains__,
                                                          present - {None})):
             return
-        for (number, _values), value in zip(chunk, column, strict=True):
+        for number, value in zip(numbers, column, strict=True):
             if value is None:
                 if not nullable:
                     bad.append((number, "", "обязательное значение не заполнено"))
@@ -184,6 +207,34 @@ class _TableChecks:
                     bad.append((number, "", "обязательное значение не заполнено"))
             elif value not in known:
                 bad.append((number, str(value), _unknown(target, value)))
+
+
+def _chunked(rows: Iterable[Rows]) -> Iterator[list[Row] | Block]:
+    """The rows in lists of CHECK_ROWS (as chunks()), a Block on its own: the rows before it
+    first."""
+    chunk: list[Row] = []
+    for item in rows:
+        if isinstance(item, Block):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
+        chunk.append(item)
+        if len(chunk) >= CHECK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _spread(rows: Iterable[Rows]) -> Iterator[Row]:
+    """The rows, a Block's taken one by one."""
+    for item in rows:
+        if isinstance(item, Block):
+            yield from item.rows()
+        else:
+            yield item
 
 
 def _server_limits(carried: list[Any]) -> list[tuple[str, int | None]]:

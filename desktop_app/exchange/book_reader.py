@@ -21,7 +21,8 @@ from desktop_app.exchange.book_spec import (
     FETCH_ROWS,
     INFO_HEADER,
     UNKNOWN_TEXT,
-    Row,
+    Block,
+    Rows,
     _grouped,
     _Ticker,
     carried_columns,
@@ -240,9 +241,10 @@ def _header_map(ws: BookSheet, table: Table, outcome: SheetOutcome,
 
 
 def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOutcome,
-                letters: dict[str, str], ticker: _Ticker, found: list[int]) -> Iterator[Row]:
+                letters: dict[str, str], ticker: _Ticker, found: list[int]) -> Iterator[Rows]:
     """Every row of the table over its sheets, numbered part * PART_STRIDE + row (a generator:
-    the rows are read as they are taken); found gets the data rows of each sheet read through."""
+    the rows are read as they are taken; a sheet of whole numbers gives Blocks of them, see
+    _whole_rows); found gets the data rows of each sheet read through."""
     first: list[str | None] | None = None
     shape = _RowShape(table)
     for part, title in enumerate(titles):
@@ -287,13 +289,13 @@ def _read_table(wb: BookFile, titles: list[str], table: Table, outcome: SheetOut
 
 def _whole_rows(ws: BookSheet, shape: _RowShape, cells: list[tuple[int, str, Any]],
                 outcome: SheetOutcome, offset: int, ticker: _Ticker,
-                chunks: Iterator[list[list[Any]]]) -> Generator[Row, None, int | None]:
+                chunks: Iterator[list[list[Any]]]) -> Generator[Rows, None, int | None]:
     """The rows of a sheet of whole numbers only, every column of its table on it in the
     table's order (the answers: 1,6 million rows of three numbers in a region's book), converted
     a chunk at a time (BookSheet.raw_chunks): a chunk of whole numbers, each row full, becomes
-    its rows at once; any other chunk goes cell by cell as on any sheet (_RowShape.read), its
+    one Block of them; any other chunk goes cell by cell as on any sheet (_RowShape.read), its
     refusals the same. Returns the data rows read; None: stopped at a row past a sheet's last."""
-    names = [name for _i, name, _parse in cells]
+    names = tuple(name for _i, name, _parse in cells)
     width, title = len(names), ws.title
     number = data = 0  # the number of the row before the chunk; the data rows read
     for raw in chunks:
@@ -305,8 +307,7 @@ def _whole_rows(ws: BookSheet, shape: _RowShape, cells: list[tuple[int, str, Any
         rows = _whole_numbers(raw, width)
         if rows is not None:
             data += len(rows)
-            for at, row in enumerate(rows, start=number + 1):
-                yield offset + at, dict(zip(names, row, strict=True))
+            yield Block(offset + number + 1, names, rows)
         else:
             for at, values in enumerate(raw, start=number + 1):
                 read = shape.read(title, at, ws.row(values, at), cells, outcome)

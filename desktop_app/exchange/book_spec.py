@@ -7,7 +7,8 @@ the numbers as the book's refusals write them (1 600 000).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
@@ -22,6 +23,37 @@ UNKNOWN_TEXT = "не указано"
 INFO_HEADER = ("Лист", "Таблица", "Строк", "Листов")
 Progress = Callable[[int, int, str], None]
 Row = tuple[int, dict[str, Any]]  # a row of a table: its number (see PART_STRIDE), its values
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows of a table read a chunk at a time as tuples (a sheet of whole numbers only, every
+    column of the table on it in its order: the answers — book_reader._whole_rows): numbered
+    from first on, each the values of names. The checks and the writing of a copy take its
+    columns at once (1,6 million answers: no dict a row); whoever needs rows takes rows()."""
+
+    first: int
+    names: tuple[str, ...]
+    values: list[tuple[Any, ...]]
+
+    @property
+    def numbers(self) -> range:
+        return range(self.first, self.first + len(self.values))
+
+    def columns(self) -> dict[str, tuple[Any, ...]]:
+        """Each column's values, in the rows' order."""
+        if not self.values:
+            return {name: () for name in self.names}
+        return dict(zip(self.names, zip(*self.values, strict=True), strict=True))
+
+    def rows(self) -> Iterator[Row]:
+        """The block as numbered rows of values by column name."""
+        names = self.names
+        for number, row in enumerate(self.values, start=self.first):
+            yield number, dict(zip(names, row, strict=True))
+
+
+Rows = Row | Block  # what a table's reading yields: a row, or a block of rows
 FETCH_ROWS = 5000  # rows fetched from the database at a time (and between progress reports)
 
 

@@ -12,7 +12,7 @@ words (SQLite's message, PostgreSQL's SQLSTATE and diagnostics).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import islice
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Integer, Table, UniqueConstraint
 from sqlalchemy.exc import DBAPIError
 
+from desktop_app.exchange.book_spec import Block, Row
 from desktop_app.exchange.cells import as_text
 from desktop_app.exchange.reader import RowError
 from desktop_app.exchange.result import SheetOutcome
@@ -27,7 +28,7 @@ from desktop_app.exchange.schema import INFO_SHEET, SHEETS, column_title
 from desktop_app.services import validation
 
 CHECK_ROWS = 5000  # rows of a table whose values are checked together, column by column
-Row = tuple[int, dict[str, Any]]
+LEARNING = ("instruments", "instrument_items")  # the answers' scales are learnt from their rows
 
 
 def chunks(rows: Iterable[Row], size: int = CHECK_ROWS) -> Iterator[list[Row]]:
@@ -65,26 +66,40 @@ class ValueChecks:
         if not self.reads:
             return False
         values = {name: [row.get(name) for _number, row in chunk] for name in self.reads}
+        return self._columns([number for number, _row in chunk], values)
+
+    def check_block(self, block: Block) -> bool:
+        """check() of a block's rows, its columns taken at once (the block holds every column
+        of its table)."""
+        if self.table in LEARNING:
+            return self.check(list(block.rows()))
+        if not self.reads:
+            return False
+        return self._columns(block.numbers, block.columns())
+
+    def _columns(self, numbers: Sequence[int], values: Mapping[str, Sequence[Any]]) -> bool:
+        """The rules applied to the rows numbered numbers, given column by column."""
         refused: set[tuple[int, str]] = set()
         for name, rule in self.columns.items():
             for i, reason in rule.problems(values[name], self.on):
                 refused.add((i, name))
-                self._refuse(chunk[i], name, reason)
+                self._refuse(numbers[i], name, values[name][i], reason)
         for row_rule in self.rows:
             for i, reason in row_rule.problems(values, self.on, self.scales):
                 read = (row_rule.column, *row_rule.needs)  # a refused value judges no other
                 if not any((i, name) in refused for name in read):
                     refused.add((i, row_rule.column))
-                    self._refuse(chunk[i], row_rule.column, reason)
+                    self._refuse(numbers[i], row_rule.column, values[row_rule.column][i],
+                                 reason)
         return bool(refused)
 
-    def _refuse(self, row: Row, name: str, reason: str) -> None:
-        number, values = row
-        self.outcome.refuse(number, where(self.table, self.letters, name),
-                            as_text(values.get(name)), reason)
+    def _refuse(self, number: int, name: str, value: Any, reason: str) -> None:
+        self.outcome.refuse(number, where(self.table, self.letters, name), as_text(value),
+                            reason)
 
     def _learn(self, chunk: list[Row]) -> None:
-        """The scales of the instruments and the instrument of each item, for the answers."""
+        """The scales of the instruments and the instrument of each item, for the answers
+        (LEARNING: the tables they are learnt from)."""
         if self.table == "instruments":
             for _number, row in chunk:
                 low, high = row.get("scale_min"), row.get("scale_max")

@@ -44,8 +44,10 @@ from desktop_app.exchange.book_spec import (
     FETCH_ROWS as FETCH_ROWS,
     INFO_HEADER as INFO_HEADER,
     UNKNOWN_TEXT as UNKNOWN_TEXT,
+    Block,
     Progress as Progress,
     Row as Row,
+    Rows,
     _Ticker,
     carried_columns as carried_columns,
     exchange_tables as exchange_tables,
@@ -179,8 +181,9 @@ class _Collect:
     def __init__(self) -> None:
         self.parsed: dict[str, list[Row]] = {}
 
-    def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Row]) -> None:
-        self.parsed[table.name] = list(rows)
+    def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Rows]) -> None:
+        self.parsed[table.name] = [row for item in rows for row in (
+            item.rows() if isinstance(item, Block) else (item,))]
 
 
 class _Copy:
@@ -213,13 +216,23 @@ class _Copy:
             session.execute(table.delete())
         self.log.write()
 
-    def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Row]) -> None:
+    def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Rows]) -> None:
         """The table's rows written as they are read (the last ones by the time it returns)."""
         chunk: list[dict[str, Any]] = []
         numbers: list[int] = []
-        for number, values in rows:
+        for item in rows:
             if self.stopped:
                 continue
+            if isinstance(item, Block):
+                if chunk:
+                    outcome.act_many(numbers, ADDED, "")
+                    self._write(table, chunk)
+                    chunk, numbers = [], []
+                if not self.stopped:
+                    outcome.act_many(list(item.numbers), ADDED, "")
+                    self._write_block(table, item)
+                continue
+            number, values = item
             chunk.append(values)
             numbers.append(number)
             if len(chunk) >= WRITE_ROWS:
@@ -242,6 +255,21 @@ class _Copy:
             return
         self.log.inserted(table, rows)
         self.log.write()
+
+    def _write_block(self, table: Table, block: Block) -> None:
+        """A block of rows (the answers) written as the tuples it holds — on SQLite, into a
+        table with no reference to fill in later and no change log (the answers: none of
+        either); else as its rows (_write)."""
+        if self.server or later_columns(table, self.written) or self.log.wants(table):
+            self._write(table, [values for _number, values in block.rows()])
+            return
+        if self.refused():
+            self.stopped = True
+            return
+        try:
+            insert_rows(self.session.connection(), table, block.values, columns=block.names)
+        except (IntegrityError, DataError) as exc:
+            self._contradiction(exc, table.name)
 
     def _written(self, table: Table, statement: Any, params: list[dict[str, Any]],
                  rows: list[dict[str, Any]], checked: set[str]) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect, Table, bindparam, insert
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -35,15 +35,21 @@ MULTI_VARIABLES = 999  # values bound in one statement at most: the limit of SQL
 
 
 def insert_rows(connection: Connection, table: Table,
-                rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert the rows (dicts of column name → value) into the table in one executemany."""
+                rows: Sequence[Mapping[str, Any]] | Sequence[tuple[Any, ...]],
+                columns: Sequence[str] | None = None) -> None:
+    """Insert the rows into the table in one executemany: dicts of column name → value, or,
+    with columns, tuples of those columns' values in that order (a region's 1,6 million
+    answers, read as tuples: no dict a row; in the table's own order they go to the driver as
+    they are)."""
     if not rows:
         return
-    names = list(rows[0])
+    names = list(columns) if columns is not None else list(cast("Mapping[str, Any]", rows[0]))
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=names)
-    params = _parameters(connection, table, compiled, names, rows)
+    params = _parameters(connection, table, compiled, names, rows, columns is not None)
     if params is None:
-        connection.execute(insert(table), list(rows))
+        connection.execute(insert(table), [
+            dict(zip(names, row, strict=True)) if columns is not None else dict(row)
+            for row in rows])
         return
     per = min(MULTI_ROWS, MULTI_VARIABLES // max(len(compiled.positiontup or ()), 1))
     if connection.dialect.name == SQLITE and compiled.positional and len(params) >= per > 1:
@@ -73,11 +79,12 @@ def _many_rows(dialect: Dialect, table: Table, bound: tuple[str, ...], count: in
 
 
 def _parameters(connection: Connection, table: Table, compiled: SQLCompiler, names: list[str],
-                rows: Sequence[Mapping[str, Any]]) -> list[Any] | None:
+                rows: Sequence[Any], by_position: bool = False) -> list[Any] | None:
     """The rows' values as the driver takes them (tuples in the compiled order, or dicts for a
     driver with named placeholders), a column left out given its constant default (as
     SQLAlchemy gives it); None when a row's keys differ from the first row's, or a column left
-    out has a default computed per row."""
+    out has a default computed per row. by_position: the rows are tuples of the names' values
+    (a tuple of another length: None)."""
     bound = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
     given = set(names)
     if not given <= set(bound):  # a key that is no column of the table
@@ -98,7 +105,29 @@ def _parameters(connection: Connection, table: Table, compiled: SQLCompiler, nam
     reorder = itemgetter(*(at[n] for n in bound)) if extra else None
     tail = tuple(constants)
     width = len(names)
-    take = itemgetter(*ordered)
+    processors = [(i, _remembered(p)) for i, name in enumerate(bound)
+                  if (p := _processor(table, name, connection)) is not None]
+    if by_position and ordered == names and not extra:  # the tuples are the values
+        if set(map(len, rows)) != {width}:
+            return None
+        values: list[Any] = list(rows)
+    else:
+        listed = _listed(rows, width, itemgetter(*(
+            [names.index(n) for n in ordered] if by_position else ordered)), reorder, tail)
+        if listed is None:
+            return None
+        values = listed
+    if processors:
+        values = [_processed(v, processors) for v in values]
+    if not compiled.positional:
+        values = [dict(zip(bound, v, strict=True)) for v in values]
+    return values
+
+
+def _listed(rows: Sequence[Any], width: int, take: Callable[[Any], Any],
+            reorder: Callable[[Any], Any] | None, tail: tuple[Any, ...]) -> list[Any] | None:
+    """Each row's values in the compiled order (take them, add the constants, reorder); None
+    when a row has another width or lacks a key."""
     values: list[Any] = []
     try:
         for row in rows:
@@ -108,14 +137,8 @@ def _parameters(connection: Connection, table: Table, compiled: SQLCompiler, nam
             if width == 1:
                 got = (got,)
             values.append(reorder(got + tail) if reorder is not None else got)
-    except KeyError:
+    except (KeyError, IndexError):
         return None
-    processors = [(i, _remembered(p)) for i, name in enumerate(bound)
-                  if (p := _processor(table, name, connection)) is not None]
-    if processors:
-        values = [_processed(v, processors) for v in values]
-    if not compiled.positional:
-        values = [dict(zip(bound, v, strict=True)) for v in values]
     return values
 
 
