@@ -3,6 +3,7 @@ sheet still leaves the new database as it was, and every bad cell of the book is
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,40 @@ def test_dry_run_of_a_good_copy_writes_nothing(book: Path, new_db: Path) -> None
         db.dispose()
     assert not result.applied and result.added > 0 and not result.errors
     assert db_digest(new_db) == before
+
+
+def _indexes(path: Path) -> list[tuple[str, str, str]]:
+    """The indexes of the file as SQLite keeps them: (name, table, its CREATE text)."""
+    con = sqlite3.connect(path)
+    try:
+        return [tuple(r) for r in con.execute(
+            "SELECT name, tbl_name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' "
+            "ORDER BY name")]
+    finally:
+        con.close()
+
+
+def test_a_copy_leaves_every_index_as_a_new_database_has_it(
+        book: Path, new_db: Path, tmp_path: Path) -> None:
+    """The secondary indexes are dropped while the copy writes and built again at its end
+    (book_copy.HeldIndexes): the loaded file has each of them as a new database has it, and its
+    lookups go through them; a refused copy leaves them as they were."""
+    fresh = _indexes(new_db)
+    assert any(name == "ix_people_list" for name, _t, _s in fresh)
+    broken = _edit(book, tmp_path / "bad.xlsx", {("Педагоги", "Дата рождения"): "вчера"})
+    db = open_database(new_db)
+    try:
+        assert not import_file(db, broken).applied
+        assert _indexes(new_db) == fresh
+        assert import_file(db, book).applied
+    finally:
+        db.dispose()
+    assert _indexes(new_db) == fresh
+    con = sqlite3.connect(new_db)
+    try:
+        plan = " ".join(str(r[3]) for r in con.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM deficits WHERE person_id = 1"))
+        assert "ix_deficits_person_id" in plan
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()

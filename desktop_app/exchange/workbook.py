@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from desktop_app.exchange.book_checks import _Checks as _Checks
 from desktop_app.exchange.book_copy import (
     LATE_VALUE,
+    HeldIndexes,
     LateReferences,
     dangling,
     filling,
@@ -63,7 +64,7 @@ from desktop_app.exchange.schema import (
     column_title as column_title,
     sheet_title as sheet_title,
 )
-from desktop_app.model import Base
+from desktop_app.model import Base, ChangeLog
 from desktop_app.services import changelog, municipalities
 from desktop_app.services.diagnostics import store_area_scores
 from desktop_app.store.bulk import insert_rows
@@ -215,6 +216,10 @@ class _Copy:
                 self.log.deleted(table, cast("Iterable[Mapping[str, Any]]", rows))
             session.execute(table.delete())
         self.log.write()
+        self.indexes = HeldIndexes()  # SQLite: built again once every row is in
+        if not self.server:
+            self.indexes.drop(session.connection(),
+                              [*exchange_tables(), cast(Table, ChangeLog.__table__)])
 
     def table(self, table: Table, outcome: SheetOutcome, rows: Iterable[Rows]) -> None:
         """The table's rows written as they are read (the last ones by the time it returns)."""
@@ -318,6 +323,7 @@ class _Copy:
                 self.late.fill(self.session.connection())  # a dangling one is found next
                 if self._dangling():
                     return
+                self.indexes.build(self.session.connection())
             store_area_scores(self.session)  # derived from the answers just loaded
             if older_book:
                 self._municipality_given()
