@@ -146,7 +146,7 @@ class _TableChecks:
     def _block(self, block: Block, checks: list[_Reference]) -> None:
         if self.values.check_block(block):
             self.book.found = True
-        columns = block.columns()
+        columns = block.columns
         for name, known, bad, nullable, target in checks:
             self._references(block.numbers, columns[name], known, bad, nullable, target)
 

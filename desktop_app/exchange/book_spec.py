@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table
@@ -40,8 +41,10 @@ class Block:
     def numbers(self) -> range:
         return range(self.first, self.first + len(self.values))
 
+    @cached_property
     def columns(self) -> dict[str, tuple[Any, ...]]:
-        """Each column's values, in the rows' order."""
+        """Each column's values, in the rows' order (taken once: the checks of the values and
+        of the references both read them)."""
         if not self.values:
             return {name: () for name in self.names}
         return dict(zip(self.names, zip(*self.values, strict=True), strict=True))

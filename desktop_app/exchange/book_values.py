@@ -75,7 +75,7 @@ class ValueChecks:
             return self.check(list(block.rows()))
         if not self.reads:
             return False
-        return self._columns(block.numbers, block.columns())
+        return self._columns(block.numbers, block.columns)
 
     def _columns(self, numbers: Sequence[int], values: Mapping[str, Sequence[Any]]) -> bool:
         """The rules applied to the rows numbered numbers, given column by column."""
