@@ -47,9 +47,9 @@ def insert_rows(connection: Connection, table: Table,
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=names)
     params = _parameters(connection, table, compiled, names, rows, columns is not None)
     if params is None:
-        connection.execute(insert(table), [
-            dict(zip(names, row, strict=True)) if columns is not None else dict(row)
-            for row in rows])
+        connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows]
+                           if columns is not None else list(cast("Sequence[dict[str, Any]]",
+                                                                 rows)))
         return
     per = min(MULTI_ROWS, MULTI_VARIABLES // max(len(compiled.positiontup or ()), 1))
     if connection.dialect.name == SQLITE and compiled.positional and len(params) >= per > 1:
