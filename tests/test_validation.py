@@ -51,6 +51,37 @@ def test_cleaned_copy_equals_the_dataclass_replace_and_leaves_the_original() -> 
         data.phone = "x"  # type: ignore[misc]
     assert clean_person(data) is data  # nothing left to clean: the same object
 
+
+def test_input_of_a_row_is_the_dataclass_its_init_makes() -> None:
+    from dataclasses import FrozenInstanceError, dataclass, field
+
+    from desktop_app.services.form_inputs import input_of
+
+    row = {"last_name": "Фёдорова", "first_name": "Анна", "birth_date": date(1985, 3, 15),
+           "organisation_id": 7, "search_key": "не поле", "is_active": True}
+    made = input_of(PersonInput, row)
+    expected = PersonInput(last_name="Фёдорова", first_name="Анна",
+                           birth_date=date(1985, 3, 15), organisation_id=7)
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert made.courses == () and made.category == expected.category  # the defaults
+    assert not hasattr(made, "search_key")  # a key that is no field is left
+    with pytest.raises(FrozenInstanceError):
+        made.last_name = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="first_name"):  # a required field missing: as __init__
+        input_of(PersonInput, {"last_name": "Фёдорова"})
+    org = input_of(OrganisationInput, {"short_name": "МБОУ СОШ № 1", "phone": "8"})
+    assert org == OrganisationInput(short_name="МБОУ СОШ № 1", phone="8")
+
+    @dataclass(frozen=True)
+    class Counted:  # an __init__ that does more than set the fields: run as it is
+        names: list[str] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "names", [*self.names, "проверено"])
+
+    assert input_of(Counted, {}).names == ["проверено"]
+    assert input_of(Counted, {"names": ["а"]}).names == ["а", "проверено"]
+
 @pytest.mark.parametrize(
     "raw",
     ["+7 913 123 45 67", "8-913-123-45-67", "8(913)1234567", "+7(913)123-45-67", "79131234567"],

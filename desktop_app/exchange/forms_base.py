@@ -2,17 +2,15 @@
 FormImport — the refusals and notes at their sheet, row and column, the row actions, the value
 rules of a table, the rows of one key repeated, the ОО and people of the database found by name
 — with the ОО name as matched (org_key), a table's column defaults, and the set-based writing of
-rows with their change-log entries (_write), a record's fields assigned (_assign) and an input
-dataclass built from a row (_build).
+rows with their change-log entries (_write) and a record's fields assigned (_assign); the input
+dataclass of a row is built by form_inputs.input_of.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import fields as dc_fields
 from datetime import date
-from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -156,16 +154,6 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
             setattr(obj, key, value)
             changed = True
     return changed
-
-
-@cache
-def _field_names(cls: Any) -> frozenset[str]:
-    return frozenset(f.name for f in dc_fields(cls))
-
-
-def _build(cls: Any, merged: dict[str, Any]) -> Any:
-    names = _field_names(cls)
-    return cls(**{k: v for k, v in merged.items() if k in names})
 
 
 def _write(session: Session, model: Any, inserts: list[dict[str, Any]],

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from desktop_app.exchange.forms_base import (
     FormImport as FormImport,
-    _build,
     _write,
     column_defaults as column_defaults,
     org_key as org_key,
@@ -33,6 +32,7 @@ from desktop_app.exchange.forms_work import OrgState, StoredWork, WorkPlan, Work
 from desktop_app.exchange.result import ADDED, CHANGED, UNCHANGED
 from desktop_app.model import Employment, Organisation, Person
 from desktop_app.services import validation
+from desktop_app.services.form_inputs import input_of
 from desktop_app.services.municipalities import own_id
 from desktop_app.textutil import fmt_date, person_key, person_sort_key, short_fio
 
@@ -65,7 +65,7 @@ class OrganisationImport(FormImport):
                                     {k: defaults.get(k) for k in ORG_COLUMNS})
             status = self._status(number, values, base if oid else None)
             merged = {**base, **values}
-            data = validation.clean_organisation(_build(validation.OrganisationInput, merged))
+            data = validation.clean_organisation(input_of(validation.OrganisationInput, merged))
             problems = validation.validate_organisation(data, self.today)
             for problem in problems:
                 self.refuse(number, problem.field, getattr(data, problem.field, ""),
@@ -210,13 +210,14 @@ class PeopleImport(FormImport):
             self._refuse_field(number, status, {"is_active": given, "left_on": left})
         values["organisation_id"] = org_id
         merged = {**base, **values}
-        data = validation.clean_person(_build(validation.PersonInput, merged))
+        data = validation.clean_person(input_of(validation.PersonInput, merged))
         for problem in validation.validate_person(data, self.today):
             self._refuse_field(number, problem, {problem.field: getattr(data, problem.field, "")})
         if len(self.outcome.errors) > before or org_id is None:
             return
         assert isinstance(status, validation.Status)
-        new = {k: getattr(data, k) if k in values and hasattr(data, k) else merged[k]
+        cleaned = data.__dict__  # the row's values as cleaned; a column not given keeps its own
+        new = {k: cleaned[k] if k in values and k in cleaned else merged[k]
                for k in PERSON_COLUMNS}
         new["is_active"], new["left_on"] = status.active, status.since
         work = WorkRow(org_id, new["position"], moved, status, new["birth_date"],

@@ -27,6 +27,7 @@ from desktop_app.services.form_inputs import (
     OrganisationInput as OrganisationInput,
     PersonInput as PersonInput,
     Refused as Refused,
+    input_of,
     org_error as org_error,
     person_error as person_error,
 )
@@ -122,14 +123,9 @@ def clean_person(data: PersonInput) -> PersonInput:
 
 
 def _with(data: PersonInput, changes: dict[str, Any]) -> PersonInput:
-    """replace(data, **changes), without running the 25 fields' frozen __init__ again: a copy of
-    the instance's fields with the changed ones set (PersonInput has no __post_init__ and no
-    field outside __init__, so the two are equal — tests/test_validation.py). An import cleans
-    30 000 people: 0,2 s by replace, 0,02 s so."""
-    copied = object.__new__(PersonInput)
-    copied.__dict__.update(data.__dict__)
-    copied.__dict__.update(changes)
-    return copied
+    """replace(data, **changes), without running the 25 fields' frozen __init__ again
+    (form_inputs.input_of: tests/test_validation.py holds the two equal)."""
+    return input_of(PersonInput, {**data.__dict__, **changes})
 
 
 def _clean_course(course: CourseInput) -> CourseInput:
