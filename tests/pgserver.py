@@ -123,10 +123,7 @@ def start() -> PgServer:
     if as_user:
         for path in (folder, folder / "pw"):
             shutil.chown(path, "postgres")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = PgServer(programs, folder, port, password, as_user)
+    server = PgServer(programs, folder, 0, password, as_user)
     data = folder / "data"
     made = subprocess.run([*as_user, str(programs / "initdb"), "-D", str(data), "-U", USER,
                            f"--pwfile={folder / 'pw'}", "-A", "scram-sha-256", "-E", "UTF8",
@@ -135,12 +132,19 @@ def start() -> PgServer:
     if made.returncode != 0:
         server.stop()
         unavailable(f"initdb failed: {made.stderr[-300:]}")
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    started = subprocess.run([*as_user, str(programs / "pg_ctl"), "-D", str(data), "-o", options,
-                              "-l", str(folder / "log"), "-w", "start"],
-                             capture_output=True, text=True, check=False)
-    if started.returncode != 0:
-        server.stop()
-        unavailable(f"pg_ctl start failed: {started.stderr[-300:]}")
-    return server
+    # a free port, asked of the system; another test process (pytest-xdist's workers each start
+    # their own server) may take it between the asking and the start: then another one
+    for _attempt in range(5):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            server.port = int(sock.getsockname()[1])
+        options = (f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        started = subprocess.run([*as_user, str(programs / "pg_ctl"), "-D", str(data), "-o",
+                                  options, "-l", str(folder / "log"), "-w", "start"],
+                                 capture_output=True, text=True, check=False)
+        if started.returncode == 0:
+            return server
+    server.stop()
+    unavailable(f"pg_ctl start failed: {started.stderr[-300:]}")
+    raise AssertionError  # unreachable: unavailable() raises
