@@ -71,6 +71,83 @@ def test_a_name_another_municipality_has_is_refused(db) -> None:  # type: ignore
         settings.change(s, "municipality", "каменский  район")
 
 
+def test_an_ОО_is_given_a_municipality_and_moved_to_another(db) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop_app.services import changelog
+    from desktop_app.services.validation import Refused
+
+    with db.sessions.begin() as s:
+        own = municipalities.own_id(s)
+        other, _added = municipalities.named(s, "Каменский район")
+        moved = registry.add_organisation(s, OrganisationInput(short_name="МБОУ «СОШ № 1»",
+                                                               municipality_id=other))
+        kept = registry.add_organisation(s, OrganisationInput(short_name="МБОУ «СОШ № 2»"))
+    with db.sessions.begin() as s:
+        data = registry.get_organisation_input(s, moved)
+        assert data.municipality_id == other
+        assert registry.get_organisation_input(s, kept).municipality_id == own
+        registry.update_organisation(s, moved, replace(data, municipality_id=own))
+        # a form without the choice (one municipality shown) keeps the ОО's own
+        registry.update_organisation(s, kept, replace(
+            registry.get_organisation_input(s, kept), municipality_id=None, address="ул. Новая"))
+    with db.sessions() as s:
+        assert s.get(Organisation, moved).municipality_id == own
+        assert s.get(Organisation, kept).municipality_id == own
+        (change,) = [c for entry in changelog.history(s, "organisations", moved)
+                     if entry.action == "update"
+                     for c in entry.changes if c.column == "municipality_id"]
+        assert (change.label, change.old, change.new) == (
+            "Муниципалитет", f"Каменский район (№ {other})",
+            f"{s.get(Municipality, own).name} (№ {own})")
+    with db.sessions() as s, pytest.raises(Refused) as refused:
+        registry.add_organisation(s, OrganisationInput(short_name="МБОУ «СОШ № 3»",
+                                                       municipality_id=other + 100))
+    assert [e.field for e in refused.value.errors] == ["municipality_id"]
+    assert f"муниципалитет № {other + 100} не найден" in refused.value.message
+
+
+def test_the_ОО_form_offers_the_municipalities_of_a_region(
+        qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop_app.ui.registry.organisation_dialog import OrganisationDialog
+    from tests.helpers import type_text
+
+    save = QDialogButtonBox.StandardButton.Save
+    alone = OrganisationDialog(db)  # one municipality: no choice shown, the own one given
+    qtbot.addWidget(alone)
+    alone.show()
+    assert not alone.municipality.isVisibleTo(alone)
+    type_text(alone.short_name, "МБОУ «СОШ № 5»")
+    qtbot.mouseClick(alone.buttons.button(save), Qt.MouseButton.LeftButton)
+    with db.sessions.begin() as s:
+        own = municipalities.own_id(s)
+        assert s.get(Organisation, alone.org_id).municipality_id == own
+        for name in ("Озёрский район", "Берёзовский район"):
+            municipalities.named(s, name)
+        lake = municipalities.by_name(s, "озерский  район")
+        assert lake is not None
+    dialog = OrganisationDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.municipality.isVisibleTo(dialog)
+    listed = [dialog.municipality.itemText(i) for i in range(dialog.municipality.count())]
+    with db.sessions() as s:
+        own_name = s.get(Municipality, own).name
+    assert listed == [own_name, "Берёзовский район", "Озёрский район"]  # own first, then А–Я
+    assert dialog.municipality.currentData() == own  # a new ОО: the own one unless chosen
+    type_text(dialog.short_name, "МКОУ «Озёрская СОШ»")
+    dialog.municipality.setCurrentIndex(dialog.municipality.findData(lake.id))
+    qtbot.mouseClick(dialog.buttons.button(save), Qt.MouseButton.LeftButton)
+    with db.sessions() as s:
+        assert s.get(Organisation, dialog.org_id).municipality_id == lake.id
+    again = OrganisationDialog(db, dialog.org_id)  # a known ОО: its municipality shown
+    qtbot.addWidget(again)
+    assert again.municipality.currentData() == lake.id
+
+
 # five municipal books merged into a region -------------------------------------------------------
 SMALL = Scale(organisations=5, people=40, active=4, pairs=8, sessions=10)
 TWICE = {"last_name": "Дважды", "first_name": "Работающая", "middle_name": "Петровна",

@@ -24,6 +24,7 @@ from desktop_app.model import (
     Employment,
     MentorshipForm,
     Monitoring,
+    Municipality,
     Nomination,
     Organisation,
     PairMentee,
@@ -341,7 +342,7 @@ def _loads(text: str) -> dict[str, Any]:
 REFERENCES: dict[str, str] = {
     "organisation_id": "organisations", "nominated_by_org_id": "organisations",
     "person_id": "people", "mentor_id": "people", "curator_id": "people",
-    "form_id": "mentorship_forms",
+    "form_id": "mentorship_forms", "municipality_id": "municipalities",
 }
 Names = dict[tuple[str, int | str], str]
 
@@ -367,6 +368,10 @@ def _reference_names(session: Session, rows: list[ChangeLog]) -> Names:
         stmt = select(MentorshipForm.id, MentorshipForm.name).where(
             MentorshipForm.id.in_(sorted(wanted["mentorship_forms"])))
         names.update({("mentorship_forms", i): n for i, n in session.execute(stmt)})
+    if wanted.get("municipalities"):
+        stmt = select(Municipality.id, Municipality.name).where(
+            Municipality.id.in_(sorted(wanted["municipalities"])))
+        names.update({("municipalities", i): n for i, n in session.execute(stmt)})
     if any(row.table_name == "nominations" for row in rows):  # an award by its name
         names.update({("awards", c): n for c, n in session.execute(select(Award.code,
                                                                           Award.name))})

@@ -64,6 +64,7 @@ ORG_LABELS: dict[str, str] = {
     "email": "E-mail",
     "is_active": "Действует",
     "deactivated_on": "Дата закрытия",
+    "municipality_id": "Муниципалитет",
 }
 
 
@@ -149,6 +150,8 @@ class OrganisationInput:
     address: str = ""
     phone: str = ""
     email: str = ""
+    # None: a new ОО is of the database's own municipality, a known one keeps its own
+    municipality_id: int | None = None
 
 
 def person_error(name: str, reason: str) -> FieldError:

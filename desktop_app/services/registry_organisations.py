@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_app.model import (
     ActiveMember,
     Employment,
+    Municipality,
     Organisation,
     Pair,
     PairMentee,
@@ -48,7 +49,8 @@ def apply_organisation_input(org: Organisation, data: OrganisationInput) -> None
 
 
 def organisation_to_input(org: Organisation) -> OrganisationInput:
-    return OrganisationInput(**{name: getattr(org, name) for name in ORG_FIELDS})
+    return OrganisationInput(**{name: getattr(org, name) for name in ORG_FIELDS},
+                             municipality_id=org.municipality_id)
 
 
 
@@ -89,6 +91,10 @@ def _check_organisation(
         )
     if data.curator_id is not None and session.get(Person, data.curator_id) is None:
         errors.append(org_error("curator_id", f"педагог № {data.curator_id} не найден"))
+    if data.municipality_id is not None and \
+            session.get(Municipality, data.municipality_id) is None:
+        errors.append(org_error("municipality_id",
+                                f"муниципалитет № {data.municipality_id} не найден"))
     if errors:
         raise Refused.from_errors(errors)
     return data
@@ -97,7 +103,8 @@ def _check_organisation(
 def add_organisation(session: Session, data: OrganisationInput, on: date | None = None) -> int:
     """Add an organisation; returns its id."""
     data = _check_organisation(session, data, on or date.today(), None)
-    org = Organisation(municipality_id=own_id(session))
+    org = Organisation(municipality_id=own_id(session) if data.municipality_id is None
+                       else data.municipality_id)
     apply_organisation_input(org, data)
     session.add(org)
     session.flush()
@@ -116,6 +123,8 @@ def update_organisation(
     with stale_refused(session, org, Refused):
         saved(org)
         apply_organisation_input(org, data)
+        if data.municipality_id is not None:
+            org.municipality_id = data.municipality_id
         session.flush()
 
 

@@ -1,5 +1,6 @@
-"""The organisation form: names, type, ШНОР and difficult-conditions flags, the mentoring act,
-the programme of mentorship, the curator and contacts."""
+"""The organisation form: names, the municipality (in a database of several: a region's), type,
+ШНОР and difficult-conditions flags, the mentoring act, the programme of mentorship, the curator
+and contacts."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.enums import OrgKind
-from desktop_app.services import record_versions, registry
+from desktop_app.services import municipalities, record_versions, registry
 from desktop_app.services.validation import ORG_LABELS, OrganisationInput, Refused
 from desktop_app.store.database import Database
 from desktop_app.ui.common.forms import (
@@ -59,6 +60,9 @@ class OrganisationDialog(QDialog):
         self.form = form
         self.short_name = self._field("short_name", LimitedLineEdit())
         self.full_name = self._field("full_name", LimitedLineEdit())
+        # shown only where the database holds several municipalities (_load)
+        self.municipality = self._field("municipality_id", QComboBox())
+        self.several = False
         self.kind = self._field("kind", enum_combo(OrgKind.choices()))
         self.is_low_results = QCheckBox("школа с низкими образовательными результатами (ШНОР)")
         self.is_difficult_conditions = QCheckBox("функционирует в сложных социальных условиях")
@@ -98,10 +102,12 @@ class OrganisationDialog(QDialog):
         return widget
 
     def _load(self) -> None:
-        if self.org_id is None:  # a new ОО: its type is not guessed
-            select_data(self.kind, OrgKind.UNKNOWN.value)
-            return
         with self.db.sessions() as session:
+            listed = municipalities.list_municipalities(session)
+            self._municipalities(listed)
+            if self.org_id is None:  # a new ОО: its type is not guessed
+                select_data(self.kind, OrgKind.UNKNOWN.value)
+                return
             data = registry.get_organisation_input(session, self.org_id)
             self.version = record_versions.organisation_version(session, self.org_id)
             choices = registry.people_choices(session, organisation_id=self.org_id)
@@ -110,6 +116,16 @@ class OrganisationDialog(QDialog):
         for pid, text in choices:
             self.curator.addItem(text, pid)
         self.set_values(data)
+
+    def _municipalities(self, listed: list[municipalities.MunicipalityRow]) -> None:
+        """The municipality's row, where there is a choice: every municipality of the database,
+        its own one first (a new ОО's); one municipality alone is not shown."""
+        for municipality in listed:
+            self.municipality.addItem(municipality.name, municipality.id)
+        self.several = len(listed) > 1
+        row = self.municipality.parentWidget()  # the box of row_with_error
+        assert row is not None
+        self.form.setRowVisible(row, self.several)
 
     def set_values(self, data: OrganisationInput) -> None:
         names = ("short_name", "full_name", "mentoring_act_number", "head_name", "address",
@@ -121,6 +137,8 @@ class OrganisationDialog(QDialog):
         set_date(self.mentoring_act_date, data.mentoring_act_date)
         set_date(self.mentoring_programme_date, data.mentoring_programme_date)
         select_data(self.curator, data.curator_id)
+        if data.municipality_id is not None:
+            select_data(self.municipality, data.municipality_id)
 
     def values(self) -> OrganisationInput:
         return OrganisationInput(
@@ -132,6 +150,7 @@ class OrganisationDialog(QDialog):
             mentoring_programme_date=get_date(self.mentoring_programme_date),
             curator_id=self.curator.currentData(), head_name=self.head_name.text(),
             address=self.address.text(), phone=self.phone.text(), email=self.email.text(),
+            municipality_id=self.municipality.currentData() if self.several else None,
         )
 
     def save(self) -> bool:
