@@ -42,6 +42,10 @@ def test_list_exports_as_filtered(qtbot, tmp_path: Path) -> None:  # type: ignor
     assert [c.value for c in ws["A"]][1:] == shown and ws.max_row == 5
     formula_like = next(c for c in ws["A"] if c.value == "=1+1 Смирнов")
     assert formula_like.data_type == "s"
+    panel.table.setColumnHidden(1, True)  # a column the list hides is not written
+    rows = list(openpyxl.load_workbook(panel.export_excel(tmp_path / "shown.xlsx")).active
+                .iter_rows(values_only=True))
+    assert rows[0] == ("ФИО", "Стаж") and ("Петров Пётр", 20) in rows and len(rows) == 5
     assert panel.excel_button.text() == "Excel"
 
 

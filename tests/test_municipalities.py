@@ -337,6 +337,8 @@ def test_the_indicators_tab_shows_the_municipalities_when_there_are_several(
 
 def test_the_registry_filters_by_municipality_when_there_are_several(
         qtbot, region_file: Path, books: list[tuple[Path, Path]]) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
     from desktop_app.ui.registry.tab import RegistryTab
 
     tab = RegistryTab(open_database(region_file))
@@ -357,6 +359,11 @@ def test_the_registry_filters_by_municipality_when_there_are_several(
     assert tab.people.model.rowCount() == people < everyone
     assert tab.f_org.count() == 1 + SMALL.organisations
     assert tab.organisations.model.rowCount() == SMALL.organisations
+    # the ОО list names each ОО's municipality (its column shown: there are several)
+    assert not tab.organisations.table.isColumnHidden(1)
+    assert tab.organisations.model.headerData(1, Qt.Orientation.Horizontal) == "Муниципалитет"
+    model = tab.organisations.model
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {NAMES[2]}
     tab.f_municipality.setCurrentIndex(0)
     assert tab.people.model.rowCount() == everyone
     tab.db.dispose()
@@ -364,6 +371,7 @@ def test_the_registry_filters_by_municipality_when_there_are_several(
     qtbot.addWidget(single)
     single.show()
     assert not single.f_municipality.isVisibleTo(single)
+    assert single.organisations.table.isColumnHidden(1)
     single.db.dispose()
 
 

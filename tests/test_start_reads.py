@@ -238,7 +238,7 @@ def test_organisations_list_counts_working_people_like_the_service(qtbot, db) ->
         registry.dismiss_person(s, ids[0], date.today())
     tab = RegistryTab(db)
     qtbot.addWidget(tab)
-    shown = {row[0]: row[7] for row in tab.organisations.model.all_rows()}  # «Педагогов»
+    shown = {row[0]: row[8] for row in tab.organisations.model.all_rows()}  # «Педагогов»
     with db.sessions() as s:
         expected = {o.short_name: o.people_count for o in registry.list_organisations(s)}
     assert shown == expected == {"МБОУ СОШ № 1": len(NAMES) - 1, "МБОУ Лицей": 0}

@@ -335,9 +335,17 @@ class ListPanel(QWidget):
                 return None
             target = Path(name)
         model = self.model
-        rows = (model.row_values(i)[:-1] for i in range(model.rowCount()))  # made as written
+        titles = model.column_titles()
+        shown = [c for c in range(len(titles)) if not self.table.isColumnHidden(c)]
+        if len(shown) < len(titles):  # a column the list hides (one municipality) is left out
+            titles = [titles[c] for c in shown]
+            rows: Iterator[Sequence[Any]] = (
+                [values[c] for c in shown]
+                for values in (model.row_values(i) for i in range(model.rowCount())))
+        else:
+            rows = (model.row_values(i)[:-1] for i in range(model.rowCount()))  # made as written
         with wait_cursor():
-            return export_rows(model.column_titles(), rows, target)
+            return export_rows(titles, rows, target)
 
     def selected_id(self) -> Any:
         rows = self.table.selectionModel().selectedRows()

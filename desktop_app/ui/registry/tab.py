@@ -46,13 +46,15 @@ PEOPLE_COLUMNS = [
     Column("Роли", tooltip="Член актива, наставник, наставляемый"),
 ]
 PEOPLE_WIDTHS = [250, 100, 70, 200, 150, 130, 160, 70, 75]
-ORG_WIDTHS = [260, 180, 60, 110, 190, 160, 220, 80]
+ORG_WIDTHS = [260, 200, 180, 60, 110, 190, 160, 220, 80]
 ORG_COLUMNS = [
-    Column("Краткое наименование"), Column("Тип"), Column("ШНОР"),
+    Column("Краткое наименование"), Column("Муниципалитет"), Column("Тип"), Column("ШНОР"),
     Column("Сложные условия"), Column("Положение о наставничестве"),
     Column("Программа наставничества"), Column("Куратор"),
     Column("Педагогов", align_right=True), Column("Действует"),
 ]
+
+MUNICIPALITY_COLUMN = 1
 
 
 class StepOnDate(QDialog):
@@ -418,8 +420,11 @@ class RegistryTab(QWidget):
     def reload_organisations(self, orgs: list[OrganisationRow] | None = None) -> None:
         if orgs is None:
             orgs = people_list.organisation_rows(self.db.fetch, dialect=self.db.dialect)
+        # the municipality's column only where the ОО belong to several (as its filter)
+        self.organisations.table.setColumnHidden(
+            MUNICIPALITY_COLUMN, len({o.municipality_id for o in orgs}) < 2)
         self.organisations.set_rows([
-            (o.short_name, o.kind, o.is_low_results, o.is_difficult_conditions,
+            (o.short_name, o.municipality, o.kind, o.is_low_results, o.is_difficult_conditions,
              _act(o.mentoring_act_number, o.mentoring_act_date),
              fmt_date(o.mentoring_programme_date) or "нет", o.curator, o.people_count,
              o.is_active, o.id)
