@@ -62,7 +62,6 @@ class OrganisationDialog(QDialog):
         self.full_name = self._field("full_name", LimitedLineEdit())
         # shown only where the database holds several municipalities (_load)
         self.municipality = self._field("municipality_id", QComboBox())
-        self.several = False
         self.kind = self._field("kind", enum_combo(OrgKind.choices()))
         self.is_low_results = QCheckBox("школа с низкими образовательными результатами (ШНОР)")
         self.is_difficult_conditions = QCheckBox("функционирует в сложных социальных условиях")
@@ -122,10 +121,13 @@ class OrganisationDialog(QDialog):
         its own one first (a new ОО's); one municipality alone is not shown."""
         for municipality in listed:
             self.municipality.addItem(municipality.name, municipality.id)
-        self.several = len(listed) > 1
         row = self.municipality.parentWidget()  # the box of row_with_error
         assert row is not None
-        self.form.setRowVisible(row, self.several)
+        self.form.setRowVisible(row, self._several())
+
+    def _several(self) -> bool:
+        """Whether the municipality is chosen here (the database holds more than one)."""
+        return self.municipality.count() > 1
 
     def set_values(self, data: OrganisationInput) -> None:
         names = ("short_name", "full_name", "mentoring_act_number", "head_name", "address",
@@ -150,7 +152,7 @@ class OrganisationDialog(QDialog):
             mentoring_programme_date=get_date(self.mentoring_programme_date),
             curator_id=self.curator.currentData(), head_name=self.head_name.text(),
             address=self.address.text(), phone=self.phone.text(), email=self.email.text(),
-            municipality_id=self.municipality.currentData() if self.several else None,
+            municipality_id=self.municipality.currentData() if self._several() else None,
         )
 
     def save(self) -> bool:

@@ -420,9 +420,9 @@ class RegistryTab(QWidget):
     def reload_organisations(self, orgs: list[OrganisationRow] | None = None) -> None:
         if orgs is None:
             orgs = people_list.organisation_rows(self.db.fetch, dialect=self.db.dialect)
-        # the municipality's column only where the ОО belong to several (as its filter)
-        self.organisations.table.setColumnHidden(
-            MUNICIPALITY_COLUMN, len({o.municipality_id for o in orgs}) < 2)
+        # the municipality's column only where the ОО belong to several: the filter's rule
+        self.organisations.table.setColumnHidden(MUNICIPALITY_COLUMN,
+                                                 len(_municipalities(orgs)) < 2)
         self.organisations.set_rows([
             (o.short_name, o.municipality, o.kind, o.is_low_results, o.is_difficult_conditions,
              _act(o.mentoring_act_number, o.mentoring_act_date),
