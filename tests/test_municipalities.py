@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from desktop_app.cli import main
 from desktop_app.demo import REFERENCE, Scale, write_demo
 from desktop_app.model import Employment, Municipality, Organisation, Person
-from desktop_app.services import municipalities, registry, settings
+from desktop_app.services import indicators as ind, municipalities, registry, settings
 from desktop_app.services.indicators import raw_counts
 from desktop_app.services.requisites import SettingRefused
 from desktop_app.services.validation import OrganisationInput, PersonInput
@@ -105,6 +105,40 @@ def test_an_ОО_is_given_a_municipality_and_moved_to_another(db) -> None:  # ty
                                                        municipality_id=other + 100))
     assert [e.field for e in refused.value.errors] == ["municipality_id"]
     assert f"муниципалитет № {other + 100} не найден" in refused.value.message
+
+
+def test_the_indicators_keep_to_a_municipality_s_ОО(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    with db.sessions.begin() as s:
+        own = municipalities.own_id(s)
+        other, _added = municipalities.named(s, "Каменский район")
+        schools = {}
+        for mid, name, staff in ((own, "МБОУ «СОШ № 1»", 2), (other, "МБОУ «СОШ № 7»", 3)):
+            oid = registry.add_organisation(s, OrganisationInput(
+                short_name=name, municipality_id=mid, mentoring_act_date=date(YEAR, 2, 1)))
+            schools[mid] = name
+            for k in range(staff):
+                registry.add_person(s, PersonInput(
+                    last_name=f"Учитель{'АБВ'[k]}", first_name="Анна", middle_name="Петровна",
+                    birth_date=date(1980, 1, 1 + mid), organisation_id=oid, position="учитель"))
+    with db.sessions() as s:
+        for mid, staff in ((own, 2), (other, 3)):
+            counts = raw_counts(s, YEAR, municipality=mid)
+            assert (counts["I1"], counts["I2"][1]) == ((1, 1), staff)
+            drill = ind.drill_down(s, "I2", YEAR, municipality=mid)
+            assert {r.organisation for r in drill.b_rows} == {schools[mid]}
+            assert len(drill.b_rows) == staff and drill.municipality == \
+                s.get(Municipality, mid).name
+            book = openpyxl.load_workbook(ind.write_drill_xlsx(drill, tmp_path / f"{mid}.xlsx"))
+            assert book["B"]["A1"].value.endswith(f" — {drill.municipality}")
+            assert book["B"]["A2"].value.endswith(f": {staff}")
+            assert [o.name for o in ind.by_organisation(s, YEAR, municipality=mid)] == \
+                [schools[mid]]
+            (point,) = ind.dynamics(s, "I1", [YEAR], today=date(YEAR + 1, 1, 15),
+                                    municipality=mid)
+            assert (point.a, point.b) == (1, 1)
+        assert raw_counts(s, YEAR)["I2"][1] == 5
 
 
 def test_the_ОО_form_offers_the_municipalities_of_a_region(
@@ -332,6 +366,120 @@ def test_the_indicators_tab_shows_the_municipalities_when_there_are_several(
     single = opened(books[2][0])
     assert "По муниципалитетам" not in [single.pages.tabText(i)
                                         for i in range(single.pages.count())]
+    single.db.dispose()
+
+
+def _own_view(path: Path) -> dict[str, Any]:
+    """What a municipality's own database shows on its indicators tab: A and B, the names behind
+    A and behind B of each indicator, its ОО with I2–I5, and I3 by year."""
+    own = open_database(path)
+    try:
+        with own.sessions() as s:
+            drills = {code: ind.drill_down(s, code, YEAR) for code in ind.CODES}
+            return {
+                "counts": raw_counts(s, YEAR),
+                "drills": {code: ([r.name for r in d.a_rows], [r.name for r in d.b_rows])
+                           for code, d in drills.items()},
+                "orgs": [(o.name, o.values) for o in ind.by_organisation(s, YEAR)],
+                "years": [(p.year, p.fact, p.a, p.b) for p in ind.dynamics(
+                    s, "I3", [YEAR - 1, YEAR], today=date(YEAR + 1, 1, 15))],
+            }
+    finally:
+        own.dispose()
+
+
+def test_the_indicators_of_one_municipality_of_a_region_are_its_own(
+        region_file: Path, books: list[tuple[Path, Path]]) -> None:
+    db = open_database(region_file)
+    try:
+        for n, (path, _book) in enumerate(books):
+            if n == 1:  # the teacher of both is counted where the region met her (book 0)
+                continue
+            # an ОО of a name another municipality's ОО also has is told apart by its own
+            suffix = f" ({NAMES[n]})"
+
+            def plain(name: str, suffix: str = suffix) -> str:
+                return name.removesuffix(suffix)
+
+            with db.sessions() as s:
+                found = municipalities.by_name(s, NAMES[n])
+                assert found is not None
+                mid = found.id
+                drills = {code: ind.drill_down(s, code, YEAR, municipality=mid)
+                          for code in ind.CODES}
+                seen = {
+                    "counts": raw_counts(s, YEAR, municipality=mid),
+                    "drills": {code: ([plain(r.name) for r in d.a_rows],
+                                      [plain(r.name) for r in d.b_rows])
+                               for code, d in drills.items()},
+                    "orgs": [(plain(o.name), o.values) for o in ind.by_organisation(
+                        s, YEAR, municipality=mid)],
+                    "years": [(p.year, p.fact, p.a, p.b) for p in ind.dynamics(
+                        s, "I3", [YEAR - 1, YEAR], today=date(YEAR + 1, 1, 15),
+                        municipality=mid)],
+                }
+                region_counts = raw_counts(s, YEAR)
+            assert seen == _own_view(path), NAMES[n]
+            assert seen["counts"] != region_counts
+            assert {d.municipality for d in drills.values()} == {NAMES[n]}
+            assert drills["I1"].title.endswith(f" — {NAMES[n]}")
+            assert all(len(a) == seen["counts"][code][0] and len(b) == seen["counts"][code][1]
+                       for code, (a, b) in seen["drills"].items())
+        with db.sessions() as s:  # no municipality: every ОО, the drill naming none
+            assert raw_counts(s, YEAR, municipality=None) == raw_counts(s, YEAR)
+            assert ind.drill_down(s, "I1", YEAR).municipality == ""
+    finally:
+        db.dispose()
+
+
+def test_the_indicators_tab_keeps_to_the_municipality_chosen(
+        qtbot, region_file: Path, books: list[tuple[Path, Path]]) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.indicators.tab import IndicatorsTab
+
+    def shown(tab: IndicatorsTab) -> dict[str, tuple[int, int]]:
+        """The codes with A and B as the main table shows them."""
+        m = tab.model
+        return {m.data(m.index(r, 0)): (int(m.data(m.index(r, 2))), int(m.data(m.index(r, 3))))
+                for r in range(m.rowCount())}
+
+    tab = IndicatorsTab(open_database(region_file))
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.year.setValue(YEAR)
+    everyone = shown(tab)
+    box = tab.municipality.box
+    assert box.isVisibleTo(tab)
+    assert [box.itemText(i) for i in range(box.count())] == ["все муниципалитеты",
+                                                             *sorted(NAMES)]
+    box.setCurrentIndex(box.findText(NAMES[2]))
+    own = _own_view(books[2][0])
+    assert shown(tab) == own["counts"] != everyone
+    tab.select_code("I2")
+    assert NAMES[2] in tab.drill.title.text()
+    assert tab.drill.a_panel.model.rowCount() == own["counts"]["I2"][0]
+    assert tab.drill.b_panel.model.rowCount() == own["counts"]["I2"][1]
+    orgs = tab.by_org.model
+    assert [orgs.data(orgs.index(r, 0)).removesuffix(f" ({NAMES[2]})")
+            for r in range(orgs.rowCount())] == [name for name, _values in own["orgs"]]
+    assert tab.dynamics.municipality is not None and tab.dynamics.municipality[1] == NAMES[2]
+    assert NAMES[2] in tab.dynamics.chart.title()
+    # the pages of the whole database do not take the filter
+    for title, applies in (("План", False), ("По муниципалитетам", False), ("По ОО", True),
+                           ("Динамика", True), ("Показатели", True)):
+        tab.pages.setCurrentIndex([tab.pages.tabText(i) for i in range(tab.pages.count())]
+                                  .index(title))
+        assert box.isEnabled() is applies, title
+    tab.year.setValue(YEAR - 1)  # the choice is kept through a reload
+    assert box.currentText() == NAMES[2]
+    tab.year.setValue(YEAR)
+    box.setCurrentIndex(0)
+    assert shown(tab) == everyone
+    assert tab.dynamics.municipality is None and NAMES[2] not in tab.dynamics.chart.title()
+    tab.db.dispose()
+    single = IndicatorsTab(open_database(books[2][0]))
+    qtbot.addWidget(single)
+    single.show()
+    assert not single.municipality.box.isVisibleTo(single)
     single.db.dispose()
 
 

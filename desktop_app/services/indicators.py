@@ -20,9 +20,11 @@ the command line and the annual report (see docs/indicators.md):
 * P4: active ОО whose программа развития наставничества is dated on or before D / active ОО.
 
 A handful of SQL aggregates (SQLite and PostgreSQL alike) computes all six; there is no query
-per row. The drill-down lists the ОО or people behind A and B with why each is counted.
+per row. The drill-down lists the ОО or people behind A and B with why each is counted. In a
+region's database every function takes a municipality: the same rules over its ОО and the
+people working there (municipality None: every ОО of the database).
 
-It stays whole (≈ 620 lines): the rules above and the SQL that counts them are read together
+It stays whole (≈ 680 lines): the rules above and the SQL that counts them are read together
 when an indicator is checked; split, a rule and its query would sit in different files.
 """
 
@@ -51,6 +53,7 @@ from sqlalchemy.orm import Session
 from desktop_app.model import (
     ChangeLog,
     IndicatorPlan,
+    Municipality,
     Organisation,
     Pair,
     PairMentee,
@@ -105,6 +108,13 @@ class Drill:
     on: date
     a_rows: tuple[DrillRow, ...]
     b_rows: tuple[DrillRow, ...]
+    municipality: str = ""  # the municipality whose ОО are counted ("": every ОО)
+
+    @property
+    def title(self) -> str:
+        """«I1. Доля … — Каменский район» (the municipality when it is one)."""
+        whose = f" — {self.municipality}" if self.municipality else ""
+        return f"{self.code}. {self.name}{whose}"
 
 
 @dataclass(frozen=True)
@@ -302,7 +312,16 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _person_counts(start: date, on: date, group: Any = None) -> Select[Any]:
+def _in_municipality(stmt: Select[Any], municipality: int | None) -> Select[Any]:
+    """The statement (over Organisation, or joined to it) kept to the municipality's ОО; None:
+    every ОО."""
+    if municipality is None:
+        return stmt
+    return stmt.where(Organisation.municipality_id == municipality)
+
+
+def _person_counts(start: date, on: date, group: Any = None,
+                   municipality: int | None = None) -> Select[Any]:
     """The person counts (B, A2, A3, A4, B5, A5), per value of group when given (the ОО, the
     municipality), the group's value last."""
     shares = Person.id.in_(_participants(SHARING_KINDS, start, on))
@@ -315,18 +334,18 @@ def _person_counts(start: date, on: date, group: Any = None) -> Select[Any]:
         _count_if(is_young), _count_if(mentee),
     ]
     stmt = select(*columns).join(Organisation, Organisation.id == Person.organisation_id)
-    stmt = stmt.where(person_active(on))
+    stmt = _in_municipality(stmt.where(person_active(on)), municipality)
     if group is not None:
         stmt = stmt.add_columns(group).group_by(group)
     return stmt
 
 
-def _org_counts(on: date, group: Any = None) -> Select[Any]:
-    stmt = select(
+def _org_counts(on: date, group: Any = None, municipality: int | None = None) -> Select[Any]:
+    stmt = _in_municipality(select(
         func.count(Organisation.id),
         _count_if(Organisation.mentoring_act_date <= on),
         _count_if(Organisation.mentoring_programme_date <= on),
-    ).where(org_active(on))
+    ).where(org_active(on)), municipality)
     if group is not None:
         stmt = stmt.add_columns(group).group_by(group)
     return stmt
@@ -358,12 +377,14 @@ def _plans_for(session: Session, year: int) -> dict[str, float]:
     return {code: value for code, value in rows}
 
 
-def raw_counts(session: Session, year: int, on: date | None = None) -> dict[str, tuple[int, int]]:
-    """code → (A, B) for the year as of the date: two SQL aggregates."""
+def raw_counts(session: Session, year: int, on: date | None = None,
+               municipality: int | None = None) -> dict[str, tuple[int, int]]:
+    """code → (A, B) for the year as of the date (of the municipality's ОО when given): two
+    SQL aggregates."""
     day = as_of(year, on)
     start = date(year, 1, 1)
-    orgs = session.execute(_org_counts(day)).one()
-    people = session.execute(_person_counts(start, day)).one()
+    orgs = session.execute(_org_counts(day, municipality=municipality)).one()
+    people = session.execute(_person_counts(start, day, municipality=municipality)).one()
     return _as_counts(orgs, people)
 
 
@@ -395,10 +416,11 @@ def counts_by_municipality(session: Session, year: int, on: date | None = None
 
 
 def compute_indicators(
-    session: Session, year: int, on: date | None = None
+    session: Session, year: int, on: date | None = None, municipality: int | None = None
 ) -> list[IndicatorResult]:
-    """All six indicators for the year as of the date (default 31 December), I1…I5 then P4."""
-    return results_of(session, year, raw_counts(session, year, on))
+    """All six indicators for the year as of the date (default 31 December), I1…I5 then P4;
+    of the municipality's ОО when given."""
+    return results_of(session, year, raw_counts(session, year, on, municipality))
 
 
 def results_of(session: Session, year: int, counts: dict[str, tuple[int, int]]
@@ -419,10 +441,12 @@ def results_of(session: Session, year: int, counts: dict[str, tuple[int, int]]
 
 
 def dynamics(
-    session: Session, code: str, years: Sequence[int], today: date | None = None
+    session: Session, code: str, years: Sequence[int], today: date | None = None,
+    municipality: int | None = None,
 ) -> list[YearPoint]:
     """Plan and fact of one indicator for each year: as of 31 December of a past year, as of
-    today for the current year; a year still to come has its plan only (fact None)."""
+    today for the current year; a year still to come has its plan only (fact None). Of the
+    municipality's ОО when given."""
     _check_code(code)
     now = today or date.today()
     points = []
@@ -432,30 +456,31 @@ def dynamics(
             points.append(YearPoint(year, date(year, 12, 31), plan, None, 0, 0))
             continue
         on = now if year == now.year else date(year, 12, 31)
-        a, b = raw_counts(session, year, on)[code]
+        a, b = raw_counts(session, year, on, municipality)[code]
         points.append(YearPoint(year, on, plan, share(a, b), a, b))
     return points
 
 
-def by_organisation(session: Session, year: int, on: date | None = None) -> list[OrgIndicators]:
-    """Per active ОО: dates of its Положение and programme, and I2–I5 as (A, B, fact)."""
+def by_organisation(session: Session, year: int, on: date | None = None,
+                    municipality: int | None = None) -> list[OrgIndicators]:
+    """Per active ОО (of the municipality when given): dates of its Положение and programme,
+    and I2–I5 as (A, B, fact)."""
     day = as_of(year, on)
     start = date(year, 1, 1)
     counts: dict[int, dict[str, tuple[int, int, float | None]]] = {}
     for b, a2, a3, a4, b5, a5, org_id in session.execute(
-            _person_counts(start, day, Person.organisation_id)):
+            _person_counts(start, day, Person.organisation_id, municipality)):
         counts[org_id] = {
             "I2": (a2, b, share(a2, b)), "I3": (a3, b, share(a3, b)),
             "I4": (a4, b, share(a4, b)), "I5": (a5, b5, share(a5, b5)),
         }
     empty: dict[str, tuple[int, int, float | None]] = {
         code: (0, 0, None) for code in PERSON_CODES}
-    rows = session.execute(
+    rows = session.execute(_in_municipality(
         select(
             Organisation.id, Organisation.short_name, Organisation.mentoring_act_date,
             Organisation.mentoring_programme_date,
-        ).where(org_active(day))
-    )
+        ).where(org_active(day)), municipality))
     result = [
         OrgIndicators(
             org_id, name, act if act and act <= day else None,
@@ -467,22 +492,27 @@ def by_organisation(session: Session, year: int, on: date | None = None) -> list
 
 
 # drill-down -----------------------------------------------------------------------------
-def drill_down(session: Session, code: str, year: int, on: date | None = None) -> Drill:
-    """The ОО or people behind A and behind B of one indicator, each with why it is counted."""
+def drill_down(session: Session, code: str, year: int, on: date | None = None,
+               municipality: int | None = None) -> Drill:
+    """The ОО or people behind A and behind B of one indicator, each with why it is counted;
+    of the municipality's ОО when given."""
     _check_code(code)
     day = as_of(year, on)
     start = date(year, 1, 1)
     name = indicator_names()[code][0]
     if code in ("I1", "P4"):
-        a_rows, b_rows = _org_drill(session, code, day)
+        a_rows, b_rows = _org_drill(session, code, day, municipality)
     else:
-        a_rows, b_rows = _person_drill(session, code, start, day)
-    return Drill(code, name, year, day, tuple(a_rows), tuple(b_rows))
+        a_rows, b_rows = _person_drill(session, code, start, day, municipality)
+    whose = session.get(Municipality, municipality) if municipality is not None else None
+    return Drill(code, name, year, day, tuple(a_rows), tuple(b_rows),
+                 whose.name if whose is not None else "")
 
 
-def _org_drill(session: Session, code: str, day: date) -> tuple[list[DrillRow], list[DrillRow]]:
+def _org_drill(session: Session, code: str, day: date, municipality: int | None
+               ) -> tuple[list[DrillRow], list[DrillRow]]:
     a_rows, b_rows = [], []
-    stmt = select(Organisation).where(org_active(day))
+    stmt = _in_municipality(select(Organisation).where(org_active(day)), municipality)
     for org in sorted(session.scalars(stmt), key=lambda o: ru_sort_key(o.short_name)):
         state = "действует" if org.is_active else f"закрыта {fmt_date(org.deactivated_on)}"
         b_rows.append(DrillRow("org", org.id, org.short_name, org.short_name, f"ОО {state}"))
@@ -506,7 +536,8 @@ class _PersonInfo:
     start: date | None
 
 
-def _people(session: Session, day: date, extra: ColumnElement[bool] | None) -> list[_PersonInfo]:
+def _people(session: Session, day: date, extra: ColumnElement[bool] | None,
+            municipality: int | None) -> list[_PersonInfo]:
     stmt = (
         select(
             Person.id, Person.last_name, Person.first_name, Person.middle_name,
@@ -517,6 +548,7 @@ def _people(session: Session, day: date, extra: ColumnElement[bool] | None) -> l
     )
     if extra is not None:
         stmt = stmt.where(extra)
+    stmt = _in_municipality(stmt, municipality)
     people = [
         _PersonInfo(pid, fio(last, first, middle), org, birth, begun)
         for pid, last, first, middle, org, birth, begun in session.execute(stmt)
@@ -585,17 +617,17 @@ def _age_text(person: _PersonInfo, day: date) -> str:
 
 
 def _person_drill(
-    session: Session, code: str, start: date, day: date
+    session: Session, code: str, start: date, day: date, municipality: int | None
 ) -> tuple[list[DrillRow], list[DrillRow]]:
     if code == "I5":
-        people = _people(session, day, young(day))
+        people = _people(session, day, young(day), municipality)
         reasons = _pair_reasons(session, start, day, mentees_only=True)
     elif code == "I3":
-        people = _people(session, day, None)
+        people = _people(session, day, None, municipality)
         reasons = _pair_reasons(session, start, day, mentees_only=False)
     else:
         kinds = SHARING_KINDS if code == "I2" else INNOVATION_KINDS
-        people = _people(session, day, None)
+        people = _people(session, day, None, municipality)
         reasons = _participation_reasons(session, kinds, start, day)
     a_rows, b_rows = [], []
     for p in people:
@@ -632,7 +664,7 @@ def write_drill_xlsx(drill: Drill, path: str | Path) -> Path:
     for title, rows, part in (("A", drill.a_rows, "числитель"), ("B", drill.b_rows,
                                                                    "знаменатель")):
         ws = wb.create_sheet(title)
-        _text_cell(ws, 1, 1, f"{drill.code}. {drill.name}")
+        _text_cell(ws, 1, 1, drill.title)
         _text_cell(ws, 2, 1, f"{title} ({part}) на {fmt_date(drill.on)}: {len(rows)}")
         ws.cell(row=1, column=1).font = Font(bold=True)
         headers = ("№ п/п", "Наименование / ФИО", "ОО", "Основание")

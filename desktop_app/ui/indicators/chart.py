@@ -28,6 +28,8 @@ class DynamicsView(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        # the municipality the tab's filter chose (id, name); None: every ОО of the database
+        self.municipality: tuple[int, str] | None = None
         self.code = QComboBox(self)
         for code, (name, _unit) in ind.indicator_names().items():
             self.code.addItem(f"{code}. {name}", code)
@@ -64,6 +66,12 @@ class DynamicsView(QWidget):
         self.last.valueChanged.connect(self.reload)
         self.reload()
 
+    def set_municipality(self, chosen: tuple[int, str] | None) -> None:
+        """Keep to a municipality's ОО (None: every ОО); redrawn when it changes."""
+        if chosen != self.municipality:
+            self.municipality = chosen
+            self.reload()
+
     def select(self, code: str) -> None:
         self.code.setCurrentIndex(self.code.findData(code))
 
@@ -71,7 +79,8 @@ class DynamicsView(QWidget):
         code = self.code.currentData()
         first, last = sorted((self.first.value(), self.last.value()))
         with self.db.sessions() as session:
-            points = ind.dynamics(session, code, range(first, last + 1))
+            points = ind.dynamics(session, code, range(first, last + 1),
+                                  municipality=self.municipality[0] if self.municipality else None)
         self.points = points
         self._draw(code, points)
         self.table.set_rows([(str(p.year), p.plan, p.fact, p.a, p.b, p.year) for p in points])
@@ -102,6 +111,7 @@ class DynamicsView(QWidget):
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(years)
         series.attachAxis(values)
+        whose = f" — {self.municipality[1]}" if self.municipality else ""
         self.chart.setTitle(
-            f"{code}: план и факт по годам (на 31 декабря; текущий год — на сегодня)"
+            f"{code}{whose}: план и факт по годам (на 31 декабря; текущий год — на сегодня)"
         )

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services import indicators as ind, region
+from desktop_app.services import indicators as ind, municipalities, region
 from desktop_app.store.database import Database
 from desktop_app.textutil import fmt_date
 from desktop_app.ui.common.forms import from_qdate
+from desktop_app.ui.common.municipality_filter import MunicipalityFilter
 from desktop_app.ui.common.table_model import Column
 from desktop_app.ui.indicators.chart import DynamicsView
 from desktop_app.ui.indicators.meetings import MeetingsView
@@ -69,12 +70,20 @@ class IndicatorsTab(QWidget):
         self.on_date.setDate(QDate.currentDate())
         self.on_date.setEnabled(False)
         self.period = QLabel(self)
+        # a region's database: the indicators, by ОО and dynamics of one municipality's ОО
+        self.municipality = MunicipalityFilter(self)
+        self.municipality.box.setMinimumContentsLength(32)  # the bar has room for a long name
+        self.municipality.box.setToolTip(
+            "Муниципалитет: его показатели, кто учтён, его ОО и динамика (страницы "
+            "«Показатели», «По ОО», «Динамика»)")
         top = QHBoxLayout()
-        for widget in (QLabel("Год:", self), self.year, self.use_date, self.on_date):
+        for widget in (QLabel("Год:", self), self.year, self.use_date, self.on_date,
+                       *self.municipality.widgets()):
             top.addWidget(widget)
         top.addWidget(self.period, 1)
         self.pages = QTabWidget(self)
-        self.pages.addTab(self._build_main(), "Показатели")
+        self.main_page = self._build_main()
+        self.pages.addTab(self.main_page, "Показатели")
         self.by_org = ColouredPanel(ORG_COLUMNS, None, (0,), "Поиск ОО…", self, (260,))
         self.pages.addTab(self.by_org, "По ОО")
         # the municipalities side by side: shown when the ОО belong to more than one
@@ -103,6 +112,8 @@ class IndicatorsTab(QWidget):
         self.year.valueChanged.connect(self._year_changed)
         self.use_date.toggled.connect(self._date_toggled)
         self.on_date.dateChanged.connect(lambda _d: self.reload())
+        self.municipality.box.currentIndexChanged.connect(lambda _i: self.reload())
+        self.pages.currentChanged.connect(lambda _i: self._filter_applies())
         self.reload()
 
     def _build_main(self) -> QWidget:
@@ -150,13 +161,30 @@ class IndicatorsTab(QWidget):
         self.reload()
 
     # loading -------------------------------------------------------------------------
+    def chosen_municipality(self) -> tuple[int, str] | None:
+        """The municipality the filter chose (its id and name); None: every ОО."""
+        chosen = self.municipality.box.currentData()
+        return None if chosen is None else (int(chosen), self.municipality.box.currentText())
+
+    def _filter_applies(self) -> None:
+        """The filter is offered on the pages it keeps to a municipality; the others (the
+        municipalities side by side, the plan, the road map…) are the whole database's."""
+        self.municipality.box.setEnabled(
+            self.pages.currentWidget() in (self.main_page, self.by_org, self.dynamics))
+
     def reload(self) -> None:
         year, on = self.year.value(), self.selected_date()
         try:
             with self.db.sessions() as session:
+                self.municipality.fill(municipalities.organisations_by_municipality(session))
+                chosen = self.chosen_municipality()
+                mid = chosen[0] if chosen is not None else None
                 found = region.region_indicators(session, year, on)
-                self.results = found.region  # the database's indicators: the groups' sums
-                orgs = ind.by_organisation(session, year, on)
+                # the database's indicators (the groups' sums), or the municipality's own
+                own = [m.results for m in found.municipalities if m.id == mid]
+                self.results = found.region if mid is None else own[0] if own else \
+                    ind.compute_indicators(session, year, on, mid)
+                orgs = ind.by_organisation(session, year, on, mid)
                 day = ind.as_of(year, on)
         except ind.IndicatorInputError as exc:
             self.period.setText(str(exc))
@@ -166,6 +194,7 @@ class IndicatorsTab(QWidget):
         self.model.set_rows(indicator_rows(self.results))
         self.by_org.set_rows([self._org_row(o) for o in orgs])
         self._show_municipalities(found)
+        self.dynamics.set_municipality(chosen)
         self.meetings.set_period(year, on)
         self.recognition.set_period(year, on)
         self.practices.set_period(year, on)
@@ -217,8 +246,10 @@ class IndicatorsTab(QWidget):
         code = self.current_code()
         if code is None:
             return
+        chosen = self.chosen_municipality()
         with self.db.sessions() as session:
-            drill = ind.drill_down(session, code, self.year.value(), self.selected_date())
+            drill = ind.drill_down(session, code, self.year.value(), self.selected_date(),
+                                   chosen[0] if chosen is not None else None)
         self.drill.show_drill(drill)
         self.dynamics.select(code)
 
