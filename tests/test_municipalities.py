@@ -432,6 +432,39 @@ def test_the_indicators_of_one_municipality_of_a_region_are_its_own(
         db.dispose()
 
 
+def test_the_command_line_gives_one_municipality_s_indicators(
+        region_file: Path, books: list[tuple[Path, Path]],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    before = hashlib.sha256(region_file.read_bytes()).hexdigest()
+    base = ["--db", str(region_file), "indicators", "--year", str(YEAR)]
+    own = _own_view(books[2][0])
+    capsys.readouterr()
+    # the name as typed: case, ё/е and spaces aside
+    assert main([*base, "--municipality", "  каменский   РАЙОН ", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["code"]: (r["a"], r["b"]) for r in rows} == own["counts"]
+    assert main([*base, "--municipality", NAMES[2]]) == 0
+    assert f"на 31.12.{YEAR} — {NAMES[2]}" in capsys.readouterr().out
+    assert main([*base, "--municipality", NAMES[2], "--details", "i2", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["municipality"] == NAMES[2]
+    assert [m["name"] for m in found["members"]] == own["drills"]["I2"][1]
+    assert [m["name"] for m in found["members"] if m["in_a"]] == own["drills"]["I2"][0]
+    assert main([*base, "--municipality", NAMES[2], "--details", "I2"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].endswith(f" — {NAMES[2]}")
+    assert sum(line.startswith("A ") for line in table) == own["counts"]["I2"][0]
+    # refusals: a name the database does not know (the known ones listed), two views at once
+    assert main([*base, "--municipality", "Лесной район"]) == 1
+    err = capsys.readouterr().err
+    assert "«Лесной район» не найден" in err and all(name in err for name in NAMES)
+    assert main([*base, "--municipality", NAMES[2], "--by-municipality"]) == 1
+    assert "вместе не задаются" in capsys.readouterr().err
+    assert hashlib.sha256(region_file.read_bytes()).hexdigest() == before  # it only reads
+
+
 def test_the_indicators_tab_keeps_to_the_municipality_chosen(
         qtbot, region_file: Path, books: list[tuple[Path, Path]]) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.ui.indicators.tab import IndicatorsTab

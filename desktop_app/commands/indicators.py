@@ -8,8 +8,10 @@ import os
 import sys
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from desktop_app.commands.common import UserError, check_year, open_db, parse_ru_date
-from desktop_app.services import indicators, region
+from desktop_app.services import indicators, municipalities, region
 from desktop_app.textutil import fmt_date, fmt_number, fmt_percent
 
 
@@ -29,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--by-municipality", action="store_true",
                    help="каждый муниципалитет отдельно и регион в целом (база региона, куда "
                    "сведены книги обмена муниципалитетов)")
+    p.add_argument("--municipality", metavar="НАИМЕНОВАНИЕ",
+                   help="только ОО этого муниципалитета и работающие в них (база региона; "
+                   "наименование — без учёта регистра, е/ё и пробелов); с --details — кто учтён "
+                   "в нём")
     p.add_argument("--json", action="store_true", help="вывести результат в JSON")
     p.set_defaults(func=run_indicators)
 
@@ -62,17 +68,23 @@ def _table(year: int, on_text: str, results: list[indicators.IndicatorResult]) -
 
 def run_indicators(args: argparse.Namespace) -> int:
     check_year(args.year)  # before the database is opened
-    if getattr(args, "details", None):
-        if getattr(args, "by_municipality", False):
-            raise UserError("--details и --by-municipality вместе не задаются: состав "
-                            "показателя выводится по всей базе.")
-        return run_details(args)
     if getattr(args, "by_municipality", False):
+        if getattr(args, "details", None):
+            raise UserError("--details и --by-municipality вместе не задаются: состав "
+                            "показателя выводится по всей базе или по одному муниципалитету "
+                            "(--municipality).")
+        if getattr(args, "municipality", None):
+            raise UserError("--municipality и --by-municipality вместе не задаются: "
+                            "--by-municipality и так выводит каждый муниципалитет.")
         return run_by_municipality(args)
+    if getattr(args, "details", None):
+        return run_details(args)
     db = open_db(args, read_only=getattr(args, "read_only", False))
     try:
         with db.sessions() as session:
-            results = indicators.compute_indicators(session, args.year, args.date)
+            chosen = _municipality(session, getattr(args, "municipality", None))
+            results = indicators.compute_indicators(session, args.year, args.date,
+                                                    chosen[0] if chosen else None)
             on = indicators.as_of(args.year, args.date)
     except indicators.IndicatorInputError as exc:
         raise UserError(str(exc)) from exc
@@ -86,8 +98,22 @@ def run_indicators(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
-        print(_table(args.year, fmt_date(on), results))
+        whose = f" — {chosen[1]}" if chosen else ""
+        print(_table(args.year, f"{fmt_date(on)}{whose}", results))
     return 0
+
+
+def _municipality(session: Session, name: str | None) -> tuple[int, str] | None:
+    """The municipality named (its id and name as the database keeps it), None when no name is
+    given; a name the database does not know is refused with the names it knows."""
+    if name is None:
+        return None
+    found = municipalities.by_name(session, name)
+    if found is None:
+        known = [n for _id, n, _orgs in municipalities.organisations_by_municipality(session)]
+        raise UserError(f"Муниципалитет «{name}» не найден. В базе есть муниципалитеты с ОО: "
+                        f"{'; '.join(known) or 'нет ни одного'}.")
+    return found.id, found.name
 
 
 # --by-municipality: the region side by side ---------------------------------------------------
@@ -162,7 +188,9 @@ def run_details(args: argparse.Namespace) -> int:
     db = open_db(args, read_only=getattr(args, "read_only", False))
     try:
         with db.sessions() as session:
-            drill = indicators.drill_down(session, args.details, args.year, args.date)
+            chosen = _municipality(session, getattr(args, "municipality", None))
+            drill = indicators.drill_down(session, args.details, args.year, args.date,
+                                          chosen[0] if chosen else None)
     except indicators.IndicatorInputError as exc:
         raise UserError(str(exc)) from exc
     finally:
@@ -196,7 +224,8 @@ def _members(drill: indicators.Drill) -> list[dict[str, Any]]:
 def _details_json(drill: indicators.Drill, members: list[dict[str, Any]]) -> dict[str, Any]:
     kind = "org" if drill.code in ("I1", "P4") else "person"
     a, b = len(drill.a_rows), len(drill.b_rows)
-    return {"code": drill.code, "name": drill.name, "year": drill.year,
+    return {"code": drill.code, "name": drill.name, "municipality": drill.municipality,
+            "year": drill.year,
             "date": drill.on.isoformat(), "kind": kind, "a": a, "b": b,
             "fact": indicators.share(a, b),
             "members": [m if kind == "person" else {k: v for k, v in m.items()
@@ -207,7 +236,7 @@ def _details_table(drill: indicators.Drill, members: list[dict[str, Any]]) -> st
     """One line per member of B: «A» or «B» first (grep «^A »), its number, name, ОО, reason."""
     a, b = len(drill.a_rows), len(drill.b_rows)
     orgs = drill.code in ("I1", "P4")
-    lines = [f"{drill.code}. {drill.name}",
+    lines = [drill.title,
              f"На {fmt_date(drill.on)}, период 01.01.{drill.year}–{fmt_date(drill.on)}: "
              f"A = {a}, B = {b}, факт {fmt_percent(indicators.share(a, b))}",
              f"Учёт: A — {'учтена' if orgs else 'учтён'} в числителе (и в знаменателе), "
