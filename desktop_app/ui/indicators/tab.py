@@ -181,9 +181,11 @@ class IndicatorsTab(QWidget):
                 mid = chosen[0] if chosen is not None else None
                 found = region.region_indicators(session, year, on)
                 # the database's indicators (the groups' sums), or the municipality's own
-                own = [m.results for m in found.municipalities if m.id == mid]
-                self.results = found.region if mid is None else own[0] if own else \
-                    ind.compute_indicators(session, year, on, mid)
+                self.results = found.region
+                if mid is not None:
+                    own = [m.results for m in found.municipalities if m.id == mid]
+                    self.results = own[0] if own else \
+                        ind.compute_indicators(session, year, on, mid)
                 orgs = ind.by_organisation(session, year, on, mid)
                 day = ind.as_of(year, on)
         except ind.IndicatorInputError as exc:

@@ -152,7 +152,8 @@ class DrillPanel(QWidget):
     def choose_export(self) -> None:
         if self.drill is None:
             return
-        name = f"Показатель {self.drill.code} на {fmt_date(self.drill.on)}.xlsx"
+        whose = f", {self.drill.municipality}," if self.drill.municipality else ""
+        name = f"Показатель {self.drill.code}{whose} на {fmt_date(self.drill.on)}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "Выгрузить в Excel", name,
                                               "Книга Excel (*.xlsx)")
         if path:
