@@ -369,21 +369,33 @@ def test_the_indicators_tab_shows_the_municipalities_when_there_are_several(
     single.db.dispose()
 
 
+def _view(s: Any, municipality: int | None = None, suffix: str = ""
+          ) -> tuple[dict[str, Any], dict[str, ind.Drill]]:
+    """What the indicators tab shows (of the municipality when given): A and B, the names behind
+    A and behind B of each indicator, the ОО with I2–I5, and I3 by year — ОО names without the
+    suffix a region adds to a name two municipalities' ОО share; and the drills themselves."""
+    def plain(name: str) -> str:
+        return name.removesuffix(suffix) if suffix else name
+
+    drills = {code: ind.drill_down(s, code, YEAR, municipality=municipality)
+              for code in ind.CODES}
+    return {
+        "counts": raw_counts(s, YEAR, municipality=municipality),
+        "drills": {code: ([plain(r.name) for r in d.a_rows], [plain(r.name) for r in d.b_rows])
+                   for code, d in drills.items()},
+        "orgs": [(plain(o.name), o.values)
+                 for o in ind.by_organisation(s, YEAR, municipality=municipality)],
+        "years": [(p.year, p.fact, p.a, p.b) for p in ind.dynamics(
+            s, "I3", [YEAR - 1, YEAR], today=date(YEAR + 1, 1, 15), municipality=municipality)],
+    }, drills
+
+
 def _own_view(path: Path) -> dict[str, Any]:
-    """What a municipality's own database shows on its indicators tab: A and B, the names behind
-    A and behind B of each indicator, its ОО with I2–I5, and I3 by year."""
+    """What a municipality's own database shows on its indicators tab (_view)."""
     own = open_database(path)
     try:
         with own.sessions() as s:
-            drills = {code: ind.drill_down(s, code, YEAR) for code in ind.CODES}
-            return {
-                "counts": raw_counts(s, YEAR),
-                "drills": {code: ([r.name for r in d.a_rows], [r.name for r in d.b_rows])
-                           for code, d in drills.items()},
-                "orgs": [(o.name, o.values) for o in ind.by_organisation(s, YEAR)],
-                "years": [(p.year, p.fact, p.a, p.b) for p in ind.dynamics(
-                    s, "I3", [YEAR - 1, YEAR], today=date(YEAR + 1, 1, 15))],
-            }
+            return _view(s)[0]
     finally:
         own.dispose()
 
@@ -395,29 +407,11 @@ def test_the_indicators_of_one_municipality_of_a_region_are_its_own(
         for n, (path, _book) in enumerate(books):
             if n == 1:  # the teacher of both is counted where the region met her (book 0)
                 continue
-            # an ОО of a name another municipality's ОО also has is told apart by its own
-            suffix = f" ({NAMES[n]})"
-
-            def plain(name: str, suffix: str = suffix) -> str:
-                return name.removesuffix(suffix)
-
             with db.sessions() as s:
                 found = municipalities.by_name(s, NAMES[n])
                 assert found is not None
-                mid = found.id
-                drills = {code: ind.drill_down(s, code, YEAR, municipality=mid)
-                          for code in ind.CODES}
-                seen = {
-                    "counts": raw_counts(s, YEAR, municipality=mid),
-                    "drills": {code: ([plain(r.name) for r in d.a_rows],
-                                      [plain(r.name) for r in d.b_rows])
-                               for code, d in drills.items()},
-                    "orgs": [(plain(o.name), o.values) for o in ind.by_organisation(
-                        s, YEAR, municipality=mid)],
-                    "years": [(p.year, p.fact, p.a, p.b) for p in ind.dynamics(
-                        s, "I3", [YEAR - 1, YEAR], today=date(YEAR + 1, 1, 15),
-                        municipality=mid)],
-                }
+                # an ОО of a name another municipality's ОО also has is told apart by its own
+                seen, drills = _view(s, found.id, f" ({NAMES[n]})")
                 region_counts = raw_counts(s, YEAR)
             assert seen == _own_view(path), NAMES[n]
             assert seen["counts"] != region_counts

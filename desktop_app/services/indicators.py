@@ -111,10 +111,14 @@ class Drill:
     municipality: str = ""  # the municipality whose ОО are counted ("": every ОО)
 
     @property
+    def whose(self) -> str:
+        """« — Каменский район» when the drill is of a municipality, "" otherwise."""
+        return f" — {self.municipality}" if self.municipality else ""
+
+    @property
     def title(self) -> str:
         """«I1. Доля … — Каменский район» (the municipality when it is one)."""
-        whose = f" — {self.municipality}" if self.municipality else ""
-        return f"{self.code}. {self.name}{whose}"
+        return f"{self.code}. {self.name}{self.whose}"
 
 
 @dataclass(frozen=True)

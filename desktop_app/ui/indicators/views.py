@@ -141,8 +141,8 @@ class DrillPanel(QWidget):
 
     def show_drill(self, drill: ind.Drill) -> None:
         self.drill = drill
-        whose = f" — {drill.municipality}" if drill.municipality else ""
-        self.title.setText(f"<b>{drill.code}</b>. {drill.name}{whose} — на {fmt_date(drill.on)}")
+        self.title.setText(f"<b>{drill.code}</b>. {drill.name}{drill.whose} — на "
+                           f"{fmt_date(drill.on)}")
         self.a_label.setText(f"Учтены в A (числитель): {len(drill.a_rows)}")
         self.b_label.setText(f"Учтены в B (знаменатель): {len(drill.b_rows)}")
         for panel, rows in ((self.a_panel, drill.a_rows), (self.b_panel, drill.b_rows)):
